@@ -1,0 +1,87 @@
+"""Everything an export shows, gathered once so every format says the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pdpa_check import __version__
+from pdpa_check.questionnaires.answers import Answers
+from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.result import Plan, Result
+
+DISCLAIMER = (
+    "This score is a readiness indicator from a self-assessment. It is not legal advice, "
+    "an audit or a certification, and it does not show compliance with the PDPA. It reflects "
+    "only the answers given; confirm anything you are unsure of with your IT vendor or adviser."
+)
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    id: int
+    started_at: str
+    completed_at: str | None
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    """What the owner has recorded about a plan item."""
+
+    status: str = "open"
+    owner: str = ""
+    due_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    generated_on: dt.date
+    profile: Profile
+    assessment: AssessmentInfo
+    bank: Bank
+    result: Result
+    plan: Plan
+    answers: Answers
+    statuses: Mapping[str, ItemStatus] = field(default_factory=dict)
+    redacted: bool = False
+    tool_version: str = __version__
+
+    def status_of(self, item_id: str) -> ItemStatus:
+        return self.statuses.get(item_id, ItemStatus())
+
+
+def build_report(
+    *,
+    generated_on: dt.date,
+    profile: Profile,
+    assessment: AssessmentInfo,
+    bank: Bank,
+    result: Result,
+    plan: Plan,
+    answers: Answers,
+    statuses: Mapping[str, ItemStatus] | None = None,
+    redacted: bool = False,
+) -> Report:
+    return Report(
+        generated_on=generated_on,
+        profile=profile,
+        assessment=assessment,
+        bank=bank,
+        result=result,
+        plan=plan,
+        answers=answers,
+        statuses=statuses or {},
+        redacted=redacted,
+    )
+
+
+EFFORT_LABELS = {"low": "low (hours)", "medium": "medium (days)", "high": "high (weeks)"}
+OWNER_LABELS = {"owner": "Business owner", "staff": "Staff", "it_vendor": "IT vendor"}
+STATUS_LABELS = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "accepted_risk": "Accepted risk",
+}

@@ -1,0 +1,213 @@
+"""The report as CommonMark with GFM tables, for people.
+
+All text that did not come from this module (names, notes, bank wording) goes
+through `inline()`, so it renders as literal text: it cannot open a heading,
+list, link, image, HTML block or an extra table cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pdpa_check.exports.document import (
+    DISCLAIMER,
+    EFFORT_LABELS,
+    OWNER_LABELS,
+    STATUS_LABELS,
+    Report,
+)
+from pdpa_check.questionnaires.answers import describe_value
+from pdpa_check.questionnaires.profile import SECTORS
+from pdpa_check.scoring.plan import group_by_horizon
+from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.text import for_output
+
+# Characters with inline meaning in CommonMark/GFM; backslash-escaping any ASCII
+# punctuation is always valid CommonMark, so escaping is safe even when unneeded.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|#&~@])")
+_AUTOLINK = re.compile(r"(?i)(://|www\.)")
+_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+
+
+def inline(text: str) -> str:
+    """`text` as one line of literal Markdown inline content."""
+    flat = " ".join(for_output(text).split())
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
+    escaped = _AUTOLINK.sub(lambda m: m.group(1).replace(":", "\\:").replace(".", "\\."), escaped)
+    return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+
+
+def render_markdown(report: Report) -> str:
+    """The full plan document."""
+    parts = [
+        _header(report),
+        _summary(report),
+        _domains(report),
+        _critical(report),
+        _plan(report),
+        _vendor_questions(report),
+        _findings(report),
+        "## About this score\n\n" + DISCLAIMER + "\n",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _header(report: Report) -> str:
+    profile = report.profile
+    status = "completed " + report.assessment.completed_at[:10] if report.assessment.completed_at \
+        else "in progress"
+    systems = ", ".join(inline(s.name) for s in profile.systems) or "none listed"
+    lines = [
+        f"# PDPA readiness plan: {inline(profile.name)}",
+        "",
+        f"- **Generated:** {report.generated_on.isoformat()} by pdpa-check {report.tool_version}",
+        f"- **Question bank:** {inline(report.bank.title)} ({report.bank.id} "
+        f"{report.bank.version})",
+        f"- **Assessment:** #{report.assessment.id}, started "
+        f"{report.assessment.started_at[:10]}, {status}",
+        f"- **Organisation:** {profile.staff_count} staff, {SECTORS[profile.sector]}",
+        f"- **Systems holding customer data:** {systems}",
+    ]
+    if report.redacted:
+        lines.append("- **Redacted:** internal notes and evidence are left out of this copy")
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> str:
+    result = report.result
+    band = f"**{result.band.name}**"
+    if result.capped_by:
+        capped = report.bank.question(result.capped_by)
+        band += (
+            f" (the average alone would be {result.uncapped_band.name}; capped because a "
+            f"critical control failed: {inline(capped.text)})"
+        )
+    return (
+        "## Summary\n\n"
+        f"- **Readiness score:** {result.score:.0f} / 100, {band}\n"
+        f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100\n"
+        f"- **Answered:** {result.answered} of {result.applicable} "
+        f"({result.unknown} \"Don't know\", {result.unanswered} not answered)\n"
+        f"- **Confidence:** {result.confidence:.0%} of applicable questions have a "
+        "definite answer\n"
+    )
+
+
+def _domains(report: Report) -> str:
+    rows = [
+        "## Scores by area",
+        "",
+        "| Area | Weight | Score | Answered | Points lost |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for domain in report.result.domains:
+        score = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        rows.append(
+            f"| {inline(domain.title)} | {domain.weight} | {score} | "
+            f"{domain.answered} / {domain.applicable} | {domain.points_lost:.1f} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _critical(report: Report) -> str:
+    failures = [report.result.question(qid) for qid in report.result.critical_failures]
+    if not failures:
+        return "## Critical gaps\n\nNone: every critical control is in place.\n"
+    lines = ["## Critical gaps", ""]
+    for outcome in failures:
+        question = report.bank.question(outcome.question_id)
+        lines.append(f"- **{inline(question.text)}** {inline(outcome.reason)}")
+    return "\n".join(lines) + "\n"
+
+
+def _plan(report: Report) -> str:
+    if not report.plan.items:
+        return "## Plan\n\nNo gaps found in the answers given.\n"
+    grouped = group_by_horizon(report.plan)
+    lines = ["## Plan", ""]
+    rank = 0
+    for horizon, title in HORIZONS.items():
+        items = grouped.get(horizon, [])
+        lines += [f"### {title}", ""]
+        if not items:
+            lines += ["Nothing here.", ""]
+        for item in items:
+            rank += 1
+            lines += _plan_item(report, item, rank)
+    return "\n".join(lines)
+
+
+def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
+    action, state = item.action, report.status_of(item.id)
+    title = inline(action.title) + (f" ({inline(item.system_name)})" if item.system_name else "")
+    facts = [
+        f"**Uplift:** +{item.uplift:.1f} points",
+        f"**Effort:** {EFFORT_LABELS[action.effort]}",
+        f"**Who:** {OWNER_LABELS[action.owner]}",
+        f"**Vendor can do it:** {'yes' if action.vendor_doable else 'no'}",
+        f"**Status:** {STATUS_LABELS.get(state.status, state.status)}",
+    ]
+    if item.critical:
+        facts.insert(0, "**CRITICAL**")
+    if state.owner:
+        facts.append(f"**Owner:** {inline(state.owner)}")
+    if state.due_date:
+        facts.append(f"**Due:** {state.due_date}")
+    lines = [
+        f"#### {rank}. {title}",
+        "",
+        f"`{item.id}`: " + " · ".join(facts),
+        "",
+        f"Why: {inline(action.why)}",
+        "",
+    ]
+    lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
+    lines.append("")
+    if action.references:
+        lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
+    return lines
+
+
+def _vendor_questions(report: Report) -> str:
+    questions = report.plan.vendor_questions
+    if not questions:
+        return ""
+    lines = [
+        "## Questions for your IT vendor",
+        "",
+        "These were answered \"Don't know\". They score 0 until someone checks.",
+        "",
+    ]
+    for vq in questions:
+        where = f"{inline(vq.system_name)}: " if vq.system_name else ""
+        lines.append(f"- {where}{inline(vq.text)} (`{vq.question_id}`)")
+    return "\n".join(lines) + "\n"
+
+
+def _findings(report: Report) -> str:
+    lines = [
+        "## Where points were lost",
+        "",
+        "| Question | Answer | Points lost | Note |",
+        "| --- | --- | ---: | --- |",
+    ]
+    rows = 0
+    for outcome in report.result.questions:
+        if outcome.points_lost <= 0.0:
+            continue
+        question = report.bank.question(outcome.question_id)
+        for slot in outcome.slots:
+            if slot.credit is None or slot.credit >= 1.0:
+                continue
+            answer = report.answers.get((question.id, slot.system_key))
+            label = "Not answered" if slot.value is None else describe_value(question, slot.value)
+            where = f" ({slot.system_name})" if slot.system_name else ""
+            note = "" if report.redacted or answer is None else answer.note
+            counted = sum(1 for s in outcome.slots if s.credit is not None)
+            share = outcome.max_points * (1.0 - slot.credit) / counted
+            rows += 1
+            lines.append(
+                f"| {inline(question.text + where)} | {inline(label)} | {share:.1f} | "
+                f"{inline(note)} |"
+            )
+    return "\n".join(lines) + "\n" if rows else ""

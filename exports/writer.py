@@ -1,0 +1,68 @@
+"""Atomic file writing: temp file in the target folder, fsync, os.replace.
+
+The target is never opened directly, so a symlink there is replaced rather
+than followed, and a crash leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from pdpa_check.text import slug
+
+_TEMP_PREFIX = ".pdpa-check-"
+
+
+class ExportError(Exception):
+    """Writing failed; the message says what to do. Nothing was changed."""
+
+
+def default_filename(org_name: str, on: dt.date, suffix: str) -> str:
+    """`<org-slug>-pdpa-plan-<date>.<suffix>`, always a plain name with no folders."""
+    return f"{slug(org_name)}-pdpa-plan-{on.isoformat()}.{suffix}"
+
+
+def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
+    """Write `content` to `target` as a whole (0600), refusing to overwrite without force."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExportError(f"{folder}: folder does not exist; create it or choose another")
+    if target.is_symlink():
+        if not force:
+            raise ExportError(f"{target}: is a symbolic link; use --force to replace the link")
+    elif target.exists():
+        if target.is_dir():
+            raise ExportError(f"{target}: is a folder; give a file name")
+        if not force:
+            raise ExportError(f"{target}: already exists; use --force to replace it")
+    data = content.encode("utf-8")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise ExportError(f"{folder}: cannot write here: {error.strerror}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise ExportError(f"{target}: cannot write: {error.strerror}") from None
+    _fsync_folder(folder)
+    return target
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

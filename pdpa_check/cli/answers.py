@@ -1,0 +1,158 @@
+"""`pdpa-check assessment ...`, `answer`, and `answers export|import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
+
+
+def current(
+    ctx: Context, *, start_if: str = "none"
+) -> tuple[Store, OrganisationRow, AssessmentRow]:
+    """The organisation and its open (else latest) assessment.
+
+    A new assessment is started when there is none (`start_if="none"`), or also
+    when the latest is completed (`start_if="closed"`), or never (`"never"`).
+    """
+    from pdpa_check.workspace import default_bank
+
+    store = ctx.store()
+    org = store.find_organisation(ctx.org_ref)
+    row = store.current_assessment(org.id)
+    closed = row is not None and row.completed_at is not None
+    if row is None or (start_if == "closed" and closed):
+        if start_if == "never":
+            raise StoreError(
+                "no assessment yet: start one with `pdpa-check assessment start`", 1
+            )
+        bank = default_bank(ctx.user_banks)
+        new_id = store.start_assessment(org.id, bank.id, bank.version)
+        row = store.assessment(org.id, new_id)
+    return store, org, row
+
+
+@cli.group()
+def assessment() -> None:
+    """Start and complete assessments."""
+
+
+@assessment.command("start")
+@click.option("--bank", "bank_id", help="Question bank id (default: the built-in bank).")
+@pass_ctx
+@handled
+def assessment_start(ctx: Context, bank_id: str | None) -> None:
+    """Start a new assessment for the organisation."""
+    from pdpa_check.workspace import default_bank, find_bank
+
+    store = ctx.store()
+    org = store.find_organisation(ctx.org_ref)
+    if (open_row := store.open_assessment(org.id)) is not None:
+        raise InputError(f"assessment {open_row.id} is still open; complete it first")
+    bank = find_bank(bank_id, ctx.user_banks) if bank_id else default_bank(ctx.user_banks)
+    new_id = store.start_assessment(org.id, bank.id, bank.version)
+    click.echo(f"Started assessment {new_id} ({bank.id} {bank.version})")
+
+
+@assessment.command("complete")
+@pass_ctx
+@handled
+def assessment_complete(ctx: Context) -> None:
+    """Complete the open assessment, recording its score."""
+    from pdpa_check.workspace import assess
+
+    store = ctx.store()
+    org = store.find_organisation(ctx.org_ref)
+    row = store.open_assessment(org.id)
+    if row is None:
+        raise InputError("no open assessment to complete")
+    assessed = assess(store, org, row, ctx.user_banks)
+    store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
+    click.echo(
+        f"Completed assessment {row.id}: {assessed.result.score:.0f} / 100, "
+        f"{assessed.result.band.name}"
+    )
+
+
+@cli.command("answer")
+@click.argument("question_id")
+@click.argument("value")
+@click.option("--system", "system_key", default="", help="System key, for per-system questions.")
+@click.option("--note", default="", help="A note for yourself (left out of redacted exports).")
+@click.option("--evidence", default="", help="Where the proof is (screenshot, ticket, file).")
+@pass_ctx
+@handled
+def answer(ctx: Context, question_id: str, value: str, system_key: str, note: str,
+           evidence: str) -> None:
+    """Answer one question in the open assessment (starting one if needed)."""
+    from pdpa_check.questionnaires.answers_file import AnswerEntry, check_entry
+    from pdpa_check.workspace import find_bank
+
+    store, org, row = current(ctx, start_if="closed")
+    bank = find_bank(row.bank_id, ctx.user_banks)
+    entry = AnswerEntry(question=question_id, system=system_key, value=value, note=note,
+                        evidence=evidence)
+    try:
+        key, parsed = check_entry(entry, bank, store.profile(org.id))
+    except ValueError as error:
+        raise InputError(f"question {question_id!r}: {error}") from None
+    if parsed is None:
+        store.clear_answer(row.id, key)
+        click.echo(f"Cleared {question_id}")
+    else:
+        store.save_answer(row.id, parsed)
+        click.echo(f"Saved {question_id}{'/' + system_key if system_key else ''} = {parsed.value}")
+
+
+@cli.group()
+def answers() -> None:
+    """Export answers to a TOML file, or import them back."""
+
+
+@answers.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@pass_ctx
+@handled
+def answers_export(ctx: Context, file: Path, force: bool) -> None:
+    """Write every applicable question and its answer to FILE ("" = not answered)."""
+    from pdpa_check.exports.writer import write_atomic
+    from pdpa_check.questionnaires.answers_file import render_answers_file
+    from pdpa_check.questionnaires.applicability import applicable_slots
+    from pdpa_check.workspace import find_bank
+
+    store, org, row = current(ctx)
+    bank = find_bank(row.bank_id, ctx.user_banks)
+    profile = store.profile(org.id)
+    stored = store.answers(row.id)
+    slots = applicable_slots(bank, profile, stored)
+    write_atomic(file, render_answers_file(bank, slots, stored, profile.name, row.id), force=force)
+    click.echo(f"Wrote {len(slots)} questions to {file}")
+
+
+@answers.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_ctx
+@handled
+def answers_import(ctx: Context, file: Path) -> None:
+    """Check every answer in FILE against the bank; import all of them or none.
+
+    Answers go into the open assessment; if the latest one is completed, a new
+    assessment is started for them.
+    """
+    from pdpa_check.questionnaires.answers_file import parse_answers_file
+    from pdpa_check.workspace import find_bank
+
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise InputError(f"{file}: cannot read: {error.strerror}") from None
+    store, org, row = current(ctx, start_if="closed")
+    bank = find_bank(row.bank_id, ctx.user_banks)
+    parsed, cleared = parse_answers_file(data, str(file), bank, store.profile(org.id))
+    store.replace_answers(row.id, parsed, cleared)
+    click.echo(f"Imported {len(parsed)} answers into assessment {row.id}"
+               + (f", cleared {len(cleared)}" if cleared else ""))

@@ -1,0 +1,66 @@
+"""`pdpa-check bank validate|schema|list`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from pdpa_check.cli.base import EXIT_BAD_INPUT, Context, cli, handled, pass_ctx
+from pdpa_check.cli.output import console, plain
+
+
+@cli.group()
+def bank() -> None:
+    """Check, describe and list question banks."""
+
+
+@bank.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@handled
+def bank_validate(paths: tuple[Path, ...]) -> None:
+    """Report every problem in the given bank files (exit 2 if any)."""
+    from pdpa_check.questionnaires.loader import check_bank_files
+
+    problems = check_bank_files(list(paths))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    click.echo(f"{len(paths)} file(s) OK")
+
+
+@bank.command("schema")
+def bank_schema() -> None:
+    """Print the JSON Schema of bank files (for editors such as Taplo)."""
+    from pdpa_check.questionnaires.model import Bank
+
+    click.echo(json.dumps(Bank.model_json_schema(), indent=2))
+
+
+@bank.command("list")
+@pass_ctx
+def bank_list(ctx: Context) -> None:
+    """List the built-in banks and your own, with any problems."""
+    from pdpa_check.questionnaires.loader import installed_banks
+
+    table = Table("Bank", "Version", "Questions", "Source", "Status")
+    broken = 0
+    for entry in installed_banks(ctx.user_banks):
+        source = "built-in" if entry.builtin else str(entry.path)
+        if entry.bank is None:
+            broken += 1
+            table.add_row(entry.path.stem, "", "", plain(source),
+                          plain(f"BROKEN: {entry.problems[0]}"))
+        else:
+            table.add_row(entry.bank.id, entry.bank.version, str(len(entry.bank.questions)),
+                          plain(source), "ok")
+    console().print(table)
+    click.echo(f"Your own banks go in {ctx.user_banks}")
+    if broken:
+        click.echo(f"{broken} bank file(s) could not be loaded; "
+                   "run `pdpa-check bank validate` on them", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)

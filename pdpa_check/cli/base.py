@@ -1,0 +1,150 @@
+"""The root `pdpa-check` command, its shared context and error handling.
+
+Headless commands never import Textual, so they start fast. Errors print one
+line and exit 1 (runtime) or 2 (bad input); tracebacks only with --debug, and
+never with local variables.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
+
+import click
+
+from pdpa_check import __version__
+from pdpa_check.paths import Locations, locations
+from pdpa_check.questionnaires.loader import BankError
+from pdpa_check.store.db import StoreError
+
+if TYPE_CHECKING:
+    from pdpa_check.store import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_RUNTIME = 1
+EXIT_BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """Bad input from the user: exit code 2."""
+
+
+@dataclass
+class Context:
+    where: Locations
+    demo: bool
+    org_ref: str | None
+    debug: bool
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.where.demo_database if self.demo else self.where.database
+
+    @property
+    def user_banks(self) -> Path:
+        return self.where.user_banks
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def store(self) -> Store:
+        """The open store (imported lazily so `--help` stays fast)."""
+        if self._store is None:
+            from pdpa_check.store import Store, open_database
+
+            if self.demo and not self.db_path.exists():
+                from pdpa_check.demo import build_demo
+
+                build_demo(self.db_path, self.user_banks)
+            if not self.db_path.exists():
+                raise StoreError(
+                    f"{self.db_path}: no database yet. Create your organisation with "
+                    "`pdpa-check org create NAME`, or try the demo with `pdpa-check demo`"
+                )
+            self._store = Store(open_database(self.db_path), self.db_path)
+        return self._store
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"pdpa-check: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handled(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn known errors into one clear line and the right exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from pdpa_check.exports.writer import ExportError
+
+        try:
+            return func(*args, **kwargs)
+        except BankError as error:
+            for problem in error.problems:
+                click.echo(problem, err=True)
+            _fail(f"{len(error.problems)} problem(s) found", EXIT_BAD_INPUT)
+        except StoreError as error:
+            _fail(str(error), error.exit_code)
+        except InputError as error:
+            _fail(str(error), EXIT_BAD_INPUT)
+        except ExportError as error:
+            _fail(str(error), EXIT_RUNTIME)
+
+    return wrapper
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", type=click.Path(path_type=Path, dir_okay=False),
+              help="Database file to use (default: see `pdpa-check locate`; env PDPA_CHECK_DB).")
+@click.option("--demo", is_flag=True, help="Use the built-in demo organisation's database.")
+@click.option("--org", "org_ref", metavar="NAME|ID", help="Organisation, when there are several.")
+@click.option("--debug", is_flag=True, help="Show tracebacks (never with local variables).")
+@click.version_option(__version__, "--version", prog_name="pdpa-check")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, demo: bool, org_ref: str | None, debug: bool) -> None:
+    """PDPA readiness self-assessment for Singapore SMEs.
+
+    Answer questions about how you protect customer data, get a readiness
+    score, and a prioritised plan to share with your IT vendor. The score is
+    a readiness indicator, not legal advice or a certification.
+    """
+    if db is not None and demo:
+        raise click.UsageError("--db and --demo cannot be used together")
+    ctx.obj = Context(locations(db), demo, org_ref, debug)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """Console-script entry point: no traceback for anything unexpected either."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as error:
+        if debug:
+            import traceback
+
+            traceback.print_exception(error)  # plain traceback: no locals
+        _fail(
+            f"unexpected internal error ({type(error).__name__}); run with --debug for details",
+            EXIT_RUNTIME,
+        )

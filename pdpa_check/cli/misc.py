@@ -1,0 +1,48 @@
+"""`pdpa-check locate` and `pdpa-check demo`."""
+
+from __future__ import annotations
+
+import click
+
+from pdpa_check.cli.base import Context, cli, handled, pass_ctx
+
+
+@cli.command()
+@pass_ctx
+def locate(ctx: Context) -> None:
+    """Print where data, configuration and exports live."""
+    where = ctx.where
+    rows = [
+        ("database", ctx.db_path),
+        ("backups", ctx.db_path.parent / "backups"),
+        ("demo database", where.demo_database),
+        ("data folder", where.data_dir),
+        ("config folder", where.config_dir),
+        ("your own banks", where.user_banks),
+        ("exports (suggested)", where.exports),
+    ]
+    for label, path in rows:
+        click.echo(f"{label + ':':<21}{path}")
+
+
+@cli.command()
+@click.pass_context
+@handled
+def demo(click_ctx: click.Context) -> None:
+    """(Re)build the demo organisation and show its history and score."""
+    from pdpa_check.cli.reports import history, score
+    from pdpa_check.demo import build_demo
+
+    ctx: Context = click_ctx.obj
+    build_demo(ctx.where.demo_database, ctx.user_banks, replace=True)
+    ctx.demo = True
+    click_ctx.invoke(history)
+    click.echo()
+    click_ctx.invoke(score)
+    click.echo(
+        "\nThis is a demo organisation in a throwaway database. Try:\n"
+        "  pdpa-check --demo plan --format md     the remediation plan\n"
+        "  pdpa-check --demo plan --format toml   the same, for tools\n"
+        "  pdpa-check --demo answers export answers.toml\n"
+        "Your own data is kept separately (see `pdpa-check locate`)."
+    )

@@ -1,0 +1,96 @@
+"""`pdpa-check org create|list|show`."""
+
+from __future__ import annotations
+
+import click
+from pydantic import ValidationError
+from rich.table import Table
+
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.output import console, plain
+from pdpa_check.questionnaires.profile import SECTORS, SYSTEM_KINDS, Profile, System
+
+
+@cli.group()
+def org() -> None:
+    """Create and inspect organisations."""
+
+
+@org.command("create")
+@click.argument("name")
+@click.option("--staff", "staff_count", type=int, required=True, help="Number of staff.")
+@click.option("--sector", type=click.Choice(list(SECTORS)), default="ecommerce", show_default=True)
+@click.option(
+    "--system", "systems", multiple=True, metavar="KIND:NAME",
+    help=f"A system holding customer data; repeatable. KIND is one of: {', '.join(SYSTEM_KINDS)}.",
+)
+@pass_ctx
+@handled
+def org_create(ctx: Context, name: str, staff_count: int, sector: str,
+               systems: tuple[str, ...]) -> None:
+    """Create an organisation (and the database, if there is none yet)."""
+    from pdpa_check.store import Store, create_database, open_database
+    from pdpa_check.store.repo import unique_system_key
+
+    parsed: list[System] = []
+    taken: set[str] = set()
+    try:
+        for spec in systems:
+            kind, sep, system_name = spec.partition(":")
+            if not sep or kind not in SYSTEM_KINDS:
+                raise InputError(
+                    f"--system {spec!r}: expected KIND:NAME with KIND one of "
+                    f"{', '.join(SYSTEM_KINDS)}"
+                )
+            key = unique_system_key(system_name, taken)
+            taken.add(key)
+            parsed.append(System(key=key, kind=kind, name=system_name))  # type: ignore[arg-type]
+        profile = Profile(name=name, staff_count=staff_count, sector=sector,  # type: ignore[arg-type]
+                          systems=tuple(parsed))
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "value"
+        raise InputError(f"{field}: {first['msg']}") from None
+    path = ctx.db_path
+    created = not path.exists()
+    db = create_database(path) if created else open_database(path)
+    store = Store(db, path)
+    try:
+        if any(o.name.casefold() == profile.name.casefold() for o in store.organisations()):
+            raise InputError(f"an organisation called {profile.name!r} already exists")
+        org_id = store.create_organisation(profile)
+    finally:
+        store.close()
+    if created:
+        click.echo(f"Created database {path}")
+    click.echo(f"Created organisation {org_id}: {profile.name} ({len(parsed)} systems)")
+
+
+@org.command("list")
+@pass_ctx
+@handled
+def org_list(ctx: Context) -> None:
+    """List organisations in the database."""
+    store = ctx.store()
+    table = Table("ID", "Name", "Staff", "Sector", "Created")
+    for row in store.organisations():
+        table.add_row(str(row.id), plain(row.name), str(row.staff_count),
+                      SECTORS.get(row.sector, row.sector), row.created_at[:10])
+    console().print(table)
+
+
+@org.command("show")
+@pass_ctx
+@handled
+def org_show(ctx: Context) -> None:
+    """Show the organisation's profile and systems."""
+    store = ctx.store()
+    row = store.find_organisation(ctx.org_ref)
+    profile = store.profile(row.id)
+    out = console()
+    out.print(plain(f"{profile.name} (organisation {row.id})", "bold"))
+    out.print(f"Staff: {profile.staff_count}   Sector: {SECTORS[profile.sector]}")
+    table = Table("Key", "Kind", "Name", title="Systems holding customer data")
+    for system in profile.systems:
+        table.add_row(system.key, SYSTEM_KINDS[system.kind], plain(system.name))
+    out.print(table)

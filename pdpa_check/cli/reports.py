@@ -1,0 +1,128 @@
+"""`pdpa-check score`, `plan` and `history`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from pdpa_check.cli.answers import current
+from pdpa_check.cli.base import Context, cli, handled, pass_ctx
+from pdpa_check.cli.output import console, plain
+
+
+def _assessed(ctx: Context, assessment_id: int | None):  # type: ignore[no-untyped-def]
+    from pdpa_check.workspace import assess
+
+    store, org, row = current(ctx, start_if="never")
+    if assessment_id is not None:
+        row = store.assessment(org.id, assessment_id)
+    return store, assess(store, org, row, ctx.user_banks)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--assessment", "assessment_id", type=int, help="Assessment id (default: current).")
+@pass_ctx
+@handled
+def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
+    """Show the readiness score, per area, with critical gaps."""
+    from pdpa_check.exports.structured import report_data
+    from pdpa_check.workspace import make_report
+
+    store, assessed = _assessed(ctx, assessment_id)
+    if as_json:
+        data = report_data(make_report(store, assessed, dt.date.today(), redact=True))
+        keys = ("organisation", "assessment", "score", "domains", "findings")
+        click.echo(json.dumps({key: data[key] for key in keys}, indent=2, ensure_ascii=False))
+        return
+    result, bank = assessed.result, assessed.bank
+    out = console()
+    status = "completed" if assessed.assessment.completed_at else "in progress"
+    out.print(plain(f"{assessed.profile.name}: assessment {assessed.assessment.id} ({status})",
+                    "bold"))
+    headline = Text(f"Readiness score {result.score:.0f} / 100: ", style="bold")
+    headline.append(result.band.name, style="bold")
+    out.print(headline)
+    if result.capped_by:
+        capped = plain(f"Capped from {result.uncapped_band.name} by a failed critical control: "
+                       f"{bank.question(result.capped_by).text}")
+        out.print(capped)
+    table = Table("Area", "Weight", "Score", "Answered", "Points lost")
+    for domain in result.domains:
+        shown = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        table.add_row(plain(domain.title), str(domain.weight), shown,
+                      f"{domain.answered}/{domain.applicable}", f"{domain.points_lost:.1f}")
+    out.print(table)
+    for qid in result.critical_failures:
+        outcome = result.question(qid)
+        out.print(plain(f"CRITICAL GAP: {bank.question(qid).text} {outcome.reason}"))
+    out.print(
+        f"Answered {result.answered} of {result.applicable}; {result.unknown} \"Don't know\"; "
+        f"{result.unanswered} not answered; confidence {result.confidence:.0%}."
+    )
+    out.print("A readiness indicator, not legal advice or a certification.", style="dim")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "toml", "json"]), default="md",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write, or a folder for the default file name. Default: print.")
+@click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--assessment", "assessment_id", type=int, help="Assessment id (default: current).")
+@pass_ctx
+@handled
+def plan(ctx: Context, fmt: str, output: Path | None, redact: bool, force: bool,
+         assessment_id: int | None) -> None:
+    """The prioritised remediation plan as Markdown, TOML or JSON."""
+    from pdpa_check.exports import (
+        default_filename,
+        render_json,
+        render_markdown,
+        render_toml,
+        write_atomic,
+    )
+    from pdpa_check.workspace import make_report
+
+    store, assessed = _assessed(ctx, assessment_id)
+    today = dt.date.today()
+    report = make_report(store, assessed, today, redact=redact)
+    renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
+    content = renderers[fmt](report)
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    if output.is_dir():
+        output = output / default_filename(assessed.profile.name, today, fmt)
+    written = write_atomic(output, content, force=force)
+    click.echo(f"Wrote {written} (readable only by you)", err=True)
+
+
+@cli.command()
+@pass_ctx
+@handled
+def history(ctx: Context) -> None:
+    """Past assessments with their scores."""
+    store = ctx.store()
+    org = store.find_organisation(ctx.org_ref)
+    table = Table("ID", "Started", "Completed", "Bank", "Score", "Band",
+                  title=plain(f"Assessments of {org.name}"))
+    from pdpa_check.scoring.evaluate import BANDS
+
+    names = {band.id: band.name for band in BANDS}
+    for row in store.assessments(org.id):
+        table.add_row(
+            str(row.id),
+            row.started_at[:10],
+            row.completed_at[:10] if row.completed_at else "open",
+            f"{row.bank_id} {row.bank_version}",
+            "" if row.score is None else f"{row.score:.0f}",
+            names.get(row.band or "", row.band or ""),
+        )
+    console().print(table)

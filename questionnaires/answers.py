@@ -1,0 +1,75 @@
+"""Answers and their validation against a question."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from pdpa_check.questionnaires.model import ANSWER_LABELS, UNKNOWN, Question
+from pdpa_check.text import TextError, clean
+
+# (question id, system key); the system key is "" for questions asked once.
+AnswerKey = tuple[str, str]
+
+
+class Answer(BaseModel):
+    """One answer: a validated value plus the owner's note and evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question_id: str
+    system_key: str = ""
+    value: str
+    note: str = ""
+    evidence: str = ""
+
+    @property
+    def key(self) -> AnswerKey:
+        return (self.question_id, self.system_key)
+
+
+Answers = Mapping[AnswerKey, Answer]
+
+
+def normalise_value(question: Question, raw: object) -> str:
+    """The canonical stored form of `raw` for `question`, or ValueError saying why."""
+    if question.kind == "text":
+        if not isinstance(raw, str):
+            raise ValueError("must be text")
+        try:
+            return clean(raw).strip()
+        except TextError as error:
+            raise ValueError(str(error)) from None
+    if isinstance(raw, str) and raw in question.accepted_values():
+        return raw
+    if question.kind == "number":
+        return _normalise_number(question, raw)
+    allowed = ", ".join(question.accepted_values())
+    raise ValueError(f"{raw!r} is not one of: {allowed}")
+
+
+def _normalise_number(question: Question, raw: object) -> str:
+    assert question.number is not None
+    scale = question.number
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ValueError(f"must be a number of {scale.unit} or '{UNKNOWN}'")
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'") from None
+    if not math.isfinite(number) or not scale.minimum <= number <= scale.maximum:
+        raise ValueError(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
+    return f"{number:g}"
+
+
+def describe_value(question: Question, value: str) -> str:
+    """A plain label for a stored value ("Yes", "Don't know", "3 days")."""
+    if value in ANSWER_LABELS:
+        return ANSWER_LABELS[value]
+    if question.kind == "choice":
+        return next((o.label for o in question.options if o.id == value), value)
+    if question.kind == "number" and question.number is not None:
+        return f"{value} {question.number.unit}"
+    return value

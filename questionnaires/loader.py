@@ -1,0 +1,208 @@
+"""Load and validate bank files, reporting every problem at once.
+
+Messages follow the git/compiler convention: `file:line:col: message` for TOML
+syntax, `file: question <id>: <field>: message` for schema problems.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pdpa_check.questionnaires.model import Bank
+
+BUILTIN_BANK = "pdpa-sme-starter"
+_TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
+
+
+class BankError(Exception):
+    """A bank file that cannot be used; `problems` holds every message."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class InstalledBank:
+    """A bank found on disk: loaded, or the problems that stop it loading."""
+
+    path: Path
+    builtin: bool
+    bank: Bank | None
+    problems: tuple[str, ...]
+
+
+def parse_bank_bytes(data: bytes, source: str) -> Bank:
+    """Parse and validate bank file bytes; raise BankError listing all problems."""
+    raw = _read_toml(data, source)
+    try:
+        bank = Bank.model_validate(raw)
+    except ValidationError as error:
+        raise BankError(_schema_problems(error, raw, source)) from None
+    problems = [f"{source}: {problem}" for problem in cross_check(bank)]
+    if problems:
+        raise BankError(problems)
+    return bank
+
+
+def load_bank_file(path: Path) -> Bank:
+    """Read and validate one bank file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
+    return parse_bank_bytes(data, str(path))
+
+
+def check_bank_files(paths: list[Path]) -> list[str]:
+    """Every problem in every file, plus bank ids claimed by more than one file."""
+    problems: list[str] = []
+    owners: dict[str, Path] = {}
+    for path in paths:
+        try:
+            bank = load_bank_file(path)
+        except BankError as error:
+            problems.extend(error.problems)
+            continue
+        if bank.id in owners:
+            problems.append(f"{path}: bank id '{bank.id}' is also used by {owners[bank.id]}")
+        owners.setdefault(bank.id, path)
+    return problems
+
+
+def _read_toml(data: bytes, source: str) -> dict[str, Any]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a BOM from Notepad is harmless; strip it
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BankError([f"{source}: not valid UTF-8 at byte {error.start}"]) from None
+    if not text.strip():
+        raise BankError([f"{source}: file is empty"])
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BankError([toml_error_message(error, source)]) from None
+
+
+def toml_error_message(error: tomllib.TOMLDecodeError, source: str) -> str:
+    """`file:line:col: message` from a TOMLDecodeError on any Python 3.11+."""
+    message = str(error)
+    match = _TOML_POSITION.match(message)
+    if match is None:
+        return f"{source}: {message}"
+    return f"{source}:{match['line']}:{match['col']}: {match['msg']}"
+
+
+def _schema_problems(error: ValidationError, raw: dict[str, Any], source: str) -> list[str]:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        problems.append(f"{source}: {describe_location(item['loc'], raw)}: {item['msg']}")
+    return problems
+
+
+def describe_location(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
+    """Turn a pydantic location into `question <id>: field` using the raw data."""
+    if len(loc) >= 2 and loc[0] in _SECTION_NAMES and isinstance(loc[1], int):
+        section, index = str(loc[0]), loc[1]
+        entries = raw.get(section)
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        label = (
+            f"{_SECTION_NAMES[section]} {entry_id}"
+            if isinstance(entry_id, str)
+            else f"{section}[{index}]"
+        )
+        field = _dotted(loc[2:])
+        return f"{label}: {field}" if field else label
+    return _dotted(loc) or "(top level)"
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def cross_check(bank: Bank) -> list[str]:
+    """Problems pydantic cannot see: duplicate ids and dangling references."""
+    problems: list[str] = []
+    for label, ids in (
+        ("domain", [domain.id for domain in bank.domains]),
+        ("question", [question.id for question in bank.questions]),
+        ("action", [action.id for action in bank.actions]),
+    ):
+        problems += [f"{label} {i}: duplicate id" for i, n in Counter(ids).items() if n > 1]
+    domain_ids = {domain.id for domain in bank.domains}
+    action_ids = {action.id for action in bank.actions}
+    seen: dict[str, int] = {}
+    for position, question in enumerate(bank.questions):
+        where = f"question {question.id}"
+        if question.domain not in domain_ids:
+            problems.append(f"{where}: domain: unknown domain '{question.domain}'")
+        problems += [
+            f"{where}: actions: unknown action '{action}'"
+            for action in question.actions
+            if action not in action_ids
+        ]
+        problems += _check_condition(bank, question.id, seen)
+        seen.setdefault(question.id, position)
+    used = {action for question in bank.questions for action in question.actions}
+    problems += [
+        f"action {action.id}: not used by any question" for action in bank.actions
+        if action.id not in used
+    ]
+    return problems
+
+
+def _check_condition(bank: Bank, question_id: str, earlier: dict[str, int]) -> list[str]:
+    question = next(q for q in bank.questions if q.id == question_id)
+    condition = question.applies_if.answer if question.applies_if else None
+    if condition is None:
+        return []
+    where = f"question {question_id}: applies_if.answer"
+    if condition.question not in earlier:
+        exists = any(q.id == condition.question for q in bank.questions)
+        reason = "must refer to an earlier question" if exists else "unknown question"
+        return [f"{where}: {reason} '{condition.question}'"]
+    target = bank.questions[earlier[condition.question]]
+    if target.kind not in ("yes_no", "choice"):
+        return [f"{where}: question '{target.id}' is not a yes/no or choice question"]
+    wrong = [value for value in condition.any_of if value not in target.accepted_values()]
+    return [f"{where}: '{value}' is not an answer to '{target.id}'" for value in wrong]
+
+
+def builtin_bank_path(bank_id: str = BUILTIN_BANK) -> Path:
+    """Path of a bank file shipped inside the package."""
+    root = resources.files("pdpa_check.questionnaires") / "banks"
+    return Path(str(root / f"{bank_id}.toml"))
+
+
+def builtin_bank() -> Bank:
+    """The built-in bank; a broken one is a packaging bug, so it raises."""
+    return load_bank_file(builtin_bank_path())
+
+
+def installed_banks(user_dir: Path | None) -> list[InstalledBank]:
+    """Built-in banks, then the user's own `*.toml` banks; broken ones are reported."""
+    root = builtin_bank_path().parent
+    found = [(path, True) for path in sorted(root.glob("*.toml"))]
+    if user_dir is not None and user_dir.is_dir():
+        found += [(path, False) for path in sorted(user_dir.glob("*.toml"))]
+    banks = []
+    for path, builtin in found:
+        try:
+            banks.append(InstalledBank(path, builtin, load_bank_file(path), ()))
+        except BankError as error:
+            banks.append(InstalledBank(path, builtin, None, tuple(error.problems)))
+    return banks

@@ -1,0 +1,209 @@
+"""The pydantic schema of a question bank file.
+
+Unknown keys are refused and types are strict, so a typo in a bank file is
+reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pdpa_check.questionnaires.profile import Sector, SystemKind
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Credit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+QuestionKind = Literal["yes_no", "choice", "per_system", "number", "text"]
+Effort = Literal["low", "medium", "high"]
+OwnerRole = Literal["owner", "staff", "it_vendor"]
+
+# The values every yes/no-style question accepts, with their display labels.
+ANSWER_LABELS: dict[str, str] = {
+    "yes": "Yes",
+    "partly": "Partly",
+    "no": "No",
+    "unknown": "Don't know",
+    "na": "Not applicable",
+}
+# Credit for the yes/no scale; "unknown" scores 0 but is counted on its own.
+YES_NO_CREDIT: dict[str, float] = {"yes": 1.0, "partly": 0.5, "no": 0.0, "unknown": 0.0}
+UNKNOWN = "unknown"
+NOT_APPLICABLE = "na"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Option(_Strict):
+    """One choice of a single-choice question and the credit it earns."""
+
+    id: Id
+    label: Text
+    credit: Credit
+
+
+class Threshold(_Strict):
+    """A number at or better than `value` earns `credit`."""
+
+    value: float
+    credit: Credit
+
+
+class NumberScale(_Strict):
+    """How a number answer turns into credit."""
+
+    unit: Text
+    better: Literal["lower", "higher"]
+    thresholds: list[Threshold] = Field(min_length=1)
+    minimum: float = 0.0
+    maximum: float = 1_000_000.0
+
+    def credit(self, value: float) -> float:
+        """The best credit whose threshold `value` meets, else 0."""
+        earned = [
+            threshold.credit
+            for threshold in self.thresholds
+            if (value <= threshold.value if self.better == "lower" else value >= threshold.value)
+        ]
+        return max(earned, default=0.0)
+
+
+class AnswerCondition(_Strict):
+    """True when an earlier question was answered with one of `any_of`."""
+
+    question: Id
+    any_of: list[str] = Field(min_length=1)
+
+
+class AppliesIf(_Strict):
+    """Conditions under which a question is asked; all given ones must hold."""
+
+    has_staff: bool | None = None
+    system_kinds: list[SystemKind] | None = Field(default=None, min_length=1)
+    sectors: list[Sector] | None = Field(default=None, min_length=1)
+    answer: AnswerCondition | None = None
+
+
+class Domain(_Strict):
+    id: Id
+    title: Text
+    weight: int = Field(ge=1, le=10)
+    description: Text
+
+
+class Question(_Strict):
+    id: Id
+    domain: Id
+    text: Text
+    why: Text
+    kind: QuestionKind
+    weight: int = Field(default=1, ge=0, le=10)
+    critical: bool = False
+    allow_na: bool = False
+    options: list[Option] = Field(default_factory=list)
+    system_kinds: list[SystemKind] = Field(default_factory=list)
+    number: NumberScale | None = None
+    applies_if: AppliesIf | None = None
+    references: list[Text] = Field(default_factory=list)
+    actions: list[Id] = Field(default_factory=list)
+    ask_vendor: Text | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.kind != "text" and self.weight > 0
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Self:
+        kind = self.kind
+        if bool(self.options) != (kind == "choice"):
+            raise ValueError("'options' is required for kind 'choice' and only allowed there")
+        if bool(self.system_kinds) != (kind == "per_system"):
+            raise ValueError(
+                "'system_kinds' is required for kind 'per_system' and only allowed there"
+            )
+        if (self.number is not None) != (kind == "number"):
+            raise ValueError("'number' is required for kind 'number' and only allowed there")
+        weight_given = "weight" in self.model_fields_set and self.weight
+        if kind == "text" and (weight_given or self.critical or self.actions):
+            raise ValueError("a 'text' question is not scored: no weight, critical or actions")
+        option_ids = [option.id for option in self.options]
+        if len(set(option_ids)) != len(option_ids):
+            raise ValueError("option ids must be unique")
+        if set(option_ids) & {UNKNOWN, NOT_APPLICABLE}:
+            raise ValueError("option ids 'unknown' and 'na' are reserved")
+        return self
+
+    def accepted_values(self) -> list[str]:
+        """The answer values this question accepts (numbers aside)."""
+        if self.kind in ("yes_no", "per_system"):
+            values = ["yes", "partly", "no", UNKNOWN]
+        elif self.kind == "choice":
+            values = [option.id for option in self.options] + [UNKNOWN]
+        elif self.kind == "number":
+            values = [UNKNOWN]
+        else:
+            return []
+        return [*values, NOT_APPLICABLE] if self.allow_na else values
+
+    def credit(self, value: str) -> float:
+        """Credit for an already validated, applicable answer value."""
+        if self.kind in ("yes_no", "per_system"):
+            return YES_NO_CREDIT[value]
+        if value == UNKNOWN:
+            return 0.0
+        if self.kind == "choice":
+            return next(option.credit for option in self.options if option.id == value)
+        assert self.number is not None
+        return self.number.credit(float(value))
+
+
+class Action(_Strict):
+    """A remediation step that closes one or more gaps."""
+
+    id: Id
+    title: Text
+    why: Text
+    steps: list[Text] = Field(min_length=1)
+    effort: Effort
+    owner: OwnerRole
+    vendor_doable: bool
+    references: list[Text] = Field(default_factory=list)
+
+
+class Bank(_Strict):
+    """A whole question bank: domains, questions in asking order, and actions."""
+
+    schema_version: Literal[1] = 1
+    id: Id
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    title: Text
+    description: Text
+    domains: list[Domain] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+    actions: list[Action] = Field(default_factory=list)
+
+    def question(self, question_id: str) -> Question:
+        return self.questions_by_id[question_id]
+
+    def action(self, action_id: str) -> Action:
+        return self.actions_by_id[action_id]
+
+    def domain(self, domain_id: str) -> Domain:
+        return self.domains_by_id[domain_id]
+
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    @cached_property
+    def actions_by_id(self) -> dict[str, Action]:
+        return {action.id: action for action in self.actions}
+
+    @cached_property
+    def domains_by_id(self) -> dict[str, Domain]:
+        return {domain.id: domain for domain in self.domains}

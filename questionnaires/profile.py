@@ -1,0 +1,75 @@
+"""The organisation profile: who the business is and which systems hold customer data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from pdpa_check.text import clean_name
+
+SystemKind = Literal[
+    "email_suite",
+    "storefront",
+    "marketplace",
+    "crm",
+    "email_marketing",
+    "ads",
+    "payments",
+    "chat",
+    "ai",
+    "other",
+]
+
+# Plain names for each kind of system, in the order the UI lists them.
+SYSTEM_KINDS: dict[str, str] = {
+    "email_suite": "Email / office suite (Google Workspace, Microsoft 365)",
+    "storefront": "Online store admin (Shopify, WooCommerce)",
+    "marketplace": "Marketplace seller account (Shopee, Lazada)",
+    "crm": "CRM / customer database",
+    "email_marketing": "Email marketing (Mailchimp, Klaviyo)",
+    "ads": "Ad account (Meta Business, Google Ads)",
+    "payments": "Payments (Stripe, PayPal)",
+    "chat": "Chat or chatbot (WhatsApp Business, live chat)",
+    "ai": "AI / personalisation (recommendations, AI assistant)",
+    "other": "Other vendor holding customer data",
+}
+
+SECTORS: dict[str, str] = {
+    "ecommerce": "E-commerce / online retail",
+    "retail": "Physical retail with online sales",
+    "food": "Food and beverage",
+    "services": "Professional or personal services",
+    "education": "Education and enrichment",
+    "health": "Health, beauty and wellness",
+    "other": "Other",
+}
+
+Sector = Literal["ecommerce", "retail", "food", "services", "education", "health", "other"]
+Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+
+
+class System(BaseModel):
+    """One system that holds customer data. `key` is stable across renames."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: Key
+    kind: SystemKind
+    name: Name
+
+
+class Profile(BaseModel):
+    """What the core needs to know about the organisation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name
+    staff_count: int = Field(ge=1, le=100_000)
+    sector: Sector = "ecommerce"
+    systems: tuple[System, ...] = ()
+
+    def systems_of(self, kinds: list[str]) -> list[System]:
+        """The systems whose kind is in `kinds`, in inventory order."""
+        return [system for system in self.systems if system.kind in kinds]

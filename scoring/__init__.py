@@ -1,0 +1,27 @@
+"""Pure scoring: answers in, score, explanations and plan out. No clock, no I/O."""
+
+from pdpa_check.scoring.evaluate import BANDS, Band, evaluate
+from pdpa_check.scoring.plan import build_plan
+from pdpa_check.scoring.result import (
+    DomainResult,
+    Plan,
+    PlanItem,
+    QuestionResult,
+    Result,
+    SlotResult,
+    VendorQuestion,
+)
+
+__all__ = [
+    "BANDS",
+    "Band",
+    "DomainResult",
+    "Plan",
+    "PlanItem",
+    "QuestionResult",
+    "Result",
+    "SlotResult",
+    "VendorQuestion",
+    "build_plan",
+    "evaluate",
+]

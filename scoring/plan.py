@@ -1,0 +1,114 @@
+"""build_plan: turn every gap into the bank's actions, with exact uplift.
+
+Order: critical first, then uplift per unit of effort, then id. Horizons:
+critical items and low-effort items are "this month"; medium effort "this
+quarter"; high effort "next quarter".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers
+from pdpa_check.questionnaires.model import UNKNOWN, Bank, Question
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.evaluate import evaluate
+from pdpa_check.scoring.result import Horizon, Plan, PlanItem, Result, VendorQuestion
+
+EFFORT_UNITS: dict[str, float] = {"low": 1.0, "medium": 3.0, "high": 8.0}
+_HORIZON_BY_EFFORT: dict[str, Horizon] = {
+    "low": "this-month",
+    "medium": "this-quarter",
+    "high": "next-quarter",
+}
+
+
+@dataclass
+class _Draft:
+    action_id: str
+    system_key: str
+    system_name: str | None
+    gaps: list[AnswerKey] = field(default_factory=list)
+    critical: bool = False
+
+
+def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -> Plan:
+    """The remediation plan for `result` (which must come from the same inputs)."""
+    drafts: dict[tuple[str, str], _Draft] = {}
+    vendor_questions: list[VendorQuestion] = []
+    for outcome in result.questions:
+        question = bank.question(outcome.question_id)
+        for slot in outcome.slots:
+            if slot.value is None or slot.credit is None or slot.credit >= 1.0:
+                continue  # unanswered, not applicable, or no gap
+            if slot.value == UNKNOWN:
+                vendor_questions.append(_vendor_question(question, slot.system_key, slot.system_name))
+            for action_id in question.actions:
+                draft = drafts.setdefault(
+                    (action_id, slot.system_key),
+                    _Draft(action_id, slot.system_key, slot.system_name),
+                )
+                draft.gaps.append((question.id, slot.system_key))
+                draft.critical = draft.critical or question.critical
+    items = [_item(bank, profile, answers, result, draft) for draft in drafts.values()]
+    items.sort(key=_priority)
+    all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
+    projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
+    return Plan(tuple(items), tuple(vendor_questions), projected)
+
+
+def _item(bank: Bank, profile: Profile, answers: Answers, result: Result, draft: _Draft) -> PlanItem:
+    action = bank.action(draft.action_id)
+    fixed = evaluate(bank, profile, _closed(bank, answers, set(draft.gaps)))
+    horizon = "this-month" if draft.critical else _HORIZON_BY_EFFORT[action.effort]
+    suffix = f"/{draft.system_key}" if draft.system_key else ""
+    return PlanItem(
+        id=f"{draft.action_id}{suffix}",
+        action=action,
+        system_key=draft.system_key,
+        system_name=draft.system_name,
+        question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
+        critical=draft.critical,
+        uplift=max(0.0, fixed.score - result.score),
+        horizon=horizon,
+        gaps=tuple(f"{q}/{s}" if s else q for q, s in draft.gaps),
+    )
+
+
+def _priority(item: PlanItem) -> tuple[bool, float, str]:
+    return (not item.critical, -item.uplift / EFFORT_UNITS[item.action.effort], item.id)
+
+
+def best_value(question: Question) -> str:
+    """The answer that earns full credit, used to re-score a closed gap."""
+    if question.kind == "choice":
+        return max(question.options, key=lambda option: option.credit).id
+    if question.kind == "number":
+        assert question.number is not None
+        best = max(question.number.thresholds, key=lambda t: (t.credit, t.value))
+        return f"{best.value:g}"
+    return "yes"
+
+
+def _closed(bank: Bank, answers: Answers, gaps: set[AnswerKey]) -> dict[AnswerKey, Answer]:
+    updated = dict(answers)
+    for question_id, system_key in gaps:
+        value = best_value(bank.question(question_id))
+        updated[(question_id, system_key)] = Answer(
+            question_id=question_id, system_key=system_key, value=value
+        )
+    return updated
+
+
+def _vendor_question(question: Question, system_key: str, system_name: str | None) -> VendorQuestion:
+    text = question.ask_vendor or question.text
+    return VendorQuestion(question.id, system_key, system_name, text)
+
+
+def group_by_horizon(plan: Plan) -> dict[Horizon, list[PlanItem]]:
+    """Items per horizon, each list in plan order."""
+    grouped: dict[Horizon, list[PlanItem]] = defaultdict(list)
+    for item in plan.items:
+        grouped[item.horizon].append(item)
+    return grouped

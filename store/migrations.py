@@ -1,0 +1,96 @@
+"""Schema history. Each step runs in its own transaction with its record.
+
+Never edit a released step: add a new one. No journal_mode pragmas here
+(SQLite refuses them inside a transaction).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("pdpa-check")
+
+PLAN_STATUSES = ("open", "in_progress", "done", "accepted_risk")
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    db["organisations"].create(
+        {"id": int, "name": str, "staff_count": int, "sector": str, "created_at": str},
+        pk="id",
+        not_null={"name", "staff_count", "sector", "created_at"},
+        strict=True,
+    )
+    db["systems"].create(
+        {"id": int, "organisation_id": int, "key": str, "kind": str, "name": str},
+        pk="id",
+        not_null={"organisation_id", "key", "kind", "name"},
+        foreign_keys=[("organisation_id", "organisations", "id")],
+        strict=True,
+    )
+    db["systems"].create_index(["organisation_id", "key"], unique=True)
+    db["assessments"].create(
+        {
+            "id": int,
+            "organisation_id": int,
+            "bank_id": str,
+            "bank_version": str,
+            "started_at": str,
+            "completed_at": str,
+            "carried_from": int,
+            "score": float,
+            "band": str,
+        },
+        pk="id",
+        not_null={"organisation_id", "bank_id", "bank_version", "started_at"},
+        foreign_keys=[
+            ("organisation_id", "organisations", "id"),
+            ("carried_from", "assessments", "id"),
+        ],
+        strict=True,
+    )
+    db["assessments"].create_index(["organisation_id", "started_at"])
+    db["answers"].create(
+        {
+            "assessment_id": int,
+            "question_id": str,
+            "system_key": str,
+            "value": str,
+            "note": str,
+            "evidence": str,
+            "answered_at": str,
+            "confirmed_at": str,
+        },
+        pk=("assessment_id", "question_id", "system_key"),
+        not_null={"assessment_id", "question_id", "system_key", "value", "note", "evidence",
+                  "answered_at"},
+        defaults={"system_key": "", "note": "", "evidence": ""},
+        foreign_keys=[("assessment_id", "assessments", "id")],
+        strict=True,
+    )
+    statuses = ", ".join(f"'{status}'" for status in PLAN_STATUSES)
+    db.execute(
+        f"""
+        CREATE TABLE plan_items (
+            id INTEGER PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            item_key TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({statuses})),
+            owner TEXT NOT NULL DEFAULT '',
+            due_date TEXT,
+            risk_reason TEXT NOT NULL DEFAULT '',
+            risk_accepted_by TEXT NOT NULL DEFAULT '',
+            review_date TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (organisation_id, item_key)
+        ) STRICT
+        """
+    )
+    db["plan_item_events"].create(
+        {"id": int, "plan_item_id": int, "at": str, "field": str, "old": str, "new": str},
+        pk="id",
+        not_null={"plan_item_id", "at", "field", "old", "new"},
+        foreign_keys=[("plan_item_id", "plan_items", "id")],
+        strict=True,
+    )
+    db["plan_item_events"].create_index(["plan_item_id"])

@@ -1,0 +1,299 @@
+"""Reading and writing organisations, assessments, answers and plan items.
+
+Every write runs in its own `BEGIN IMMEDIATE` transaction and is committed
+before the call returns, so an answer the user saw saved survives a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.store.db import StoreError
+from pdpa_check.text import slug
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    id: int
+    name: str
+    staff_count: int
+    sector: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    id: int
+    organisation_id: int
+    bank_id: str
+    bank_version: str
+    started_at: str
+    completed_at: str | None
+    carried_from: int | None
+    score: float | None
+    band: str | None
+
+
+@dataclass(frozen=True)
+class PlanItemState:
+    item_key: str
+    status: str
+    owner: str
+    due_date: str | None
+    risk_reason: str
+    risk_accepted_by: str
+    review_date: str | None
+
+
+class Store:
+    """The one writer for a pdpa-check database."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """A `BEGIN IMMEDIATE` transaction, committed (or rolled back) on exit."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # Organisations -------------------------------------------------------
+
+    def create_organisation(self, profile: Profile) -> int:
+        with self.write() as db:
+            table = db["organisations"]
+            table.insert(
+                {
+                    "name": profile.name,
+                    "staff_count": profile.staff_count,
+                    "sector": profile.sector,
+                    "created_at": now(),
+                }
+            )
+            org_id = int(table.last_pk)  # type: ignore[arg-type]
+            db["systems"].insert_all(
+                {"organisation_id": org_id, "key": s.key, "kind": s.kind, "name": s.name}
+                for s in profile.systems
+            )
+        return org_id
+
+    def organisations(self) -> list[OrganisationRow]:
+        rows = self.db.execute(
+            "SELECT id, name, staff_count, sector, created_at FROM organisations ORDER BY id"
+        ).fetchall()
+        return [OrganisationRow(*row) for row in rows]
+
+    def find_organisation(self, ref: str | None) -> OrganisationRow:
+        """The organisation named or numbered `ref`, or the only one when `ref` is None."""
+        orgs = self.organisations()
+        if ref is None:
+            if len(orgs) == 1:
+                return orgs[0]
+            if not orgs:
+                raise StoreError(
+                    f"{self.path}: no organisation yet; create one with `pdpa-check org create`"
+                )
+            raise StoreError("several organisations in this database; choose one with --org")
+        matches = [o for o in orgs if str(o.id) == ref or o.name.casefold() == ref.casefold()]
+        if not matches:
+            raise StoreError(f"no organisation called {ref!r} (see `pdpa-check org list`)")
+        return matches[0]
+
+    def profile(self, org_id: int) -> Profile:
+        org = self.db.execute(
+            "SELECT name, staff_count, sector FROM organisations WHERE id = ?", [org_id]
+        ).fetchone()
+        systems = self.db.execute(
+            "SELECT key, kind, name FROM systems WHERE organisation_id = ? ORDER BY id", [org_id]
+        ).fetchall()
+        return Profile(
+            name=org[0],
+            staff_count=org[1],
+            sector=org[2],
+            systems=tuple(System(key=k, kind=kind, name=name) for k, kind, name in systems),
+        )
+
+    # Assessments ---------------------------------------------------------
+
+    def start_assessment(
+        self, org_id: int, bank_id: str, bank_version: str, *, started_at: str | None = None
+    ) -> int:
+        with self.write() as db:
+            table = db["assessments"]
+            table.insert(
+                {
+                    "organisation_id": org_id,
+                    "bank_id": bank_id,
+                    "bank_version": bank_version,
+                    "started_at": started_at or now(),
+                }
+            )
+            return int(table.last_pk)  # type: ignore[arg-type]
+
+    def complete_assessment(
+        self, assessment_id: int, score: float, band: str, *, completed_at: str | None = None
+    ) -> None:
+        with self.write() as db:
+            db.execute(
+                "UPDATE assessments SET completed_at = ?, score = ?, band = ? WHERE id = ?",
+                [completed_at or now(), score, band, assessment_id],
+            )
+
+    def assessments(self, org_id: int) -> list[AssessmentRow]:
+        """All assessments of an organisation, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, organisation_id, bank_id, bank_version, started_at, completed_at,"
+            " carried_from, score, band FROM assessments WHERE organisation_id = ?"
+            " ORDER BY started_at, id",
+            [org_id],
+        ).fetchall()
+        return [AssessmentRow(*row) for row in rows]
+
+    def open_assessment(self, org_id: int) -> AssessmentRow | None:
+        """The newest assessment not yet completed, if any."""
+        pending = [a for a in self.assessments(org_id) if a.completed_at is None]
+        return pending[-1] if pending else None
+
+    def current_assessment(self, org_id: int) -> AssessmentRow | None:
+        """The open assessment, else the latest completed one."""
+        rows = self.assessments(org_id)
+        return self.open_assessment(org_id) or (rows[-1] if rows else None)
+
+    def assessment(self, org_id: int, assessment_id: int) -> AssessmentRow:
+        for row in self.assessments(org_id):
+            if row.id == assessment_id:
+                return row
+        raise StoreError(f"no assessment {assessment_id} for this organisation")
+
+    # Answers -------------------------------------------------------------
+
+    def save_answer(self, assessment_id: int, answer: Answer) -> None:
+        """Store one answer durably before returning."""
+        with self.write() as db:
+            db["answers"].upsert(_answer_row(assessment_id, answer), pk=_ANSWER_PK)
+
+    def clear_answer(self, assessment_id: int, key: AnswerKey) -> None:
+        with self.write() as db:
+            db.execute(
+                "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?"
+                " AND system_key = ?",
+                [assessment_id, *key],
+            )
+
+    def replace_answers(
+        self, assessment_id: int, answers: Iterable[Answer], cleared: Iterable[AnswerKey] = ()
+    ) -> None:
+        """Save many answers and clear others, all in one transaction."""
+        with self.write() as db:
+            for key in cleared:
+                db.execute(
+                    "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?"
+                    " AND system_key = ?",
+                    [assessment_id, *key],
+                )
+            rows = [_answer_row(assessment_id, answer) for answer in answers]
+            if rows:
+                db["answers"].upsert_all(rows, pk=_ANSWER_PK)
+
+    def answers(self, assessment_id: int) -> dict[AnswerKey, Answer]:
+        rows = self.db.execute(
+            "SELECT question_id, system_key, value, note, evidence FROM answers"
+            " WHERE assessment_id = ? ORDER BY question_id, system_key",
+            [assessment_id],
+        ).fetchall()
+        answers = (
+            Answer(question_id=q, system_key=s, value=v, note=n, evidence=e)
+            for q, s, v, n, e in rows
+        )
+        return {answer.key: answer for answer in answers}
+
+    # Plan items ----------------------------------------------------------
+
+    def plan_states(self, org_id: int) -> dict[str, PlanItemState]:
+        rows = self.db.execute(
+            "SELECT item_key, status, owner, due_date, risk_reason, risk_accepted_by,"
+            " review_date FROM plan_items WHERE organisation_id = ?",
+            [org_id],
+        ).fetchall()
+        return {row[0]: PlanItemState(*row) for row in rows}
+
+    def update_plan_item(self, org_id: int, item_key: str, **changes: str | None) -> None:
+        """Set fields of a plan item, recording each change in its history."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO plan_items (organisation_id, item_key, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (organisation_id, item_key) DO NOTHING",
+                [org_id, item_key, now()],
+            )
+            row = db.execute(
+                "SELECT * FROM plan_items WHERE organisation_id = ? AND item_key = ?",
+                [org_id, item_key],
+            ).fetchone()
+            columns = [c[0] for c in db.execute("SELECT * FROM plan_items LIMIT 0").description]
+            current: dict[str, Any] = dict(zip(columns, row, strict=True))
+            for column, value in changes.items():
+                if current[column] == value:
+                    continue
+                db.execute(
+                    f"UPDATE plan_items SET {column} = ?, updated_at = ? WHERE id = ?",
+                    [value, now(), current["id"]],
+                )
+                db["plan_item_events"].insert(
+                    {
+                        "plan_item_id": current["id"],
+                        "at": now(),
+                        "field": column,
+                        "old": str(current[column] or ""),
+                        "new": str(value or ""),
+                    }
+                )
+
+
+_ANSWER_PK = ("assessment_id", "question_id", "system_key")
+
+
+def _answer_row(assessment_id: int, answer: Answer) -> dict[str, Any]:
+    stamp = now()
+    return {
+        "assessment_id": assessment_id,
+        "question_id": answer.question_id,
+        "system_key": answer.system_key,
+        "value": answer.value,
+        "note": answer.note,
+        "evidence": answer.evidence,
+        "answered_at": stamp,
+        "confirmed_at": stamp,
+    }
+
+
+def unique_system_key(name: str, taken: set[str]) -> str:
+    """A stable key for a new system, derived from its name and unique in the org."""
+    base = slug(name, fallback="system")[:50]
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key

@@ -54,8 +54,11 @@ def render_markdown(report: Report) -> str:
 
 def _header(report: Report) -> str:
     profile = report.profile
-    status = "completed " + report.assessment.completed_at[:10] if report.assessment.completed_at \
+    status = (
+        "completed " + report.assessment.completed_at[:10]
+        if report.assessment.completed_at
         else "in progress"
+    )
     systems = ", ".join(inline(s.name) for s in profile.systems) or "none listed"
     lines = [
         f"# PDPA readiness plan: {inline(profile.name)}",
@@ -87,7 +90,7 @@ def _summary(report: Report) -> str:
         f"- **Readiness score:** {result.score:.0f} / 100, {band}\n"
         f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100\n"
         f"- **Answered:** {result.answered} of {result.applicable} "
-        f"({result.unknown} \"Don't know\", {result.unanswered} not answered)\n"
+        f'({result.unknown} "Don\'t know", {result.unanswered} not answered)\n'
         f"- **Confidence:** {result.confidence:.0%} of applicable questions have a "
         "definite answer\n"
     )
@@ -175,7 +178,7 @@ def _vendor_questions(report: Report) -> str:
     lines = [
         "## Questions for your IT vendor",
         "",
-        "These were answered \"Don't know\". They score 0 until someone checks.",
+        'These were answered "Don\'t know". They score 0 until someone checks.',
         "",
     ]
     for vq in questions:

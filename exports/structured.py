@@ -89,7 +89,8 @@ def report_data(report: Report) -> dict[str, Any]:
         ],
         "findings": _findings(report),
     }
-    return _sanitised(data)
+    sanitised: dict[str, Any] = _sanitised(data)
+    return sanitised
 
 
 def _plan_item(report: Report, index: int) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, target)
+        temp.replace(target)  # atomic rename (os.replace)
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -83,8 +83,11 @@ LATER_CHANGES: dict[tuple[str, str], tuple[str, str]] = {
 def build_demo(path: Path, user_banks: Path | None, *, replace: bool = False) -> None:
     """Create the demo database at `path` (replacing an old demo when asked)."""
     if replace:
-        for leftover in (path, path.with_name(path.name + "-wal"),
-                         path.with_name(path.name + "-shm")):
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     bank = default_bank(user_banks)

@@ -48,7 +48,10 @@ class AnswersFile(BaseModel):
 
 
 def render_answers_file(
-    bank: Bank, slots: list[Slot], answers: Mapping[AnswerKey, Answer], org_name: str,
+    bank: Bank,
+    slots: list[Slot],
+    answers: Mapping[AnswerKey, Answer],
+    org_name: str,
     assessment_id: int,
 ) -> str:
     """Every applicable slot, answered or not ("" means not answered)."""
@@ -86,23 +89,26 @@ def parse_answers_file(
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as error:
-        problems = [
-            f"{source}: {_where(item['loc'], raw)}: {item['msg']}"
-            for item in error.errors(include_url=False, include_input=False)
-        ]
-        raise BankError(problems) from None
+        raise BankError(
+            [
+                f"{source}: {_where(item['loc'], raw)}: {item['msg']}"
+                for item in error.errors(include_url=False, include_input=False)
+            ]
+        ) from None
     if parsed.bank_id != bank.id:
         raise BankError(
-            [f"{source}: bank_id: file is for bank '{parsed.bank_id}', this assessment uses "
-             f"'{bank.id}'"]
+            [
+                f"{source}: bank_id: file is for bank '{parsed.bank_id}', this assessment uses "
+                f"'{bank.id}'"
+            ]
         )
     problems: list[str] = []
     answers: list[Answer] = []
     cleared: list[AnswerKey] = []
     seen: set[AnswerKey] = set()
     for index, entry in enumerate(parsed.answers):
-        place = f"{source}: answers[{index}] (question \"{entry.question}\""
-        place += f", system \"{entry.system}\")" if entry.system else ")"
+        place = f'{source}: answers[{index}] (question "{entry.question}"'
+        place += f', system "{entry.system}")' if entry.system else ")"
         try:
             key, answer = check_entry(entry, bank, profile)
         except ValueError as error:
@@ -140,7 +146,7 @@ def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
         entries = raw.get("answers")
         entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
         qid = entry.get("question") if isinstance(entry, dict) else None
-        label = f"answers[{loc[1]}]" + (f" (question \"{qid}\")" if isinstance(qid, str) else "")
+        label = f"answers[{loc[1]}]" + (f' (question "{qid}")' if isinstance(qid, str) else "")
         rest = ".".join(str(part) for part in loc[2:] if not str(part).startswith(("str", "int")))
         return f"{label}: {rest}" if rest else label
     return describe_location(loc, raw)

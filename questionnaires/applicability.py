@@ -49,9 +49,7 @@ def _applies(
         return True
     if condition.has_staff is not None and (profile.staff_count > 1) != condition.has_staff:
         return False
-    if condition.system_kinds is not None and not profile.systems_of(
-        list(condition.system_kinds)
-    ):
+    if condition.system_kinds is not None and not profile.systems_of(list(condition.system_kinds)):
         return False
     if condition.sectors is not None and profile.sector not in condition.sectors:
         return False

@@ -159,7 +159,8 @@ def cross_check(bank: Bank) -> list[str]:
         seen.setdefault(question.id, position)
     used = {action for question in bank.questions for action in question.actions}
     problems += [
-        f"action {action.id}: not used by any question" for action in bank.actions
+        f"action {action.id}: not used by any question"
+        for action in bank.actions
         if action.id not in used
     ]
     return problems

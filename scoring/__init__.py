@@ -1,8 +1,9 @@
 """Pure scoring: answers in, score, explanations and plan out. No clock, no I/O."""
 
-from pdpa_check.scoring.evaluate import BANDS, Band, evaluate
+from pdpa_check.scoring.evaluate import BANDS, evaluate
 from pdpa_check.scoring.plan import build_plan
 from pdpa_check.scoring.result import (
+    Band,
     DomainResult,
     Plan,
     PlanItem,

@@ -102,7 +102,7 @@ def _reason(question: Question, slots: list[SlotResult]) -> str:
         label = describe_value(question, value)
         credit = slots[0].credit or 0.0
         if value == UNKNOWN:
-            return "Answered \"Don't know\": scores 0 until someone checks"
+            return 'Answered "Don\'t know": scores 0 until someone checks'
         return f"Answered {label}" + ("" if credit >= 1.0 else f" ({credit:.0%} credit)")
     gaps = [
         f"{slot.system_name}: "

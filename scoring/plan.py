@@ -43,7 +43,9 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
             if slot.value is None or slot.credit is None or slot.credit >= 1.0:
                 continue  # unanswered, not applicable, or no gap
             if slot.value == UNKNOWN:
-                vendor_questions.append(_vendor_question(question, slot.system_key, slot.system_name))
+                vendor_questions.append(
+                    _vendor_question(question, slot.system_key, slot.system_name)
+                )
             for action_id in question.actions:
                 draft = drafts.setdefault(
                     (action_id, slot.system_key),
@@ -58,7 +60,9 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
     return Plan(tuple(items), tuple(vendor_questions), projected)
 
 
-def _item(bank: Bank, profile: Profile, answers: Answers, result: Result, draft: _Draft) -> PlanItem:
+def _item(
+    bank: Bank, profile: Profile, answers: Answers, result: Result, draft: _Draft
+) -> PlanItem:
     action = bank.action(draft.action_id)
     fixed = evaluate(bank, profile, _closed(bank, answers, set(draft.gaps)))
     horizon = "this-month" if draft.critical else _HORIZON_BY_EFFORT[action.effort]
@@ -101,7 +105,9 @@ def _closed(bank: Bank, answers: Answers, gaps: set[AnswerKey]) -> dict[AnswerKe
     return updated
 
 
-def _vendor_question(question: Question, system_key: str, system_name: str | None) -> VendorQuestion:
+def _vendor_question(
+    question: Question, system_key: str, system_name: str | None
+) -> VendorQuestion:
     text = question.ask_vendor or question.text
     return VendorQuestion(question.id, system_key, system_name, text)
 

@@ -15,21 +15,21 @@ PLAN_STATUSES = ("open", "in_progress", "done", "accepted_risk")
 
 @migrations(name="0001_initial")
 def initial(db: Database) -> None:
-    db["organisations"].create(
+    db.table("organisations").create(
         {"id": int, "name": str, "staff_count": int, "sector": str, "created_at": str},
         pk="id",
         not_null={"name", "staff_count", "sector", "created_at"},
         strict=True,
     )
-    db["systems"].create(
+    db.table("systems").create(
         {"id": int, "organisation_id": int, "key": str, "kind": str, "name": str},
         pk="id",
         not_null={"organisation_id", "key", "kind", "name"},
         foreign_keys=[("organisation_id", "organisations", "id")],
         strict=True,
     )
-    db["systems"].create_index(["organisation_id", "key"], unique=True)
-    db["assessments"].create(
+    db.table("systems").create_index(["organisation_id", "key"], unique=True)
+    db.table("assessments").create(
         {
             "id": int,
             "organisation_id": int,
@@ -49,8 +49,8 @@ def initial(db: Database) -> None:
         ],
         strict=True,
     )
-    db["assessments"].create_index(["organisation_id", "started_at"])
-    db["answers"].create(
+    db.table("assessments").create_index(["organisation_id", "started_at"])
+    db.table("answers").create(
         {
             "assessment_id": int,
             "question_id": str,
@@ -62,8 +62,15 @@ def initial(db: Database) -> None:
             "confirmed_at": str,
         },
         pk=("assessment_id", "question_id", "system_key"),
-        not_null={"assessment_id", "question_id", "system_key", "value", "note", "evidence",
-                  "answered_at"},
+        not_null={
+            "assessment_id",
+            "question_id",
+            "system_key",
+            "value",
+            "note",
+            "evidence",
+            "answered_at",
+        },
         defaults={"system_key": "", "note": "", "evidence": ""},
         foreign_keys=[("assessment_id", "assessments", "id")],
         strict=True,
@@ -86,11 +93,11 @@ def initial(db: Database) -> None:
         ) STRICT
         """
     )
-    db["plan_item_events"].create(
+    db.table("plan_item_events").create(
         {"id": int, "plan_item_id": int, "at": str, "field": str, "old": str, "new": str},
         pk="id",
         not_null={"plan_item_id", "at", "field", "old", "new"},
         foreign_keys=[("plan_item_id", "plan_items", "id")],
         strict=True,
     )
-    db["plan_item_events"].create_index(["plan_item_id"])
+    db.table("plan_item_events").create_index(["plan_item_id"])

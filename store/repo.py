@@ -85,7 +85,7 @@ class Store:
 
     def create_organisation(self, profile: Profile) -> int:
         with self.write() as db:
-            table = db["organisations"]
+            table = db.table("organisations")
             table.insert(
                 {
                     "name": profile.name,
@@ -94,8 +94,8 @@ class Store:
                     "created_at": now(),
                 }
             )
-            org_id = int(table.last_pk)  # type: ignore[arg-type]
-            db["systems"].insert_all(
+            org_id = int(table.last_pk or 0)
+            db.table("systems").insert_all(
                 {"organisation_id": org_id, "key": s.key, "kind": s.kind, "name": s.name}
                 for s in profile.systems
             )
@@ -143,7 +143,7 @@ class Store:
         self, org_id: int, bank_id: str, bank_version: str, *, started_at: str | None = None
     ) -> int:
         with self.write() as db:
-            table = db["assessments"]
+            table = db.table("assessments")
             table.insert(
                 {
                     "organisation_id": org_id,
@@ -152,7 +152,7 @@ class Store:
                     "started_at": started_at or now(),
                 }
             )
-            return int(table.last_pk)  # type: ignore[arg-type]
+            return int(table.last_pk or 0)
 
     def complete_assessment(
         self, assessment_id: int, score: float, band: str, *, completed_at: str | None = None
@@ -194,7 +194,7 @@ class Store:
     def save_answer(self, assessment_id: int, answer: Answer) -> None:
         """Store one answer durably before returning."""
         with self.write() as db:
-            db["answers"].upsert(_answer_row(assessment_id, answer), pk=_ANSWER_PK)
+            db.table("answers").upsert(_answer_row(assessment_id, answer), pk=_ANSWER_PK)
 
     def clear_answer(self, assessment_id: int, key: AnswerKey) -> None:
         with self.write() as db:
@@ -217,7 +217,7 @@ class Store:
                 )
             rows = [_answer_row(assessment_id, answer) for answer in answers]
             if rows:
-                db["answers"].upsert_all(rows, pk=_ANSWER_PK)
+                db.table("answers").upsert_all(rows, pk=_ANSWER_PK)
 
     def answers(self, assessment_id: int) -> dict[AnswerKey, Answer]:
         rows = self.db.execute(
@@ -262,7 +262,7 @@ class Store:
                     f"UPDATE plan_items SET {column} = ?, updated_at = ? WHERE id = ?",
                     [value, now(), current["id"]],
                 )
-                db["plan_item_events"].insert(
+                db.table("plan_item_events").insert(
                     {
                         "plan_item_id": current["id"],
                         "at": now(),

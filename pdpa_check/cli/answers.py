@@ -26,9 +26,7 @@ def current(
     closed = row is not None and row.completed_at is not None
     if row is None or (start_if == "closed" and closed):
         if start_if == "never":
-            raise StoreError(
-                "no assessment yet: start one with `pdpa-check assessment start`", 1
-            )
+            raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
         bank = default_bank(ctx.user_banks)
         new_id = store.start_assessment(org.id, bank.id, bank.version)
         row = store.assessment(org.id, new_id)
@@ -85,16 +83,18 @@ def assessment_complete(ctx: Context) -> None:
 @click.option("--evidence", default="", help="Where the proof is (screenshot, ticket, file).")
 @pass_ctx
 @handled
-def answer(ctx: Context, question_id: str, value: str, system_key: str, note: str,
-           evidence: str) -> None:
+def answer(
+    ctx: Context, question_id: str, value: str, system_key: str, note: str, evidence: str
+) -> None:
     """Answer one question in the open assessment (starting one if needed)."""
     from pdpa_check.questionnaires.answers_file import AnswerEntry, check_entry
     from pdpa_check.workspace import find_bank
 
     store, org, row = current(ctx, start_if="closed")
     bank = find_bank(row.bank_id, ctx.user_banks)
-    entry = AnswerEntry(question=question_id, system=system_key, value=value, note=note,
-                        evidence=evidence)
+    entry = AnswerEntry(
+        question=question_id, system=system_key, value=value, note=note, evidence=evidence
+    )
     try:
         key, parsed = check_entry(entry, bank, store.profile(org.id))
     except ValueError as error:
@@ -154,5 +154,7 @@ def answers_import(ctx: Context, file: Path) -> None:
     bank = find_bank(row.bank_id, ctx.user_banks)
     parsed, cleared = parse_answers_file(data, str(file), bank, store.profile(org.id))
     store.replace_answers(row.id, parsed, cleared)
-    click.echo(f"Imported {len(parsed)} answers into assessment {row.id}"
-               + (f", cleared {len(cleared)}" if cleared else ""))
+    click.echo(
+        f"Imported {len(parsed)} answers into assessment {row.id}"
+        + (f", cleared {len(cleared)}" if cleared else "")
+    )

@@ -53,14 +53,22 @@ def bank_list(ctx: Context) -> None:
         source = "built-in" if entry.builtin else str(entry.path)
         if entry.bank is None:
             broken += 1
-            table.add_row(entry.path.stem, "", "", plain(source),
-                          plain(f"BROKEN: {entry.problems[0]}"))
+            table.add_row(
+                entry.path.stem, "", "", plain(source), plain(f"BROKEN: {entry.problems[0]}")
+            )
         else:
-            table.add_row(entry.bank.id, entry.bank.version, str(len(entry.bank.questions)),
-                          plain(source), "ok")
+            table.add_row(
+                entry.bank.id,
+                entry.bank.version,
+                str(len(entry.bank.questions)),
+                plain(source),
+                "ok",
+            )
     console().print(table)
     click.echo(f"Your own banks go in {ctx.user_banks}")
     if broken:
-        click.echo(f"{broken} bank file(s) could not be loaded; "
-                   "run `pdpa-check bank validate` on them", err=True)
+        click.echo(
+            f"{broken} bank file(s) could not be loaded; run `pdpa-check bank validate` on them",
+            err=True,
+        )
         raise SystemExit(EXIT_BAD_INPUT)

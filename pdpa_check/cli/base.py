@@ -106,8 +106,12 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", type=click.Path(path_type=Path, dir_okay=False),
-              help="Database file to use (default: see `pdpa-check locate`; env PDPA_CHECK_DB).")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Database file to use (default: see `pdpa-check locate`; env PDPA_CHECK_DB).",
+)
 @click.option("--demo", is_flag=True, help="Use the built-in demo organisation's database.")
 @click.option("--org", "org_ref", metavar="NAME|ID", help="Organisation, when there are several.")
 @click.option("--debug", is_flag=True, help="Show tracebacks (never with local variables).")

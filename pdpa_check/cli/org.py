@@ -21,13 +21,17 @@ def org() -> None:
 @click.option("--staff", "staff_count", type=int, required=True, help="Number of staff.")
 @click.option("--sector", type=click.Choice(list(SECTORS)), default="ecommerce", show_default=True)
 @click.option(
-    "--system", "systems", multiple=True, metavar="KIND:NAME",
+    "--system",
+    "systems",
+    multiple=True,
+    metavar="KIND:NAME",
     help=f"A system holding customer data; repeatable. KIND is one of: {', '.join(SYSTEM_KINDS)}.",
 )
 @pass_ctx
 @handled
-def org_create(ctx: Context, name: str, staff_count: int, sector: str,
-               systems: tuple[str, ...]) -> None:
+def org_create(
+    ctx: Context, name: str, staff_count: int, sector: str, systems: tuple[str, ...]
+) -> None:
     """Create an organisation (and the database, if there is none yet)."""
     from pdpa_check.store import Store, create_database, open_database
     from pdpa_check.store.repo import unique_system_key
@@ -44,9 +48,8 @@ def org_create(ctx: Context, name: str, staff_count: int, sector: str,
                 )
             key = unique_system_key(system_name, taken)
             taken.add(key)
-            parsed.append(System(key=key, kind=kind, name=system_name))  # type: ignore[arg-type]
-        profile = Profile(name=name, staff_count=staff_count, sector=sector,  # type: ignore[arg-type]
-                          systems=tuple(parsed))
+            parsed.append(System(key=key, kind=kind, name=system_name))
+        profile = Profile(name=name, staff_count=staff_count, sector=sector, systems=tuple(parsed))
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=False)[0]
         field = ".".join(str(part) for part in first["loc"]) or "value"
@@ -74,8 +77,13 @@ def org_list(ctx: Context) -> None:
     store = ctx.store()
     table = Table("ID", "Name", "Staff", "Sector", "Created")
     for row in store.organisations():
-        table.add_row(str(row.id), plain(row.name), str(row.staff_count),
-                      SECTORS.get(row.sector, row.sector), row.created_at[:10])
+        table.add_row(
+            str(row.id),
+            plain(row.name),
+            str(row.staff_count),
+            SECTORS.get(row.sector, row.sector),
+            row.created_at[:10],
+        )
     console().print(table)
 
 

@@ -43,43 +43,62 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     result, bank = assessed.result, assessed.bank
     out = console()
     status = "completed" if assessed.assessment.completed_at else "in progress"
-    out.print(plain(f"{assessed.profile.name}: assessment {assessed.assessment.id} ({status})",
-                    "bold"))
+    out.print(
+        plain(f"{assessed.profile.name}: assessment {assessed.assessment.id} ({status})", "bold")
+    )
     headline = Text(f"Readiness score {result.score:.0f} / 100: ", style="bold")
     headline.append(result.band.name, style="bold")
     out.print(headline)
     if result.capped_by:
-        capped = plain(f"Capped from {result.uncapped_band.name} by a failed critical control: "
-                       f"{bank.question(result.capped_by).text}")
+        capped = plain(
+            f"Capped from {result.uncapped_band.name} by a failed critical control: "
+            f"{bank.question(result.capped_by).text}"
+        )
         out.print(capped)
     table = Table("Area", "Weight", "Score", "Answered", "Points lost")
     for domain in result.domains:
         shown = "n/a" if domain.score is None else f"{domain.score:.0f}"
-        table.add_row(plain(domain.title), str(domain.weight), shown,
-                      f"{domain.answered}/{domain.applicable}", f"{domain.points_lost:.1f}")
+        table.add_row(
+            plain(domain.title),
+            str(domain.weight),
+            shown,
+            f"{domain.answered}/{domain.applicable}",
+            f"{domain.points_lost:.1f}",
+        )
     out.print(table)
     for qid in result.critical_failures:
         outcome = result.question(qid)
         out.print(plain(f"CRITICAL GAP: {bank.question(qid).text} {outcome.reason}"))
     out.print(
-        f"Answered {result.answered} of {result.applicable}; {result.unknown} \"Don't know\"; "
+        f'Answered {result.answered} of {result.applicable}; {result.unknown} "Don\'t know"; '
         f"{result.unanswered} not answered; confidence {result.confidence:.0%}."
     )
     out.print("A readiness indicator, not legal advice or a certification.", style="dim")
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["md", "toml", "json"]), default="md",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File to write, or a folder for the default file name. Default: print.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "toml", "json"]), default="md", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write, or a folder for the default file name. Default: print.",
+)
 @click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--assessment", "assessment_id", type=int, help="Assessment id (default: current).")
 @pass_ctx
 @handled
-def plan(ctx: Context, fmt: str, output: Path | None, redact: bool, force: bool,
-         assessment_id: int | None) -> None:
+def plan(
+    ctx: Context,
+    fmt: str,
+    output: Path | None,
+    redact: bool,
+    force: bool,
+    assessment_id: int | None,
+) -> None:
     """The prioritised remediation plan as Markdown, TOML or JSON."""
     from pdpa_check.exports import (
         default_filename,
@@ -111,8 +130,15 @@ def history(ctx: Context) -> None:
     """Past assessments with their scores."""
     store = ctx.store()
     org = store.find_organisation(ctx.org_ref)
-    table = Table("ID", "Started", "Completed", "Bank", "Score", "Band",
-                  title=plain(f"Assessments of {org.name}"))
+    table = Table(
+        "ID",
+        "Started",
+        "Completed",
+        "Bank",
+        "Score",
+        "Band",
+        title=plain(f"Assessments of {org.name}"),
+    )
     from pdpa_check.scoring.evaluate import BANDS
 
     names = {band.id: band.name for band in BANDS}

@@ -1,0 +1,49 @@
+"""Shared fixtures. Every test runs with private XDG folders, never the real ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdpa_check.questionnaires.loader import builtin_bank
+from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.profile import Profile, System
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point platformdirs at a temporary home so tests never touch real data."""
+    home = tmp_path / "home"
+    for name, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_DOCUMENTS_DIR", "documents"),
+    ):
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.delenv("PDPA_CHECK_DB", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    """The built-in starter bank."""
+    return builtin_bank()
+
+
+@pytest.fixture
+def profile() -> Profile:
+    """A small shop with one system of several kinds."""
+    return Profile(
+        name="Test Shop",
+        staff_count=5,
+        sector="ecommerce",
+        systems=(
+            System(key="gmail", kind="email_suite", name="Google Workspace"),
+            System(key="shopify", kind="storefront", name="Shopify"),
+            System(key="meta", kind="ads", name="Meta Business"),
+        ),
+    )

@@ -33,7 +33,7 @@ class StoreError(Exception):
 
 def create_database(path: Path) -> Database:
     """Create a new database at `path` (refusing to replace anything) and migrate it."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_mkdir(path.parent)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     except FileExistsError:
@@ -46,6 +46,17 @@ def create_database(path: Path) -> Database:
     db = _configure(conn)
     migrations.apply(db)
     return db
+
+
+def private_mkdir(folder: Path) -> None:
+    """Create `folder` and any missing parents as 0700 (existing ones are left alone)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for parent in reversed(missing):
+        try:
+            parent.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        parent.chmod(0o700)  # mkdir's mode is filtered by the umask
 
 
 def open_database(path: Path) -> Database:
@@ -131,7 +142,7 @@ def backup_dir(path: Path) -> Path:
 
 def backup_database(conn: sqlite3.Connection, folder: Path, stem: str) -> Path:
     """Copy the live database with SQLite's backup API into a new 0600 file, verified."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_mkdir(folder)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{stem}-{stamp}.db"
     os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))

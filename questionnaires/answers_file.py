@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, describe_location, toml_error_message
-from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.text import TextError, clean
 
@@ -30,6 +30,7 @@ class AnswerEntry(BaseModel):
     system: str = ""
     text: str | None = None  # shown for reference; ignored on import
     choices: list[str] | None = None  # shown for reference; ignored on import
+    hint: str | None = None  # shown for reference; ignored on import
     value: str | int | float
     note: str = ""
     evidence: str = ""
@@ -65,6 +66,8 @@ def render_answers_file(
         entry["text"] = f"{slot.system.name}: {text}" if slot.system else text
         if slot.question.accepted_values():
             entry["choices"] = slot.question.accepted_values()
+        if (hint := _hint(slot.question)) is not None:
+            entry["hint"] = hint
         entry["value"] = answer.value if answer else ""
         entry["note"] = answer.note if answer else ""
         entry["evidence"] = answer.evidence if answer else ""
@@ -79,6 +82,17 @@ def render_answers_file(
         "answers": entries,
     }
     return tomli_w.dumps(data)
+
+
+def _hint(question: Question) -> str | None:
+    """How to answer a question whose value is not self-explanatory."""
+    if question.kind == "choice":
+        return "; ".join(f"{option.id} = {option.label}" for option in question.options)
+    if question.kind == "number" and question.number is not None:
+        return f'a number of {question.number.unit}, or "unknown"'
+    if question.kind == "text":
+        return "free text"
+    return None
 
 
 def parse_answers_file(

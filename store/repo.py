@@ -243,6 +243,9 @@ class Store:
 
     def update_plan_item(self, org_id: int, item_key: str, **changes: str | None) -> None:
         """Set fields of a plan item, recording each change in its history."""
+        unknown = set(changes) - _PLAN_ITEM_FIELDS
+        if unknown:
+            raise ValueError(f"not plan item fields: {', '.join(sorted(unknown))}")
         with self.write() as db:
             db.execute(
                 "INSERT INTO plan_items (organisation_id, item_key, updated_at) VALUES (?, ?, ?)"
@@ -274,6 +277,14 @@ class Store:
 
 
 _ANSWER_PK = ("assessment_id", "question_id", "system_key")
+_PLAN_ITEM_FIELDS = {
+    "status",
+    "owner",
+    "due_date",
+    "risk_reason",
+    "risk_accepted_by",
+    "review_date",
+}
 
 
 def _answer_row(assessment_id: int, answer: Answer) -> dict[str, Any]:

@@ -130,7 +130,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     stored = store.answers(row.id)
     slots = applicable_slots(bank, profile, stored)
     write_atomic(file, render_answers_file(bank, slots, stored, profile.name, row.id), force=force)
-    click.echo(f"Wrote {len(slots)} questions to {file}")
+    click.echo(f"Wrote {len(slots)} answers to fill in or change to {file}")
 
 
 @answers.command("import")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from pdpa_check.cli.base import EXIT_BAD_INPUT, Context, cli, handled, pass_ctx
 from pdpa_check.cli.output import console, plain
+from pdpa_check.text import for_output
 
 
 @cli.group()
@@ -26,7 +27,7 @@ def bank_validate(paths: tuple[Path, ...]) -> None:
 
     problems = check_bank_files(list(paths))
     for problem in problems:
-        click.echo(problem, err=True)
+        click.echo(for_output(problem), err=True)
     if problems:
         click.echo(f"{len(problems)} problem(s) found", err=True)
         raise SystemExit(EXIT_BAD_INPUT)

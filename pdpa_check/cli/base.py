@@ -20,6 +20,7 @@ from pdpa_check import __version__
 from pdpa_check.paths import Locations, locations
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.store.db import StoreError
+from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.store import Store
@@ -75,7 +76,7 @@ class Context:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"pdpa-check: error: {message}", err=True)
+    click.echo(f"pdpa-check: error: {for_output(message)}", err=True)
     sys.exit(code)
 
 
@@ -90,7 +91,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except BankError as error:
             for problem in error.problems:
-                click.echo(problem, err=True)
+                click.echo(for_output(problem), err=True)
             _fail(f"{len(error.problems)} problem(s) found", EXIT_BAD_INPUT)
         except StoreError as error:
             _fail(str(error), error.exit_code)

@@ -1,0 +1,34 @@
+"""The headless core never loads Textual, and all SQL lives in store/."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ["questionnaires", "scoring", "exports", "store"]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [f"pdpa_check.{name}" for name in CORE] + ["pdpa_check.cli", "pdpa_check.workspace"],
+)
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}; print(sorted(m for m in sys.modules if 'textual' in m))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_sql_only_in_store() -> None:
+    sql = re.compile(r"\.execute\(|\bSELECT\b|\bINSERT INTO\b|\bDELETE FROM\b|\bCREATE TABLE\b")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ["pdpa_check", "questionnaires", "scoring", "exports"]
+        for path in (ROOT / folder).rglob("*.py")
+        if sql.search(path.read_text())
+    ]
+    assert offenders == []

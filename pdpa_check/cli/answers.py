@@ -11,7 +11,7 @@ from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 
 
 def current(
-    ctx: Context, *, start_if: str = "none"
+    ctx: Context, *, start_if: str = "none", show_demo_if_none: bool = False
 ) -> tuple[Store, OrganisationRow, AssessmentRow]:
     """The organisation and its open (else latest) assessment.
 
@@ -20,7 +20,7 @@ def current(
     """
     from pdpa_check.workspace import default_bank
 
-    store = ctx.store()
+    store = ctx.store(show_demo_if_none=show_demo_if_none)
     org = store.find_organisation(ctx.org_ref)
     row = store.current_assessment(org.id)
     closed = row is not None and row.completed_at is not None

@@ -7,6 +7,7 @@ never with local variables.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from pdpa_check import __version__
-from pdpa_check.paths import Locations, locations
+from pdpa_check.paths import DB_ENV, Locations, locations
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.store.db import StoreError
 from pdpa_check.text import for_output
@@ -42,6 +43,7 @@ class Context:
     demo: bool
     org_ref: str | None
     debug: bool
+    explicit_db: bool = False
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -57,11 +59,23 @@ class Context:
             self._store.close()
             self._store = None
 
-    def store(self) -> Store:
-        """The open store (imported lazily so `--help` stays fast)."""
+    def store(self, *, show_demo_if_none: bool = False) -> Store:
+        """The open store (imported lazily so `--help` stays fast).
+
+        Read-only commands pass `show_demo_if_none`: with no database of the
+        user's own yet, they show the demo organisation (saying so) instead of
+        failing, so `pdpa-check demo` followed by `pdpa-check plan` just works.
+        """
         if self._store is None:
             from pdpa_check.store import Store, open_database
 
+            if self._use_demo_instead(show_demo_if_none):
+                click.echo(
+                    "Showing the demo organisation: you have no database of your own yet "
+                    "(create one with `pdpa-check org create NAME`).",
+                    err=True,
+                )
+                self.demo = True
             if self.demo and not self.db_path.exists():
                 from pdpa_check.demo import build_demo
 
@@ -69,10 +83,20 @@ class Context:
             if not self.db_path.exists():
                 raise StoreError(
                     f"{self.db_path}: no database yet. Create your organisation with "
-                    "`pdpa-check org create NAME`, or try the demo with `pdpa-check demo`"
+                    "`pdpa-check org create NAME`, or look at the demo with "
+                    "`pdpa-check --demo COMMAND`"
                 )
             self._store = Store(open_database(self.db_path), self.db_path)
         return self._store
+
+    def _use_demo_instead(self, allowed: bool) -> bool:
+        return (
+            allowed
+            and not self.demo
+            and not self.explicit_db
+            and not self.where.database.exists()
+            and self.where.demo_database.exists()
+        )
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -127,7 +151,8 @@ def cli(ctx: click.Context, db: Path | None, demo: bool, org_ref: str | None, de
     """
     if db is not None and demo:
         raise click.UsageError("--db and --demo cannot be used together")
-    ctx.obj = Context(locations(db), demo, org_ref, debug)
+    explicit = db is not None or bool(os.environ.get(DB_ENV))
+    ctx.obj = Context(locations(db), demo, org_ref, debug, explicit_db=explicit)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())

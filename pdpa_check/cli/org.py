@@ -74,7 +74,7 @@ def org_create(
 @handled
 def org_list(ctx: Context) -> None:
     """List organisations in the database."""
-    store = ctx.store()
+    store = ctx.store(show_demo_if_none=True)
     table = Table("ID", "Name", "Staff", "Sector", "Created")
     for row in store.organisations():
         table.add_row(
@@ -92,7 +92,7 @@ def org_list(ctx: Context) -> None:
 @handled
 def org_show(ctx: Context) -> None:
     """Show the organisation's profile and systems."""
-    store = ctx.store()
+    store = ctx.store(show_demo_if_none=True)
     row = store.find_organisation(ctx.org_ref)
     profile = store.profile(row.id)
     out = console()

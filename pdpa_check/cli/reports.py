@@ -18,7 +18,7 @@ from pdpa_check.cli.output import console, plain
 def _assessed(ctx: Context, assessment_id: int | None):  # type: ignore[no-untyped-def]
     from pdpa_check.workspace import assess
 
-    store, org, row = current(ctx, start_if="never")
+    store, org, row = current(ctx, start_if="never", show_demo_if_none=True)
     if assessment_id is not None:
         row = store.assessment(org.id, assessment_id)
     return store, assess(store, org, row, ctx.user_banks)
@@ -128,7 +128,7 @@ def plan(
 @handled
 def history(ctx: Context) -> None:
     """Past assessments with their scores."""
-    store = ctx.store()
+    store = ctx.store(show_demo_if_none=True)
     org = store.find_organisation(ctx.org_ref)
     table = Table(
         "ID",

@@ -191,7 +191,7 @@ def _findings(report: Report) -> str:
     lines = [
         "## Where points were lost",
         "",
-        "| Question | Answer | Points lost | Note |",
+        "| Question | Answer | Points lost | Note and evidence |",
         "| --- | --- | ---: | --- |",
     ]
     rows = 0
@@ -205,7 +205,11 @@ def _findings(report: Report) -> str:
             answer = report.answers.get((question.id, slot.system_key))
             label = "Not answered" if slot.value is None else describe_value(question, slot.value)
             where = f" ({slot.system_name})" if slot.system_name else ""
-            note = "" if report.redacted or answer is None else answer.note
+            note = (
+                ""
+                if report.redacted or answer is None
+                else _note_text(answer.note, answer.evidence)
+            )
             counted = sum(1 for s in outcome.slots if s.credit is not None)
             share = outcome.max_points * (1.0 - slot.credit) / counted
             rows += 1
@@ -214,3 +218,7 @@ def _findings(report: Report) -> str:
                 f"{inline(note)} |"
             )
     return "\n".join(lines) + "\n" if rows else ""
+
+
+def _note_text(note: str, evidence: str) -> str:
+    return " ".join(part for part in (note, f"Evidence: {evidence}" if evidence else "") if part)

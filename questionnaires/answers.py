@@ -32,6 +32,21 @@ class Answer(BaseModel):
 
 Answers = Mapping[AnswerKey, Answer]
 
+# Words people type for the standard values ("Don't know", "N/A").
+_ALIASES = {
+    "y": "yes",
+    "n": "no",
+    "p": "partly",
+    "partial": "partly",
+    "don't know": "unknown",
+    "dont know": "unknown",
+    "don\u2019t know": "unknown",
+    "u": "unknown",
+    "not applicable": "na",
+    "n/a": "na",
+    "x": "na",
+}
+
 
 def normalise_value(question: Question, raw: object) -> str:
     """The canonical stored form of `raw` for `question`, or ValueError saying why."""
@@ -42,8 +57,10 @@ def normalise_value(question: Question, raw: object) -> str:
             return clean(raw).strip()
         except TextError as error:
             raise ValueError(str(error)) from None
-    if isinstance(raw, str) and raw in question.accepted_values():
-        return raw
+    if isinstance(raw, str):
+        value = _ALIASES.get(raw.strip().casefold(), raw.strip().casefold())
+        if value in question.accepted_values():
+            return value
     if question.kind == "number":
         return _normalise_number(question, raw)
     allowed = ", ".join(question.accepted_values())

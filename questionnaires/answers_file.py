@@ -53,7 +53,7 @@ def render_answers_file(
     slots: list[Slot],
     answers: Mapping[AnswerKey, Answer],
     org_name: str,
-    assessment_id: int,
+    assessment_id: int | None,
 ) -> str:
     """Every applicable slot, answered or not ("" means not answered)."""
     entries = []
@@ -78,9 +78,10 @@ def render_answers_file(
         "bank_id": bank.id,
         "bank_version": bank.version,
         "organisation": org_name,
-        "assessment": assessment_id,
         "answers": entries,
     }
+    if assessment_id is not None:
+        data["assessment"] = assessment_id
     return tomli_w.dumps(data)
 
 

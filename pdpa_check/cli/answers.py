@@ -2,35 +2,56 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 
+if TYPE_CHECKING:
+    from pdpa_check.questionnaires.model import Bank
+
 
 def current(
-    ctx: Context, *, start_if: str = "none", show_demo_if_none: bool = False
+    ctx: Context, *, show_demo_if_none: bool = False
 ) -> tuple[Store, OrganisationRow, AssessmentRow]:
-    """The organisation and its open (else latest) assessment.
-
-    A new assessment is started when there is none (`start_if="none"`), or also
-    when the latest is completed (`start_if="closed"`), or never (`"never"`).
-    """
-    from pdpa_check.workspace import default_bank
-
+    """The organisation and its open (else latest) assessment; an error if none."""
     store = ctx.store(show_demo_if_none=show_demo_if_none)
     org = store.find_organisation(ctx.org_ref)
     row = store.current_assessment(org.id)
-    closed = row is not None and row.completed_at is not None
-    if row is None or (start_if == "closed" and closed):
-        if start_if == "never":
-            raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
-        bank = default_bank(ctx.user_banks)
-        new_id = store.start_assessment(org.id, bank.id, bank.version)
-        row = store.assessment(org.id, new_id)
+    if row is None:
+        raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
     return store, org, row
+
+
+@dataclass
+class Target:
+    """Where new answers go: the open assessment, or a new one started only on save."""
+
+    store: Store
+    org: OrganisationRow
+    row: AssessmentRow | None
+    bank: Bank
+
+    def ensure_started(self) -> AssessmentRow:
+        if self.row is None:
+            new_id = self.store.start_assessment(self.org.id, self.bank.id, self.bank.version)
+            self.row = self.store.assessment(self.org.id, new_id)
+        return self.row
+
+
+def answer_target(ctx: Context) -> Target:
+    """The open assessment, or (when none is open) the bank a new one would use."""
+    from pdpa_check.workspace import default_bank, find_bank
+
+    store = ctx.store()
+    org = store.find_organisation(ctx.org_ref)
+    row = store.open_assessment(org.id)
+    bank = find_bank(row.bank_id, ctx.user_banks) if row else default_bank(ctx.user_banks)
+    return Target(store, org, row, bank)
 
 
 @cli.group()
@@ -88,23 +109,23 @@ def answer(
 ) -> None:
     """Answer one question in the open assessment (starting one if needed)."""
     from pdpa_check.questionnaires.answers_file import AnswerEntry, check_entry
-    from pdpa_check.workspace import find_bank
 
-    store, org, row = current(ctx, start_if="closed")
-    bank = find_bank(row.bank_id, ctx.user_banks)
+    target = answer_target(ctx)
     entry = AnswerEntry(
         question=question_id, system=system_key, value=value, note=note, evidence=evidence
     )
     try:
-        key, parsed = check_entry(entry, bank, store.profile(org.id))
+        key, parsed = check_entry(entry, target.bank, target.store.profile(target.org.id))
     except ValueError as error:
         raise InputError(f"question {question_id!r}: {error}") from None
+    row = target.ensure_started()
     if parsed is None:
-        store.clear_answer(row.id, key)
+        target.store.clear_answer(row.id, key)
         click.echo(f"Cleared {question_id}")
     else:
-        store.save_answer(row.id, parsed)
-        click.echo(f"Saved {question_id}{'/' + system_key if system_key else ''} = {parsed.value}")
+        target.store.save_answer(row.id, parsed)
+        shown = f"{question_id}/{system_key}" if system_key else question_id
+        click.echo(f"Saved {shown} = {parsed.value} (assessment {row.id})")
 
 
 @cli.group()
@@ -124,12 +145,15 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     from pdpa_check.questionnaires.applicability import applicable_slots
     from pdpa_check.workspace import find_bank
 
-    store, org, row = current(ctx)
-    bank = find_bank(row.bank_id, ctx.user_banks)
+    store = ctx.store(show_demo_if_none=True)
+    org = store.find_organisation(ctx.org_ref)
+    row = store.current_assessment(org.id)
+    bank = find_bank(row.bank_id, ctx.user_banks) if row else answer_target(ctx).bank
     profile = store.profile(org.id)
-    stored = store.answers(row.id)
+    stored = store.answers(row.id) if row else {}
     slots = applicable_slots(bank, profile, stored)
-    write_atomic(file, render_answers_file(bank, slots, stored, profile.name, row.id), force=force)
+    content = render_answers_file(bank, slots, stored, profile.name, row.id if row else None)
+    write_atomic(file, content, force=force)
     click.echo(f"Wrote {len(slots)} answers to fill in or change to {file}")
 
 
@@ -144,16 +168,17 @@ def answers_import(ctx: Context, file: Path) -> None:
     assessment is started for them.
     """
     from pdpa_check.questionnaires.answers_file import parse_answers_file
-    from pdpa_check.workspace import find_bank
 
     try:
         data = file.read_bytes()
     except OSError as error:
         raise InputError(f"{file}: cannot read: {error.strerror}") from None
-    store, org, row = current(ctx, start_if="closed")
-    bank = find_bank(row.bank_id, ctx.user_banks)
-    parsed, cleared = parse_answers_file(data, str(file), bank, store.profile(org.id))
-    store.replace_answers(row.id, parsed, cleared)
+    target = answer_target(ctx)
+    parsed, cleared = parse_answers_file(
+        data, str(file), target.bank, target.store.profile(target.org.id)
+    )
+    row = target.ensure_started()
+    target.store.replace_answers(row.id, parsed, cleared)
     click.echo(
         f"Imported {len(parsed)} answers into assessment {row.id}"
         + (f", cleared {len(cleared)}" if cleared else "")

@@ -36,6 +36,8 @@ def org_create(
     from pdpa_check.store import Store, create_database, open_database
     from pdpa_check.store.repo import unique_system_key
 
+    if not name.strip():
+        raise InputError("the organisation name must not be empty")
     parsed: list[System] = []
     taken: set[str] = set()
     try:

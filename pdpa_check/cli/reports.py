@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from pdpa_check.cli.output import console, plain
 def _assessed(ctx: Context, assessment_id: int | None):  # type: ignore[no-untyped-def]
     from pdpa_check.workspace import assess
 
-    store, org, row = current(ctx, start_if="never", show_demo_if_none=True)
+    store, org, row = current(ctx, show_demo_if_none=True)
     if assessment_id is not None:
         row = store.assessment(org.id, assessment_id)
     return store, assess(store, org, row, ctx.user_banks)
@@ -83,7 +84,8 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    "output_arg",
+    type=str,
     help="File to write, or a folder for the default file name. Default: print.",
 )
 @click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
@@ -94,7 +96,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
 def plan(
     ctx: Context,
     fmt: str,
-    output: Path | None,
+    output_arg: str | None,
     redact: bool,
     force: bool,
     assessment_id: int | None,
@@ -114,10 +116,11 @@ def plan(
     report = make_report(store, assessed, today, redact=redact)
     renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
     content = renderers[fmt](report)
-    if output is None:
+    if output_arg is None:
         click.echo(content, nl=False)
         return
-    if output.is_dir():
+    output = Path(output_arg)
+    if output.is_dir() or output_arg.endswith(("/", os.sep)):
         output = output / default_filename(assessed.profile.name, today, fmt)
     written = write_atomic(output, content, force=force)
     click.echo(f"Wrote {written} (readable only by you)", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +32,8 @@ class Answer(BaseModel):
 
 
 Answers = Mapping[AnswerKey, Answer]
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 # Words people type for the standard values ("Don't know", "N/A").
 _ALIASES = {
@@ -72,13 +75,13 @@ def _normalise_number(question: Question, raw: object) -> str:
     scale = question.number
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise ValueError(f"must be a number of {scale.unit} or '{UNKNOWN}'")
-    try:
-        number = float(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'") from None
+    if isinstance(raw, str) and not _NUMBER.match(raw.strip()):
+        raise ValueError(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'")
+    number = float(raw)
     if not math.isfinite(number) or not scale.minimum <= number <= scale.maximum:
         raise ValueError(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
-    return f"{number:g}"
+    # Whole numbers are stored without ".0"; others at full precision (shortest repr).
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def describe_value(question: Question, value: str) -> str:

@@ -6,7 +6,6 @@ reports every problem with its place; nothing is imported if anything is wrong.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -15,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
-from pdpa_check.questionnaires.loader import BankError, describe_location, toml_error_message
+from pdpa_check.questionnaires.loader import BankError, describe_location, read_toml
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.text import TextError, clean
@@ -100,7 +99,7 @@ def parse_answers_file(
     data: bytes, source: str, bank: Bank, profile: Profile
 ) -> tuple[list[Answer], list[AnswerKey]]:
     """(answers to save, keys to clear), or BankError listing every problem."""
-    raw = _load(data, source)
+    raw = read_toml(data, source)
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as error:
@@ -141,28 +140,13 @@ def parse_answers_file(
     return answers, cleared
 
 
-def _load(data: bytes, source: str) -> dict[str, Any]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BankError([f"{source}: not valid UTF-8 at byte {error.start}"]) from None
-    if not text.strip():
-        raise BankError([f"{source}: file is empty"])
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise BankError([toml_error_message(error, source)]) from None
-
-
 def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
     if len(loc) >= 2 and loc[0] == "answers" and isinstance(loc[1], int):
         entries = raw.get("answers")
         entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
         qid = entry.get("question") if isinstance(entry, dict) else None
         label = f"answers[{loc[1]}]" + (f' (question "{qid}")' if isinstance(qid, str) else "")
-        rest = ".".join(str(part) for part in loc[2:] if not str(part).startswith(("str", "int")))
+        rest = ".".join(str(part) for part in loc[2:] if part not in ("str", "int", "float"))
         return f"{label}: {rest}" if rest else label
     return describe_location(loc, raw)
 

@@ -43,7 +43,7 @@ class InstalledBank:
 
 def parse_bank_bytes(data: bytes, source: str) -> Bank:
     """Parse and validate bank file bytes; raise BankError listing all problems."""
-    raw = _read_toml(data, source)
+    raw = read_toml(data, source)
     try:
         bank = Bank.model_validate(raw)
     except ValidationError as error:
@@ -79,19 +79,24 @@ def check_bank_files(paths: list[Path]) -> list[str]:
     return problems
 
 
-def _read_toml(data: bytes, source: str) -> dict[str, Any]:
-    if data.startswith(b"\xef\xbb\xbf"):
+def read_toml(data: bytes, source: str) -> dict[str, Any]:
+    """Parse TOML bytes; every failure becomes a BankError naming the file and place."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
         data = data[3:]  # a BOM from Notepad is harmless; strip it
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BankError([f"{source}: not valid UTF-8 at byte {error.start}"]) from None
+        offset = error.start + (3 if bom else 0)
+        raise BankError([f"{source}: not valid UTF-8 at byte {offset}"]) from None
     if not text.strip():
         raise BankError([f"{source}: file is empty"])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BankError([toml_error_message(error, source)]) from None
+    except RecursionError:
+        raise BankError([f"{source}: values are nested too deeply to read"]) from None
 
 
 def toml_error_message(error: tomllib.TOMLDecodeError, source: str) -> str:

@@ -50,7 +50,7 @@ class Option(_Strict):
 class Threshold(_Strict):
     """A number at or better than `value` earns `credit`."""
 
-    value: float
+    value: float = Field(allow_inf_nan=False)
     credit: Credit
 
 
@@ -60,8 +60,14 @@ class NumberScale(_Strict):
     unit: Text
     better: Literal["lower", "higher"]
     thresholds: list[Threshold] = Field(min_length=1)
-    minimum: float = 0.0
-    maximum: float = 1_000_000.0
+    minimum: float = Field(default=0.0, allow_inf_nan=False)
+    maximum: float = Field(default=1_000_000.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _range_is_sane(self) -> Self:
+        if self.minimum > self.maximum:
+            raise ValueError("'minimum' must not be greater than 'maximum'")
+        return self
 
     def credit(self, value: float) -> float:
         """The best credit whose threshold `value` meets, else 0."""

@@ -25,7 +25,9 @@ from pdpa_check.text import for_output
 # Characters with inline meaning in CommonMark/GFM; backslash-escaping any ASCII
 # punctuation is always valid CommonMark, so escaping is safe even when unneeded.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|#&~@])")
-_AUTOLINK = re.compile(r"(?i)(://|www\.)")
+# "://" and dots inside words: bare URLs and domains ("evil.com") would
+# otherwise be turned into links by GFM's autolink extension.
+_AUTOLINK = re.compile(r"(?i)(:(?=//)|(?<=\w)\.(?=\w))")
 _LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
 
 
@@ -33,7 +35,7 @@ def inline(text: str) -> str:
     """`text` as one line of literal Markdown inline content."""
     flat = " ".join(for_output(text).split())
     escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
-    escaped = _AUTOLINK.sub(lambda m: m.group(1).replace(":", "\\:").replace(".", "\\."), escaped)
+    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(1), escaped)
     return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
@@ -88,7 +90,9 @@ def _summary(report: Report) -> str:
     return (
         "## Summary\n\n"
         f"- **Readiness score:** {result.score:.0f} / 100, {band}\n"
-        f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100\n"
+        f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100"
+        + (" (unanswered questions hold the rest)" if result.unanswered else "")
+        + "\n"
         f"- **Answered:** {result.answered} of {result.applicable} "
         f'({result.unknown} "Don\'t know", {result.unanswered} not answered)\n'
         f"- **Confidence:** {result.confidence:.0%} of applicable questions have a "
@@ -155,7 +159,7 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
     if state.owner:
         facts.append(f"**Owner:** {inline(state.owner)}")
     if state.due_date:
-        facts.append(f"**Due:** {state.due_date}")
+        facts.append(f"**Due:** {inline(state.due_date)}")
     lines = [
         f"#### {rank}. {title}",
         "",
@@ -191,8 +195,8 @@ def _findings(report: Report) -> str:
     lines = [
         "## Where points were lost",
         "",
-        "| Question | Answer | Points lost | Note and evidence |",
-        "| --- | --- | ---: | --- |",
+        "| Question | Answer | Points lost |" + ("" if report.redacted else " Note and evidence |"),
+        "| --- | --- | ---: |" + ("" if report.redacted else " --- |"),
     ]
     rows = 0
     for outcome in report.result.questions:
@@ -213,10 +217,8 @@ def _findings(report: Report) -> str:
             counted = sum(1 for s in outcome.slots if s.credit is not None)
             share = outcome.max_points * (1.0 - slot.credit) / counted
             rows += 1
-            lines.append(
-                f"| {inline(question.text + where)} | {inline(label)} | {share:.1f} | "
-                f"{inline(note)} |"
-            )
+            row = f"| {inline(question.text + where)} | {inline(label)} | {share:.1f} |"
+            lines.append(row if report.redacted else f"{row} {inline(note)} |")
     return "\n".join(lines) + "\n" if rows else ""
 
 

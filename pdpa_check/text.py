@@ -37,7 +37,7 @@ def clean(text: str, *, max_chars: int = NOTE_MAX_CHARS, single_line: bool = Fal
     if _SURROGATE.search(text):
         raise TextError("text contains invalid characters (lone surrogates)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _STRIPPED.sub("", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", _STRIPPED.sub("", text))
     if single_line:
         text = " ".join(text.split())
     if len(text) > max_chars:
@@ -57,7 +57,7 @@ def for_output(text: str) -> str:
     """
     text = _SURROGATE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _STRIPPED.sub("", unicodedata.normalize("NFC", text))
+    return unicodedata.normalize("NFC", _STRIPPED.sub("", text))
 
 
 def slug(text: str, *, fallback: str = "organisation") -> str:

@@ -112,13 +112,14 @@ def _reason(question: Question, slots: list[SlotResult]) -> str:
     ]
     covered = sum(1 for slot in slots if slot.credit == 1.0)
     counted = sum(1 for slot in slots if slot.credit is not None)
-    summary = f"{covered} of {counted} systems covered"
+    summary = f"{covered} of {counted} system{'' if counted == 1 else 's'} covered"
     return summary + (" (" + "; ".join(gaps) + ")" if gaps else "")
 
 
 def _assemble(bank: Bank, questions: list[QuestionResult]) -> Result:
     domains = [_domain_result(bank, domain_id, questions) for domain_id in _ids(bank)]
-    score = max(0.0, min(100.0, 100.0 - sum(q.points_lost for q in questions)))
+    # Rounded far below display precision so a score of exactly 60 is not 59.999...
+    score = round(max(0.0, min(100.0, 100.0 - sum(q.points_lost for q in questions))), 9)
     if not any(q.max_points for q in questions):
         score = 0.0  # nothing scorable: no claim of readiness can be made
     uncapped = band_for(score)

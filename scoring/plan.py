@@ -74,7 +74,7 @@ def _item(
         system_name=draft.system_name,
         question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
         critical=draft.critical,
-        uplift=max(0.0, fixed.score - result.score),
+        uplift=round(max(0.0, fixed.score - result.score), 9),
         horizon=horizon,
         gaps=tuple(f"{q}/{s}" if s else q for q, s in draft.gaps),
     )
@@ -91,7 +91,7 @@ def best_value(question: Question) -> str:
     if question.kind == "number":
         assert question.number is not None
         best = max(question.number.thresholds, key=lambda t: (t.credit, t.value))
-        return f"{best.value:g}"
+        return str(int(best.value)) if best.value.is_integer() else repr(best.value)
     return "yes"
 
 

@@ -62,25 +62,28 @@ def private_mkdir(folder: Path) -> None:
 def open_database(path: Path) -> Database:
     """Open an existing pdpa-check database read-write, migrating it if needed."""
     _check_file(path)
+    conn = _connect(path)
     try:
-        conn = _connect(path)
+        _check_identity(conn, path)
+        db = _configure(conn)
+        _migrate(db, path)
+    except BaseException:
+        conn.close()  # a refused database keeps no connection (or -wal/-shm) open
+        raise
+    return db
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    """Ours (application_id) and intact (quick_check), or StoreError."""
+    try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise StoreError(_describe_damage(path, error)) from None
-    if app_id != APPLICATION_ID:
-        conn.close()
-        raise StoreError(f"{path}: this is an SQLite file, but not a pdpa-check database")
-    try:
+        if app_id != APPLICATION_ID:
+            raise StoreError(f"{path}: this is an SQLite file, but not a pdpa-check database")
         status = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        conn.close()
         raise StoreError(_describe_damage(path, error)) from None
     if status != "ok":
-        conn.close()
         raise StoreError(f"{path}: the database is damaged (integrity check: {status})")
-    db = _configure(conn)
-    _migrate(db, path)
-    return db
 
 
 def _check_file(path: Path) -> None:
@@ -131,8 +134,15 @@ def _migrate(db: Database, path: Path) -> None:
             f"(unknown schema steps: {', '.join(sorted(applied - known))}); please upgrade",
         )
     if migrations.pending(db):
-        backup_database(db.conn, backup_dir(path), path.stem)
-        migrations.apply(db)
+        backup = backup_database(db.conn, backup_dir(path), path.stem)
+        try:
+            migrations.apply(db)
+        except Exception as error:
+            raise StoreError(
+                f"{path}: updating the database failed ({type(error).__name__}: {error}); "
+                f"it is unchanged, and a backup is at {backup}",
+                1,
+            ) from None
 
 
 def backup_dir(path: Path) -> Path:

@@ -118,9 +118,13 @@ class Store:
                     f"{self.path}: no organisation yet; create one with `pdpa-check org create`"
                 )
             raise StoreError("several organisations in this database; choose one with --org")
-        matches = [o for o in orgs if str(o.id) == ref or o.name.casefold() == ref.casefold()]
+        by_id = [o for o in orgs if str(o.id) == ref]
+        matches = by_id or [o for o in orgs if o.name.casefold() == ref.casefold()]
         if not matches:
             raise StoreError(f"no organisation called {ref!r} (see `pdpa-check org list`)")
+        if len(matches) > 1:
+            ids = ", ".join(str(o.id) for o in matches)
+            raise StoreError(f"several organisations are called {ref!r}; use the id ({ids})")
         return matches[0]
 
     def profile(self, org_id: int) -> Profile:

@@ -1,0 +1,824 @@
+"""Exports: golden files, structure, injection safety (S3, S4, S7) and atomic writing (R2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import errno
+import importlib.util
+import json
+import os
+import re
+import stat
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pdpa_check.exports import (
+    ExportError,
+    Report,
+    build_report,
+    default_filename,
+    render_json,
+    render_markdown,
+    render_toml,
+    report_data,
+    write_atomic,
+)
+from pdpa_check.exports.document import AssessmentInfo, ItemStatus
+from pdpa_check.questionnaires.answers import Answer
+from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.scoring import build_plan, evaluate
+from pdpa_check.text import TextError, clean, clean_name, for_output, slug
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
+GENERATED_ON = dt.date(2026, 1, 15)
+ASSESSMENT = AssessmentInfo(7, "2026-01-02T03:04:05+00:00", None)
+TOOL_VERSION = "0.0.0-test"
+
+NOTE_CANARY = "CANARY-NOTE"
+EVIDENCE_CANARY = "CANARY-EVIDENCE"
+
+# (question, system, value, note, evidence): every kind of answer, with notes.
+ANSWERS: list[tuple[str, str, str, str, str]] = [
+    ("gov-dpo", "", "yes", f"{NOTE_CANARY}-dpo Mei Ling, named on the website", ""),
+    ("gov-data-inventory", "", "partly", f"{NOTE_CANARY}-inventory half done", ""),
+    ("ai-in-use", "", "no", "", ""),
+    ("acc-mfa", "gmail", "yes", "", ""),
+    (
+        "acc-mfa",
+        "shopify",
+        "no",
+        f"{NOTE_CANARY}-mfa staff accounts have no MFA",
+        f"{EVIDENCE_CANARY}-mfa screenshot of the staff list",
+    ),
+    ("acc-mfa", "meta", "unknown", f"{NOTE_CANARY}-meta agency runs it", ""),
+    ("acc-shared-logins", "gmail", "yes", "", ""),
+    ("acc-shared-logins", "shopify", "partly", "", ""),
+    ("acc-shared-logins", "meta", "yes", "", ""),
+    ("acc-password-manager", "", "no", "", ""),
+    ("lvr-days-to-remove", "", "14", f"{NOTE_CANARY}-days when someone remembers", ""),
+    ("lvr-outside-access", "", "na", f"{NOTE_CANARY}-na no outsiders", ""),
+    ("access-least-privilege", "", "partly", "", ""),
+    ("access-export-rights", "", "unknown", "", ""),
+    ("access-export-files", "", "no", "", f"{EVIDENCE_CANARY}-files old CSVs in drive"),
+    ("access-connected-apps", "", "na", "", ""),
+    ("mon-audit-logs", "", "no", "", ""),
+    ("mon-alerts", "", "yes", "", ""),
+    ("bkp-method", "", "manual", f"{NOTE_CANARY}-backup weekly export to a USB stick", ""),
+    ("bkp-restore-tested", "", "unknown", "", ""),
+    ("inc-plan", "", "partly", "", ""),
+    ("inc-lead-names", "", "Mei Ling; deputy Raj", "", ""),
+    # inc-notify-rule is left unanswered on purpose.
+]
+STATUSES = {
+    "enforce-mfa/shopify": ItemStatus(
+        status="in_progress", owner="Raj (vendor)", due_date="2026-02-01"
+    )
+}
+FINDING_NOTES = ("inventory", "mfa", "meta", "days", "backup")  # notes on slots that lost points
+
+
+def make_report(
+    bank: Bank,
+    profile: Profile,
+    *,
+    redacted: bool = False,
+    note: Callable[[str], str] | None = None,
+    evidence: Callable[[str], str] | None = None,
+    statuses: dict[str, ItemStatus] | None = None,
+) -> Report:
+    """The fixed report; `note` and `evidence` rewrite the texts (for injection tests)."""
+    answers = {}
+    for question, system, value, text, proof in ANSWERS:
+        answer = Answer.model_construct(
+            question_id=question,
+            system_key=system,
+            value=value,
+            note=note(text) if note else text,
+            evidence=evidence(proof) if evidence and proof else proof,
+        )
+        answers[answer.key] = answer
+    result = evaluate(bank, profile, answers)
+    plan = build_plan(bank, profile, answers, result)
+    report = build_report(
+        generated_on=GENERATED_ON,
+        profile=profile,
+        assessment=ASSESSMENT,
+        bank=bank,
+        result=result,
+        plan=plan,
+        answers=answers,
+        statuses=STATUSES if statuses is None else statuses,
+        redacted=redacted,
+    )
+    return dataclasses.replace(report, tool_version=TOOL_VERSION)
+
+
+def renamed(profile: Profile, org: str, system: Callable[[System], str]) -> Profile:
+    systems = tuple(System(key=s.key, kind=s.kind, name=system(s)) for s in profile.systems)
+    return Profile(
+        name=org, staff_count=profile.staff_count, sector=profile.sector, systems=systems
+    )
+
+
+RENDERERS: dict[str, Callable[[Report], str]] = {
+    "md": render_markdown,
+    "toml": render_toml,
+    "json": render_json,
+}
+
+
+# Report contents --------------------------------------------------------------------
+
+
+def test_report_fields(bank: Bank, profile: Profile) -> None:
+    report = make_report(bank, profile)
+    assert {f.name for f in dataclasses.fields(Report)} == {
+        "generated_on",
+        "profile",
+        "assessment",
+        "bank",
+        "result",
+        "plan",
+        "answers",
+        "statuses",
+        "redacted",
+        "tool_version",
+    }
+    assert report.generated_on == GENERATED_ON
+    assert report.assessment == ASSESSMENT
+    assert report.tool_version == TOOL_VERSION
+    assert report.status_of("enforce-mfa/shopify").owner == "Raj (vendor)"
+    assert report.status_of("nothing").status == "open"
+    # The fixture covers what the golden files are meant to show.
+    values = {a.value for a in report.answers.values()}
+    assert {"yes", "partly", "no", "unknown", "na", "14", "manual"} <= values
+    assert report.result.critical_failures
+    assert report.plan.vendor_questions
+    assert report.result.unanswered >= 1
+    assert "enforce-mfa/shopify" in {item.id for item in report.plan.items}
+
+
+# Golden files -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("redacted", [False, True], ids=["full", "redacted"])
+@pytest.mark.parametrize("fmt", ["md", "toml", "json"])
+def test_golden(fmt: str, redacted: bool, bank: Bank, profile: Profile) -> None:
+    """Regenerate with `UPDATE_GOLDEN=1 pytest tests/test_exports.py -k golden`."""
+    content = RENDERERS[fmt](make_report(bank, profile, redacted=redacted))
+    path = GOLDEN / f"plan{'-redacted' if redacted else ''}.{fmt}"
+    if UPDATE_GOLDEN:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_bytes(content.encode("utf-8"))
+        return
+    assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1 to create it"
+    assert content == path.read_bytes().decode("utf-8")
+
+
+def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -> None:
+    for redacted in (False, True):
+        report = make_report(bank, profile, redacted=redacted)
+        data = report_data(report)
+        assert tomllib.loads(render_toml(report)) == data
+        assert json.loads(render_json(report)) == data
+        assert data["format"] == "pdpa-check-plan"
+        assert data["redacted"] is redacted
+        assert data["generated_on"] == "2026-01-15"
+        assert data["tool_version"] == TOOL_VERSION
+        assert data["assessment"] == {
+            "id": 7,
+            "bank_id": bank.id,
+            "bank_version": bank.version,
+            "started_at": "2026-01-02T03:04:05+00:00",
+            "status": "in progress",
+        }
+        assert [d["id"] for d in data["domains"]] == [d.id for d in bank.domains]
+        assert [p["rank"] for p in data["plan"]] == list(range(1, len(data["plan"]) + 1))
+        item = next(p for p in data["plan"] if p["id"] == "enforce-mfa/shopify")
+        assert (item["status"], item["owner"], item["due_date"]) == (
+            "in_progress",
+            "Raj (vendor)",
+            "2026-02-01",
+        )
+
+
+def test_redaction_removes_notes_and_evidence(bank: Bank, profile: Profile) -> None:
+    for fmt, render in RENDERERS.items():
+        full = render(make_report(bank, profile))
+        redacted = render(make_report(bank, profile, redacted=True))
+        for name in FINDING_NOTES:
+            assert f"{NOTE_CANARY}-{name}" in full, (fmt, name)
+        assert f"{EVIDENCE_CANARY}-mfa" in full, fmt
+        assert f"{EVIDENCE_CANARY}-files" in full, fmt
+        assert NOTE_CANARY not in redacted, fmt
+        assert EVIDENCE_CANARY not in redacted, fmt
+    assert "Redacted" in render_markdown(make_report(bank, profile, redacted=True))
+
+
+# Markdown structure ---------------------------------------------------------------------
+
+
+def permissive(md: MarkdownIt) -> MarkdownIt:
+    """Accept every link URL (markdown-it refuses javascript: itself; other renderers may not)."""
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def commonmark() -> MarkdownIt:
+    return permissive(MarkdownIt("commonmark").enable("table"))
+
+
+HAS_LINKIFY = importlib.util.find_spec("linkify_it") is not None
+needs_linkify = pytest.mark.skipif(not HAS_LINKIFY, reason="linkify-it-py is not installed")
+
+
+def linkifying_parsers() -> list[MarkdownIt]:
+    if not HAS_LINKIFY:
+        return []
+    return [
+        permissive(MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])),
+        permissive(MarkdownIt("gfm-like")),
+    ]
+
+
+def walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from walk(token.children)
+
+
+def inline_text(token: Token) -> str:
+    """What a reader sees of an inline token: its text with escapes resolved."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def headings(tokens: list[Token]) -> list[tuple[str, str]]:
+    return [
+        (token.tag, inline_text(tokens[i + 1]))
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+def tables(tokens: list[Token]) -> list[list[list[str]]]:
+    """Each table as rows of cell texts (header row first)."""
+    found: list[list[list[str]]] = []
+    row: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "table_open":
+            found.append([])
+        elif token.type == "tr_open":
+            row = []
+        elif token.type in ("th_open", "td_open"):
+            row.append(inline_text(tokens[i + 1]))
+        elif token.type == "tr_close":
+            found[-1].append(row)
+    return found
+
+
+def outline(tokens: list[Token]) -> list[tuple[str, str]]:
+    """The block structure: every block token except the inline text itself."""
+    return [(token.type, token.tag) for token in tokens if token.type != "inline"]
+
+
+def test_markdown_outline(bank: Bank, profile: Profile) -> None:
+    report = make_report(bank, profile)
+    tokens = commonmark().parse(render_markdown(report))
+    plan_headings = [
+        ("h4", f"{n}. {item.action.title}" + (f" ({item.system_name})" if item.system_name else ""))
+        for n, item in enumerate(report.plan.items, 1)
+    ]
+    by_horizon: dict[str, list[tuple[str, str]]] = {}
+    for heading, item in zip(plan_headings, report.plan.items, strict=True):
+        by_horizon.setdefault(item.horizon, []).append(heading)
+    expected = [
+        ("h1", "PDPA readiness plan: Test Shop"),
+        ("h2", "Summary"),
+        ("h2", "Scores by area"),
+        ("h2", "Critical gaps"),
+        ("h2", "Plan"),
+        ("h3", "This month (quick wins and critical fixes)"),
+        *by_horizon.get("this-month", []),
+        ("h3", "This quarter"),
+        *by_horizon.get("this-quarter", []),
+        ("h3", "Next quarter"),
+        *by_horizon.get("next-quarter", []),
+        ("h2", "Questions for your IT vendor"),
+        ("h2", "Where points were lost"),
+        ("h2", "About this score"),
+    ]
+    assert headings(tokens) == expected
+    assert len(plan_headings) == len(report.plan.items) > 5
+
+
+def test_markdown_tables(bank: Bank, profile: Profile) -> None:
+    report = make_report(bank, profile)
+    areas, findings = tables(commonmark().parse(render_markdown(report)))
+    assert areas[0] == ["Area", "Weight", "Score", "Answered", "Points lost"]
+    assert len(areas) == 1 + len(bank.domains)
+    assert [row[0] for row in areas[1:]] == [d.title for d in bank.domains]
+    assert all(len(row) == 5 for row in areas)
+    assert findings[0][:3] == ["Question", "Answer", "Points lost"]
+    assert findings[0][3].startswith("Note")
+    assert all(len(row) == 4 for row in findings)
+    notes = [row[3] for row in findings[1:]]
+    assert f"{NOTE_CANARY}-inventory half done" in notes
+    assert any(note.startswith(f"{NOTE_CANARY}-mfa staff accounts have no MFA") for note in notes)
+    # Points lost add up to 100 - score, as the summary promises.
+    lost = sum(float(row[4]) for row in areas[1:])
+    assert lost == pytest.approx(100.0 - report.result.score, abs=0.5)
+
+
+def test_markdown_has_no_html_links_or_images(bank: Bank, profile: Profile) -> None:
+    text = render_markdown(make_report(bank, profile))
+    for md in [commonmark(), *linkifying_parsers()]:
+        kinds = {token.type for token in walk(md.parse(text))}
+        assert not kinds & {"html_block", "html_inline", "image", "link_open"}
+
+
+# Injection (S3) -------------------------------------------------------------------------
+
+PAYLOADS = [
+    "# Fake: ALL COMPLIANT",
+    "\n\n# x",
+    "ok\n\n## Summary\n\n- **Readiness score:** 100 / 100",
+    "---",
+    "===",
+    "| a | b |",
+    "a | b | c | d | e | f",
+    "<script>alert(1)</script>",
+    "<img src=x>",
+    "[x](javascript:alert(1))",
+    "![](http://e.vil/p.png)",
+    "<!-- c -->",
+    "``` code",
+    "    indented code",
+    "http://evil.example",
+    "www.evil.example",
+    "<http://evil.example>",
+    "a@b.com",
+    "<a@b.com>",
+    "[ref]: http://evil.example",
+    "&lt;script&gt; &#60;img&#62; &amp;",
+    "\x1b]0;title\x07",
+    "\x1b[2J\x1b[5mblink",
+    "\x9b31m C1",
+    "\u202e",
+    "abc\u202edef\u2066x\u2069",
+    "zero\u200bwidth\ufeff",
+    "1. list",
+    "1) list",
+    "- item",
+    "+ item",
+    "* item",
+    "> quote",
+    "*bold* _em_ ~~strike~~ `code`",
+    "\\",
+    "trailing backslash\\",
+    "line\r\nbreak\rcr",
+    "\t\ttabbed",
+    "emoji 👩\u200d💻 and Tamil தமிழ் and Arabic مرحبا",
+]
+
+# ESC, C0 (except tab/newline), DEL, C1, bidi and zero-width formatting characters.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+
+def name_from(text: str) -> str:
+    """`text` as a valid profile name (the profile refuses names that clean to nothing)."""
+    try:
+        if clean_name(text):
+            return text
+    except TextError:
+        pass
+    return text + "x"
+
+
+def hostile_report(bank: Bank, profile: Profile, text: str) -> Report:
+    name = name_from(text)
+    return make_report(
+        bank,
+        renamed(profile, name, lambda s: name),
+        note=lambda original: text,
+        evidence=lambda original: text,
+        statuses={"enforce-mfa/shopify": ItemStatus(status="in_progress", owner=name)},
+    )
+
+
+def flat(text: str) -> str:
+    return " ".join(for_output(text).split())
+
+
+def check_markdown_is_inert(bank: Bank, profile: Profile, text: str) -> None:
+    baseline = commonmark().parse(render_markdown(hostile_report(bank, profile, "x")))
+    report = hostile_report(bank, profile, text)
+    rendered = render_markdown(report)
+    tokens = commonmark().parse(rendered)
+    assert outline(tokens) == outline(baseline)
+    assert [h[0] for h in headings(tokens)] == [h[0] for h in headings(baseline)]
+    kinds = {token.type for token in walk(tokens)}
+    assert not kinds & {"html_block", "html_inline", "image", "link_open"}, kinds
+    # The text shows literally where it was put.
+    assert headings(tokens)[0][1] == "PDPA readiness plan: " + flat(report.profile.name)
+    findings = tables(tokens)[-1]
+    assert findings[0][:3] == ["Question", "Answer", "Points lost"]
+    answered_notes = [row[3] for row in findings[1:] if row[1] != "Not answered"]
+    assert flat(text) in answered_notes
+    assert all(flat(text) in cell for cell in answered_notes)
+    assert not FORBIDDEN.search(rendered)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_injection_curated(payload: str, bank: Bank, profile: Profile) -> None:
+    check_markdown_is_inert(bank, profile, payload)
+
+
+@needs_linkify
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_injection_with_linkify(payload: str, bank: Bank, profile: Profile) -> None:
+    rendered = render_markdown(hostile_report(bank, profile, payload))
+    for md in linkifying_parsers():
+        kinds = {token.type for token in walk(md.parse(rendered))}
+        assert not kinds & {"html_block", "html_inline", "image", "link_open"}, kinds
+
+
+@needs_linkify
+@pytest.mark.parametrize("payload", ["pay at evil.com", "vendor.sg/login", "x.co"])
+def test_markdown_bare_domain_is_not_linkified(payload: str, bank: Bank, profile: Profile) -> None:
+    rendered = render_markdown(hostile_report(bank, profile, payload))
+    for md in linkifying_parsers():
+        kinds = {token.type for token in walk(md.parse(rendered))}
+        assert "link_open" not in kinds
+
+
+def test_markdown_due_date_is_inert(bank: Bank, profile: Profile) -> None:
+    status = {"enforce-mfa/shopify": ItemStatus("open", "Raj", "2026-02-01")}
+    hostile = {"enforce-mfa/shopify": ItemStatus("open", "Raj", "x\n\n# Fake\x1b]0;t\x07")}
+    baseline = commonmark().parse(render_markdown(make_report(bank, profile, statuses=status)))
+    rendered = render_markdown(make_report(bank, profile, statuses=hostile))
+    assert not FORBIDDEN.search(rendered)
+    assert outline(commonmark().parse(rendered)) == outline(baseline)
+
+
+HOSTILE_PIECES = [
+    "#",
+    "\n",
+    "\r",
+    "\t",
+    " ",
+    "|",
+    "<",
+    ">",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    "`",
+    "```",
+    "*",
+    "_",
+    "-",
+    "+",
+    "=",
+    "~",
+    "&",
+    ":",
+    "/",
+    "\\",
+    "@",
+    ".",
+    "1.",
+    "2)",
+    "www.",
+    "http://",
+    "javascript:",
+    "<script>",
+    "<!--",
+    "&amp;",
+    "&#60;",
+    "---",
+    "\x1b",
+    "\x07",
+    "\x85",
+    "\x9b",
+    "\u2028",
+    "\u202e",
+    "\u2066",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "e\u0301",
+    "x",
+]
+hostile_text = st.lists(
+    st.sampled_from(HOSTILE_PIECES) | st.text(max_size=3), min_size=1, max_size=12
+).map("".join)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=hostile_text)
+def test_markdown_injection_property(text: str, bank: Bank, profile: Profile) -> None:
+    check_markdown_is_inert(bank, profile, text)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_no_control_characters_in_any_format(payload: str, bank: Bank, profile: Profile) -> None:
+    report = hostile_report(bank, profile, payload)
+    for fmt, render in RENDERERS.items():
+        out = render(report)
+        assert not FORBIDDEN.search(out), fmt
+        assert "\\u001b" not in out.lower() and "\\u009b" not in out.lower(), fmt
+
+
+# TOML round trip (S4) -------------------------------------------------------------------
+
+toml_text = st.lists(
+    st.sampled_from(
+        [
+            '"',
+            "'",
+            '"""',
+            "'''",
+            "\\",
+            "\\u0000",
+            "]\n[evil]",
+            "[[plan]]\nid = 'x'",
+            "= 1",
+            "\n",
+            "\r\n",
+            "\x00",
+            "\x1b[31m",
+            "\x7f",
+            "\x85",
+            "\ud800",
+            "\udfff",
+            "\u202e",
+            "#",
+        ]
+    )
+    | st.text(max_size=4),
+    max_size=10,
+).map("".join)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(note=toml_text, name=toml_text)
+def test_toml_round_trip_property(note: str, name: str, bank: Bank, profile: Profile) -> None:
+    org = name_from(name.replace("\ud800", "").replace("\udfff", ""))
+    report = make_report(
+        bank,
+        renamed(profile, org, lambda s: org),
+        note=lambda original: note,
+        evidence=lambda original: note,
+    )
+    data = report_data(report)
+    parsed = tomllib.loads(render_toml(report))
+    assert parsed == data
+    assert json.loads(render_json(report)) == data
+    assert parsed["organisation"]["name"] == for_output(report.profile.name)
+    assert [s["name"] for s in parsed["organisation"]["systems"]] == [
+        for_output(s.name) for s in report.profile.systems
+    ]
+    answered = [f for f in parsed["findings"] if f["answer"] != "unanswered"]
+    assert answered
+    for finding in answered:
+        assert finding.get("note", "") == for_output(note)
+        assert not FORBIDDEN.search(finding.get("note", ""))
+    with_evidence = [f for f in answered if "evidence" in f]
+    assert with_evidence or not note
+    for finding in with_evidence:
+        assert finding["evidence"] == for_output(note)
+    assert "evil" not in parsed
+
+
+# Atomic writing (R2, S7) ----------------------------------------------------------------
+
+
+def temp_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".pdpa-check-"))
+
+
+def test_write_atomic_writes_0600(tmp_path: Path) -> None:
+    old = os.umask(0o000)
+    try:
+        target = write_atomic(tmp_path / "plan.md", "# héllo\n")
+    finally:
+        os.umask(old)
+    assert target == tmp_path / "plan.md"
+    assert target.read_bytes() == "# héllo\n".encode()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert temp_leftovers(tmp_path) == []
+
+
+def test_write_atomic_overwrite_needs_force(tmp_path: Path) -> None:
+    target = tmp_path / "plan.md"
+    target.write_text("old")
+    with pytest.raises(ExportError, match="already exists") as excinfo:
+        write_atomic(target, "new")
+    assert "--force" in str(excinfo.value)
+    assert target.read_text() == "old"
+    write_atomic(target, "new", force=True)
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert temp_leftovers(tmp_path) == []
+
+
+def test_write_atomic_refuses_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="does not exist") as excinfo:
+        write_atomic(tmp_path / "nope" / "plan.md", "x")
+    assert str(tmp_path / "nope") in str(excinfo.value)
+    assert not (tmp_path / "nope").exists()
+
+
+def test_write_atomic_refuses_a_folder_target(tmp_path: Path) -> None:
+    (tmp_path / "plan.md").mkdir()
+    for force in (False, True):
+        with pytest.raises(ExportError, match="folder"):
+            write_atomic(tmp_path / "plan.md", "x", force=force)
+    assert (tmp_path / "plan.md").is_dir()
+
+
+def test_write_atomic_never_follows_a_symlink(tmp_path: Path) -> None:
+    canary = tmp_path / "canary.txt"
+    canary.write_bytes(b"do not touch\n")
+    canary.chmod(0o644)
+    link = tmp_path / "plan.md"
+    link.symlink_to(canary)
+    with pytest.raises(ExportError, match="symbolic link"):
+        write_atomic(link, "evil")
+    assert link.is_symlink()
+    assert canary.read_bytes() == b"do not touch\n"
+    write_atomic(link, "new plan", force=True)
+    assert not link.is_symlink()
+    assert link.read_text() == "new plan"
+    assert canary.read_bytes() == b"do not touch\n"
+    assert stat.S_IMODE(canary.stat().st_mode) == 0o644
+    assert temp_leftovers(tmp_path) == []
+
+
+def test_write_atomic_dangling_symlink(tmp_path: Path) -> None:
+    link = tmp_path / "plan.md"
+    link.symlink_to(tmp_path / "elsewhere.md")
+    with pytest.raises(ExportError):
+        write_atomic(link, "x")
+    assert not (tmp_path / "elsewhere.md").exists()
+    write_atomic(link, "x", force=True)
+    assert not (tmp_path / "elsewhere.md").exists()
+    assert not link.is_symlink()
+
+
+def test_write_atomic_failure_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_fsync(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    target = tmp_path / "plan.md"
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(ExportError, match="cannot write") as excinfo:
+        write_atomic(target, "new")
+    assert str(target) in str(excinfo.value)
+    assert not target.exists()
+    assert temp_leftovers(tmp_path) == []
+
+    target.write_text("old")
+    with pytest.raises(ExportError):
+        write_atomic(target, "new", force=True)
+    assert target.read_text() == "old"
+    assert temp_leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../.bashrc",
+        "a/b",
+        "CON",
+        "",
+        "Kopi & Kaya Pte. Ltd.",
+        "..",
+        ".",
+        "/etc/passwd",
+        "\x00x",
+        "中文店",
+        "-rf",
+        "x" * 300,
+    ],
+)
+def test_default_filename_is_a_plain_name(name: str, tmp_path: Path) -> None:
+    filename = default_filename(name, GENERATED_ON, "md")
+    assert "/" not in filename and "\\" not in filename and "\x00" not in filename
+    assert not filename.startswith((".", "-"))
+    assert filename.endswith("-pdpa-plan-2026-01-15.md")
+    assert re.fullmatch(r"[a-z0-9-]+-pdpa-plan-2026-01-15\.md", filename)
+    assert (tmp_path / filename).resolve().parent == tmp_path.resolve()
+    assert len(filename) < 100
+
+
+def test_default_filename_examples() -> None:
+    assert default_filename("Kopi & Kaya Pte. Ltd.", GENERATED_ON, "md") == (
+        "kopi-kaya-pte-ltd-pdpa-plan-2026-01-15.md"
+    )
+    assert default_filename("", GENERATED_ON, "toml") == "organisation-pdpa-plan-2026-01-15.toml"
+    assert default_filename("../../.bashrc", GENERATED_ON, "md") == "bashrc-pdpa-plan-2026-01-15.md"
+
+
+# The sanitiser -----------------------------------------------------------------------------
+
+
+def test_clean_normalises_to_nfc() -> None:
+    assert clean("Cafe\u0301") == "Café"
+    assert unicodedata.is_normalized("NFC", clean("Cafe\u0301"))
+
+
+def test_clean_strips_controls_and_keeps_newline_tab() -> None:
+    assert clean("a\x1b]0;title\x07b") == "a]0;titleb"
+    assert clean("a\x1b[31mred\x1b[0m") == "a[31mred[0m"
+    assert clean("a\x00b\x7fc\x9bd\x85e") == "abcde"
+    assert clean("line1\nline2\tcol") == "line1\nline2\tcol"
+    assert clean("crlf\r\nand\rcr") == "crlf\nand\ncr"
+
+
+def test_clean_strips_bidi_and_zero_width_but_keeps_zwj() -> None:
+    assert clean("abc\u202edef") == "abcdef"
+    assert clean("\u2066x\u2069\u202a\u202b\u202c\u202d") == "x"
+    assert clean("zero\u200bwidth\u200c\u200e\u200f\u2060\ufeff") == "zerowidth"
+    family = "👩\u200d👩\u200d👧"
+    assert clean(family) == family
+    assert clean("Arabic مرحبا Tamil தமிழ்") == "Arabic مرحبا Tamil தமிழ்"
+
+
+def test_clean_refuses_lone_surrogates() -> None:
+    with pytest.raises(TextError, match="surrogate"):
+        clean("bad \ud800 text")
+    assert for_output("bad \ud800text\udfff") == "bad text"
+
+
+def test_clean_length_cap() -> None:
+    assert clean("a" * 4000) == "a" * 4000
+    with pytest.raises(TextError, match=r"4001 characters.*limit is 4000"):
+        clean("a" * 4001)
+    with pytest.raises(TextError, match="limit is 120"):
+        clean_name("n" * 121)
+    # Stripped characters do not count against the limit.
+    assert clean("a" * 4000 + "\u200b" * 10) == "a" * 4000
+
+
+def test_clean_single_line_and_names() -> None:
+    assert clean("a\n\n b\t c", single_line=True) == "a b c"
+    assert clean_name("  Kopi \n& Kaya  ") == "Kopi & Kaya"
+
+
+def test_slug() -> None:
+    assert slug("Kopi & Kaya Pte. Ltd.") == "kopi-kaya-pte-ltd"
+    assert slug("Café Ünïcode") == "cafe-unicode"
+    assert slug("") == "organisation"
+    assert slug("中文", fallback="system") == "system"
+    assert slug("../../.bashrc") == "bashrc"
+    long = slug("ab " * 100)
+    assert len(long) <= 60 and not long.endswith("-")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+def test_for_output_never_leaves_forbidden_characters(text: str) -> None:
+    out = for_output(text)
+    assert not FORBIDDEN.search(out)
+    assert "\r" not in out
+    assert out.count("\t") == text.count("\t")
+    assert clean(text, max_chars=10**6) == out
+
+
+def test_clean_output_is_nfc_even_after_stripping() -> None:
+    out = clean("e\u200b\u0301")
+    assert unicodedata.is_normalized("NFC", out)
+    assert clean(out) == out

@@ -1,0 +1,468 @@
+"""Example-based tests of build_plan on the built-in starter bank.
+
+The `profile` fixture is a 5-person shop with Google Workspace (gmail), Shopify (shopify) and
+Meta Business (meta), all three kinds asked by the per-system account questions.
+
+Built-in bank numbers used below (all seven domains apply to this shop):
+  domain weights: governance 4, accounts 10, leavers 7, access 9, monitoring 5, backup 5,
+  incident 6 -> total 46.
+  accounts: acc-mfa 10 (critical, per system), acc-shared-logins 8 (critical), password 6 = 24.
+  governance: gov-dpo 4, gov-data-inventory 6 (+ ai-vendor-terms 5 when ai-in-use is yes).
+  leavers: lvr-days-to-remove 8, lvr-outside-access 5 = 13.
+  backup: bkp-method 6, bkp-restore-tested 4 (asked once some backup is made) = 10.
+  incident: inc-plan 8, inc-notify-rule 6 = 14.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.applicability import applicable_slots
+from pdpa_check.questionnaires.model import Bank, Question
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring import Plan, Result, build_plan, evaluate
+from pdpa_check.scoring.plan import EFFORT_UNITS, group_by_horizon
+
+Answers = dict[AnswerKey, Answer]
+
+
+def full_marks(question: Question) -> str:
+    if question.kind == "choice":
+        return max(question.options, key=lambda o: o.credit).id
+    if question.kind == "number":
+        assert question.number is not None
+        best = max(question.number.thresholds, key=lambda t: t.credit)
+        return f"{best.value:g}"
+    return "yes"
+
+
+def answered(bank: Bank, profile: Profile, **overrides: str) -> Answers:
+    """Every applicable slot at full credit, except `overrides`.
+
+    Override keys are question ids, or "question_id__system_key" for per-system slots
+    (with "-" in ids written as "_"). Newly opened questions are filled at full credit too.
+    """
+    answers: Answers = {}
+    for name, value in overrides.items():
+        question_id, _, system_key = name.replace("__", "/").partition("/")
+        key = (question_id.replace("_", "-"), system_key)
+        answers[key] = Answer(question_id=key[0], system_key=key[1], value=value)
+    while True:
+        missing = [
+            slot
+            for slot in applicable_slots(bank, profile, answers)
+            if slot.key not in answers and slot.question.kind != "text"
+        ]
+        if not missing:
+            return answers
+        for slot in missing:
+            answers[slot.key] = Answer(
+                question_id=slot.key[0], system_key=slot.key[1], value=full_marks(slot.question)
+            )
+
+
+def plan_for(bank: Bank, profile: Profile, answers: Answers) -> tuple[Result, Plan]:
+    result = evaluate(bank, profile, answers)
+    return result, build_plan(bank, profile, answers, result)
+
+
+def item_ids(plan: Plan) -> list[str]:
+    return [item.id for item in plan.items]
+
+
+def with_effort(bank: Bank, **efforts: str) -> Bank:
+    """The built-in bank with some actions' effort changed (it ships no high-effort action)."""
+    data = bank.model_dump()
+    for action in data["actions"]:
+        action["effort"] = efforts.get(action["id"].replace("-", "_"), action["effort"])
+    return Bank.model_validate(data)
+
+
+# --- nothing to do ---------------------------------------------------------------------------
+
+
+def test_full_credit_gives_an_empty_plan(bank: Bank, profile: Profile) -> None:
+    result, plan = plan_for(bank, profile, answered(bank, profile))
+    assert result.score == pytest.approx(100.0)
+    assert plan.items == ()
+    assert plan.vendor_questions == ()
+    assert plan.projected_score == pytest.approx(100.0)
+
+
+def test_unanswered_questions_make_no_items(bank: Bank, profile: Profile) -> None:
+    # Nothing answered: every slot loses points, but there is no answered gap to act on.
+    result, plan = plan_for(bank, profile, {})
+    assert result.score == 0.0
+    assert plan.items == ()
+    assert plan.vendor_questions == ()
+    # Drop two answers from a full set: still nothing to do (they are to answer, not fix).
+    answers = answered(bank, profile)
+    del answers[("acc-mfa", "meta")]
+    del answers[("inc-plan", "")]
+    result, plan = plan_for(bank, profile, answers)
+    assert result.score < 100.0
+    assert plan.items == ()
+
+
+def test_not_applicable_answers_make_no_items(bank: Bank, profile: Profile) -> None:
+    answers = answered(bank, profile, lvr_outside_access="na", access_connected_apps="na")
+    result, plan = plan_for(bank, profile, answers)
+    assert result.score == pytest.approx(100.0)
+    assert plan.items == ()
+
+
+# --- per-system items ------------------------------------------------------------------------
+
+
+def test_one_item_per_system_with_system_ids(bank: Bank, profile: Profile) -> None:
+    answers = answered(
+        bank, profile, acc_mfa__gmail="no", acc_mfa__shopify="no", acc_mfa__meta="no"
+    )
+    _, plan = plan_for(bank, profile, answers)
+    # Equal uplift, effort and criticality: ordered by id, not by inventory order
+    # (the profile lists gmail, shopify, meta).
+    assert item_ids(plan) == ["enforce-mfa/gmail", "enforce-mfa/meta", "enforce-mfa/shopify"]
+    names = {item.system_key: item.system_name for item in plan.items}
+    assert names == {"gmail": "Google Workspace", "meta": "Meta Business", "shopify": "Shopify"}
+    for item in plan.items:
+        assert item.action.id == "enforce-mfa"
+        assert item.question_ids == ("acc-mfa",)
+        assert item.gaps == (f"acc-mfa/{item.system_key}",)
+        assert item.critical
+        # Closing one of three systems: 100 * 10/46 * 10/24 * 1/3 = 3.0193...
+        assert item.uplift == pytest.approx(10000 / (46 * 24 * 3))
+
+
+def test_partly_on_one_system_gives_half_the_uplift(bank: Bank, profile: Profile) -> None:
+    # meta partly: credit (1 + 1 + 0.5)/3; closing it gains 100 * 10/46 * 10/24 * 0.5/3.
+    _, plan = plan_for(bank, profile, answered(bank, profile, acc_mfa__meta="partly"))
+    assert item_ids(plan) == ["enforce-mfa/meta"]
+    assert plan.items[0].uplift == pytest.approx(10000 / (46 * 24 * 3) / 2)
+
+
+def test_question_asked_once_has_plain_action_id(bank: Bank, profile: Profile) -> None:
+    _, plan = plan_for(bank, profile, answered(bank, profile, gov_dpo="no"))
+    (item,) = plan.items
+    assert item.id == "appoint-dpo"
+    assert (item.system_key, item.system_name) == ("", None)
+    assert item.gaps == ("gov-dpo",)
+    assert item.question_ids == ("gov-dpo",)
+
+
+# --- the MFA scenario ------------------------------------------------------------------------
+
+
+def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
+    """Everything in place except MFA on the Shopify admin."""
+    answers = answered(bank, profile, acc_mfa__shopify="no")
+    result, plan = plan_for(bank, profile, answers)
+    # acc-mfa is worth 100 * 10/46 * 10/24 = 9.058 points; 2 of 3 systems covered loses a
+    # third of that: 3.019. Score 96.98, which would be "Well prepared", but the failed
+    # critical control caps the band at "Partly prepared".
+    lost = 10000 / (46 * 24 * 3)
+    assert result.score == pytest.approx(100 - lost)
+    assert result.uncapped_band.id == "strong"
+    assert result.band.name == "Partly prepared"
+    assert result.capped_by == "acc-mfa"
+    assert result.question("acc-mfa").reason == "2 of 3 systems covered (Shopify: No)"
+
+    (item,) = plan.items
+    assert item.id == "enforce-mfa/shopify"
+    assert item.system_name == "Shopify"
+    assert item.uplift == pytest.approx(lost)  # +3.02 points
+    assert item.critical
+    assert item.horizon == "this-month"
+    assert plan.projected_score == pytest.approx(100.0)
+
+    # Doing it gives exactly the uplift shown, and lifts the cap.
+    fixed = dict(answers)
+    fixed[("acc-mfa", "shopify")] = Answer(question_id="acc-mfa", system_key="shopify", value="yes")
+    after = evaluate(bank, profile, fixed)
+    assert after.score - result.score == pytest.approx(item.uplift, abs=1e-9)
+    assert after.band.name == "Well prepared"
+    assert after.capped_by is None
+
+
+# --- horizons --------------------------------------------------------------------------------
+
+
+def test_horizons_follow_effort_and_criticality(bank: Bank, profile: Profile) -> None:
+    answers = answered(
+        bank,
+        profile,
+        gov_dpo="no",  # appoint-dpo: low -> this month
+        gov_data_inventory="no",  # build-data-inventory: medium -> this quarter
+        acc_shared_logins__gmail="no",  # replace-shared-logins: medium but critical -> this month
+        mon_alerts="partly",  # set-up-security-alerts: medium -> this quarter
+    )
+    _, plan = plan_for(bank, profile, answers)
+    horizons = {item.id: item.horizon for item in plan.items}
+    assert horizons == {
+        "appoint-dpo": "this-month",
+        "build-data-inventory": "this-quarter",
+        "replace-shared-logins/gmail": "this-month",
+        "set-up-security-alerts": "this-quarter",
+    }
+    grouped = group_by_horizon(plan)
+    assert [i.id for i in grouped["this-month"]] == [
+        i.id for i in plan.items if i.horizon == "this-month"
+    ]
+    assert plan.by_horizon("this-quarter") == grouped["this-quarter"]
+    assert plan.by_horizon("next-quarter") == []
+
+
+def test_high_effort_is_next_quarter_unless_critical(bank: Bank, profile: Profile) -> None:
+    variant = with_effort(bank, set_up_automatic_backups="high", enforce_mfa="high")
+    answers = answered(variant, profile, bkp_method="manual", acc_mfa__meta="no")
+    _, plan = plan_for(variant, profile, answers)
+    horizons = {item.id: item.horizon for item in plan.items}
+    assert horizons == {
+        "enforce-mfa/meta": "this-month",  # critical wins over high effort
+        "set-up-automatic-backups": "next-quarter",
+    }
+
+
+# --- ordering --------------------------------------------------------------------------------
+
+
+def test_critical_items_come_first(bank: Bank, profile: Profile) -> None:
+    # inc-plan no is worth far more (7.45) than shared logins on one system (2.42, medium),
+    # but the critical item still comes first.
+    answers = answered(bank, profile, inc_plan="no", acc_shared_logins__meta="no")
+    _, plan = plan_for(bank, profile, answers)
+    assert item_ids(plan) == ["replace-shared-logins/meta", "write-incident-plan"]
+    uplift = {item.id: item.uplift for item in plan.items}
+    assert uplift["write-incident-plan"] > uplift["replace-shared-logins/meta"]
+
+
+def test_uplift_per_unit_of_effort_orders_the_rest(bank: Bank, profile: Profile) -> None:
+    # ai-in-use no keeps governance at gov-dpo 4 + gov-data-inventory 6.
+    # write-incident-plan (medium, 3 units): 100 * 6/46 * 8/14 = 7.45 -> 2.48 per unit.
+    # appoint-dpo (low, 1 unit):             100 * 4/46 * 4/10 = 3.48 -> 3.48 per unit.
+    answers = answered(bank, profile, ai_in_use="no", inc_plan="no", gov_dpo="no")
+    _, plan = plan_for(bank, profile, answers)
+    assert item_ids(plan) == ["appoint-dpo", "write-incident-plan"]
+    uplift = {item.id: item.uplift for item in plan.items}
+    assert uplift["write-incident-plan"] == pytest.approx(4800 / 644)
+    assert uplift["appoint-dpo"] == pytest.approx(1600 / 460)
+
+
+def test_plan_order_is_the_documented_key(bank: Bank, profile: Profile) -> None:
+    answers = answered(
+        bank,
+        profile,
+        gov_dpo="partly",
+        gov_data_inventory="no",
+        acc_mfa__gmail="no",
+        acc_mfa__meta="partly",
+        acc_shared_logins__shopify="unknown",
+        acc_password_manager="no",
+        lvr_days_to_remove="5",
+        access_export_rights="no",
+        mon_audit_logs="unknown",
+        bkp_method="automatic",
+        bkp_restore_tested="no",
+        inc_notify_rule="partly",
+    )
+    _, plan = plan_for(bank, profile, answers)
+    keys = [
+        (not item.critical, -item.uplift / EFFORT_UNITS[item.action.effort], item.id)
+        for item in plan.items
+    ]
+    assert keys == sorted(keys)
+    assert [item.critical for item in plan.items][:3] == [True, True, True]
+    assert len(set(item_ids(plan))) == len(plan.items)
+    # Same inputs, same plan, same order.
+    assert plan_for(bank, profile, dict(reversed(list(answers.items()))))[1] == plan
+
+
+def test_equal_uplift_is_ordered_by_id(bank: Bank, profile: Profile) -> None:
+    # access-least-privilege (w7) and access-export-files (w7) are both "no" in the access
+    # domain (connected apps na: weights 7 + 8 + 7 = 22). Both actions are low effort and
+    # closing either gains exactly 100 * 9/46 * 7/22 = 6.2253, so the id decides:
+    # clean-up-export-files before trim-admin-rights.
+    answers = {
+        key: Answer(question_id=key[0], system_key=key[1], value=value)
+        for key, value in {
+            ("acc-mfa", "gmail"): "yes",
+            ("acc-mfa", "meta"): "partly",
+            ("access-connected-apps", ""): "na",
+            ("access-export-files", ""): "no",
+            ("access-export-rights", ""): "partly",
+            ("access-least-privilege", ""): "no",
+            ("gov-data-inventory", ""): "partly",
+            ("lvr-days-to-remove", ""): "2",
+            ("lvr-outside-access", ""): "yes",
+        }.items()
+    }
+    _, plan = plan_for(bank, profile, answers)
+    uplift = {item.id: item.uplift for item in plan.items}
+    assert uplift["trim-admin-rights"] == pytest.approx(6300 / 1012)
+    assert uplift["clean-up-export-files"] == pytest.approx(6300 / 1012)
+    ids = item_ids(plan)
+    assert ids.index("clean-up-export-files") < ids.index("trim-admin-rights")
+
+
+# --- vendor questions ------------------------------------------------------------------------
+
+
+def test_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -> None:
+    answers = answered(bank, profile, acc_mfa__meta="unknown", gov_dpo="unknown")
+    _, plan = plan_for(bank, profile, answers)
+    # In bank order: gov-dpo (governance) before acc-mfa (accounts).
+    assert [(v.question_id, v.system_key, v.system_name) for v in plan.vendor_questions] == [
+        ("gov-dpo", "", None),
+        ("acc-mfa", "meta", "Meta Business"),
+    ]
+    dpo, mfa = plan.vendor_questions
+    # acc-mfa has ask_vendor text; gov-dpo has none, so the question itself is asked.
+    assert mfa.text == bank.question("acc-mfa").ask_vendor
+    assert mfa.text.startswith("For this system, is MFA enforced")
+    assert dpo.text == bank.question("gov-dpo").text
+    # "Don't know" scores 0, so it is also a gap with its action.
+    assert set(item_ids(plan)) == {"enforce-mfa/meta", "appoint-dpo"}
+
+
+def test_unknown_number_is_a_vendor_question_and_a_gap(bank: Bank, profile: Profile) -> None:
+    _, plan = plan_for(bank, profile, answered(bank, profile, lvr_days_to_remove="unknown"))
+    assert [v.question_id for v in plan.vendor_questions] == ["lvr-days-to-remove"]
+    assert item_ids(plan) == ["remove-leaver-access"]
+    # Closing it (1 day) gains the whole question: 100 * 7/46 * 8/13.
+    assert plan.items[0].uplift == pytest.approx(5600 / 598)
+
+
+def test_only_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -> None:
+    answers = answered(bank, profile, gov_dpo="no", inc_plan="partly", acc_mfa__gmail="no")
+    _, plan = plan_for(bank, profile, answers)
+    assert plan.vendor_questions == ()
+    assert len(plan.items) == 3
+
+
+# --- number and choice gaps ------------------------------------------------------------------
+
+
+def test_number_gap_uplift(bank: Bank, profile: Profile) -> None:
+    # 5 days meets the 7-day threshold (0.3 credit); closing it (1 day) gains
+    # 100 * 7/46 * 8/13 * 0.7 = 6.555.
+    _, plan = plan_for(bank, profile, answered(bank, profile, lvr_days_to_remove="5"))
+    (item,) = plan.items
+    assert item.id == "remove-leaver-access"
+    assert item.uplift == pytest.approx(100 * 7 / 46 * 8 / 13 * 0.7)
+    assert item.horizon == "this-month"
+    assert plan.projected_score == pytest.approx(100.0)
+
+
+def test_choice_gap_uplift(bank: Bank, profile: Profile) -> None:
+    # automatic (0.7) -> automatic-offline (1.0): 100 * 5/46 * 6/10 * 0.3 = 1.957.
+    _, plan = plan_for(bank, profile, answered(bank, profile, bkp_method="automatic"))
+    (item,) = plan.items
+    assert item.id == "set-up-automatic-backups"
+    assert item.uplift == pytest.approx(900 / 460)
+    assert item.horizon == "this-quarter"
+
+
+# --- projected score -------------------------------------------------------------------------
+
+
+def test_projected_score_is_100_when_every_gap_is_closed(bank: Bank, profile: Profile) -> None:
+    answers = answered(
+        bank,
+        profile,
+        ai_in_use="yes",
+        ai_vendor_terms="unknown",
+        gov_dpo="no",
+        acc_mfa__gmail="partly",
+        acc_mfa__shopify="unknown",
+        acc_shared_logins__meta="no",
+        acc_password_manager="partly",
+        lvr_days_to_remove="30",
+        lvr_outside_access="na",
+        access_least_privilege="no",
+        mon_alerts="unknown",
+        bkp_method="manual",
+        bkp_restore_tested="no",
+        inc_plan="no",
+    )
+    result, plan = plan_for(bank, profile, answers)
+    assert result.score < 60
+    assert plan.projected_score == pytest.approx(100.0)
+    # Doing every item gives the projected score.
+    closed = dict(answers)
+    for item in plan.items:
+        for gap in item.gaps:
+            question_id, _, system_key = gap.partition("/")
+            value = full_marks(bank.question(question_id))
+            closed[(question_id, system_key)] = Answer(
+                question_id=question_id, system_key=system_key, value=value
+            )
+    assert evaluate(bank, profile, closed).score == pytest.approx(plan.projected_score)
+
+
+def test_projected_score_leaves_unanswered_questions_open(bank: Bank, profile: Profile) -> None:
+    answers = answered(bank, profile, gov_dpo="no")
+    del answers[("inc-plan", "")]
+    _, plan = plan_for(bank, profile, answers)
+    # Closing gov-dpo does not answer inc-plan: 100 * 6/46 * 8/14 stays lost.
+    assert plan.projected_score == pytest.approx(100 - 4800 / 644)
+
+
+def test_closing_a_gate_opens_its_dependant_unanswered(bank: Bank, profile: Profile) -> None:
+    # bkp-method "none" hides bkp-restore-tested. Closing the gap (automatic-offline) opens
+    # it, unanswered, so "every gap closed" stays below 100 and the backup item's uplift is
+    # the method's 6/10 of the backup domain, not all of it:
+    # before: backup = bkp-method alone at 0 -> 100 * 5/46 lost (10.87)
+    # after:  bkp-method full, restore test unanswered -> 100 * 5/46 * 4/10 lost (4.35)
+    _, plan = plan_for(bank, profile, answered(bank, profile, bkp_method="none"))
+    (item,) = plan.items
+    assert item.id == "set-up-automatic-backups"
+    assert item.uplift == pytest.approx(100 * 5 / 46 * 6 / 10)
+    assert plan.projected_score == pytest.approx(100 - 100 * 5 / 46 * 4 / 10)
+
+
+def test_closing_a_number_gap_meets_a_seven_digit_threshold(profile: Profile) -> None:
+    # One number question (lower is better, full credit at <= 1,234,567). Answered 2,000,000:
+    # credit 0, score 0. Closing the gap should give 100; best_value writes "1.23457e+06"
+    # (= 1,234,570 > 1,234,567), so the item shows +0 and the projection stays at 0.
+    small = Bank.model_validate(
+        {
+            "id": "numbers",
+            "version": "1.0.0",
+            "title": "Numbers",
+            "description": "One number question.",
+            "domains": [{"id": "d", "title": "D", "weight": 1, "description": "D."}],
+            "questions": [
+                {
+                    "id": "records",
+                    "domain": "d",
+                    "text": "How many records do you keep?",
+                    "why": "W.",
+                    "kind": "number",
+                    "actions": ["delete-records"],
+                    "number": {
+                        "unit": "records",
+                        "better": "lower",
+                        "maximum": 10_000_000.0,
+                        "thresholds": [{"value": 1_234_567.0, "credit": 1.0}],
+                    },
+                }
+            ],
+            "actions": [
+                {
+                    "id": "delete-records",
+                    "title": "Delete old records",
+                    "why": "W.",
+                    "steps": ["Delete them."],
+                    "effort": "low",
+                    "owner": "owner",
+                    "vendor_doable": True,
+                }
+            ],
+        }
+    )
+    answers = {("records", ""): Answer(question_id="records", value="2000000")}
+    result, plan = plan_for(small, profile, answers)
+    assert result.score == 0.0
+    (item,) = plan.items
+    assert item.uplift == pytest.approx(100.0)
+    assert plan.projected_score == pytest.approx(100.0)

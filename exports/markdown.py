@@ -154,6 +154,8 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
         f"**Vendor can do it:** {'yes' if action.vendor_doable else 'no'}",
         f"**Status:** {STATUS_LABELS.get(state.status, state.status)}",
     ]
+    if item.check_first:
+        facts.insert(0, '**Check first** (answered "Don\'t know": it may already be done)')
     if item.critical:
         facts.insert(0, "**CRITICAL**")
     if state.owner:

@@ -106,6 +106,7 @@ def _plan_item(report: Report, index: int) -> dict[str, Any]:
             "system_name": item.system_name,
             "horizon": item.horizon,
             "critical": item.critical,
+            "check_first": item.check_first,
             "uplift": round(item.uplift, 2),
             "effort": item.action.effort,
             "owner_role": item.action.owner,

@@ -31,6 +31,7 @@ class _Draft:
     system_name: str | None
     gaps: list[AnswerKey] = field(default_factory=list)
     critical: bool = False
+    unknown_only: bool = True
 
 
 def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -> Plan:
@@ -53,6 +54,7 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
                 )
                 draft.gaps.append((question.id, slot.system_key))
                 draft.critical = draft.critical or question.critical
+                draft.unknown_only = draft.unknown_only and slot.value == UNKNOWN
     items = [_item(bank, profile, answers, result, draft) for draft in drafts.values()]
     items.sort(key=_priority)
     all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
@@ -77,6 +79,7 @@ def _item(
         uplift=round(max(0.0, fixed.score - result.score), 9),
         horizon=horizon,
         gaps=tuple(f"{q}/{s}" if s else q for q, s in draft.gaps),
+        check_first=draft.unknown_only,
     )
 
 

@@ -96,6 +96,8 @@ class PlanItem:
     uplift: float
     horizon: Horizon
     gaps: tuple[str, ...]
+    # Every gap behind this item was answered "Don't know": it may already be done.
+    check_first: bool = False
 
 
 @dataclass(frozen=True)

@@ -466,3 +466,16 @@ def test_closing_a_number_gap_meets_a_seven_digit_threshold(profile: Profile) ->
     (item,) = plan.items
     assert item.uplift == pytest.approx(100.0)
     assert plan.projected_score == pytest.approx(100.0)
+
+
+def test_items_behind_only_dont_know_answers_say_check_first(bank: Bank, profile: Profile) -> None:
+    answers = answered(
+        bank, profile, acc_mfa__gmail="unknown", acc_mfa__meta="no", mon_alerts="unknown"
+    )
+    _, plan = plan_for(bank, profile, answers)
+    check_first = {item.id: item.check_first for item in plan.items}
+    assert check_first == {
+        "enforce-mfa/gmail": True,
+        "enforce-mfa/meta": False,
+        "set-up-security-alerts": True,
+    }

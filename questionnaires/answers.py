@@ -91,5 +91,8 @@ def describe_value(question: Question, value: str) -> str:
     if question.kind == "choice":
         return next((o.label for o in question.options if o.id == value), value)
     if question.kind == "number" and question.number is not None:
-        return f"{value} {question.number.unit}"
+        unit = question.number.unit
+        if value == "1" and unit.endswith("s"):
+            unit = unit[:-1]  # "1 day", not "1 days"
+        return f"{value} {unit}"
     return value

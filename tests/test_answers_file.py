@@ -455,3 +455,12 @@ def test_over_long_text_answer_is_refused(bank: Bank, profile: Profile) -> None:
         f'{SRC}: answers[0] (question "inc-lead-names"): value: '
         "text is 4001 characters long; the limit is 4000"
     ]
+
+
+def test_one_unit_is_singular(bank: Bank) -> None:
+    from pdpa_check.questionnaires.answers import describe_value
+
+    question = bank.question("lvr-days-to-remove")
+    assert describe_value(question, "1") == "1 day"
+    assert describe_value(question, "3") == "3 days"
+    assert describe_value(question, "unknown") == "Don't know"

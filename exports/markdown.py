@@ -18,7 +18,6 @@ from pdpa_check.exports.document import (
 )
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.profile import SECTORS
-from pdpa_check.scoring.plan import group_by_horizon
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.text import for_output
 
@@ -130,11 +129,10 @@ def _critical(report: Report) -> str:
 def _plan(report: Report) -> str:
     if not report.plan.items:
         return "## Plan\n\nNo gaps found in the answers given.\n"
-    grouped = group_by_horizon(report.plan)
     lines = ["## Plan", ""]
     rank = 0
     for horizon, title in HORIZONS.items():
-        items = grouped.get(horizon, [])
+        items = report.plan.by_horizon(horizon)
         lines += [f"### {title}", ""]
         if not items:
             lines += ["Nothing here.", ""]

@@ -21,10 +21,6 @@ class Locations:
     user_banks: Path
     exports: Path
 
-    @property
-    def backups(self) -> Path:
-        return self.database.parent / "backups"
-
 
 def locations(db_override: Path | None = None) -> Locations:
     """The paths in effect: `--db`, else $PDPA_CHECK_DB, else the platform data folder."""

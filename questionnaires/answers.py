@@ -80,7 +80,11 @@ def _normalise_number(question: Question, raw: object) -> str:
     number = float(raw)
     if not math.isfinite(number) or not scale.minimum <= number <= scale.maximum:
         raise ValueError(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
-    # Whole numbers are stored without ".0"; others at full precision (shortest repr).
+    return format_number(number)
+
+
+def format_number(number: float) -> str:
+    """The stored form of a number: whole numbers without ".0", others at full precision."""
     return str(int(number)) if number.is_integer() else repr(number)
 
 

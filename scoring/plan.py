@@ -7,10 +7,9 @@ quarter"; high effort "next quarter".
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, format_number
 from pdpa_check.questionnaires.model import UNKNOWN, Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.evaluate import evaluate
@@ -94,7 +93,7 @@ def best_value(question: Question) -> str:
     if question.kind == "number":
         assert question.number is not None
         best = max(question.number.thresholds, key=lambda t: (t.credit, t.value))
-        return str(int(best.value)) if best.value.is_integer() else repr(best.value)
+        return format_number(best.value)
     return "yes"
 
 
@@ -113,11 +112,3 @@ def _vendor_question(
 ) -> VendorQuestion:
     text = question.ask_vendor or question.text
     return VendorQuestion(question.id, system_key, system_name, text)
-
-
-def group_by_horizon(plan: Plan) -> dict[Horizon, list[PlanItem]]:
-    """Items per horizon, each list in plan order."""
-    grouped: dict[Horizon, list[PlanItem]] = defaultdict(list)
-    for item in plan.items:
-        grouped[item.horizon].append(item)
-    return grouped

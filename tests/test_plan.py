@@ -22,7 +22,7 @@ from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
-from pdpa_check.scoring.plan import EFFORT_UNITS, group_by_horizon
+from pdpa_check.scoring.plan import EFFORT_UNITS
 
 Answers = dict[AnswerKey, Answer]
 
@@ -204,11 +204,12 @@ def test_horizons_follow_effort_and_criticality(bank: Bank, profile: Profile) ->
         "replace-shared-logins/gmail": "this-month",
         "set-up-security-alerts": "this-quarter",
     }
-    grouped = group_by_horizon(plan)
-    assert [i.id for i in grouped["this-month"]] == [
+    assert [i.id for i in plan.by_horizon("this-month")] == [
         i.id for i in plan.items if i.horizon == "this-month"
     ]
-    assert plan.by_horizon("this-quarter") == grouped["this-quarter"]
+    assert [i.id for i in plan.by_horizon("this-quarter")] == [
+        i.id for i in plan.items if i.horizon == "this-quarter"
+    ]
     assert plan.by_horizon("next-quarter") == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from pdpa_check.cli.base import Context, cli, handled, pass_ctx
+from pdpa_check.store.db import backup_dir
 
 
 @cli.command()
@@ -14,7 +15,7 @@ def locate(ctx: Context) -> None:
     where = ctx.where
     rows = [
         ("database", ctx.db_path),
-        ("backups", ctx.db_path.parent / "backups"),
+        ("backups", backup_dir(ctx.db_path)),
         ("demo database", where.demo_database),
         ("data folder", where.data_dir),
         ("config folder", where.config_dir),

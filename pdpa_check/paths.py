@@ -16,6 +16,7 @@ DB_ENV = "PDPA_CHECK_DB"
 class Locations:
     data_dir: Path
     database: Path
+    database_chosen: bool  # by --db or $PDPA_CHECK_DB, not the default
     demo_database: Path
     config_dir: Path
     user_banks: Path
@@ -31,6 +32,7 @@ def locations(db_override: Path | None = None) -> Locations:
     return Locations(
         data_dir=data_dir,
         database=database.expanduser(),
+        database_chosen=db_override is not None or bool(env_db),
         demo_database=data_dir / "demo" / "demo.db",
         config_dir=config_dir,
         user_banks=config_dir / "banks",

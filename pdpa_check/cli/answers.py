@@ -143,12 +143,12 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     from pdpa_check.exports.writer import write_atomic
     from pdpa_check.questionnaires.answers_file import render_answers_file
     from pdpa_check.questionnaires.applicability import applicable_slots
-    from pdpa_check.workspace import find_bank
+    from pdpa_check.workspace import default_bank, find_bank
 
     store = ctx.store(show_demo_if_none=True)
     org = store.find_organisation(ctx.org_ref)
     row = store.current_assessment(org.id)
-    bank = find_bank(row.bank_id, ctx.user_banks) if row else answer_target(ctx).bank
+    bank = find_bank(row.bank_id, ctx.user_banks) if row else default_bank(ctx.user_banks)
     profile = store.profile(org.id)
     stored = store.answers(row.id) if row else {}
     slots = applicable_slots(bank, profile, stored)

@@ -7,7 +7,6 @@ never with local variables.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from pdpa_check import __version__
-from pdpa_check.paths import DB_ENV, Locations, locations
+from pdpa_check.paths import Locations, locations
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.store.db import StoreError
 from pdpa_check.text import for_output
@@ -43,7 +42,6 @@ class Context:
     demo: bool
     org_ref: str | None
     debug: bool
-    explicit_db: bool = False
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -93,7 +91,7 @@ class Context:
         return (
             allowed
             and not self.demo
-            and not self.explicit_db
+            and not self.where.database_chosen
             and not self.where.database.exists()
             and self.where.demo_database.exists()
         )
@@ -151,8 +149,7 @@ def cli(ctx: click.Context, db: Path | None, demo: bool, org_ref: str | None, de
     """
     if db is not None and demo:
         raise click.UsageError("--db and --demo cannot be used together")
-    explicit = db is not None or bool(os.environ.get(DB_ENV))
-    ctx.obj = Context(locations(db), demo, org_ref, debug, explicit_db=explicit)
+    ctx.obj = Context(locations(db), demo, org_ref, debug)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())

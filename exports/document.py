@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pdpa_check import __version__
-from pdpa_check.questionnaires.answers import Answers
-from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.answers import Answer, Answers, describe_value
+from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring.result import Plan, Result
+from pdpa_check.scoring.result import Plan, Result, SlotResult
 
 DISCLAIMER = (
     "This score is a readiness indicator from a self-assessment. It is not legal advice, "
@@ -75,6 +75,39 @@ def build_report(
         statuses=statuses or {},
         redacted=redacted,
     )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One question (or one system of a per-system question) that lost points."""
+
+    question: Question
+    slot: SlotResult
+    answer: Answer | None
+    points_lost: float
+
+    @property
+    def answer_label(self) -> str:
+        value = self.slot.value
+        return "Not answered" if value is None else describe_value(self.question, value)
+
+
+def findings(report: Report) -> Iterator[Finding]:
+    """Every slot that lost points, in bank order, with its share of the points."""
+    for outcome in report.result.questions:
+        if outcome.points_lost <= 0.0:
+            continue
+        question = report.bank.question(outcome.question_id)
+        counted = sum(1 for s in outcome.slots if s.credit is not None)
+        for slot in outcome.slots:
+            if slot.credit is None or slot.credit >= 1.0:
+                continue
+            yield Finding(
+                question=question,
+                slot=slot,
+                answer=report.answers.get((question.id, slot.system_key)),
+                points_lost=outcome.max_points * (1.0 - slot.credit) / counted,
+            )
 
 
 EFFORT_LABELS = {"low": "low (hours)", "medium": "medium (days)", "high": "high (weeks)"}

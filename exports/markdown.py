@@ -14,9 +14,10 @@ from pdpa_check.exports.document import (
     EFFORT_LABELS,
     OWNER_LABELS,
     STATUS_LABELS,
+    Finding,
     Report,
+    findings,
 )
-from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.profile import SECTORS
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.text import for_output
@@ -192,34 +193,29 @@ def _vendor_questions(report: Report) -> str:
 
 
 def _findings(report: Report) -> str:
-    lines = [
+    rows = [_finding_row(report, finding) for finding in findings(report)]
+    if not rows:
+        return ""
+    header = [
         "## Where points were lost",
         "",
         "| Question | Answer | Points lost |" + ("" if report.redacted else " Note and evidence |"),
         "| --- | --- | ---: |" + ("" if report.redacted else " --- |"),
     ]
-    rows = 0
-    for outcome in report.result.questions:
-        if outcome.points_lost <= 0.0:
-            continue
-        question = report.bank.question(outcome.question_id)
-        for slot in outcome.slots:
-            if slot.credit is None or slot.credit >= 1.0:
-                continue
-            answer = report.answers.get((question.id, slot.system_key))
-            label = "Not answered" if slot.value is None else describe_value(question, slot.value)
-            where = f" ({slot.system_name})" if slot.system_name else ""
-            note = (
-                ""
-                if report.redacted or answer is None
-                else _note_text(answer.note, answer.evidence)
-            )
-            counted = sum(1 for s in outcome.slots if s.credit is not None)
-            share = outcome.max_points * (1.0 - slot.credit) / counted
-            rows += 1
-            row = f"| {inline(question.text + where)} | {inline(label)} | {share:.1f} |"
-            lines.append(row if report.redacted else f"{row} {inline(note)} |")
-    return "\n".join(lines) + "\n" if rows else ""
+    return "\n".join(header + rows) + "\n"
+
+
+def _finding_row(report: Report, finding: Finding) -> str:
+    answer, slot = finding.answer, finding.slot
+    where = f" ({slot.system_name})" if slot.system_name else ""
+    row = (
+        f"| {inline(finding.question.text + where)} | {inline(finding.answer_label)} | "
+        f"{finding.points_lost:.1f} |"
+    )
+    if report.redacted:
+        return row
+    note = "" if answer is None else _note_text(answer.note, answer.evidence)
+    return f"{row} {inline(note)} |"
 
 
 def _note_text(note: str, evidence: str) -> str:

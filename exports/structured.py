@@ -11,8 +11,7 @@ from typing import Any
 
 import tomli_w
 
-from pdpa_check.exports.document import DISCLAIMER, Report
-from pdpa_check.questionnaires.answers import describe_value
+from pdpa_check.exports.document import DISCLAIMER, Report, findings
 from pdpa_check.text import for_output
 
 FORMAT_NAME = "pdpa-check-plan"
@@ -124,30 +123,22 @@ def _plan_item(report: Report, index: int) -> dict[str, Any]:
 
 def _findings(report: Report) -> list[dict[str, Any]]:
     """Every question that lost points, with the owner's notes unless redacted."""
-    findings = []
-    for outcome in report.result.questions:
-        if outcome.points_lost <= 0:
-            continue
-        question = report.bank.question(outcome.question_id)
-        for slot in outcome.slots:
-            if slot.credit is None or slot.credit >= 1.0:
-                continue
-            answer = report.answers.get((question.id, slot.system_key))
-            entry: dict[str, Any] = {
-                "question": question.id,
-                "domain": question.domain,
-                "system": slot.system_key or None,
-                "answer": "unanswered" if slot.value is None else slot.value,
-                "answer_label": (
-                    "Not answered" if slot.value is None else describe_value(question, slot.value)
-                ),
-                "critical": question.critical,
-            }
-            if answer is not None and not report.redacted:
-                entry["note"] = answer.note or None
-                entry["evidence"] = answer.evidence or None
-            findings.append(_drop_none(entry))
-    return findings
+    entries = []
+    for finding in findings(report):
+        question, slot, answer = finding.question, finding.slot, finding.answer
+        entry: dict[str, Any] = {
+            "question": question.id,
+            "domain": question.domain,
+            "system": slot.system_key or None,
+            "answer": "unanswered" if slot.value is None else slot.value,
+            "answer_label": finding.answer_label,
+            "critical": question.critical,
+        }
+        if answer is not None and not report.redacted:
+            entry["note"] = answer.note or None
+            entry["evidence"] = answer.evidence or None
+        entries.append(_drop_none(entry))
+    return entries
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:

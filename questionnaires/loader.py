@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.model import Bank, Question
 
 BUILTIN_BANK = "pdpa-sme-starter"
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
@@ -160,7 +160,7 @@ def cross_check(bank: Bank) -> list[str]:
             for action in question.actions
             if action not in action_ids
         ]
-        problems += _check_condition(bank, question.id, seen)
+        problems += _check_condition(bank, question, seen)
         seen.setdefault(question.id, position)
     used = {action for question in bank.questions for action in question.actions}
     problems += [
@@ -171,14 +171,13 @@ def cross_check(bank: Bank) -> list[str]:
     return problems
 
 
-def _check_condition(bank: Bank, question_id: str, earlier: dict[str, int]) -> list[str]:
-    question = next(q for q in bank.questions if q.id == question_id)
+def _check_condition(bank: Bank, question: Question, earlier: dict[str, int]) -> list[str]:
     condition = question.applies_if.answer if question.applies_if else None
     if condition is None:
         return []
-    where = f"question {question_id}: applies_if.answer"
+    where = f"question {question.id}: applies_if.answer"
     if condition.question not in earlier:
-        exists = any(q.id == condition.question for q in bank.questions)
+        exists = condition.question in bank.questions_by_id
         reason = "must refer to an earlier question" if exists else "unknown question"
         return [f"{where}: {reason} '{condition.question}'"]
     target = bank.questions[earlier[condition.question]]

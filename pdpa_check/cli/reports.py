@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -15,8 +16,12 @@ from pdpa_check.cli.answers import current
 from pdpa_check.cli.base import Context, cli, handled, pass_ctx
 from pdpa_check.cli.output import console, plain
 
+if TYPE_CHECKING:
+    from pdpa_check.store import Store
+    from pdpa_check.workspace import Assessed
 
-def _assessed(ctx: Context, assessment_id: int | None):  # type: ignore[no-untyped-def]
+
+def _assessed(ctx: Context, assessment_id: int | None) -> tuple[Store, Assessed]:
     from pdpa_check.workspace import assess
 
     store, org, row = current(ctx, show_demo_if_none=True)

@@ -80,8 +80,17 @@ LATER_CHANGES: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
-def build_demo(path: Path, user_banks: Path | None, *, replace: bool = False) -> None:
-    """Create the demo database at `path` (replacing an old demo when asked)."""
+def build_demo(
+    path: Path,
+    user_banks: Path | None,
+    *,
+    replace: bool = False,
+    now: dt.datetime | None = None,
+) -> None:
+    """Create the demo database at `path` (replacing an old demo when asked).
+
+    Its history is dated relative to `now` (default: the current time).
+    """
     if replace:
         for leftover in (
             path,
@@ -94,7 +103,7 @@ def build_demo(path: Path, user_banks: Path | None, *, replace: bool = False) ->
     store = Store(create_database(path), path)
     try:
         org_id = store.create_organisation(DEMO_PROFILE)
-        today = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        today = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         later = {**EARLIER, **LATER_CHANGES}
         for answers, started_days_ago in ((EARLIER, 190), (later, 98)):
             started = today - dt.timedelta(days=started_days_ago)

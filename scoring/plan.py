@@ -7,6 +7,7 @@ quarter"; high effort "next quarter".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, format_number
@@ -59,6 +60,18 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
     all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
     projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
     return Plan(tuple(items), tuple(vendor_questions), projected)
+
+
+def projected_score(
+    bank: Bank, profile: Profile, answers: Answers, items: Iterable[PlanItem]
+) -> float:
+    """The score once every gap behind `items` is closed (the plan's what-if)."""
+    gaps: set[AnswerKey] = set()
+    for item in items:
+        for gap in item.gaps:
+            question_id, _, system_key = gap.partition("/")
+            gaps.add((question_id, system_key))
+    return evaluate(bank, profile, _closed(bank, answers, gaps)).score
 
 
 def _item(

@@ -101,3 +101,10 @@ def initial(db: Database) -> None:
         strict=True,
     )
     db.table("plan_item_events").create_index(["plan_item_id"])
+
+
+@migrations(name="0002_resume_point")
+def resume_point(db: Database) -> None:
+    # Where the owner was in an open assessment, so the app resumes there.
+    db.table("assessments").add_column("resume_question", str)
+    db.table("assessments").add_column("resume_system", str)

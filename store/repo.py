@@ -127,6 +127,27 @@ class Store:
             raise StoreError(f"several organisations are called {ref!r}; use the id ({ids})")
         return matches[0]
 
+    def update_profile(self, org_id: int, profile: Profile) -> None:
+        """Replace the organisation's details and inventory; system keys stay stable."""
+        with self.write() as db:
+            db.execute(
+                "UPDATE organisations SET name = ?, staff_count = ?, sector = ? WHERE id = ?",
+                [profile.name, profile.staff_count, profile.sector, org_id],
+            )
+            keys = [system.key for system in profile.systems]
+            marks = ", ".join("?" for _ in keys)
+            db.execute(
+                f"DELETE FROM systems WHERE organisation_id = ? AND key NOT IN ({marks})",
+                [org_id, *keys],
+            )
+            db.table("systems").upsert_all(
+                (
+                    {"organisation_id": org_id, "key": s.key, "kind": s.kind, "name": s.name}
+                    for s in profile.systems
+                ),
+                pk=("organisation_id", "key"),
+            )
+
     def profile(self, org_id: int) -> Profile:
         org = self.db.execute(
             "SELECT name, staff_count, sector FROM organisations WHERE id = ?", [org_id]
@@ -192,6 +213,23 @@ class Store:
             if row.id == assessment_id:
                 return row
         raise StoreError(f"no assessment {assessment_id} for this organisation")
+
+    def set_resume_point(self, assessment_id: int, key: AnswerKey) -> None:
+        """Remember the question the owner is on, so a restart resumes there."""
+        with self.write() as db:
+            db.execute(
+                "UPDATE assessments SET resume_question = ?, resume_system = ? WHERE id = ?",
+                [key[0], key[1], assessment_id],
+            )
+
+    def resume_point(self, assessment_id: int) -> AnswerKey | None:
+        row = self.db.execute(
+            "SELECT resume_question, resume_system FROM assessments WHERE id = ?",
+            [assessment_id],
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return (row[0], row[1] or "")
 
     # Answers -------------------------------------------------------------
 

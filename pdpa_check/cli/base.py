@@ -57,7 +57,7 @@ class Context:
             self._store.close()
             self._store = None
 
-    def store(self, *, show_demo_if_none: bool = False) -> Store:
+    def store(self, *, show_demo_if_none: bool = False, create: bool = False) -> Store:
         """The open store (imported lazily so `--help` stays fast).
 
         Read-only commands pass `show_demo_if_none`: with no database of the
@@ -78,6 +78,13 @@ class Context:
                 from pdpa_check.demo import build_demo
 
                 build_demo(self.db_path, self.user_banks)
+            if create and not self.db_path.exists():
+                from pdpa_check.store import create_database
+                from pdpa_check.store.db import private_mkdir
+
+                private_mkdir(self.db_path.parent)
+                self._store = Store(create_database(self.db_path), self.db_path)
+                return self._store
             if not self.db_path.exists():
                 raise StoreError(
                     f"{self.db_path}: no database yet. Create your organisation with "
@@ -138,23 +145,40 @@ pass_ctx = click.make_pass_decorator(Context)
 @click.option("--demo", is_flag=True, help="Use the built-in demo organisation's database.")
 @click.option("--org", "org_ref", metavar="NAME|ID", help="Organisation, when there are several.")
 @click.option("--debug", is_flag=True, help="Show tracebacks (never with local variables).")
+@click.option("--no-mouse", is_flag=True, help="App: leave the mouse to the terminal (copy/paste).")
 @click.version_option(__version__, "--version", prog_name="pdpa-check")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, demo: bool, org_ref: str | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    db: Path | None,
+    demo: bool,
+    org_ref: str | None,
+    debug: bool,
+    no_mouse: bool,
+) -> None:
     """PDPA readiness self-assessment for Singapore SMEs.
 
     Answer questions about how you protect customer data, get a readiness
     score, and a prioritised plan to share with your IT vendor. The score is
     a readiness indicator, not legal advice or a certification.
+
+    With no command, on a terminal, the app opens.
     """
     if db is not None and demo:
         raise click.UsageError("--db and --demo cannot be used together")
     ctx.obj = Context(locations(db), demo, org_ref, debug)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            click.echo(ctx.get_help())
             ctx.exit(EXIT_BAD_INPUT)
+        handled(_open_app)(ctx.obj, mouse=not no_mouse)
+
+
+def _open_app(obj: Context, *, mouse: bool) -> None:
+    from pdpa_check.tui.launch import launch  # Textual loads only for the app
+
+    launch(obj, mouse=mouse)
 
 
 def main() -> None:

@@ -1,0 +1,320 @@
+"""What a front end works with: one organisation, its assessments and the open questionnaire.
+
+The TUI and `assess --plain` both drive this; it never imports Textual. Every
+change is written to the store before the method returns.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from pathlib import Path
+
+from pdpa_check.exports.document import Report
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
+from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.model import Bank, Domain
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring import Plan
+from pdpa_check.scoring.plan import projected_score
+from pdpa_check.scoring.result import PlanItem
+from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
+from pdpa_check.store.repo import PlanItemState
+from pdpa_check.text import clean
+from pdpa_check.workspace import Assessed, assess, default_bank, find_bank, make_report
+
+# Plan item statuses a person sets, in the order they are offered.
+PLAN_STATUSES: dict[str, str] = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "accepted_risk": "Accepted risk",
+}
+CLOSED_STATUSES = frozenset({"done", "accepted_risk"})
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole calendar months, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, _days_in(year, month)))
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def parse_day(stamp: str) -> dt.date:
+    """The calendar date of a stored ISO timestamp."""
+    return dt.date.fromisoformat(stamp[:10])
+
+
+@dataclass(frozen=True)
+class DomainProgress:
+    domain: Domain
+    answered: int
+    applicable: int
+
+
+@dataclass
+class Questionnaire:
+    """The open assessment: its bank, the profile, the answers so far and skip logic."""
+
+    store: Store
+    row: AssessmentRow
+    bank: Bank
+    profile: Profile
+    answers: dict[AnswerKey, Answer]
+    on_change: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    @cached_property
+    def slots(self) -> list[Slot]:
+        """What is asked now, in order, after skip logic on the current answers."""
+        return applicable_slots(self.bank, self.profile, self.answers)
+
+    def slot(self, key: AnswerKey) -> Slot | None:
+        return next((slot for slot in self.slots if slot.key == key), None)
+
+    def index_of(self, key: AnswerKey | None) -> int:
+        """The position of `key` in the questionnaire, or of the nearest earlier slot."""
+        keys = [slot.key for slot in self.slots]
+        if key in keys:
+            return keys.index(key)
+        order = [q.id for q in self.bank.questions]
+        if key is not None and key[0] in order:
+            rank = order.index(key[0])
+            earlier = [i for i, s in enumerate(self.slots) if order.index(s.question.id) <= rank]
+            if earlier:
+                return earlier[-1]
+        return 0
+
+    def answer(
+        self, slot: Slot, raw: str, *, note: str | None = None, evidence: str | None = None
+    ) -> Answer:
+        """Validate and save `raw` for `slot`, keeping its note and evidence unless given."""
+        value = normalise_value(slot.question, raw)
+        previous = self.answers.get(slot.key)
+        answer = Answer(
+            question_id=slot.question.id,
+            system_key=slot.key[1],
+            value=value,
+            note=clean(note) if note is not None else (previous.note if previous else ""),
+            evidence=(
+                clean(evidence) if evidence is not None else (previous.evidence if previous else "")
+            ),
+        )
+        self.store.save_answer(self.row.id, answer)
+        self._changed(slot.key, answer)
+        return answer
+
+    def clear(self, slot: Slot) -> None:
+        self.store.clear_answer(self.row.id, slot.key)
+        self._changed(slot.key, None)
+
+    def _changed(self, key: AnswerKey, answer: Answer | None) -> None:
+        if answer is None:
+            self.answers.pop(key, None)
+        else:
+            self.answers[key] = answer
+        self.__dict__.pop("slots", None)
+        self.on_change()
+
+    def remember(self, key: AnswerKey) -> None:
+        """Record where the owner is, so a restart resumes at this question."""
+        self.store.set_resume_point(self.row.id, key)
+
+    def resume_index(self) -> int:
+        """Where to start: the remembered question, else the first unanswered one."""
+        point = self.store.resume_point(self.row.id)
+        if point is not None:
+            return self.index_of(point)
+        return self.next_unanswered(-1) or 0
+
+    def next_unanswered(self, after: int) -> int | None:
+        """The first unanswered slot after position `after`, wrapping round."""
+        count = len(self.slots)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            if self.slots[index].key not in self.answers:
+                return index
+        return None
+
+    def progress(self) -> list[DomainProgress]:
+        """Answered and applicable slots per domain, in bank order."""
+        counts: dict[str, list[int]] = {domain.id: [0, 0] for domain in self.bank.domains}
+        for slot in self.slots:
+            pair = counts[slot.question.domain]
+            pair[1] += 1
+            pair[0] += slot.key in self.answers
+        return [DomainProgress(d, *counts[d.id]) for d in self.bank.domains if counts[d.id][1]]
+
+    @property
+    def answered(self) -> int:
+        return sum(slot.key in self.answers for slot in self.slots)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One completed assessment, for charts and the history list."""
+
+    row: AssessmentRow
+    score: float
+    completed: dt.date
+
+
+class Session:
+    """One open database, the organisation being looked at, and what is computed from it."""
+
+    def __init__(
+        self,
+        store: Store,
+        user_banks: Path | None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+        org_ref: str | None = None,
+    ) -> None:
+        self.store = store
+        self.user_banks = user_banks
+        self.today = today
+        self._cache: dict[int, Assessed] = {}
+        self._questionnaire: Questionnaire | None = None
+        orgs = store.organisations()
+        self.org: OrganisationRow | None = None
+        if orgs:
+            self.org = store.find_organisation(org_ref) if org_ref else orgs[0]
+
+    # Organisations -------------------------------------------------------
+
+    def organisations(self) -> list[OrganisationRow]:
+        return self.store.organisations()
+
+    def choose(self, org_id: int) -> None:
+        self.org = next(o for o in self.store.organisations() if o.id == org_id)
+        self._forget()
+
+    def require_org(self) -> OrganisationRow:
+        if self.org is None:
+            raise StoreError("no organisation yet: set one up first", 1)
+        return self.org
+
+    @property
+    def profile(self) -> Profile:
+        return self.store.profile(self.require_org().id)
+
+    def save_profile(self, profile: Profile, *, new: bool = False) -> OrganisationRow:
+        """Create an organisation (when `new` or none yet) or update the current one."""
+        if new or self.org is None:
+            org_id = self.store.create_organisation(profile)
+        else:
+            org_id = self.org.id
+            self.store.update_profile(org_id, profile)
+        self.choose(org_id)
+        return self.require_org()
+
+    # Assessments ---------------------------------------------------------
+
+    def assessments(self) -> list[AssessmentRow]:
+        return self.store.assessments(self.require_org().id)
+
+    def open_assessment(self) -> AssessmentRow | None:
+        return self.store.open_assessment(self.require_org().id)
+
+    def completed(self) -> list[Trend]:
+        """Completed assessments with their recorded scores, oldest first."""
+        return [
+            Trend(row, row.score, parse_day(row.completed_at))
+            for row in self.assessments()
+            if row.completed_at is not None and row.score is not None
+        ]
+
+    def next_due(self) -> dt.date | None:
+        """A quarter after the last completed assessment (None before the first)."""
+        done = self.completed()
+        return add_months(done[-1].completed, 3) if done else None
+
+    def start_assessment(self) -> Questionnaire:
+        """Start a new assessment on the default bank (the open one if there is one)."""
+        org = self.require_org()
+        if self.open_assessment() is None:
+            bank = default_bank(self.user_banks)
+            self.store.start_assessment(org.id, bank.id, bank.version)
+            self._forget()
+        return self.questionnaire()
+
+    def questionnaire(self) -> Questionnaire:
+        """The open assessment's questionnaire; an error when none is open."""
+        row = self.open_assessment()
+        if row is None:
+            raise StoreError("no assessment is open: start one first", 1)
+        if self._questionnaire is None or self._questionnaire.row.id != row.id:
+            bank = find_bank(row.bank_id, self.user_banks)
+            self._questionnaire = Questionnaire(
+                self.store,
+                row,
+                bank,
+                self.profile,
+                self.store.answers(row.id),
+                on_change=partial(self._invalidate, row.id),
+            )
+        return self._questionnaire
+
+    def complete_assessment(self) -> Assessed:
+        row = self.open_assessment()
+        if row is None:
+            raise StoreError("no assessment is open", 1)
+        assessed = self.assessed(row)
+        self.store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
+        self._forget()
+        return self.assessed(self.store.assessment(row.organisation_id, row.id))
+
+    def current(self) -> AssessmentRow | None:
+        """The open assessment, else the latest completed one."""
+        return self.store.current_assessment(self.require_org().id)
+
+    def assessed(self, row: AssessmentRow | None = None) -> Assessed:
+        """Score and plan for `row` (default: the current assessment), cached until it changes."""
+        row = row or self.current()
+        if row is None:
+            raise StoreError("no assessment yet: start one first", 1)
+        if row.id not in self._cache:
+            self._cache[row.id] = assess(self.store, self.require_org(), row, self.user_banks)
+        return self._cache[row.id]
+
+    def _invalidate(self, assessment_id: int) -> None:
+        self._cache.pop(assessment_id, None)
+
+    def _forget(self) -> None:
+        self._cache.clear()
+        self._questionnaire = None
+
+    # Plan ----------------------------------------------------------------
+
+    def plan_states(self) -> dict[str, PlanItemState]:
+        return self.store.plan_states(self.require_org().id)
+
+    def update_plan_item(self, item_key: str, **changes: str | None) -> None:
+        self.store.update_plan_item(self.require_org().id, item_key, **changes)
+
+    def open_items(self, plan: Plan) -> list[PlanItem]:
+        """Plan items not yet marked done or accepted."""
+        states = self.plan_states()
+        return [
+            item
+            for item in plan.items
+            if item.id not in states or states[item.id].status not in CLOSED_STATUSES
+        ]
+
+    def what_if(self, assumed_done: Iterable[str]) -> float:
+        """The score if the plan items with these ids were done."""
+        assessed = self.assessed()
+        chosen = set(assumed_done)
+        items = [item for item in assessed.plan.items if item.id in chosen]
+        return projected_score(assessed.bank, assessed.profile, assessed.answers, items)
+
+    # Exports -------------------------------------------------------------
+
+    def report(self, *, redact: bool, row: AssessmentRow | None = None) -> Report:
+        return make_report(self.store, self.assessed(row), self.today(), redact=redact)

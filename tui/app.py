@@ -1,0 +1,183 @@
+"""The pdpa-check Textual app: a thin shell that routes between screens.
+
+Screens do the work through the `Session`; the app owns navigation, the
+command palette, the theme setting and the crash guard.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from rich.traceback import Traceback
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import HelpPanel
+
+from pdpa_check.questionnaires.answers import AnswerKey
+from pdpa_check.session import Session
+from pdpa_check.settings import Settings, load_settings, save_settings
+from pdpa_check.tui.commands import PdpaCommands
+from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
+
+ScreenName = Literal["dashboard", "assessment", "results", "plan", "history", "profile"]
+
+
+class PdpaCheckApp(App[None]):
+    """Self-assessment of PDPA security arrangements."""
+
+    TITLE = "pdpa-check"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {PdpaCommands}
+    BINDINGS = [
+        Binding("f1", "toggle_keys", "Keys", id="app.keys"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        config_dir: Path,
+        demo: bool = False,
+        save_theme: bool = True,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.config_dir = config_dir
+        self.demo = demo
+        self.save_theme = save_theme
+        if demo:
+            self.sub_title = "DEMO organisation (a throwaway database)"
+
+    # Start-up and settings ----------------------------------------------
+
+    def on_mount(self) -> None:
+        theme = load_settings(self.config_dir).theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.session.org is None:
+            from pdpa_check.tui.screens.profile import ProfileScreen
+
+            self.push_screen(ProfileScreen(first_run=True))
+        else:
+            self.go("dashboard")
+
+    def _remember_theme(self, _theme: object) -> None:
+        if not self.save_theme:
+            return
+        problem = save_settings(self.config_dir, Settings(theme=self.theme))
+        if problem:
+            self.notify(problem, severity="warning")
+
+    # Navigation ----------------------------------------------------------
+
+    def go(self, name: ScreenName, *, jump_to: AnswerKey | None = None) -> None:
+        """Show a main screen on top of the dashboard (escape comes back to it)."""
+        if len(self.screen_stack) < 2 or self.screen_stack[1].id != "dashboard":
+            self._reset_to(self._make("dashboard", None))
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if name != "dashboard":
+            self.push_screen(self._make(name, jump_to))
+
+    def _reset_to(self, screen: Screen[None]) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def _make(self, name: ScreenName, jump_to: AnswerKey | None) -> Screen[None]:
+        # Screens are imported when first shown, so start-up loads only the dashboard.
+        if name == "dashboard":
+            from pdpa_check.tui.screens.dashboard import DashboardScreen
+
+            return DashboardScreen()
+        if name == "assessment":
+            from pdpa_check.tui.screens.assessment import AssessmentScreen
+
+            return AssessmentScreen(jump_to=jump_to)
+        if name == "results":
+            from pdpa_check.tui.screens.results import ResultsScreen
+
+            return ResultsScreen()
+        if name == "plan":
+            from pdpa_check.tui.screens.plan import PlanScreen
+
+            return PlanScreen()
+        if name == "history":
+            from pdpa_check.tui.screens.history import HistoryScreen
+
+            return HistoryScreen()
+        from pdpa_check.tui.screens.profile import ProfileScreen
+
+        return ProfileScreen(first_run=False)
+
+    def start_assessment(self) -> None:
+        """Continue the open assessment, or start a new one."""
+        try:
+            self.session.start_assessment()
+        except EXPECTED_ERRORS as error:
+            self.notify(f"Could not start: {describe(error)}", severity="error")
+            return
+        self.go("assessment")
+
+    def jump_targets(self) -> list[tuple[str, AnswerKey]]:
+        """Each question of the open assessment as palette text, with its key."""
+        if self.session.org is None or self.session.open_assessment() is None:
+            return []
+        targets = []
+        for slot in self.session.questionnaire().slots:
+            where = f" ({slot.system.name})" if slot.system else ""
+            targets.append((slot.question.text + where, slot.key))
+        return targets
+
+    def jump(self, key: AnswerKey) -> None:
+        self.go("assessment", jump_to=key)
+
+    def open_export(self) -> None:
+        from pdpa_check.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen())
+
+    # Keys, palette, screenshots -----------------------------------------
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Screenshots would put answers in the Downloads folder: not offered.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("Screenshots are turned off: they would contain your answers.")
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        self.action_screenshot()
+        return None
+
+    # Crash guard ---------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Like Textual's, but without local variables: they can hold answers and notes."""
+        self.bell()
+        exc_type, exc_value, exc_traceback = sys.exc_info()
+        if exc_type is not None and exc_value is not None:
+            trace = Traceback.extract(exc_type, exc_value, exc_traceback, show_locals=False)
+            for stack in trace.stacks:
+                stack.exc_value = "(message hidden: it may quote your answers)"
+            self._exit_renderables.append(Traceback(trace, width=None))
+        self._close_messages_no_wait()

@@ -1,0 +1,60 @@
+"""Our commands in the ctrl+p palette: go to a screen, export, start, or jump to a question."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from pdpa_check.questionnaires.answers import AnswerKey
+from pdpa_check.text import for_output
+
+Command = tuple[str, str, Callable[[], None]]
+
+
+class PdpaCommands(Provider):
+    """Screens, actions, and every question of the open assessment by its text."""
+
+    def _commands(self) -> list[Command]:
+        from pdpa_check.tui.app import PdpaCheckApp
+
+        app = self.app
+        assert isinstance(app, PdpaCheckApp)
+        commands: list[Command] = [
+            (
+                "Go to dashboard",
+                "Organisation, progress and what is due",
+                partial(app.go, "dashboard"),
+            ),
+            ("Continue assessment", "Answer the open assessment", partial(app.go, "assessment")),
+            ("Start new assessment", "A new quarterly assessment", app.start_assessment),
+            ("Go to results", "Score, band, critical gaps, per area", partial(app.go, "results")),
+            ("Go to plan", "Remediation plan, status, what-if", partial(app.go, "plan")),
+            ("Go to history", "Past assessments and what changed", partial(app.go, "history")),
+            ("Edit business profile", "Name, staff, sector, systems", partial(app.go, "profile")),
+            ("Export plan…", "Markdown and/or TOML for your IT vendor", app.open_export),
+        ]
+        return commands + self._questions(app.jump_targets(), app)
+
+    @staticmethod
+    def _questions(targets: list[tuple[str, AnswerKey]], app: object) -> list[Command]:
+        from pdpa_check.tui.app import PdpaCheckApp
+
+        assert isinstance(app, PdpaCheckApp)
+        return [
+            (f"Question: {for_output(text)}", "Jump to this question", partial(app.jump, key))
+            for text, key in targets
+        ]
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            if not title.startswith("Question:"):
+                yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

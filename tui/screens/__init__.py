@@ -1,0 +1,1 @@
+"""One module per screen; each screen calls the session, widgets post messages up."""

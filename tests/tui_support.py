@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
+
+from rich.console import Console
+from textual.app import App
+from textual.content import Content
+from textual.widgets import Static
 
 from pdpa_check.demo import build_demo
 from pdpa_check.questionnaires.profile import Profile
@@ -33,6 +39,16 @@ def demo_session(db: Path) -> Session:
     """The demo organisation, dated relative to the fixed `NOW`."""
     build_demo(db, None, now=NOW)
     return reopen_session(db)
+
+
+def shown_text(app: App[None], selector: str) -> str:
+    """The plain text a Static widget on the current screen shows."""
+    content = app.screen.query_one(selector, Static).content
+    if isinstance(content, Content | str):
+        return str(content)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
 
 
 def make_app(session: Session, config_dir: Path, *, demo: bool = False) -> PdpaCheckApp:

@@ -78,7 +78,9 @@ class PdpaCheckApp(App[None]):
 
     def go(self, name: ScreenName, *, jump_to: AnswerKey | None = None) -> None:
         """Show a main screen on top of the dashboard (escape comes back to it)."""
-        if len(self.screen_stack) < 2 or self.screen_stack[1].id != "dashboard":
+        from pdpa_check.tui.screens.dashboard import DashboardScreen
+
+        if len(self.screen_stack) < 2 or not isinstance(self.screen_stack[1], DashboardScreen):
             self._reset_to(self._make("dashboard", None))
         while len(self.screen_stack) > 2:
             self.pop_screen()

@@ -1,0 +1,344 @@
+"""How plan items look on the Plan screen: status words, table cells, the detail text.
+
+Pure formatting (Rich `Text` only, no widgets): every piece of bank or user
+text goes through `for_output` and into `Text`, so it is never read as markup.
+Status, priority and lateness are always words, never colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from pdpa_check.questionnaires.model import Bank
+from pdpa_check.scoring.result import HORIZONS, Horizon, Plan, PlanItem
+from pdpa_check.session import CLOSED_STATUSES
+from pdpa_check.store.repo import PlanItemState
+from pdpa_check.text import for_output
+
+STATUS_WORDS: dict[str, str] = {
+    "open": "OPEN",
+    "in_progress": "IN PROGRESS",
+    "done": "DONE",
+    "accepted_risk": "ACCEPTED RISK",
+}
+STATUS_STYLES: dict[str, str] = {
+    "open": "bold",
+    "in_progress": "bold yellow",
+    "done": "bold green",
+    "accepted_risk": "bold cyan",
+}
+EFFORT_WORDS: dict[str, str] = {"low": "Low", "medium": "Medium", "high": "High"}
+ROLE_WORDS: dict[str, str] = {"owner": "Owner", "staff": "Staff", "it_vendor": "IT vendor"}
+MARKED, UNMARKED = "[x]", "[ ]"
+OVERDUE = "OVERDUE"
+# The title column never gets narrower than this; optional columns go first.
+MIN_TITLE = 28
+# Cell padding DataTable puts either side of every column.
+PADDING = 1
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One plan item with its saved state, as the table and detail pane show it."""
+
+    item: PlanItem
+    state: PlanItemState | None
+    today: dt.date
+    marked: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.state.status if self.state else "open"
+
+    @property
+    def owner(self) -> str:
+        return self.state.owner if self.state else ""
+
+    @property
+    def due(self) -> dt.date | None:
+        return _date(self.state.due_date if self.state else None)
+
+    @property
+    def overdue(self) -> bool:
+        due = self.due
+        return due is not None and due < self.today and self.status not in CLOSED_STATUSES
+
+    @property
+    def title(self) -> str:
+        title = for_output(self.item.action.title)
+        if self.item.system_name:
+            title += f" · {for_output(self.item.system_name)}"
+        return title
+
+
+def _date(stamp: str | None) -> dt.date | None:
+    if not stamp:
+        return None
+    try:
+        return dt.date.fromisoformat(stamp[:10])
+    except ValueError:
+        return None
+
+
+# Cells ---------------------------------------------------------------------
+
+
+def status_text(status: str) -> Text:
+    return Text(STATUS_WORDS.get(status, status.upper()), style=STATUS_STYLES.get(status, ""))
+
+
+def mark_text(marked: bool) -> Text:
+    return Text(MARKED if marked else UNMARKED, style="bold" if marked else "dim")
+
+
+def uplift_text(uplift: float) -> Text:
+    return Text(f"+{uplift:.1f}", justify="right")
+
+
+def due_text(view: ItemView, *, short: bool = False) -> Text:
+    due = view.due
+    if due is None:
+        return Text("")
+    if not view.overdue:
+        return Text(due.isoformat())
+    if short:
+        return Text(OVERDUE, style="bold reverse")
+    return Text.assemble(due.isoformat(), " ", (OVERDUE, "bold reverse"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its key, header and how to draw one item's cell."""
+
+    key: str
+    label: str
+    cell: Callable[[ItemView], Text]
+    # 0: always shown; otherwise the highest rank is hidden first when space runs out.
+    drop_rank: int = 0
+
+
+TITLE = "title"
+
+COLUMNS: tuple[Column, ...] = (
+    Column("mark", "If", lambda v: mark_text(v.marked)),
+    Column("status", "Status", lambda v: status_text(v.status)),
+    Column(
+        "critical",
+        "Prio",
+        lambda v: Text("CRITICAL", style="bold reverse") if v.item.critical else Text(""),
+    ),
+    Column(TITLE, "Item", lambda v: Text(v.title)),
+    Column("uplift", "Gain", lambda v: uplift_text(v.item.uplift)),
+    Column("effort", "Effort", lambda v: Text(EFFORT_WORDS[v.item.action.effort]), drop_rank=3),
+    Column("role", "Role", lambda v: Text(ROLE_WORDS[v.item.action.owner]), drop_rank=4),
+    Column("owner", "Owner", lambda v: Text(for_output(v.owner)), drop_rank=2),
+    Column("due", "Due", due_text),
+)
+# Narrow tables shorten these cells instead of dropping them.
+SHORT_CELLS: dict[str, Callable[[ItemView], Text]] = {
+    "critical": lambda v: Text("CRIT", style="bold reverse") if v.item.critical else Text(""),
+    "due": lambda v: due_text(v, short=True),
+}
+OWNER_MAX = 16
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns that fit, each with its width, and how to draw them."""
+
+    columns: tuple[Column, ...]
+    widths: dict[str, int]
+    short: bool
+
+    def cells(self, view: ItemView) -> list[Text]:
+        cells = []
+        for column in self.columns:
+            draw = SHORT_CELLS.get(column.key, column.cell) if self.short else column.cell
+            text = draw(view)
+            text.truncate(self.widths[column.key], overflow="ellipsis")
+            cells.append(text)
+        return cells
+
+    def header_cells(self, label: str, count: int) -> list[Text]:
+        """A horizon heading row: the label in the title column, the rest blank."""
+        cells = []
+        for column in self.columns:
+            if column.key == TITLE:
+                text = Text(f"{label} · {count} item{'s' * (count != 1)}", style="bold underline")
+                text.truncate(self.widths[TITLE], overflow="ellipsis")
+                cells.append(text)
+            elif column.key == "mark":
+                cells.append(Text("──", style="bold"))
+            else:
+                cells.append(Text(""))
+        return cells
+
+
+def layout(views: Sequence[ItemView], width: int) -> Layout:
+    """Columns for a table `width` cells wide: drop optional ones until the title fits."""
+    columns = list(COLUMNS)
+    short = False
+    while True:
+        widths = {c.key: _width(c, views, short) for c in columns if c.key != TITLE}
+        used = sum(widths.values()) + 2 * PADDING * len(columns)
+        room = width - used
+        if room >= MIN_TITLE:
+            break
+        optional = [c for c in columns if c.drop_rank]
+        if optional:
+            columns.remove(max(optional, key=lambda c: c.drop_rank))
+        elif not short:
+            short = True
+        else:
+            break
+    longest = max((cell_len(v.title) for v in views), default=0)
+    heading = max((cell_len(label) + 12 for label in HORIZONS.values()), default=0)
+    widths[TITLE] = max(10, min(room, max(longest, heading)))
+    return Layout(tuple(columns), widths, short)
+
+
+def _width(column: Column, views: Sequence[ItemView], short: bool) -> int:
+    draw = SHORT_CELLS.get(column.key, column.cell) if short else column.cell
+    width = max([cell_len(column.label), *(draw(v).cell_len for v in views)])
+    return min(width, OWNER_MAX) if column.key == "owner" else width
+
+
+# Lines and detail ----------------------------------------------------------
+
+
+def whatif_line(current: float, band: str, projected: float | None, marked: int) -> Text:
+    """The score now, and with the marked items done (None: nothing marked)."""
+    line = Text.assemble("Score ", (f"{current:.1f}", "bold"), f" ({band})")
+    if projected is None:
+        line.append("  ·  mark items with space to see a what-if")
+        return line
+    items = f"the {marked} marked item{'s' * (marked != 1)} {'is' if marked == 1 else 'are'}"
+    line.append(" → ")
+    line.append(f"{projected:.1f}", style="bold")
+    line.append(f" (+{projected - current:.1f}) if {items} done")
+    return line
+
+
+def summary_line(plan: Plan, views: Sequence[ItemView]) -> Text:
+    counts = {status: sum(v.status == status for v in views) for status in STATUS_WORDS}
+    overdue = sum(v.overdue for v in views)
+    vendor = len(plan.vendor_questions)
+    parts = [
+        f"{len(views)} items: {counts['open']} open, {counts['in_progress']} in progress,"
+        f" {counts['done']} done, {counts['accepted_risk']} accepted",
+    ]
+    if overdue:
+        parts.append(f"{overdue} {OVERDUE}")
+    parts.append(f"all done: {plan.projected_score:.1f}")
+    line = Text("  ·  ".join(parts))
+    line.append(
+        f'\n{vendor} vendor question{"s" * (vendor != 1)} ("Don\'t know" answers: v)'
+        "  ·  what-if marks are not saved"
+    )
+    return line
+
+
+def gap_lines(bank: Bank, item: PlanItem) -> list[str]:
+    """The question behind each gap the item closes, with its system."""
+    lines = []
+    for gap in item.gaps:
+        question_id, _, system_key = gap.partition("/")
+        question = bank.questions_by_id.get(question_id)
+        text = for_output(question.text) if question else question_id
+        if system_key and item.system_name:
+            text += f" ({for_output(item.system_name)})"
+        lines.append(text)
+    return lines
+
+
+def item_detail(view: ItemView, bank: Bank) -> RenderableType:
+    item, action = view.item, view.item.action
+    head = Text(for_output(action.title), style="bold")
+    if item.system_name:
+        head.append(f" · {for_output(item.system_name)}")
+    facts = Text()
+    if item.critical:
+        facts.append("CRITICAL", style="bold reverse")
+        facts.append(" · ")
+    facts.append_text(status_text(view.status))
+    facts.append(
+        f" · +{item.uplift:.1f} points · effort {EFFORT_WORDS[action.effort]}"
+        f" · role {ROLE_WORDS[action.owner]}"
+        f" · {'your IT vendor can do this' if action.vendor_doable else 'needs you, not a vendor'}"
+    )
+    parts: list[RenderableType] = [head, facts, _state_text(view)]
+    if item.check_first:
+        parts.append(
+            Text.assemble(
+                ("CHECK FIRST: ", "bold"),
+                'every answer behind this was "Don\'t know". Ask your vendor;'
+                " it may already be in place.",
+            )
+        )
+    parts.append(Text("Steps", style="bold underline"))
+    parts.append(_hanging([f"{n}." for n in range(1, len(action.steps) + 1)], action.steps))
+    parts.append(Text("Why", style="bold underline"))
+    parts.append(Text(for_output(action.why)))
+    gaps = gap_lines(bank, item)
+    parts.append(Text(f"Gap{'s' * (len(gaps) != 1)} it closes:"))
+    parts.append(_hanging(["•"] * len(gaps), gaps))
+    return Group(*parts)
+
+
+def _hanging(marks: Sequence[str], lines: Sequence[str]) -> Table:
+    """A list whose wrapped lines stay indented under their text."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for mark, line in zip(marks, lines, strict=True):
+        table.add_row(Text(mark), Text(for_output(line)))
+    return table
+
+
+def _state_text(view: ItemView) -> Text:
+    text = Text("Owner: ")
+    text.append(for_output(view.owner) if view.owner else "(not set)")
+    text.append("  ·  Due: ")
+    text.append_text(due_text(view) if view.due else Text("(not set)"))
+    state = view.state
+    if state is not None and view.status == "accepted_risk":
+        text.append("\nRisk accepted by ")
+        text.append(for_output(state.risk_accepted_by) or "(unknown)")
+        text.append(f", review by {state.review_date or '(no date)'}: ")
+        text.append(for_output(state.risk_reason))
+    return text
+
+
+def horizon_detail(
+    horizon: Horizon, views: Sequence[ItemView], current: float, projected: float
+) -> RenderableType:
+    items = [v for v in views if v.item.horizon == horizon]
+    still_open = sum(v.status not in CLOSED_STATUSES for v in items)
+    marked = sum(v.marked for v in items)
+    return Group(
+        Text(HORIZONS[horizon], style="bold"),
+        Text(f"{len(items)} items, {still_open} not yet done or accepted, {marked} marked."),
+        Text(f"Doing all of them: score {current:.1f} → {projected:.1f}."),
+        Text("space or h marks them all for the what-if; c clears the marks."),
+    )
+
+
+def vendor_detail(plan: Plan) -> RenderableType:
+    if not plan.vendor_questions:
+        return Text('No questions for your vendor: no "Don\'t know" answers.')
+    parts: list[RenderableType] = [
+        Text('Questions for your vendor (answered "Don\'t know")', style="bold")
+    ]
+    lines = [
+        q.text + (f" ({q.system_name})" if q.system_name else "") for q in plan.vendor_questions
+    ]
+    parts.append(_hanging(["•"] * len(lines), lines))
+    parts.append(Text("The export (e) lists them for your vendor."))
+    return Group(*parts)

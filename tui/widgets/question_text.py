@@ -1,0 +1,80 @@
+"""The words on the question card, built as literal text (bank text is untrusted)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.content import Content
+
+from pdpa_check.questionnaires.answers import Answer, describe_value
+from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.model import Bank, Question
+from pdpa_check.session import DomainProgress, Questionnaire
+from pdpa_check.text import for_output
+
+
+def position_line(q: Questionnaire, index: int) -> Text:
+    slot = q.slots[index]
+    domain = q.bank.domain(slot.question.domain).title
+    critical = "  CRITICAL CONTROL" if slot.question.critical else ""
+    return Text.assemble(
+        (f"Question {index + 1} of {len(q.slots)}", "bold"),
+        f"  ·  {for_output(domain)}",
+        (critical, "bold"),
+        f"  ·  {q.answered} answered",
+    )
+
+
+def systems_checklist(q: Questionnaire, slot: Slot) -> Text:
+    """For a per-system question: every system it asks about, with its answer so far."""
+    if slot.system is None:
+        return Text("")
+    line = Text.assemble("For ", (for_output(slot.system.name), "bold reverse"), "\n")
+    for other in (s for s in q.slots if s.question.id == slot.question.id):
+        assert other.system is not None
+        answer = q.answers.get(other.key)
+        value = describe_value(other.question, answer.value) if answer else "not answered"
+        marker = ">" if other.key == slot.key else " "
+        line.append(f"{marker} {for_output(other.system.name)}: {value}\n")
+    return line
+
+
+def answer_status(
+    question: Question, answer: Answer | None, pending: str | None, problem: str | None
+) -> Text:
+    """Whether the shown answer is saved, and any problem with the last one chosen."""
+    if problem:
+        return Text(for_output(problem), style="bold")
+    if answer is None:
+        return Text("Not answered yet.", style="dim")
+    return Text.assemble(("Saved: ", "bold"), describe_value(question, answer.value))
+
+
+def help_text(bank: Bank, question: Question) -> RenderableType:
+    """Why it matters, how to fix it, and references: toggled with `?`."""
+    parts: list[RenderableType] = [
+        Text("Why it matters", style="bold underline"),
+        Text(for_output(question.why)),
+    ]
+    actions = [bank.action(action_id) for action_id in question.actions]
+    if actions:
+        parts.append(Text("\nHow to fix it", style="bold underline"))
+        for action in actions:
+            parts.append(Text(for_output(action.title), style="bold"))
+            parts += [Text(f"  - {for_output(step)}") for step in action.steps]
+    if question.ask_vendor:
+        parts += [
+            Text("\nAsk your vendor", style="bold underline"),
+            Text(for_output(question.ask_vendor)),
+        ]
+    if question.references:
+        parts.append(Text("\nReferences", style="bold underline"))
+        parts += [Text(f"  - {for_output(ref)}") for ref in question.references]
+    return Group(*parts)
+
+
+def domain_label(item: DomainProgress, current: bool) -> Content:
+    marker = ">" if current else " "
+    count = f"{item.answered}/{item.applicable}"
+    done = "✓" if item.answered == item.applicable else " "
+    return Content(f"{marker}{count:>5}{done} {for_output(item.domain.title)}")

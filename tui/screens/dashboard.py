@@ -8,15 +8,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Sparkline, Static
+from textual.widgets import Button, Footer, Header, Static
 
+from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.scoring.result import HORIZONS
 from pdpa_check.session import DomainProgress
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
-from pdpa_check.tui.widgets.bars import bar
+from pdpa_check.tui.widgets.bars import bar, trend
 
-BAND_WORDS = {"strong": "Strong", "fair": "Fair", "weak": "Weak", "poor": "Poor"}
+BAND_NAMES = {band.id: band.name for band in BANDS}
 
 
 class DashboardScreen(BaseScreen):
@@ -45,7 +46,6 @@ class DashboardScreen(BaseScreen):
             with Horizontal(id="columns"):
                 with Vertical(id="left"):
                     yield Static(id="score", classes="section")
-                    yield Sparkline([], id="trend")
                     yield Static(id="due", classes="section")
                 with Vertical(id="right"):
                     yield Static(id="progress", classes="section")
@@ -75,6 +75,7 @@ class DashboardScreen(BaseScreen):
             Text.assemble(
                 (for_output(org.name), "bold"),
                 f"  ·  {org.staff_count} staff  ·  {systems} system{'s' * (systems != 1)}",
+                ("   b edit · o switch organisation", "dim"),
             )
         )
         self._show_score()
@@ -85,23 +86,14 @@ class DashboardScreen(BaseScreen):
 
     def _show_score(self) -> None:
         done = self.session.completed()
-        trend = self.query_one("#trend", Sparkline)
-        trend.data = [t.score for t in done]
-        trend.display = len(done) > 1
         if not done:
             self._update("#score", "Last score", Text("No completed assessment yet."))
             return
         last = done[-1]
-        band = BAND_WORDS.get(last.row.band or "", last.row.band or "")
-        line = Text.assemble(
-            (f"{last.score:.0f}", "bold"),
-            " / 100  ",
-            (band.upper(), "bold"),
-            f"  on {last.completed}",
-        )
-        if len(done) > 1:
-            history = " → ".join(f"{t.score:.0f}" for t in done[-5:])
-            line.append(f"\nTrend: {history}")
+        band = BAND_NAMES.get(last.row.band or "", last.row.band or "")
+        line = Text.assemble((f"{last.score:.0f} / 100", "bold"), "  ", (band, "bold"))
+        line.append(f"\ncompleted {last.completed}\n")
+        line.append_text(trend([(str(t.completed)[:7], t.score) for t in done[-4:]], width=12))
         self._update("#score", "Last completed score", line)
 
     def _show_progress(self) -> None:
@@ -137,7 +129,8 @@ class DashboardScreen(BaseScreen):
         elif due < self.session.today():
             text = Text.assemble(("OVERDUE", "bold reverse"), f" since {due}: start a new one (n)")
         else:
-            text = Text(f"{due} ({(due - self.session.today()).days} days from now)")
+            days = (due - self.session.today()).days
+            text = Text(f"{due} ({'today' if days == 0 else f'in {days} days'})")
         self._update("#due", "Next quarterly re-assessment", text)
 
     def _update(self, selector: str, title: str, body: RenderableType) -> None:

@@ -1,0 +1,190 @@
+"""The app shell: entry on a terminal, navigation, palette, theme, crash guard, screenshots."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+from tui_support import demo_session, make_app, new_session, reopen_session, shown_text
+
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.settings import load_settings
+from pdpa_check.tui.app import PdpaCheckApp
+from pdpa_check.tui.screens.assessment import AssessmentScreen
+from pdpa_check.tui.screens.dashboard import DashboardScreen
+
+
+async def test_dashboard_shows_the_demo_organisation_and_its_last_score(tmp_path: Path) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    last = session.completed()[-1]
+    app = make_app(session, tmp_path / "cfg", demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Kampong Threads Pte Ltd" in shown_text(app, "#org")
+        score = shown_text(app, "#score")
+        assert f"{last.score:.0f} / 100" in score
+        assert "Exposed" in score or "Partly prepared" in score
+        plan = shown_text(app, "#plan")
+        open_items = len(session.open_items(session.assessed().plan))
+        assert f"Open plan items: {open_items}" in plan
+        # The demo's last assessment was completed a quarter ago: due today.
+        assert "today" in shown_text(app, "#due")
+
+
+async def test_dashboard_counts_progress_of_the_open_assessment(
+    tmp_path: Path, profile: Profile
+) -> None:
+    session = new_session(tmp_path / "a.db", profile)
+    q = session.start_assessment()
+    q.answer(q.slots[0], "yes")
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        progress = shown_text(app, "#progress")
+        assert f"1/{len(q.slots)} answered" in progress
+
+
+async def test_start_new_assessment_from_the_dashboard(tmp_path: Path) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, AssessmentScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Open assessment: 0/" in shown_text(app, "#progress")
+    assert reopen_session(tmp_path / "demo.db").open_assessment() is not None
+
+
+async def test_palette_jumps_to_a_question_by_its_text(tmp_path: Path, profile: Profile) -> None:
+    session = new_session(tmp_path / "a.db", profile)
+    session.start_assessment()
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"password manager")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AssessmentScreen)
+        assert app.screen.slot.question.id == "acc-password-manager"
+
+
+async def test_palette_offers_our_commands_and_no_screenshot(tmp_path: Path) -> None:
+    app = make_app(demo_session(tmp_path / "demo.db"), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles
+        assert "Theme" in titles
+        app.action_screenshot()
+        app.deliver_screenshot()
+    downloads = Path(os.environ["HOME"]) / "Downloads"
+    assert not downloads.exists() or not any(downloads.iterdir())
+
+
+async def test_theme_choice_is_saved_and_used_next_time(tmp_path: Path) -> None:
+    config = tmp_path / "cfg"
+    session = demo_session(tmp_path / "demo.db")
+    app = PdpaCheckApp(session, config_dir=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+    assert load_settings(config).theme == "nord"
+    assert (config / "config.toml").stat().st_mode & 0o777 == 0o600
+    again = PdpaCheckApp(reopen_session(tmp_path / "demo.db"), config_dir=config)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_a_broken_settings_file_is_ignored(tmp_path: Path) -> None:
+    config = tmp_path / "cfg"
+    config.mkdir()
+    (config / "config.toml").write_text("theme = [unclosed")
+    app = PdpaCheckApp(demo_session(tmp_path / "demo.db"), config_dir=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+    assert (config / "config.toml").read_text() == "theme = [unclosed"
+
+
+async def test_switching_organisation_from_the_dashboard(tmp_path: Path, profile: Profile) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    session.store.create_organisation(profile)
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Kampong" in shown_text(app, "#org")
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert "Test Shop" in shown_text(app, "#org")
+        assert app.session.org is not None and app.session.org.name == "Test Shop"
+
+
+class Boom(Static):
+    """A widget whose handler fails with an answer in a local variable."""
+
+    def on_mount(self) -> None:
+        secret_note = "-".join(["SECRET", "NOTE", "TEXT"])  # not spelled out in the source
+        raise RuntimeError(f"failed while showing {len(secret_note)} characters")
+
+
+async def test_crash_output_never_shows_local_variables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app(demo_session(tmp_path / "demo.db"), tmp_path / "cfg")
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await app.screen.mount(Boom())
+            await pilot.pause()
+    shown = capsys.readouterr().err
+    assert "RuntimeError" in shown  # the crash is reported...
+    assert "SECRET-NOTE-TEXT" not in shown  # ...without the locals
+    assert "characters" not in shown  # nor the message, which may quote user text
+
+
+def test_the_app_opens_on_a_real_terminal_and_quits_with_ctrl_q(tmp_path: Path) -> None:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env.pop("NO_COLOR", None)
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pdpa_check", "--demo"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+    )
+    os.close(child)
+    seen = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"Kampong" not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if ready:
+                seen += os.read(main, 65536)
+        assert b"Kampong" in seen
+        os.write(main, b"\x11")  # ctrl+q
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(main)

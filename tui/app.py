@@ -34,6 +34,7 @@ class PdpaCheckApp(App[None]):
     COMMANDS = App.COMMANDS | {PdpaCommands}
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="app.keys"),
+        Binding("question_mark", "toggle_keys", show=False, id="app.keys-question-mark"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 

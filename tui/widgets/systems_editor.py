@@ -48,7 +48,7 @@ class SystemRow(Vertical):
         with Horizontal(classes="system-fields"):
             yield Input(
                 self._initial_name,
-                placeholder="System name, e.g. Shopify admin",
+                placeholder="Name, e.g. Shopify admin",
                 classes="system-name",
             )
             yield Select(
@@ -76,7 +76,8 @@ class SystemRow(Vertical):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show `errors` (field "name" or "kind" -> message) under the row and mark the fields."""
         error = self.query_one(".error", Static)
-        error.update(plain("  ".join(f"✗ {message}" for message in errors.values())))
+        messages = [errors[name] for name in ("name", "kind") if name in errors]
+        error.update(plain("  ".join(f"✗ {message}" for message in messages)))
         error.display = bool(errors)
         self.name_input.set_class("name" in errors, "-error")
         self.kind_select.set_class("kind" in errors, "-error")

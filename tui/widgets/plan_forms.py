@@ -63,7 +63,16 @@ PlanForm > VerticalScroll {
 }
 PlanForm .form-title {
     text-style: bold;
-    margin-bottom: 1;
+}
+PlanForm .field-label {
+    margin-top: 1;
+}
+PlanForm Input {
+    width: 1fr;
+    background: $panel;
+}
+PlanForm Input:focus {
+    background: $primary 30%;
 }
 PlanForm .field-error {
     color: $text-error;
@@ -100,11 +109,14 @@ class PlanForm(ModalScreen[object]):
             yield Static(plain(self._title), classes="form-title")
             for field_id, label, value, placeholder in self._fields:
                 yield Label(label, classes="field-label")
-                yield Input(value, placeholder=placeholder, id=field_id)
+                yield Input(value, placeholder=placeholder, id=field_id, compact=True)
                 yield Static("", id=f"{field_id}-error", classes="field-error -empty")
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
 
     def value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value

@@ -182,21 +182,21 @@ class Layout:
 
 
 def layout(views: Sequence[ItemView], width: int) -> Layout:
-    """Columns for a table `width` cells wide: drop optional ones until the title fits."""
+    """Columns for a table `width` cells wide, keeping the title at least MIN_TITLE wide.
+
+    First shorten the critical and overdue cells, then drop optional columns,
+    least important first; the title gets whatever room is left.
+    """
     columns = list(COLUMNS)
-    short = False
-    while True:
+    optional = sorted((c for c in COLUMNS if c.drop_rank), key=lambda c: -c.drop_rank)
+    tries = [(list(columns), False), (list(columns), True)]
+    for column in optional:
+        columns.remove(column)
+        tries.append((list(columns), True))
+    for columns, short in tries:
         widths = {c.key: _width(c, views, short) for c in columns if c.key != TITLE}
-        used = sum(widths.values()) + 2 * PADDING * len(columns)
-        room = width - used
+        room = width - sum(widths.values()) - 2 * PADDING * len(columns)
         if room >= MIN_TITLE:
-            break
-        optional = [c for c in columns if c.drop_rank]
-        if optional:
-            columns.remove(max(optional, key=lambda c: c.drop_rank))
-        elif not short:
-            short = True
-        else:
             break
     longest = max((cell_len(v.title) for v in views), default=0)
     heading = max((cell_len(label) + 12 for label in HORIZONS.values()), default=0)
@@ -213,11 +213,13 @@ def _width(column: Column, views: Sequence[ItemView], short: bool) -> int:
 # Lines and detail ----------------------------------------------------------
 
 
-def whatif_line(current: float, band: str, projected: float | None, marked: int) -> Text:
+def whatif_line(
+    current: float, band: str, projected: float | None, marked: int, everything: float
+) -> Text:
     """The score now, and with the marked items done (None: nothing marked)."""
     line = Text.assemble("Score ", (f"{current:.1f}", "bold"), f" ({band})")
     if projected is None:
-        line.append("  ·  mark items with space to see a what-if")
+        line.append(f"  ·  {everything:.1f} with every item done  ·  space: what-if")
         return line
     items = f"the {marked} marked item{'s' * (marked != 1)} {'is' if marked == 1 else 'are'}"
     line.append(" → ")
@@ -230,14 +232,13 @@ def summary_line(plan: Plan, views: Sequence[ItemView]) -> Text:
     counts = {status: sum(v.status == status for v in views) for status in STATUS_WORDS}
     overdue = sum(v.overdue for v in views)
     vendor = len(plan.vendor_questions)
-    parts = [
+    line = Text(
         f"{len(views)} items: {counts['open']} open, {counts['in_progress']} in progress,"
-        f" {counts['done']} done, {counts['accepted_risk']} accepted",
-    ]
+        f" {counts['done']} done, {counts['accepted_risk']} accepted risk"
+    )
     if overdue:
-        parts.append(f"{overdue} {OVERDUE}")
-    parts.append(f"all done: {plan.projected_score:.1f}")
-    line = Text("  ·  ".join(parts))
+        line.append("  ·  ")
+        line.append(f"{overdue} {OVERDUE}", style="bold reverse")
     line.append(
         f'\n{vendor} vendor question{"s" * (vendor != 1)} ("Don\'t know" answers: v)'
         "  ·  what-if marks are not saved"

@@ -31,9 +31,12 @@ class TrendPoint:
 
 
 def sparkline(scores: Sequence[float]) -> str:
-    """One block character per score on a fixed 0-100 scale."""
+    """One block character per score, from the lowest (▁) to the highest (█) shown."""
+    low, high = min(scores, default=0.0), max(scores, default=0.0)
     top = len(BLOCKS) - 1
-    return "".join(BLOCKS[round(max(0.0, min(100.0, s)) / 100 * top)] for s in scores)
+    if high - low < 0.5:
+        return BLOCKS[top // 2] * len(scores)
+    return "".join(BLOCKS[round((s - low) / (high - low) * top)] for s in scores)
 
 
 def trend_lines(points: Sequence[TrendPoint], width: int, *, recent: int = 8) -> list[Text]:
@@ -59,9 +62,10 @@ def _chart(points: Sequence[TrendPoint], width: int, recent: int) -> list[Text]:
         lines.append(Text(f"{first.score:.0f} → {last.score:.0f} ({change}) since {first.label}"))
     if len(points) > recent:
         shown = points[-(width - 2) :]
-        scope = "all" if len(shown) == len(points) else f"last {len(shown)}"
-        lines.append(Text(f"Oldest → newest ({scope}, 0-100):", style="dim"))
-        lines.append(Text(f"▕{sparkline([p.score for p in shown])}▏"))
+        scores = [p.score for p in shown]
+        scope = f"all {len(shown)}" if len(shown) == len(points) else f"last {len(shown)}"
+        lines.append(Text(f"Oldest → newest, {scope}: ▁ {min(scores):.0f} to █ {max(scores):.0f}"))
+        lines.append(Text(f"▕{sparkline(scores)}▏"))
     lines.extend(_bar_line(point, width) for point in reversed(points[-recent:]))
     if len(points) > recent:
         lines.append(Text(f"… and {len(points) - recent} earlier (see the table)", style="dim"))

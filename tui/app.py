@@ -79,14 +79,21 @@ class PdpaCheckApp(App[None]):
 
     def go(self, name: ScreenName, *, jump_to: AnswerKey | None = None) -> None:
         """Show a main screen on top of the dashboard (escape comes back to it)."""
+        from pdpa_check.tui.screens.assessment import AssessmentScreen
         from pdpa_check.tui.screens.dashboard import DashboardScreen
 
         if len(self.screen_stack) < 2 or not isinstance(self.screen_stack[1], DashboardScreen):
             self._reset_to(self._make("dashboard", None))
+        target = None if name == "dashboard" else self._make(name, jump_to)
+        if len(self.screen_stack) == 3 and type(self.screen) is type(target):
+            # Already showing it: stay (a second copy would clash with its id).
+            if jump_to is not None and isinstance(self.screen, AssessmentScreen):
+                self.screen.jump(jump_to)
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        if name != "dashboard":
-            self.push_screen(self._make(name, jump_to))
+        if target is not None:
+            self.push_screen(target)
 
     def _reset_to(self, screen: Screen[None]) -> None:
         while len(self.screen_stack) > 1:
@@ -144,6 +151,8 @@ class PdpaCheckApp(App[None]):
     def open_export(self) -> None:
         from pdpa_check.tui.screens.export import ExportScreen
 
+        if isinstance(self.screen, ExportScreen):
+            return
         self.push_screen(ExportScreen())
 
     # Keys, palette, screenshots -----------------------------------------

@@ -109,6 +109,10 @@ class AssessmentScreen(BaseScreen):
         start = q.index_of(self.jump_to) if self.jump_to else q.resume_index()
         self.show(start)
 
+    def jump(self, key: AnswerKey) -> None:
+        """Show the question `key` (from the command palette)."""
+        self.show(self.questionnaire.index_of(key))
+
     # Showing a question --------------------------------------------------
 
     def show(self, index: int) -> None:

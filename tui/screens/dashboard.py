@@ -15,7 +15,8 @@ from pdpa_check.scoring.result import HORIZONS
 from pdpa_check.session import DomainProgress
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
-from pdpa_check.tui.widgets.bars import bar, trend
+from pdpa_check.tui.widgets.bars import bar
+from pdpa_check.tui.widgets.trend import TrendPoint, trend_text
 
 BAND_NAMES = {band.id: band.name for band in BANDS}
 
@@ -75,14 +76,17 @@ class DashboardScreen(BaseScreen):
             Text.assemble(
                 (for_output(org.name), "bold"),
                 f"  ·  {org.staff_count} staff  ·  {systems} system{'s' * (systems != 1)}",
-                ("   b edit · o switch organisation", "dim"),
+                ("   b edit · o switch", "dim"),
             )
         )
         self._show_score()
         self._show_progress()
         self._show_plan()
         self._show_due()
-        self.query_one("#continue", Button).disabled = self.session.open_assessment() is None
+        is_open = self.session.open_assessment() is not None
+        self.query_one("#continue", Button).disabled = not is_open
+        self.query_one("#continue", Button).variant = "primary" if is_open else "default"
+        self.query_one("#new", Button).variant = "default" if is_open else "primary"
 
     def _show_score(self) -> None:
         done = self.session.completed()
@@ -93,7 +97,11 @@ class DashboardScreen(BaseScreen):
         band = BAND_NAMES.get(last.row.band or "", last.row.band or "")
         line = Text.assemble((f"{last.score:.0f} / 100", "bold"), "  ", (band, "bold"))
         line.append(f"\ncompleted {last.completed}\n")
-        line.append_text(trend([(str(t.completed)[:7], t.score) for t in done[-4:]], width=12))
+        points = [
+            TrendPoint(str(t.completed), t.score, BAND_NAMES.get(t.row.band or "", ""))
+            for t in done
+        ]
+        line.append_text(trend_text(points, width=32, recent=3))
         self._update("#score", "Last completed score", line)
 
     def _show_progress(self) -> None:

@@ -20,13 +20,3 @@ def score_bar(score: float | None, *, width: int = 20) -> Text:
         return Text("-" * width, style="dim")
     return bar(score, 100.0, width=width)
 
-
-def trend(points: list[tuple[str, float]], *, width: int = 20) -> Text:
-    """One labelled bar per score, oldest first: readable with 2 points or 40."""
-    lines = Text()
-    for label, score in points:
-        lines.append(f"{label} ")
-        lines.append_text(score_bar(score, width=width))
-        lines.append(f" {score:3.0f}\n")
-    lines.rstrip()
-    return lines

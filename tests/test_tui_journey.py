@@ -1,0 +1,108 @@
+"""The whole first-time journey from the keyboard: set up, answer, results, plan, export."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from textual.pilot import Pilot
+from textual.widgets import Input
+from tui_support import make_app, new_session, reopen_session
+
+from pdpa_check.tui.app import PdpaCheckApp
+from pdpa_check.tui.screens.assessment import AssessmentScreen
+from pdpa_check.tui.screens.dashboard import DashboardScreen
+from pdpa_check.tui.screens.export import ExportScreen
+from pdpa_check.tui.screens.plan import PlanScreen
+from pdpa_check.tui.screens.profile import ProfileScreen
+from pdpa_check.tui.screens.results import ResultsScreen
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*["space" if char == " " else char for char in text])
+
+
+async def set_up_business(pilot: Pilot[None]) -> None:
+    await type_text(pilot, "Lion Bakery")
+    await pilot.press("tab")
+    await type_text(pilot, "6")
+    await pilot.press("tab", "tab")  # keep the e-commerce sector
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await type_text(pilot, "Shopify")
+    await pilot.press("tab", "enter", *"onl", "enter")
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await type_text(pilot, "Google Workspace")
+    await pilot.press("tab", "enter", *"email /", "enter")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def answer_everything(app: PdpaCheckApp, pilot: Pilot[None]) -> int:
+    """Answer each question as it comes: mostly yes, some no, a number, a name."""
+    screen = app.screen
+    assert isinstance(screen, AssessmentScreen)
+    presses = 0
+    while screen.questionnaire.answered < len(screen.questionnaire.slots):
+        question = screen.slot.question
+        if question.kind == "number":
+            screen.query_one("#typed", Input).value = "1"
+            await pilot.press("enter")
+        elif question.kind == "text":
+            screen.query_one("#typed", Input).value = "Mei Ling (lead), Ahmad (deputy)"
+            await pilot.press("enter")
+        elif question.kind == "choice":
+            await pilot.press("1")
+        else:
+            await pilot.press("n" if question.critical and presses % 3 == 0 else "y")
+        presses += 1
+        assert presses < 200, "the questionnaire never ended"
+    return presses
+
+
+async def test_first_run_to_exported_plan(tmp_path: Path) -> None:
+    db = tmp_path / "mine.db"
+    out = tmp_path / "out"
+    out.mkdir()
+    app = make_app(new_session(db), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        await set_up_business(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+        await pilot.press("n")  # new assessment
+        await pilot.pause()
+        await answer_everything(app, pilot)
+        await pilot.press("ctrl+f")  # finish: records the score, shows results
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert app.session.assessed().plan.items  # some "no" answers left gaps
+
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#folder", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    session = reopen_session(db)
+    done = session.completed()
+    assert len(done) == 1
+    assert done[0].score == session.assessed().result.score
+    written = sorted(path.suffix for path in out.iterdir())
+    assert written == [".md", ".toml"]
+    data = tomllib.loads(next(out.glob("*.toml")).read_text())
+    assert data["organisation"]["name"] == "Lion Bakery"
+    assert abs(data["score"]["overall"] - done[0].score) < 0.05  # rounded in the file
+    assert len(data["plan"]) == len(session.assessed().plan.items)
+    tokens = MarkdownIt().parse(next(out.glob("*.md")).read_text())
+    headings = [t.content for t in tokens if t.type == "inline"]
+    assert any("Lion Bakery" in heading for heading in headings)

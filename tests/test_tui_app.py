@@ -188,3 +188,25 @@ def test_the_app_opens_on_a_real_terminal_and_quits_with_ctrl_q(tmp_path: Path) 
         if process.poll() is None:
             process.kill()
         os.close(main)
+
+
+async def test_ticks_and_choices_show_as_characters_not_only_colour() -> None:
+    from textual.app import App, ComposeResult
+
+    from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
+
+    class Toggles(App[None]):
+        def compose(self) -> ComposeResult:
+            yield MarkedCheckbox("ticked", value=True, id="on")
+            yield MarkedCheckbox("not ticked", id="off")
+            yield MarkedRadioButton("chosen", value=True, id="chosen")
+
+    app = Toggles()
+    async with app.run_test() as pilot:
+        on, off = app.query_one("#on", MarkedCheckbox), app.query_one("#off", MarkedCheckbox)
+        assert on._button.plain == "▐X▌"
+        assert off._button.plain == "▐ ▌"
+        assert app.query_one("#chosen", MarkedRadioButton)._button.plain == "▐●▌"
+        off.toggle()
+        await pilot.pause()
+        assert off._button.plain == "▐X▌"

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.scoring.result import HORIZONS
+from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.session import DomainProgress
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -44,6 +44,13 @@ class DashboardScreen(BaseScreen):
         yield Header()
         with VerticalScroll(id="body"):
             yield Static(id="org", classes="title")
+            with Horizontal(id="actions"):
+                yield Button("Continue", id="continue", variant="primary", compact=True)
+                yield Button("New assessment", id="new", compact=True)
+                yield Button("Results", id="results", compact=True)
+                yield Button("Plan", id="plan-button", compact=True)
+                yield Button("History", id="history", compact=True)
+                yield Button("Export", id="export", compact=True)
             with Horizontal(id="columns"):
                 with Vertical(id="left"):
                     yield Static(id="score", classes="section")
@@ -51,13 +58,7 @@ class DashboardScreen(BaseScreen):
                 with Vertical(id="right"):
                     yield Static(id="progress", classes="section")
                     yield Static(id="plan", classes="section")
-            with Horizontal(id="actions"):
-                yield Button("Continue", id="continue", variant="primary")
-                yield Button("New assessment", id="new")
-                yield Button("Results", id="results")
-                yield Button("Plan", id="plan-button")
-                yield Button("History", id="history")
-                yield Button("Export", id="export")
+                    yield Static(id="next-steps", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -129,6 +130,7 @@ class DashboardScreen(BaseScreen):
             count = sum(item.horizon == horizon for item in open_items)
             table.add_row(Text(f"{count:>3}"), Text(label))
         self._update("#plan", f"Open plan items: {len(open_items)}", table)
+        self._update("#next-steps", "Next steps (top of the plan)", _next_steps(open_items[:5]))
 
     def _show_due(self) -> None:
         due = self.session.next_due()
@@ -207,6 +209,18 @@ class DashboardScreen(BaseScreen):
             self.notify("Nothing to show yet: press n to start an assessment.")
             return False
         return True
+
+
+def _next_steps(items: list[PlanItem]) -> Text:
+    """The first open plan items, one line each: uplift first so the numbers line up."""
+    lines = Text(no_wrap=True, overflow="ellipsis")
+    for item in items:
+        where = f" · {item.system_name}" if item.system_name else ""
+        lines.append(f"{f'+{item.uplift:.1f}':>5} ")
+        lines.append("CRIT " if item.critical else "", style="bold")
+        lines.append(for_output(item.action.title + where) + "\n")
+    lines.rstrip()
+    return lines or Text("Nothing open: well done.")
 
 
 def _progress_table(progress: list[DomainProgress]) -> Table:

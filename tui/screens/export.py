@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioSet, Static
 
 from pdpa_check.exports.document import Report
 from pdpa_check.exports.markdown import render_markdown
@@ -27,6 +27,7 @@ from pdpa_check.store import AssessmentRow
 from pdpa_check.store.db import private_mkdir
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.widgets.plain import plain
+from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 # Radio button id -> the file suffixes it writes.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -68,10 +69,10 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(classes="row"):
                 yield Label("Format", classes="label")
                 with RadioSet(id="format", compact=True):
-                    yield RadioButton("Both", id="fmt-both", value=True)
-                    yield RadioButton("Markdown (people)", id="fmt-md")
-                    yield RadioButton("TOML (tools)", id="fmt-toml")
-            yield Checkbox(
+                    yield MarkedRadioButton("Both", id="fmt-both", value=True)
+                    yield MarkedRadioButton("Markdown (people)", id="fmt-md")
+                    yield MarkedRadioButton("TOML (tools)", id="fmt-toml")
+            yield MarkedCheckbox(
                 "Redact: leave out internal notes and evidence",
                 value=True,
                 id="redact",
@@ -81,7 +82,9 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(classes="row"):
                 yield Label("Folder", classes="label")
                 yield Input(str(self.default_folder), id="folder", compact=True)
-            yield Checkbox("Overwrite existing files", value=False, id="overwrite", compact=True)
+            yield MarkedCheckbox(
+                "Overwrite existing files", value=False, id="overwrite", compact=True
+            )
             yield Static(id="paths-heading")
             yield Static(id="paths")
             yield Static(id="message", classes="-empty")

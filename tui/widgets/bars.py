@@ -19,4 +19,3 @@ def score_bar(score: float | None, *, width: int = 20) -> Text:
     if score is None:
         return Text("-" * width, style="dim")
     return bar(score, 100.0, width=width)
-

@@ -233,7 +233,7 @@ def summary_line(plan: Plan, views: Sequence[ItemView]) -> Text:
     overdue = sum(v.overdue for v in views)
     vendor = len(plan.vendor_questions)
     line = Text(
-        f"{len(views)} items: {counts['open']} open, {counts['in_progress']} in progress,"
+        f"{_items(len(views))}: {counts['open']} open, {counts['in_progress']} in progress,"
         f" {counts['done']} done, {counts['accepted_risk']} accepted risk"
     )
     if overdue:
@@ -325,7 +325,7 @@ def horizon_detail(
     marked = sum(v.marked for v in items)
     return Group(
         Text(HORIZONS[horizon], style="bold"),
-        Text(f"{len(items)} items, {still_open} not yet done or accepted, {marked} marked."),
+        Text(f"{_items(len(items))}, {still_open} not yet done or accepted, {marked} marked."),
         Text(f"Doing all of them: score {current:.1f} → {projected:.1f}."),
         Text("space or h marks them all for the what-if; c clears the marks."),
     )
@@ -343,3 +343,7 @@ def vendor_detail(plan: Plan) -> RenderableType:
     parts.append(_hanging(["•"] * len(lines), lines))
     parts.append(Text("The export (e) lists them for your vendor."))
     return Group(*parts)
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'s' * (count != 1)}"

@@ -12,6 +12,9 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.session import DomainProgress, Questionnaire
 from pdpa_check.text import for_output
 
+# Room for an area's title in the 30-cell domain list, after the marker and count.
+DOMAIN_TITLE_CELLS = 21
+
 
 def position_line(q: Questionnaire, index: int) -> Text:
     slot = q.slots[index]
@@ -77,4 +80,7 @@ def domain_label(item: DomainProgress, current: bool) -> Content:
     marker = ">" if current else " "
     count = f"{item.answered}/{item.applicable}"
     done = "✓" if item.answered == item.applicable else " "
-    return Content(f"{marker}{count:>5}{done} {for_output(item.domain.title)}")
+    title = for_output(item.domain.title)
+    if len(title) > DOMAIN_TITLE_CELLS:
+        title = title[: DOMAIN_TITLE_CELLS - 1] + "…"
+    return Content(f"{marker}{count:>5}{done} {title}")

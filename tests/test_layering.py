@@ -15,7 +15,8 @@ CORE = ["questionnaires", "scoring", "exports", "store"]
 
 @pytest.mark.parametrize(
     "module",
-    [f"pdpa_check.{name}" for name in CORE] + ["pdpa_check.cli", "pdpa_check.workspace"],
+    [f"pdpa_check.{name}" for name in CORE]
+    + ["pdpa_check.cli", "pdpa_check.workspace", "pdpa_check.session", "pdpa_check.settings"],
 )
 def test_core_module_does_not_import_textual(module: str) -> None:
     code = f"import sys, {module}; print(sorted(m for m in sys.modules if 'textual' in m))"
@@ -27,8 +28,19 @@ def test_sql_only_in_store() -> None:
     sql = re.compile(r"\.execute\(|\bSELECT\b|\bINSERT INTO\b|\bDELETE FROM\b|\bCREATE TABLE\b")
     offenders = [
         str(path.relative_to(ROOT))
-        for folder in ["pdpa_check", "questionnaires", "scoring", "exports"]
+        for folder in ["pdpa_check", "questionnaires", "scoring", "exports", "tui"]
         for path in (ROOT / folder).rglob("*.py")
         if sql.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_app_never_escapes_markup_it_avoids_it() -> None:
+    """User text goes in as Content or Text, never through markup escaping (unreliable)."""
+    escaping = re.compile(r"markup\.escape|import escape|markup=True")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tui").rglob("*.py")
+        if escaping.search(path.read_text())
     ]
     assert offenders == []

@@ -210,3 +210,15 @@ async def test_ticks_and_choices_show_as_characters_not_only_colour() -> None:
         off.toggle()
         await pilot.pause()
         assert off._button.plain == "▐X▌"
+
+
+async def test_notifications_show_markup_literally(tmp_path: Path) -> None:
+    app = make_app(demo_session(tmp_path / "demo.db"), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.notify("Could not write /tmp/[/nope]/[bold]x[/].md \x1b[31m", markup=True)
+        await pilot.pause()
+        assert app.is_running
+        (shown,) = list(app._notifications)
+        assert shown.message == "Could not write /tmp/[/nope]/[bold]x[/].md [31m"
+        assert shown.markup is False

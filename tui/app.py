@@ -14,12 +14,14 @@ from typing import Literal
 from rich.traceback import Traceback
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import HelpPanel
 
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.session import Session
 from pdpa_check.settings import Settings, load_settings, save_settings
+from pdpa_check.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 
@@ -180,6 +182,24 @@ class PdpaCheckApp(App[None]):
     ) -> str | None:
         self.action_screenshot()
         return None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Toasts never read markup: messages quote paths, names and notes."""
+        super().notify(
+            for_output(message),
+            title=for_output(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # Crash guard ---------------------------------------------------------
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import make_app, new_session, reopen_session, shown_text
 
+from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 
 
@@ -21,16 +26,24 @@ def started(db: Path, profile: Profile) -> Path:
     return db
 
 
+@asynccontextmanager
+async def assessing(
+    db: Path, tmp_path: Path, jump_to: AnswerKey | None = None
+) -> AsyncIterator[tuple[PdpaCheckApp, Pilot[None], AssessmentScreen]]:
+    """The app on `db`, showing the assessment (at `jump_to` if given)."""
+    app = make_app(reopen_session(db), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("assessment", jump_to=jump_to)
+        await pilot.pause()
+        assert isinstance(app.screen, AssessmentScreen)
+        yield app, pilot, app.screen
+
+
 async def test_letter_keys_save_each_answer_before_moving_on(
     tmp_path: Path, profile: Profile
 ) -> None:
     db = started(tmp_path / "a.db", profile)
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+    async with assessing(db, tmp_path) as (_app, pilot, screen):
         first = screen.slot.key
         await pilot.press("y")
         # Committed: a second connection sees it while the app is still running.
@@ -45,12 +58,7 @@ async def test_number_keys_and_enter_pick_the_highlighted_choice(
     tmp_path: Path, profile: Profile
 ) -> None:
     db = started(tmp_path / "a.db", profile)
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+    async with assessing(db, tmp_path) as (_app, pilot, screen):
         first = screen.slot.key
         await pilot.press("3")  # the third choice on a yes/no question: No
         await pilot.press("left", "down", "enter")  # back, highlight moves No -> Don't know
@@ -87,12 +95,7 @@ async def test_skip_logic_shows_and_hides_the_follow_up_question_live(
     tmp_path: Path, profile: Profile
 ) -> None:
     db = started(tmp_path / "a.db", profile)
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment", jump_to=("ai-in-use", ""))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+    async with assessing(db, tmp_path, ("ai-in-use", "")) as (_app, pilot, screen):
         asked = {slot.question.id for slot in screen.questionnaire.slots}
         assert "ai-vendor-terms" not in asked  # hidden until the gate is answered
         await pilot.press("y")
@@ -106,12 +109,7 @@ async def test_skip_logic_shows_and_hides_the_follow_up_question_live(
 async def test_hostile_note_is_saved_and_shown_literally(tmp_path: Path, profile: Profile) -> None:
     hostile = "[/nope] [bold]x[/] [@click=app.quit]q[/] \x1b]0;owned\x07"
     db = started(tmp_path / "a.db", profile)
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+    async with assessing(db, tmp_path) as (app, pilot, screen):
         first = screen.slot.key
         screen.query_one("#note", Input).value = hostile
         await pilot.press("y", "left")
@@ -153,12 +151,7 @@ async def test_a_failed_save_keeps_the_question_and_says_so(
 
 async def test_number_question_is_typed_and_validated(tmp_path: Path, profile: Profile) -> None:
     db = started(tmp_path / "a.db", profile)
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment", jump_to=("lvr-days-to-remove", ""))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+    async with assessing(db, tmp_path, ("lvr-days-to-remove", "")) as (app, pilot, screen):
         field = screen.query_one("#typed", Input)
         assert field.display and app.focused is field
         await pilot.press("a", "b", "c", "enter")

@@ -118,6 +118,7 @@ class DashboardScreen(BaseScreen):
         self._update("#progress", title, table)
 
     def _show_plan(self) -> None:
+        self.query_one("#next-steps").display = self.session.current() is not None
         if self.session.current() is None:
             self._update("#plan", "Plan", Text("Answer the questions to get a plan."))
             return

@@ -161,12 +161,13 @@ async def test_crash_output_never_shows_local_variables(
     assert "characters" not in shown  # nor the message, which may quote user text
 
 
-def test_the_app_opens_on_a_real_terminal_and_quits_with_ctrl_q(tmp_path: Path) -> None:
+def run_on_a_terminal(args: list[str], expect: bytes) -> int:
+    """Start `pdpa-check ARGS` under a pseudo-terminal, wait for `expect`, press ctrl+q."""
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
     env.pop("NO_COLOR", None)
     main, child = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pdpa_check", "--demo"],
+        [sys.executable, "-m", "pdpa_check", *args],
         stdin=child,
         stdout=child,
         stderr=child,
@@ -177,17 +178,29 @@ def test_the_app_opens_on_a_real_terminal_and_quits_with_ctrl_q(tmp_path: Path) 
     seen = b""
     deadline = time.monotonic() + 30
     try:
-        while b"Kampong" not in seen and time.monotonic() < deadline:
+        while expect not in seen and time.monotonic() < deadline:
             ready, _, _ = select.select([main], [], [], 0.5)
             if ready:
                 seen += os.read(main, 65536)
-        assert b"Kampong" in seen
+        assert expect in seen
         os.write(main, b"\x11")  # ctrl+q
-        assert process.wait(timeout=20) == 0
+        return process.wait(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
         os.close(main)
+
+
+def test_the_app_opens_the_demo_on_a_real_terminal_and_quits_with_ctrl_q() -> None:
+    assert run_on_a_terminal(["--demo"], b"Kampong") == 0
+
+
+def test_first_run_creates_a_private_database_and_welcomes(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "mine.db"
+    assert run_on_a_terminal(["--db", str(db)], b"Welcome") == 0
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+    assert reopen_session(db).organisations() == []
 
 
 async def test_ticks_and_choices_show_as_characters_not_only_colour() -> None:

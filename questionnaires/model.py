@@ -18,6 +18,8 @@ Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Credit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 QuestionKind = Literal["yes_no", "choice", "per_system", "number", "text"]
+# CSA Cyber Essentials (2025) measures, A.1 to A.9.
+Measure = Literal["A.1", "A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9"]
 Effort = Literal["low", "medium", "high"]
 OwnerRole = Literal["owner", "staff", "it_vendor"]
 
@@ -118,6 +120,10 @@ class Question(_Strict):
     references: list[Text] = Field(default_factory=list)
     actions: list[Id] = Field(default_factory=list)
     ask_vendor: Text | None = None
+    # Why the question weighs what it does, in one line (for bank reviewers).
+    weight_rationale: Text | None = None
+    # The Cyber Essentials measures a full-credit answer helps to meet.
+    cyber_essentials: list[Measure] = Field(default_factory=list)
 
     @property
     def scored(self) -> bool:
@@ -181,6 +187,15 @@ class Action(_Strict):
     references: list[Text] = Field(default_factory=list)
 
 
+class Upcoming(_Strict):
+    """An obligation passed but not yet in force: shown to owners, never scored."""
+
+    id: Id
+    title: Text
+    text: Text
+    references: list[Text] = Field(default_factory=list)
+
+
 class Bank(_Strict):
     """A whole question bank: domains, questions in asking order, and actions."""
 
@@ -192,6 +207,7 @@ class Bank(_Strict):
     domains: list[Domain] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     actions: list[Action] = Field(default_factory=list)
+    upcoming: list[Upcoming] = Field(default_factory=list)
 
     def question(self, question_id: str) -> Question:
         return self.questions_by_id[question_id]

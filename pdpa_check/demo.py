@@ -14,7 +14,7 @@ from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import evaluate
 from pdpa_check.store import Store, create_database
-from pdpa_check.workspace import default_bank
+from pdpa_check.workspace import default_bank, start_assessment
 
 DEMO_PROFILE = Profile(
     name="Kampong Threads Pte Ltd",
@@ -107,8 +107,8 @@ def build_demo(
         later = {**EARLIER, **LATER_CHANGES}
         for answers, started_days_ago in ((EARLIER, 190), (later, 98)):
             started = today - dt.timedelta(days=started_days_ago)
-            assessment_id = store.start_assessment(
-                org_id, bank.id, bank.version, started_at=started.isoformat()
+            assessment_id = start_assessment(
+                store, org_id, user_banks, started_at=started.isoformat()
             )
             rows = [
                 Answer(question_id=q, system_key=s, value=value, note=note)

@@ -19,12 +19,14 @@ from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan
+from pdpa_check.scoring.lifecycle import AUTO, ItemChange, done_but_open, reconcile
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import clean
-from pdpa_check.workspace import Assessed, assess, default_bank, find_bank, make_report
+from pdpa_check.workspace import Assessed, assess, bank_of, make_report, start_assessment
 
 # Plan item statuses a person sets, in the order they are offered.
 PLAN_STATUSES: dict[str, str] = {
@@ -57,6 +59,7 @@ class DomainProgress:
     domain: Domain
     answered: int
     applicable: int
+    to_confirm: int = 0
 
 
 @dataclass
@@ -69,6 +72,8 @@ class Questionnaire:
     profile: Profile
     answers: dict[AnswerKey, Answer]
     on_change: Callable[[], None] = field(default=lambda: None, repr=False)
+    # Answers copied from the last assessment and not yet confirmed.
+    carried: set[AnswerKey] = field(default_factory=set)
 
     @cached_property
     def slots(self) -> list[Slot]:
@@ -119,8 +124,26 @@ class Questionnaire:
             self.answers.pop(key, None)
         else:
             self.answers[key] = answer
+        self.carried.discard(key)  # answering again confirms
         self.__dict__.pop("slots", None)
         self.on_change()
+
+    def unconfirmed(self) -> list[Slot]:
+        """Asked slots whose answer was carried from last time and not yet confirmed."""
+        return [slot for slot in self.slots if slot.key in self.carried]
+
+    def confirm(self, slots: list[Slot]) -> int:
+        """Confirm these carried answers as still true; returns how many there were."""
+        keys = [slot.key for slot in slots if slot.key in self.carried]
+        if keys:
+            self.store.confirm_answers(self.row.id, keys)
+            self.carried.difference_update(keys)
+            self.on_change()
+        return len(keys)
+
+    def confirm_domain(self, domain_id: str) -> int:
+        """Confirm every carried answer in one area at once."""
+        return self.confirm([s for s in self.unconfirmed() if s.question.domain == domain_id])
 
     def remember(self, key: AnswerKey) -> None:
         """Record where the owner is, so a restart resumes at this question."""
@@ -143,17 +166,28 @@ class Questionnaire:
         return None
 
     def progress(self) -> list[DomainProgress]:
-        """Answered and applicable slots per domain, in bank order."""
-        counts: dict[str, list[int]] = {domain.id: [0, 0] for domain in self.bank.domains}
+        """Answered, applicable and still-to-confirm slots per domain, in bank order."""
+        counts: dict[str, list[int]] = {domain.id: [0, 0, 0] for domain in self.bank.domains}
         for slot in self.slots:
-            pair = counts[slot.question.domain]
-            pair[1] += 1
-            pair[0] += slot.key in self.answers
+            tally = counts[slot.question.domain]
+            tally[0] += slot.key in self.answers
+            tally[1] += 1
+            tally[2] += slot.key in self.carried
         return [DomainProgress(d, *counts[d.id]) for d in self.bank.domains if counts[d.id][1]]
 
     @property
     def answered(self) -> int:
         return sum(slot.key in self.answers for slot in self.slots)
+
+
+@dataclass(frozen=True)
+class BankChange:
+    """How the questions changed since the assessment answers were carried from."""
+
+    before: str
+    after: str
+    new_questions: tuple[str, ...]
+    retired_questions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -175,10 +209,12 @@ class Session:
         *,
         today: Callable[[], dt.date] = dt.date.today,
         org_ref: str | None = None,
+        stale_after_days: int = DEFAULT_STALE_DAYS,
     ) -> None:
         self.store = store
         self.user_banks = user_banks
         self.today = today
+        self.stale_after_days = stale_after_days
         self._cache: dict[int, Assessed] = {}
         self._questionnaire: Questionnaire | None = None
         orgs = store.organisations()
@@ -239,8 +275,7 @@ class Session:
         """Start a new assessment on the default bank (the open one if there is one)."""
         org = self.require_org()
         if self.open_assessment() is None:
-            bank = default_bank(self.user_banks)
-            self.store.start_assessment(org.id, bank.id, bank.version)
+            start_assessment(self.store, org.id, self.user_banks)
             self._forget()
         return self.questionnaire()
 
@@ -250,7 +285,8 @@ class Session:
         if row is None:
             raise StoreError("no assessment is open: start one first", 1)
         if self._questionnaire is None or self._questionnaire.row.id != row.id:
-            bank = find_bank(row.bank_id, self.user_banks)
+            bank = bank_of(self.store, row, self.user_banks)
+            meta = self.store.answer_meta(row.id)
             self._questionnaire = Questionnaire(
                 self.store,
                 row,
@@ -258,8 +294,40 @@ class Session:
                 self.profile,
                 self.store.answers(row.id),
                 on_change=partial(self._invalidate, row.id),
+                carried={key for key, about in meta.items() if about.carried},
             )
         return self._questionnaire
+
+    def bank_change(self, row: AssessmentRow | None = None) -> BankChange | None:
+        """New and retired questions when `row` uses another bank version than its predecessor."""
+        row = row or self.current()
+        if row is None or row.carried_from is None:
+            return None
+        previous = self.store.assessment(row.organisation_id, row.carried_from)
+        if (previous.bank_id, previous.bank_version) == (row.bank_id, row.bank_version):
+            return None
+        old = bank_of(self.store, previous, self.user_banks)
+        new = bank_of(self.store, row, self.user_banks)
+        old_ids = {q.id for q in old.questions}
+        new_ids = {q.id for q in new.questions}
+        return BankChange(
+            before=f"{previous.bank_id} {previous.bank_version}",
+            after=f"{row.bank_id} {row.bank_version}",
+            new_questions=tuple(q.id for q in new.questions if q.id not in old_ids),
+            retired_questions=tuple(q.id for q in old.questions if q.id not in new_ids),
+        )
+
+    def stale_answers(self, row: AssessmentRow | None = None) -> set[AnswerKey]:
+        """Answers last confirmed more than `stale_after_days` ago."""
+        row = row or self.current()
+        if row is None:
+            return set()
+        limit = self.today() - dt.timedelta(days=self.stale_after_days)
+        return {
+            key
+            for key, about in self.store.answer_meta(row.id).items()
+            if parse_day(about.confirmed_at or about.answered_at) < limit
+        }
 
     def complete_assessment(self) -> Assessed:
         row = self.open_assessment()
@@ -268,6 +336,7 @@ class Session:
         assessed = self.assessed(row)
         self.store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
         self._forget()
+        self.sync_plan()
         return self.assessed(self.store.assessment(row.organisation_id, row.id))
 
     def current(self) -> AssessmentRow | None:
@@ -306,6 +375,27 @@ class Session:
             for item in plan.items
             if item.id not in states or states[item.id].status not in CLOSED_STATUSES
         ]
+
+    def sync_plan(self) -> list[ItemChange]:
+        """Close, reopen or bring back stored plan items to match the current answers."""
+        if self.current() is None:
+            return []
+        org_id = self.require_org().id
+        changes = reconcile(self.assessed().plan, self.plan_states(), self.today())
+        for change in changes:
+            self.store.change_plan_item(
+                org_id,
+                change.item_id,
+                {"status": change.status},
+                by=AUTO,
+                note=change.note,
+                auto_closed=change.auto_closed,
+            )
+        return changes
+
+    def done_but_open(self) -> list[str]:
+        """Items marked done whose gap the current answers still show."""
+        return done_but_open(self.assessed().plan, self.plan_states())
 
     def what_if(self, assumed_done: Iterable[str]) -> float:
         """The score if the plan items with these ids were done."""

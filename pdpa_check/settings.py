@@ -16,11 +16,14 @@ from pdpa_check.exports.writer import ExportError, write_atomic
 from pdpa_check.store.db import private_mkdir
 
 DEFAULT_THEME = "textual-dark"
+# An answer not confirmed for longer than this is flagged stale (about a quarter).
+DEFAULT_STALE_DAYS = 92
 
 
 @dataclass(frozen=True)
 class Settings:
     theme: str = DEFAULT_THEME
+    stale_after_days: int = DEFAULT_STALE_DAYS
 
 
 def settings_file(config_dir: Path) -> Path:
@@ -33,7 +36,12 @@ def load_settings(config_dir: Path) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return Settings()
     theme = data.get("theme")
-    return Settings(theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME)
+    days = data.get("stale_after_days")
+    valid_days = isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 3650
+    return Settings(
+        theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME,
+        stale_after_days=days if isinstance(days, int) and valid_days else DEFAULT_STALE_DAYS,
+    )
 
 
 def save_settings(config_dir: Path, settings: Settings) -> str | None:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
-from pdpa_check.questionnaires.loader import BUILTIN_BANK, BankError, installed_banks
+from pdpa_check.questionnaires.loader import (
+    BUILTIN_BANK,
+    BankError,
+    InstalledBank,
+    installed_banks,
+    parse_bank_bytes,
+)
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
@@ -28,24 +34,73 @@ class Assessed:
     plan: Plan
 
 
-def find_bank(bank_id: str, user_banks: Path | None) -> Bank:
+def installed_bank(bank_id: str, user_banks: Path | None) -> InstalledBank:
     """An installed bank by id; a broken bank file with problems is an error."""
     for entry in installed_banks(user_banks):
         if entry.bank is not None and entry.bank.id == bank_id:
-            return entry.bank
+            return entry
         if entry.bank is None and entry.path.stem == bank_id:
             raise BankError(list(entry.problems))
     raise StoreError(f"question bank '{bank_id}' is not installed (see `pdpa-check bank list`)")
+
+
+def find_bank(bank_id: str, user_banks: Path | None) -> Bank:
+    bank = installed_bank(bank_id, user_banks).bank
+    assert bank is not None
+    return bank
 
 
 def default_bank(user_banks: Path | None) -> Bank:
     return find_bank(BUILTIN_BANK, user_banks)
 
 
+def bank_of(store: Store, row: AssessmentRow, user_banks: Path | None) -> Bank:
+    """The bank version `row` was answered with: installed if it matches, else the stored copy.
+
+    An assessment from before copies were kept falls back to the installed version.
+    """
+    installed = find_bank(row.bank_id, user_banks)
+    if installed.version == row.bank_version:
+        return installed
+    source = store.bank_source(row.bank_id, row.bank_version)
+    if source is None:
+        return installed
+    return parse_bank_bytes(source.encode(), f"{row.bank_id} {row.bank_version} (stored copy)")
+
+
+def start_assessment(
+    store: Store,
+    org_id: int,
+    user_banks: Path | None,
+    *,
+    bank_id: str = BUILTIN_BANK,
+    started_at: str | None = None,
+) -> int:
+    """Start an assessment, carrying the last completed one's answers forward to confirm.
+
+    Answers carry over for question ids the new bank still has; a copy of the
+    bank version is kept so this assessment can always be shown as asked.
+    """
+    entry = installed_bank(bank_id, user_banks)
+    assert entry.bank is not None
+    bank = entry.bank
+    store.save_bank_version(bank.id, bank.version, entry.path.read_text("utf-8"))
+    done = [row for row in store.assessments(org_id) if row.completed_at is not None]
+    previous = done[-1] if done else None
+    return store.start_assessment(
+        org_id,
+        bank.id,
+        bank.version,
+        started_at=started_at,
+        carry_from=previous.id if previous else None,
+        carry_questions=[question.id for question in bank.questions] if previous else (),
+    )
+
+
 def assess(
     store: Store, org: OrganisationRow, assessment: AssessmentRow, user_banks: Path | None
 ) -> Assessed:
-    bank = find_bank(assessment.bank_id, user_banks)
+    bank = bank_of(store, assessment, user_banks)
     profile = store.profile(org.id)
     answers = store.answers(assessment.id)
     result = evaluate(bank, profile, answers)

@@ -108,3 +108,26 @@ def resume_point(db: Database) -> None:
     # Where the owner was in an open assessment, so the app resumes there.
     db.table("assessments").add_column("resume_question", str)
     db.table("assessments").add_column("resume_system", str)
+
+
+@migrations(name="0003_quarterly_cycle")
+def quarterly_cycle(db: Database) -> None:
+    # Answers copied from last quarter stay "carried" until the owner confirms them.
+    db.table("answers").add_column("carried", int, not_null_default=0)
+    # Who changed a plan item (owner, vendor file, automatic) and why.
+    db.table("plan_item_events").add_column("by", str, not_null_default="")
+    db.table("plan_item_events").add_column("note", str, not_null_default="")
+    # Items the tool closed itself (their gap closed) reopen if the gap comes back.
+    db.table("plan_items").add_column("auto_closed", int, not_null_default=0)
+
+
+@migrations(name="0004_bank_versions")
+def bank_versions(db: Database) -> None:
+    # A copy of each bank version an assessment used, so old assessments are
+    # always shown and compared with the questions they were asked.
+    db.table("bank_versions").create(
+        {"bank_id": str, "version": str, "source": str, "saved_at": str},
+        pk=("bank_id", "version"),
+        not_null={"bank_id", "version", "source", "saved_at"},
+        strict=True,
+    )

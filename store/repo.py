@@ -7,7 +7,7 @@ before the call returns, so an answer the user saw saved survives a crash.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,13 @@ class AssessmentRow:
 
 
 @dataclass(frozen=True)
+class AnswerMeta:
+    answered_at: str
+    confirmed_at: str | None
+    carried: bool
+
+
+@dataclass(frozen=True)
 class PlanItemState:
     item_key: str
     status: str
@@ -57,6 +64,17 @@ class PlanItemState:
     risk_reason: str
     risk_accepted_by: str
     review_date: str | None
+    auto_closed: bool = False
+
+
+@dataclass(frozen=True)
+class PlanItemEvent:
+    at: str
+    field: str
+    old: str
+    new: str
+    by: str
+    note: str
 
 
 class Store:
@@ -162,11 +180,41 @@ class Store:
             systems=tuple(System(key=k, kind=kind, name=name) for k, kind, name in systems),
         )
 
+    # Bank versions -------------------------------------------------------
+
+    def save_bank_version(self, bank_id: str, version: str, source: str) -> None:
+        """Keep a copy of a bank version (the first copy of a version wins)."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO bank_versions (bank_id, version, source, saved_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [bank_id, version, source, now()],
+            )
+
+    def bank_source(self, bank_id: str, version: str) -> str | None:
+        row = self.db.execute(
+            "SELECT source FROM bank_versions WHERE bank_id = ? AND version = ?",
+            [bank_id, version],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     # Assessments ---------------------------------------------------------
 
     def start_assessment(
-        self, org_id: int, bank_id: str, bank_version: str, *, started_at: str | None = None
+        self,
+        org_id: int,
+        bank_id: str,
+        bank_version: str,
+        *,
+        started_at: str | None = None,
+        carry_from: int | None = None,
+        carry_questions: Collection[str] = (),
     ) -> int:
+        """Start an assessment; answers of `carry_questions` in `carry_from` come along.
+
+        Carried answers keep when they were given and last confirmed, and are
+        marked carried until the owner confirms them. All in one transaction.
+        """
         with self.write() as db:
             table = db.table("assessments")
             table.insert(
@@ -175,9 +223,21 @@ class Store:
                     "bank_id": bank_id,
                     "bank_version": bank_version,
                     "started_at": started_at or now(),
+                    "carried_from": carry_from,
                 }
             )
-            return int(table.last_pk or 0)
+            new_id = int(table.last_pk or 0)
+            if carry_from is not None and carry_questions:
+                marks = ", ".join("?" for _ in carry_questions)
+                db.execute(
+                    "INSERT INTO answers (assessment_id, question_id, system_key, value, note,"
+                    " evidence, answered_at, confirmed_at, carried)"
+                    " SELECT ?, question_id, system_key, value, note, evidence, answered_at,"
+                    " coalesce(confirmed_at, answered_at), 1 FROM answers"
+                    f" WHERE assessment_id = ? AND question_id IN ({marks})",
+                    [new_id, carry_from, *carry_questions],
+                )
+            return new_id
 
     def complete_assessment(
         self, assessment_id: int, score: float, band: str, *, completed_at: str | None = None
@@ -238,6 +298,31 @@ class Store:
         with self.write() as db:
             db.table("answers").upsert(_answer_row(assessment_id, answer), pk=_ANSWER_PK)
 
+    def answer_meta(self, assessment_id: int) -> dict[AnswerKey, AnswerMeta]:
+        """When each answer was given and confirmed, and whether it is still carried."""
+        rows = self.db.execute(
+            "SELECT question_id, system_key, answered_at, confirmed_at, carried FROM answers"
+            " WHERE assessment_id = ?",
+            [assessment_id],
+        ).fetchall()
+        return {
+            (q, s): AnswerMeta(at, confirmed, bool(carried))
+            for q, s, at, confirmed, carried in rows
+        }
+
+    def confirm_answers(self, assessment_id: int, keys: Iterable[AnswerKey]) -> int:
+        """Confirm carried answers as still true; returns how many were carried."""
+        stamp, confirmed = now(), 0
+        with self.write() as db:
+            for question_id, system_key in keys:
+                cursor = db.execute(
+                    "UPDATE answers SET carried = 0, confirmed_at = ? WHERE assessment_id = ?"
+                    " AND question_id = ? AND system_key = ? AND carried = 1",
+                    [stamp, assessment_id, question_id, system_key],
+                )
+                confirmed += cursor.rowcount
+        return confirmed
+
     def clear_answer(self, assessment_id: int, key: AnswerKey) -> None:
         with self.write() as db:
             db.execute(
@@ -278,13 +363,43 @@ class Store:
     def plan_states(self, org_id: int) -> dict[str, PlanItemState]:
         rows = self.db.execute(
             "SELECT item_key, status, owner, due_date, risk_reason, risk_accepted_by,"
-            " review_date FROM plan_items WHERE organisation_id = ?",
+            " review_date, auto_closed FROM plan_items WHERE organisation_id = ?",
             [org_id],
         ).fetchall()
-        return {row[0]: PlanItemState(*row) for row in rows}
+        return {
+            key: PlanItemState(key, status, owner, due, reason, accepted_by, review, bool(auto))
+            for key, status, owner, due, reason, accepted_by, review, auto in rows
+        }
+
+    def plan_item_events(self, org_id: int, item_key: str) -> list[PlanItemEvent]:
+        """The change history of one plan item, oldest first."""
+        rows = self.db.execute(
+            "SELECT e.at, e.field, e.old, e.new, e.by, e.note FROM plan_item_events e"
+            " JOIN plan_items i ON i.id = e.plan_item_id"
+            " WHERE i.organisation_id = ? AND i.item_key = ? ORDER BY e.id",
+            [org_id, item_key],
+        ).fetchall()
+        return [PlanItemEvent(*row) for row in rows]
 
     def update_plan_item(self, org_id: int, item_key: str, **changes: str | None) -> None:
-        """Set fields of a plan item, recording each change in its history."""
+        """Set fields of a plan item as the owner, recording each change in its history."""
+        self.change_plan_item(org_id, item_key, changes)
+
+    def change_plan_item(
+        self,
+        org_id: int,
+        item_key: str,
+        changes: Mapping[str, str | None],
+        *,
+        by: str = "owner",
+        note: str = "",
+        auto_closed: bool = False,
+    ) -> None:
+        """Set fields of a plan item, recording each change, who made it and why.
+
+        `auto_closed` marks a status the tool set itself (a gap that closed),
+        so the item can reopen by itself if the gap comes back.
+        """
         unknown = set(changes) - _PLAN_ITEM_FIELDS
         if unknown:
             raise ValueError(f"not plan item fields: {', '.join(sorted(unknown))}")
@@ -314,7 +429,14 @@ class Store:
                         "field": column,
                         "old": str(current[column] or ""),
                         "new": str(value or ""),
+                        "by": by,
+                        "note": note,
                     }
+                )
+            if "status" in changes:
+                db.execute(
+                    "UPDATE plan_items SET auto_closed = ? WHERE id = ?",
+                    [int(auto_closed), current["id"]],
                 )
 
 
@@ -340,6 +462,7 @@ def _answer_row(assessment_id: int, answer: Answer) -> dict[str, Any]:
         "evidence": answer.evidence,
         "answered_at": stamp,
         "confirmed_at": stamp,
+        "carried": 0,
     }
 
 

@@ -212,7 +212,9 @@ async def test_done_persists_and_shows(tmp_path: Path) -> None:
         screen = await open_plan(app, pilot)
         item_id = first_item(app)
         await pilot.press("d")
-        assert cell(screen, item_id, "status") == "DONE"
+        # Still in the plan: the answers still show the gap, so "done" is a question.
+        assert cell(screen, item_id, "status") == "DONE?"
+        assert "MARKED DONE, but the answers still show this gap" in text_of(screen, "#detail")
         assert row_keys(screen)[table(screen).cursor_row] == item_id, "cursor stays put"
         await pilot.press("i")
         assert cell(screen, item_id, "status") == "IN PROGRESS"

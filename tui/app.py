@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +21,7 @@ from textual.widgets import HelpPanel
 
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.session import Session
-from pdpa_check.settings import Settings, load_settings, save_settings
+from pdpa_check.settings import load_settings, save_settings
 from pdpa_check.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
@@ -73,7 +74,8 @@ class PdpaCheckApp(App[None]):
     def _remember_theme(self, _theme: object) -> None:
         if not self.save_theme:
             return
-        problem = save_settings(self.config_dir, Settings(theme=self.theme))
+        settings = replace(load_settings(self.config_dir), theme=self.theme)
+        problem = save_settings(self.config_dir, settings)
         if problem:
             self.notify(problem, severity="warning")
 

@@ -35,23 +35,28 @@ class Target:
     org: OrganisationRow
     row: AssessmentRow | None
     bank: Bank
+    user_banks: Path | None
 
     def ensure_started(self) -> AssessmentRow:
         if self.row is None:
-            new_id = self.store.start_assessment(self.org.id, self.bank.id, self.bank.version)
+            from pdpa_check.workspace import start_assessment
+
+            new_id = start_assessment(
+                self.store, self.org.id, self.user_banks, bank_id=self.bank.id
+            )
             self.row = self.store.assessment(self.org.id, new_id)
         return self.row
 
 
 def answer_target(ctx: Context) -> Target:
     """The open assessment, or (when none is open) the bank a new one would use."""
-    from pdpa_check.workspace import default_bank, find_bank
+    from pdpa_check.workspace import bank_of, default_bank
 
     store = ctx.store()
     org = store.find_organisation(ctx.org_ref)
     row = store.open_assessment(org.id)
-    bank = find_bank(row.bank_id, ctx.user_banks) if row else default_bank(ctx.user_banks)
-    return Target(store, org, row, bank)
+    bank = bank_of(store, row, ctx.user_banks) if row else default_bank(ctx.user_banks)
+    return Target(store, org, row, bank, ctx.user_banks)
 
 
 @cli.group()
@@ -65,15 +70,19 @@ def assessment() -> None:
 @handled
 def assessment_start(ctx: Context, bank_id: str | None) -> None:
     """Start a new assessment for the organisation."""
-    from pdpa_check.workspace import default_bank, find_bank
+    from pdpa_check.workspace import default_bank, find_bank, start_assessment
 
     store = ctx.store()
     org = store.find_organisation(ctx.org_ref)
     if (open_row := store.open_assessment(org.id)) is not None:
         raise InputError(f"assessment {open_row.id} is still open; complete it first")
     bank = find_bank(bank_id, ctx.user_banks) if bank_id else default_bank(ctx.user_banks)
-    new_id = store.start_assessment(org.id, bank.id, bank.version)
-    click.echo(f"Started assessment {new_id} ({bank.id} {bank.version})")
+    new_id = start_assessment(store, org.id, ctx.user_banks, bank_id=bank.id)
+    carried = len(store.answers(new_id))
+    click.echo(
+        f"Started assessment {new_id} ({bank.id} {bank.version})"
+        + (f"; {carried} answers carried from last time, to confirm" if carried else "")
+    )
 
 
 @assessment.command("complete")
@@ -143,12 +152,12 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     from pdpa_check.exports.writer import write_atomic
     from pdpa_check.questionnaires.answers_file import render_answers_file
     from pdpa_check.questionnaires.applicability import applicable_slots
-    from pdpa_check.workspace import default_bank, find_bank
+    from pdpa_check.workspace import bank_of, default_bank
 
     store = ctx.store(show_demo_if_none=True)
     org = store.find_organisation(ctx.org_ref)
     row = store.current_assessment(org.id)
-    bank = find_bank(row.bank_id, ctx.user_banks) if row else default_bank(ctx.user_banks)
+    bank = bank_of(store, row, ctx.user_banks) if row else default_bank(ctx.user_banks)
     profile = store.profile(org.id)
     stored = store.answers(row.id) if row else {}
     slots = applicable_slots(bank, profile, stored)

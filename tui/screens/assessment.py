@@ -54,6 +54,7 @@ class AssessmentScreen(BaseScreen):
         Binding("left", "move(-1)", "Previous", key_display="←", id="assessment.previous"),
         Binding("ctrl+n", "next_unanswered", "Next unanswered", id="assessment.unanswered"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="assessment.help"),
+        Binding("ctrl+o", "confirm_area", "Confirm area", id="assessment.confirm-area"),
         Binding("ctrl+f", "finish", "Finish", id="assessment.finish"),
         Binding("escape", "back", "Back", id="assessment.back"),
     ]
@@ -63,6 +64,8 @@ class AssessmentScreen(BaseScreen):
         self.jump_to = jump_to
         self.index = 0
         self.pending: str | None = None  # a value chosen but not saved (shown for retry)
+        self.stale: set[AnswerKey] = set()
+        self.finish_anyway = False  # set by a first ctrl+f with unconfirmed answers
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +109,7 @@ class AssessmentScreen(BaseScreen):
             self.notify("Nothing to answer in this assessment.")
             self.pdpa.go("dashboard")
             return
+        self.stale = self.session.stale_answers(q.row)
         start = q.index_of(self.jump_to) if self.jump_to else q.resume_index()
         self.show(start)
 
@@ -160,8 +164,14 @@ class AssessmentScreen(BaseScreen):
         self.query_one("#evidence", Input).value = answer.evidence if answer else ""
 
     def _show_status(self, problem: str | None = None) -> None:
-        answer = self.questionnaire.answers.get(self.slot.key)
-        text = answer_status(self.slot.question, answer, self.pending, problem)
+        q, key = self.questionnaire, self.slot.key
+        text = answer_status(
+            self.slot.question,
+            q.answers.get(key),
+            problem,
+            carried=key in q.carried,
+            stale=key in self.stale,
+        )
         self.query_one("#status", Static).update(text)
 
     def _show_domains(self, q: Questionnaire) -> None:
@@ -217,6 +227,7 @@ class AssessmentScreen(BaseScreen):
             self._show_status(f"{label}: NOT SAVED: {describe(error)}. Choose it again to retry.")
             self.notify("The answer was not saved", severity="error")
             return
+        self.stale.discard(key)
         self.show(q.index_of(key) + 1)  # skip logic may have added or removed questions
         if q.answered == len(q.slots):
             self.notify("Every question is answered: press ctrl+f to finish and see your score.")
@@ -269,6 +280,22 @@ class AssessmentScreen(BaseScreen):
             return
         super().action_back()
 
+    def action_confirm_area(self) -> None:
+        domain = self.slot.question.domain
+        count = self.attempt(
+            lambda: self.questionnaire.confirm_domain(domain), "Could not confirm the answers"
+        )
+        if count is None:
+            return
+        title = self.questionnaire.bank.domain(domain).title
+        self.notify(
+            f"Confirmed {count} carried answer(s) in {title}."
+            if count
+            else f"Nothing carried is left to confirm in {title}."
+        )
+        self.stale -= {s.key for s in self.questionnaire.slots if s.question.domain == domain}
+        self.show(self.index)
+
     def action_finish(self) -> None:
         q = self.questionnaire
         missing = len(q.slots) - q.answered
@@ -276,6 +303,14 @@ class AssessmentScreen(BaseScreen):
             self.notify(
                 f"{missing} question(s) still unanswered (ctrl+n finds them). "
                 'Unanswered questions score 0; answer "Don\'t know" if you are unsure.'
+            )
+            return
+        carried = len(q.unconfirmed())
+        if carried and not self.finish_anyway:
+            self.finish_anyway = True
+            self.notify(
+                f"{carried} answer(s) carried from last time are not confirmed yet "
+                "(ctrl+o confirms an area). Press ctrl+f again to finish anyway."
             )
             return
         if self.attempt(self.session.complete_assessment, "Could not complete") is not None:

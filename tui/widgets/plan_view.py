@@ -25,9 +25,14 @@ from pdpa_check.text import for_output
 STATUS_WORDS: dict[str, str] = {
     "open": "OPEN",
     "in_progress": "IN PROGRESS",
-    "done": "DONE",
+    "done": "DONE?",
     "accepted_risk": "ACCEPTED RISK",
 }
+# Every item in the plan has an open gap, so "done" there means "check the answer".
+DONE_BUT_OPEN = (
+    "MARKED DONE, but the answers still show this gap: answer the question again once it"
+    " is fixed, and the item closes by itself."
+)
 STATUS_STYLES: dict[str, str] = {
     "open": "bold",
     "in_progress": "bold yellow",
@@ -275,6 +280,8 @@ def item_detail(view: ItemView, bank: Bank) -> RenderableType:
         f" · {'your IT vendor can do this' if action.vendor_doable else 'needs you, not a vendor'}"
     )
     parts: list[RenderableType] = [head, facts, _state_text(view)]
+    if view.status == "done":
+        parts.append(Text(DONE_BUT_OPEN, style="bold"))
     if item.check_first:
         parts.append(
             Text.assemble(

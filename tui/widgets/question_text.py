@@ -43,14 +43,27 @@ def systems_checklist(q: Questionnaire, slot: Slot) -> Text:
 
 
 def answer_status(
-    question: Question, answer: Answer | None, pending: str | None, problem: str | None
+    question: Question,
+    answer: Answer | None,
+    problem: str | None,
+    *,
+    carried: bool = False,
+    stale: bool = False,
 ) -> Text:
-    """Whether the shown answer is saved, and any problem with the last one chosen."""
+    """Whether the shown answer is saved or carried, and any problem with the last one chosen."""
     if problem:
         return Text(for_output(problem), style="bold")
     if answer is None:
         return Text("Not answered yet.", style="dim")
-    return Text.assemble(("Saved: ", "bold"), describe_value(question, answer.value))
+    value = describe_value(question, answer.value)
+    if carried:
+        status = Text.assemble(("CARRIED from last time, to confirm: ", "bold"), value)
+        status.append("\nStill true? Pick it again (enter) to confirm; ctrl+o confirms the area.")
+    else:
+        status = Text.assemble(("Saved: ", "bold"), value)
+    if stale:
+        status.append("\nSTALE: not confirmed for over a quarter.", style="bold")
+    return status
 
 
 def help_text(bank: Bank, question: Question) -> RenderableType:
@@ -79,7 +92,7 @@ def help_text(bank: Bank, question: Question) -> RenderableType:
 def domain_label(item: DomainProgress, current: bool) -> Content:
     marker = ">" if current else " "
     count = f"{item.answered}/{item.applicable}"
-    done = "✓" if item.answered == item.applicable else " "
+    done = "~" if item.to_confirm else "✓" if item.answered == item.applicable else " "
     title = for_output(item.domain.title)
     if len(title) > DOMAIN_TITLE_CELLS:
         title = title[: DOMAIN_TITLE_CELLS - 1] + "…"

@@ -1,0 +1,136 @@
+"""What changed between two assessments, and the plain-language "since last quarter" summary.
+
+Shared by `pdpa-check diff`, the history screen and the Markdown export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pdpa_check.questionnaires.answers import describe_value
+from pdpa_check.scoring.compare import Comparison, compare
+from pdpa_check.scoring.result import PlanItem
+from pdpa_check.session import CLOSED_STATUSES, parse_day
+from pdpa_check.store.repo import PlanItemState
+from pdpa_check.text import for_output
+from pdpa_check.workspace import Assessed
+
+
+@dataclass(frozen=True)
+class Changes:
+    before: Assessed
+    after: Assessed
+    comparison: Comparison
+    items_completed: tuple[PlanItem, ...]  # in the earlier plan, gone from the later one
+    items_added: tuple[PlanItem, ...]  # new in the later plan
+
+
+def changes_between(before: Assessed, after: Assessed) -> Changes:
+    comparison = compare(
+        before.bank, before.answers, before.result, after.bank, after.answers, after.result
+    )
+    before_ids = {item.id for item in before.plan.items}
+    after_ids = {item.id for item in after.plan.items}
+    return Changes(
+        before,
+        after,
+        comparison,
+        tuple(item for item in before.plan.items if item.id not in after_ids),
+        tuple(item for item in after.plan.items if item.id not in before_ids),
+    )
+
+
+def overdue_items(
+    assessed: Assessed, states: Mapping[str, PlanItemState], today: dt.date
+) -> list[PlanItem]:
+    """Open items of the plan whose due date has passed."""
+    late = []
+    for item in assessed.plan.items:
+        state = states.get(item.id)
+        if (
+            state is not None
+            and state.due_date
+            and state.status not in CLOSED_STATUSES
+            and parse_day(state.due_date) < today
+        ):
+            late.append(item)
+    return late
+
+
+def summary(changes: Changes, *, overdue: int, unconfirmed: int = 0) -> list[str]:
+    """A few short sentences an owner reads first, e.g. "Score rose from 48 to 71."."""
+    c = changes.comparison
+    before, after = round(c.score_before), round(c.score_after)
+    if after > before:
+        lines = [f"Score rose from {before} to {after}."]
+    elif after < before:
+        lines = [f"Score fell from {before} to {after}."]
+    else:
+        lines = [f"Score stayed at {after}."]
+    if c.band_changed:
+        lines.append(f"Band: {c.band_before.name} → {c.band_after.name}.")
+    lines += [_fixed(changes, question_id) for question_id in c.critical_closed]
+    bank = changes.after.bank
+    lines += [
+        f"New critical gap: {for_output(bank.question(q).text)}"
+        for q in c.critical_opened
+        if q in bank.questions_by_id
+    ]
+    if c.answers:
+        lines.append(f"{_count(len(c.answers), 'answer')} changed.")
+    done, added = len(changes.items_completed), len(changes.items_added)
+    if done or added:
+        lines.append(f"Plan: {_count(done, 'item')} completed, {added} added.")
+    if overdue:
+        lines.append(
+            f"{_count(overdue, 'item')} {'remain' if overdue != 1 else 'remains'} overdue."
+        )
+    if unconfirmed:
+        lines.append(
+            f"{_count(unconfirmed, 'answer')} carried from last time "
+            f"{'are' if unconfirmed != 1 else 'is'} not confirmed yet."
+        )
+    return lines
+
+
+def _fixed(changes: Changes, question_id: str) -> str:
+    after = changes.after
+    question = after.bank.questions_by_id.get(question_id)
+    if question is None:
+        return f"Critical gap closed: {question_id}."
+    title = after.bank.action(question.actions[0]).title if question.actions else question.text
+    outcome = after.result.question(question_id)
+    systems = [slot for slot in outcome.slots if slot.system_name]
+    where = f" on all {_count(len(systems), 'system')}" if len(systems) > 1 else ""
+    return f"Critical gap closed{where}: {for_output(title)}."
+
+
+def answer_line(changes: Changes, question_id: str, system_key: str) -> str:
+    """One changed answer as "Question (System): Before → After"."""
+    bank = changes.after.bank
+    question = bank.questions_by_id.get(question_id) or changes.before.bank.questions_by_id.get(
+        question_id
+    )
+    change = next(
+        a
+        for a in changes.comparison.answers
+        if (a.question_id, a.system_key) == (question_id, system_key)
+    )
+    text = question.text if question else question_id
+    system = next(
+        (s.name for s in changes.after.profile.systems if s.key == system_key), system_key
+    )
+
+    def label(value: str | None) -> str:
+        if value is None:
+            return "not answered"
+        return describe_value(question, value) if question else value
+
+    where = f" ({system})" if system_key else ""
+    return for_output(f"{text}{where}: {label(change.before)} → {label(change.after)}")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"

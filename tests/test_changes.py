@@ -1,0 +1,101 @@
+"""`pdpa-check diff` and the "since last quarter" summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_cli import assert_error, invoke, ok
+from test_quarterly import completed_once
+from test_session import fill
+from tui_support import TODAY, demo_session
+
+from pdpa_check.changes import Changes, changes_between, overdue_items, summary
+from pdpa_check.demo import EARLIER, LATER_CHANGES
+from pdpa_check.questionnaires.profile import Profile
+
+
+def demo_changes(tmp_path: Path) -> Changes:
+    session = demo_session(tmp_path / "demo.db")
+    first, second = (t.row for t in session.completed())
+    return changes_between(session.assessed(first), session.assessed(second))
+
+
+def test_demo_changes_match_what_the_demo_changed(tmp_path: Path) -> None:
+    changes = demo_changes(tmp_path)
+    expected = {
+        key for key, (value, _) in LATER_CHANGES.items() if EARLIER.get(key, ("", ""))[0] != value
+    }
+    assert {a.key for a in changes.comparison.answers} == expected
+    before_ids = {i.id for i in changes.before.plan.items}
+    after_ids = {i.id for i in changes.after.plan.items}
+    assert {i.id for i in changes.items_completed} == before_ids - after_ids
+    assert {i.id for i in changes.items_added} == after_ids - before_ids
+
+
+def test_summary_sentences(tmp_path: Path) -> None:
+    changes = demo_changes(tmp_path)
+    before = round(changes.comparison.score_before)
+    after = round(changes.comparison.score_after)
+    lines = summary(changes, overdue=3, unconfirmed=1)
+    assert lines[0] == f"Score rose from {before} to {after}."
+    assert f"{len(changes.comparison.answers)} answers changed." in lines
+    assert "3 items remain overdue." in lines
+    assert "1 answer carried from last time is not confirmed yet." in lines
+    assert not any("overdue" in line for line in summary(changes, overdue=0))
+
+
+def test_a_closed_critical_gap_is_named_with_its_systems(tmp_path: Path, profile: Profile) -> None:
+    session = completed_once(tmp_path / "a.db", profile)  # every answer the worst
+    q = session.start_assessment()
+    for slot in q.slots:
+        if slot.question.id == "acc-mfa":
+            q.answer(slot, "yes")
+    first, second = session.completed()[-1].row, session.current()
+    assert second is not None
+    changes = changes_between(session.assessed(first), session.assessed(second))
+    assert "acc-mfa" in changes.comparison.critical_closed
+    lines = summary(changes, overdue=0)
+    systems = sum(1 for s in q.slots if s.question.id == "acc-mfa")
+    assert any(f"Critical gap closed on all {systems} systems" in line for line in lines)
+
+
+def test_overdue_items_are_open_items_past_their_due_date(tmp_path: Path, profile: Profile) -> None:
+    session = completed_once(tmp_path / "a.db", profile)
+    first, second, third = session.assessed().plan.items[:3]
+    session.update_plan_item(first.id, due_date="2026-11-01")
+    session.update_plan_item(second.id, due_date="2026-11-01", status="accepted_risk")
+    session.update_plan_item(third.id, due_date=TODAY.isoformat())
+    late = overdue_items(session.assessed(), session.plan_states(), TODAY)
+    assert [item.id for item in late] == [first.id]
+
+
+def test_diff_command_defaults_to_the_last_two_completed(tmp_path: Path) -> None:
+    ok("demo")
+    result = ok("--demo", "diff")
+    assert "Score rose from 12 to 37." in result.output
+    assert "By area" in result.output
+    assert "Answers that changed" in result.output
+    assert "data protection officer" in result.output
+    assert "No → Yes" in result.output
+    explicit = ok("--demo", "diff", "1", "2")
+    assert explicit.output == result.output
+
+
+def test_diff_needs_two_assessments(tmp_path: Path, profile: Profile) -> None:
+    db = tmp_path / "one.db"
+    completed_once(db, profile).store.close()
+    assert_error(invoke("--db", db, "diff"), 2, "two completed assessments")
+    assert_error(invoke("--db", db, "diff", "1", "9"), 2, "no assessment 9")
+
+
+def test_diff_against_an_open_assessment(tmp_path: Path, profile: Profile) -> None:
+    db = tmp_path / "a.db"
+    session = completed_once(db, profile)
+    q = session.start_assessment()
+    for slot in list(q.unconfirmed()):
+        q.clear(slot)
+    fill(q, good=True)
+    session.store.close()
+    result = ok("--db", db, "diff", "1", "2")
+    assert "Score rose from 0 to 100." in result.output
+    assert "Plan items completed" in result.output

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdpa_check.exports.document import Report
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
@@ -26,6 +27,9 @@ from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import clean
+
+if TYPE_CHECKING:
+    from pdpa_check.vendor import VendorUpdate
 from pdpa_check.workspace import Assessed, assess, bank_of, make_report, start_assessment
 
 # Plan item statuses a person sets, in the order they are offered.
@@ -403,6 +407,55 @@ class Session:
         chosen = set(assumed_done)
         items = [item for item in assessed.plan.items if item.id in chosen]
         return projected_score(assessed.bank, assessed.profile, assessed.answers, items)
+
+    # The vendor round trip -------------------------------------------------
+
+    def _answer_context(self) -> tuple[list[Slot], dict[AnswerKey, Answer]]:
+        """The questions and answers vendor answers apply to: the open assessment's if any."""
+        if self.open_assessment() is not None:
+            q = self.questionnaire()
+            return q.slots, q.answers
+        assessed = self.assessed()
+        return (
+            applicable_slots(assessed.bank, assessed.profile, assessed.answers),
+            dict(assessed.answers),
+        )
+
+    def vendor_file(self) -> str:
+        """The TOML file to send to the IT vendor (redacted: no internal notes)."""
+        from pdpa_check.vendor import render_vendor_file
+
+        slots, _ = self._answer_context()
+        return render_vendor_file(self.assessed(), self.plan_states(), slots, self.today())
+
+    def read_vendor_update(self, data: bytes, source: str) -> VendorUpdate:
+        """What the vendor's file would change; BankError listing every problem if invalid."""
+        from pdpa_check.vendor import read_vendor_file
+
+        self.sync_plan()
+        slots, answers = self._answer_context()
+        return read_vendor_file(data, source, self.assessed(), self.plan_states(), slots, answers)
+
+    def apply_vendor_update(self, update: VendorUpdate, source: str) -> None:
+        """Apply a checked update, recording the vendor's file as who made each change."""
+        org_id = self.require_org().id
+        by = f"vendor file {Path(source).name}"
+        for change in update.items:
+            self.store.change_plan_item(
+                org_id, change.item_id, change.fields, by=by, note="from the vendor's file"
+            )
+        if update.answers:
+            q = self.start_assessment()  # the open one, or a new one carrying answers forward
+            for given in update.answers:
+                slot = q.slot(given.slot.key)
+                if slot is not None:
+                    q.answer(
+                        slot,
+                        given.answer.value,
+                        note=given.answer.note,
+                        evidence=given.answer.evidence,
+                    )
+        self.sync_plan()
 
     # Exports -------------------------------------------------------------
 

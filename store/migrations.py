@@ -119,6 +119,10 @@ def quarterly_cycle(db: Database) -> None:
     db.table("plan_item_events").add_column("note", str, not_null_default="")
     # Items the tool closed itself (their gap closed) reopen if the gap comes back.
     db.table("plan_items").add_column("auto_closed", int, not_null_default=0)
+    # What the vendor (or owner) reports back: notes, where the proof is, when done.
+    db.table("plan_items").add_column("notes", str, not_null_default="")
+    db.table("plan_items").add_column("evidence", str, not_null_default="")
+    db.table("plan_items").add_column("completed_on", str)
 
 
 @migrations(name="0004_bank_versions")

@@ -65,6 +65,9 @@ class PlanItemState:
     risk_accepted_by: str
     review_date: str | None
     auto_closed: bool = False
+    notes: str = ""
+    evidence: str = ""
+    completed_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -363,12 +366,25 @@ class Store:
     def plan_states(self, org_id: int) -> dict[str, PlanItemState]:
         rows = self.db.execute(
             "SELECT item_key, status, owner, due_date, risk_reason, risk_accepted_by,"
-            " review_date, auto_closed FROM plan_items WHERE organisation_id = ?",
+            " review_date, auto_closed, notes, evidence, completed_on FROM plan_items"
+            " WHERE organisation_id = ?",
             [org_id],
         ).fetchall()
         return {
-            key: PlanItemState(key, status, owner, due, reason, accepted_by, review, bool(auto))
-            for key, status, owner, due, reason, accepted_by, review, auto in rows
+            row[0]: PlanItemState(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                auto_closed=bool(row[7]),
+                notes=row[8],
+                evidence=row[9],
+                completed_on=row[10],
+            )
+            for row in rows
         }
 
     def plan_item_events(self, org_id: int, item_key: str) -> list[PlanItemEvent]:
@@ -448,6 +464,9 @@ _PLAN_ITEM_FIELDS = {
     "risk_reason",
     "risk_accepted_by",
     "review_date",
+    "notes",
+    "evidence",
+    "completed_on",
 }
 
 

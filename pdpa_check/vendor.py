@@ -1,0 +1,355 @@
+"""The vendor round trip: a TOML file of the vendor's items and questions, and reading it back.
+
+The vendor fills in status, notes, evidence and completion dates for the items
+they can do, and answers the "Don't know" questions. Reading the file back
+checks everything first (unknown ids, wrong types, fields the vendor may not
+change) and returns the changes it would make; nothing is applied if anything
+is wrong, and a file already applied changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from pdpa_check import __version__
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
+from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.loader import BankError, read_toml
+from pdpa_check.scoring.result import PlanItem
+from pdpa_check.store.repo import PlanItemState
+from pdpa_check.text import NOTE_MAX_CHARS, TextError, clean, for_output
+from pdpa_check.workspace import Assessed
+
+FORMAT = "pdpa-check-vendor"
+FORMAT_VERSION = 1
+VENDOR_STATUSES = ("open", "in_progress", "done")
+INSTRUCTIONS = (
+    "For each [[items]] entry you worked on, set status (open, in_progress or done), and fill in "
+    "notes, evidence (where the proof is: ticket, screenshot, report) and completed_on "
+    "(YYYY-MM-DD). For each [[questions]] entry, set answer (yes, partly, no, unknown, or an "
+    "option or number where the question says so) and add notes if useful. Leave every other "
+    "field as it is, and send the file back."
+)
+
+
+def _check_day(value: str) -> str:
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+def _check_text(value: str) -> str:
+    try:
+        return clean(value)
+    except TextError as error:
+        raise ValueError(str(error)) from None
+
+
+Day = Annotated[str, AfterValidator(_check_day)]
+Note = Annotated[str, Field(max_length=NOTE_MAX_CHARS), AfterValidator(_check_text)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, hide_input_in_errors=True)
+
+
+class VendorItem(_Strict):
+    id: str
+    # Shown to the vendor; changing them is refused.
+    title: str = ""
+    system: str = ""
+    steps: list[str] = Field(default_factory=list)
+    # The vendor's to fill in.
+    status: Literal["open", "in_progress", "done"] = "open"
+    notes: Note = ""
+    evidence: Note = ""
+    completed_on: Day = ""
+
+
+class VendorQuestion(_Strict):
+    id: str
+    system: str = ""
+    # Shown to the vendor; changing them is refused.
+    system_name: str = ""
+    text: str = ""
+    choices: list[str] = Field(default_factory=list)
+    # The vendor's to fill in.
+    answer: str = ""
+    notes: Note = ""
+    evidence: Note = ""
+
+
+class VendorFile(_Strict):
+    format: Literal["pdpa-check-vendor"]
+    format_version: Literal[1]
+    organisation: str
+    assessment: int
+    generated_on: str
+    tool_version: str = ""
+    instructions: str = ""
+    items: list[VendorItem] = Field(default_factory=list)
+    questions: list[VendorQuestion] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    item_id: str
+    fields: dict[str, str | None]  # field -> new value, only those that differ
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    slot: Slot
+    answer: Answer
+    before: Answer | None
+
+
+@dataclass(frozen=True)
+class VendorUpdate:
+    items: tuple[ItemChange, ...]
+    answers: tuple[AnswerChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.items and not self.answers
+
+
+# Writing -------------------------------------------------------------------------
+
+
+def vendor_items(assessed: Assessed) -> list[PlanItem]:
+    """The plan items a vendor can do."""
+    return [item for item in assessed.plan.items if item.action.vendor_doable]
+
+
+def vendor_slots(assessed: Assessed, slots: list[Slot]) -> list[Slot]:
+    """The questions answered "Don't know": the vendor is asked to answer them."""
+    unknown = {(q.question_id, q.system_key) for q in assessed.plan.vendor_questions}
+    return [slot for slot in slots if slot.key in unknown]
+
+
+def render_vendor_file(
+    assessed: Assessed,
+    states: Mapping[str, PlanItemState],
+    slots: list[Slot],
+    today: dt.date,
+) -> str:
+    """The file for the vendor: their items and questions, no internal notes (redacted)."""
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "organisation": for_output(assessed.profile.name),
+        "assessment": assessed.assessment.id,
+        "generated_on": today.isoformat(),
+        "tool_version": __version__,
+        "instructions": INSTRUCTIONS,
+        "items": [_item_data(item, states.get(item.id)) for item in vendor_items(assessed)],
+        "questions": [_question_data(slot) for slot in vendor_slots(assessed, slots)],
+    }
+    return (
+        "# pdpa-check: plan items for your IT vendor. "
+        + INSTRUCTIONS[:60]
+        + "...\n"
+        + (tomli_w.dumps(data))
+    )
+
+
+def _item_data(item: PlanItem, state: PlanItemState | None) -> dict[str, Any]:
+    status = state.status if state and state.status in VENDOR_STATUSES else "open"
+    return {
+        "id": item.id,
+        "title": for_output(item.action.title),
+        "system": for_output(item.system_name or ""),
+        "steps": [for_output(step) for step in item.action.steps],
+        "status": status,
+        "notes": state.notes if state else "",
+        "evidence": state.evidence if state else "",
+        "completed_on": (state.completed_on or "") if state else "",
+    }
+
+
+def _question_data(slot: Slot) -> dict[str, Any]:
+    question = slot.question
+    return {
+        "id": question.id,
+        "system": slot.key[1],
+        "system_name": for_output(slot.system.name if slot.system else ""),
+        "text": for_output(question.ask_vendor or question.text),
+        "choices": question.accepted_values(),
+        "answer": "",
+        "notes": "",
+        "evidence": "",
+    }
+
+
+# Reading back ----------------------------------------------------------------------
+
+
+def read_vendor_file(
+    data: bytes,
+    source: str,
+    assessed: Assessed,
+    states: Mapping[str, PlanItemState],
+    slots: list[Slot],
+    answers: Mapping[AnswerKey, Answer],
+) -> VendorUpdate:
+    """The changes the file asks for, or BankError listing every problem (nothing applied)."""
+    raw = read_toml(data, source)
+    try:
+        parsed = VendorFile.model_validate(raw)
+    except ValidationError as error:
+        raise BankError(
+            [
+                f"{source}: {_where(item['loc'], raw)}: {item['msg']}"
+                for item in error.errors(include_url=False, include_input=False)
+            ]
+        ) from None
+    problems: list[str] = []
+    items = _item_changes(parsed, source, assessed, states, problems)
+    changed_answers = _answer_changes(parsed, source, slots, answers, problems)
+    if problems:
+        raise BankError(problems)
+    return VendorUpdate(tuple(items), tuple(changed_answers))
+
+
+def _item_changes(
+    parsed: VendorFile,
+    source: str,
+    assessed: Assessed,
+    states: Mapping[str, PlanItemState],
+    problems: list[str],
+) -> list[ItemChange]:
+    known = {item.id: item for item in assessed.plan.items}
+    changes, seen = [], set()
+    for index, entry in enumerate(parsed.items):
+        place = f'{source}: items[{index}] (id "{for_output(entry.id)}")'
+        item = known.get(entry.id)
+        if item is None:
+            problems.append(f"{place}: no such item in the current plan")
+            continue
+        if entry.id in seen:
+            problems.append(f"{place}: listed twice")
+        seen.add(entry.id)
+        problems += [f"{place}: {message}" for message in _read_only_item(entry, item)]
+        state = states.get(entry.id)
+        if state is not None and state.status == "accepted_risk" and entry.status != "open":
+            problems.append(f"{place}: status: the owner accepted this risk; leave it open")
+        current = {
+            "status": state.status if state else "open",
+            "notes": state.notes if state else "",
+            "evidence": state.evidence if state else "",
+            "completed_on": (state.completed_on or "") if state else "",
+        }
+        wanted = {
+            "status": entry.status,
+            "notes": entry.notes,
+            "evidence": entry.evidence,
+            "completed_on": entry.completed_on,
+        }
+        if state is not None and state.status == "accepted_risk":
+            wanted["status"] = "accepted_risk"  # unchanged: only the owner decides
+        differing: dict[str, str | None] = {
+            field: (value or None) if field == "completed_on" else value
+            for field, value in wanted.items()
+            if value != current[field]
+        }
+        if differing:
+            changes.append(ItemChange(entry.id, differing))
+    return changes
+
+
+def _read_only_item(entry: VendorItem, item: PlanItem) -> list[str]:
+    expected = {
+        "title": for_output(item.action.title),
+        "system": for_output(item.system_name or ""),
+    }
+    messages = [
+        f"{field}: may not be changed (it says what to do; write in notes instead)"
+        for field, value in (("title", entry.title), ("system", entry.system))
+        if value and value != expected[field]
+    ]
+    if entry.steps and entry.steps != [for_output(step) for step in item.action.steps]:
+        messages.append("steps: may not be changed (write in notes instead)")
+    return messages
+
+
+def _answer_changes(
+    parsed: VendorFile,
+    source: str,
+    slots: list[Slot],
+    answers: Mapping[AnswerKey, Answer],
+    problems: list[str],
+) -> list[AnswerChange]:
+    by_key = {slot.key: slot for slot in slots}
+    changes, seen = [], set()
+    for index, entry in enumerate(parsed.questions):
+        where = f', system "{for_output(entry.system)}"' if entry.system else ""
+        place = f'{source}: questions[{index}] (question "{for_output(entry.id)}"{where})'
+        slot = by_key.get((entry.id, entry.system))
+        if slot is None:
+            problems.append(f"{place}: not a question asked in the current assessment")
+            continue
+        if slot.key in seen:
+            problems.append(f"{place}: answered twice in this file")
+        seen.add(slot.key)
+        if not entry.answer.strip():
+            continue  # left for later
+        try:
+            value = normalise_value(slot.question, entry.answer)
+        except ValueError as error:
+            problems.append(f"{place}: answer: {error}")
+            continue
+        before = answers.get(slot.key)
+        note = f"Vendor: {entry.notes}" if entry.notes else (before.note if before else "")
+        evidence = entry.evidence or (before.evidence if before else "")
+        answer = Answer(
+            question_id=entry.id, system_key=entry.system, value=value, note=note, evidence=evidence
+        )
+        if before is None or (before.value, before.note, before.evidence) != (
+            answer.value,
+            answer.note,
+            answer.evidence,
+        ):
+            changes.append(AnswerChange(slot, answer, before))
+    return changes
+
+
+def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
+    parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc]
+    text = "".join(parts).lstrip(".")
+    if len(loc) >= 2 and loc[0] in ("items", "questions") and isinstance(loc[1], int):
+        entries = raw.get(str(loc[0]))
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            text = f'{loc[0]}[{loc[1]}] (id "{for_output(entry["id"])}")' + "".join(parts[2:])
+    return text or "(top level)"
+
+
+# Describing --------------------------------------------------------------------------
+
+
+def preview(update: VendorUpdate) -> list[str]:
+    """One line per change, for the owner to read before applying."""
+    lines = []
+    for change in update.items:
+        fields = ", ".join(
+            f"{field}: {for_output(str(value or '(empty)'))}"
+            for field, value in change.fields.items()
+        )
+        lines.append(f"Plan item {change.item_id}: {fields}")
+    for answer in update.answers:
+        question = answer.slot.question
+        system = f" ({answer.slot.system.name})" if answer.slot.system else ""
+        old = describe_value(question, answer.before.value) if answer.before else "not answered"
+        new = describe_value(question, answer.answer.value)
+        lines.append(for_output(f"Answer {question.id}{system}: {old} → {new}"))
+    return lines

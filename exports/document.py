@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pdpa_check import __version__
 from pdpa_check.questionnaires.answers import Answer, Answers, describe_value
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.measures import MeasureResult, MeasureTally, assess_measures, tally
 from pdpa_check.scoring.result import Plan, Result, SlotResult
 
 DISCLAIMER = (
@@ -50,6 +52,15 @@ class Report:
 
     def status_of(self, item_id: str) -> ItemStatus:
         return self.statuses.get(item_id, ItemStatus())
+
+    @cached_property
+    def measures(self) -> tuple[MeasureResult, ...]:
+        """The nine Cyber Essentials measures, judged on these answers (indicative)."""
+        return assess_measures(self.bank, self.result)
+
+    @property
+    def measure_tally(self) -> MeasureTally:
+        return tally(self.measures)
 
 
 def build_report(

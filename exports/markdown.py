@@ -18,7 +18,9 @@ from pdpa_check.exports.document import (
     Report,
     findings,
 )
+from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS
+from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.text import for_output
 
@@ -46,9 +48,11 @@ def render_markdown(report: Report) -> str:
         _summary(report),
         _domains(report),
         _critical(report),
+        _measures(report),
         _plan(report),
         _vendor_questions(report),
         _findings(report),
+        _upcoming(report),
         "## About this score\n\n" + DISCLAIMER + "\n",
     ]
     return "\n".join(part for part in parts if part)
@@ -97,6 +101,12 @@ def _summary(report: Report) -> str:
         f'({result.unknown} "Don\'t know", {result.unanswered} not answered)\n'
         f"- **Confidence:** {result.confidence:.0%} of applicable questions have a "
         "definite answer\n"
+        + (
+            f"- **Cyber Essentials (indicative):** {report.measure_tally.met} of "
+            f"{report.measure_tally.total} measures met (see below)\n"
+            if maps_measures(report.bank)
+            else ""
+        )
     )
 
 
@@ -124,6 +134,57 @@ def _critical(report: Report) -> str:
     for outcome in failures:
         question = report.bank.question(outcome.question_id)
         lines.append(f"- **{inline(question.text)}** {inline(outcome.reason)}")
+    return "\n".join(lines) + "\n"
+
+
+def _measures(report: Report) -> str:
+    if not maps_measures(report.bank):
+        return ""
+    count = report.measure_tally
+    lines = [
+        "## Cyber Essentials measures (indicative)",
+        "",
+        f"**{count.met} of {count.total} measures met** ({count.assessed} assessed). A measure "
+        "is met when every applicable question mapped to it has full marks; it is not assessed "
+        "when none of them applies.",
+        "",
+    ]
+    for measure in report.measures:
+        lines += _measure_lines(report, measure)
+    lines += ["", CAVEAT]
+    return "\n".join(lines) + "\n"
+
+
+def _measure_lines(report: Report, measure: MeasureResult) -> list[str]:
+    head = f"- **{STATUS_WORDS[measure.status]}** {measure.label}"
+    if measure.status == "not_assessed":
+        return [head + ": no applicable question maps to it"]
+    if measure.status == "met":
+        return [head]
+    lines = [head + ". Short of full marks:"]
+    for question_id in measure.short_of:
+        question = report.bank.question(question_id)
+        reason = report.result.question(question_id).reason
+        lines.append(f"  - {inline(question.text)} — {inline(reason)}")
+    return lines
+
+
+def _upcoming(report: Report) -> str:
+    upcoming = report.bank.upcoming
+    if not upcoming:
+        return ""
+    lines = [
+        "## Coming, not scored",
+        "",
+        "Obligations passed into law but not in force yet, as far as published sources show. "
+        "They are not part of the score.",
+        "",
+    ]
+    for entry in upcoming:
+        line = f"- **{inline(entry.title)}:** {inline(entry.text)}"
+        if entry.references:
+            line += " References: " + "; ".join(inline(r) for r in entry.references)
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 

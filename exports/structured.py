@@ -12,6 +12,7 @@ from typing import Any
 import tomli_w
 
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
+from pdpa_check.questionnaires.measures import CAVEAT, measure_info
 from pdpa_check.text import for_output
 
 FORMAT_NAME = "pdpa-check-plan"
@@ -87,6 +88,16 @@ def report_data(report: Report) -> dict[str, Any]:
             for v in report.plan.vendor_questions
         ],
         "findings": _findings(report),
+        "cyber_essentials": cyber_essentials_data(report),
+        "upcoming": [
+            {
+                "id": entry.id,
+                "title": entry.title,
+                "text": entry.text,
+                "references": list(entry.references),
+            }
+            for entry in report.bank.upcoming
+        ],
     }
     sanitised: dict[str, Any] = _sanitised(data)
     return sanitised
@@ -119,6 +130,28 @@ def _plan_item(report: Report, index: int) -> dict[str, Any]:
             "references": list(item.action.references),
         }
     )
+
+
+def cyber_essentials_data(report: Report) -> dict[str, Any]:
+    """The indicative Cyber Essentials tally: counts, then each measure with its questions."""
+    count = report.measure_tally
+    return {
+        "met": count.met,
+        "assessed": count.assessed,
+        "total": count.total,
+        "caveat": CAVEAT,
+        "measures": [
+            {
+                "id": m.id,
+                "category": measure_info(m.id).category,
+                "title": m.title,
+                "status": m.status,
+                "questions": list(m.questions),
+                "short_of": list(m.short_of),
+            }
+            for m in report.measures
+        ],
+    }
 
 
 def _findings(report: Report) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 
 from pdpa_check import __version__
 from pdpa_check.cli import cli
+from pdpa_check.paths import locations
 from pdpa_check.questionnaires.model import Bank
 
 # Wide enough that Rich never wraps a name or a message across lines.
@@ -273,6 +274,10 @@ def test_acceptance_flow_export_answer_everything_import_score(
     assert data["score"]["band"] == "strong"
     assert data["score"]["unanswered"] == 0
     assert "capped_by" not in data["score"]
+    # Every answer at full credit: every Cyber Essentials measure with a question is met.
+    essentials = data["cyber_essentials"]
+    assert essentials["met"] == essentials["assessed"]
+    assert essentials["total"] == len(essentials["measures"]) == 9
 
     # MFA not enforced on one of the two systems: half of acc-mfa's points go.
     def no_mfa_on_hubspot(entry: dict[str, Any]) -> None:
@@ -297,9 +302,14 @@ def test_acceptance_flow_export_answer_everything_import_score(
     assert score["critical_failures"] == ["acc-mfa"]
     assert [(f["question"], f.get("system")) for f in data["findings"]] == [("acc-mfa", "hubspot")]
 
+    for measure in data["cyber_essentials"]["measures"]:
+        if measure["id"] in mfa.cyber_essentials:
+            assert (measure["status"], measure["short_of"]) == ("not_met", ["acc-mfa"])
     text = ok("--db", org_db, "score").stdout
     assert "Partly prepared" in text
     assert "Capped from Well prepared" in text
+    for measure_id in mfa.cyber_essentials:
+        assert re.search(rf"not met: [^;]*{re.escape(measure_id)} ", text), measure_id
 
 
 @pytest.fixture
@@ -650,3 +660,80 @@ def test_several_organisations_need_org(org_db: Path) -> None:
 
     assert_error(invoke("--db", org_db, "--org", "Nobody", "score"), 2, "'Nobody'")
     assert_error(invoke("--db", org_db, "--org", "Kopi Shop", "score"), 1, "assessment")
+
+
+# --- Cyber Essentials tally and obligations coming --------------------------------------
+
+CE_BANK = """
+id = "ce-test"
+version = "1.0.0"
+title = "Cyber Essentials test bank"
+description = "Two questions mapped to measures, one obligation coming."
+
+[[domains]]
+id = "d"
+title = "Security"
+weight = 5
+description = "Everything."
+
+[[questions]]
+id = "mfa"
+domain = "d"
+text = "Is MFA enforced on this system?"
+why = "Stolen passwords."
+kind = "per_system"
+system_kinds = ["storefront", "crm"]
+cyber_essentials = ["A.5", "A.6"]
+
+[[questions]]
+id = "bkp"
+domain = "d"
+text = "Is there an offline backup?"
+why = "Ransomware."
+kind = "yes_no"
+cyber_essentials = ["A.8"]
+
+[[upcoming]]
+id = "data-portability"
+title = "Data portability (Part 6B) [bold]x[/]"
+text = "When in force,\\ncustomers may ask you to send their data elsewhere."
+references = ["PDPA Part 6B"]
+"""
+
+
+def test_score_shows_the_cyber_essentials_tally_and_upcoming(org_db: Path) -> None:
+    banks = locations(org_db).user_banks
+    banks.mkdir(parents=True)
+    (banks / "ce-test.toml").write_text(CE_BANK, encoding="utf-8")
+    ok("--db", org_db, "assessment", "start", "--bank", "ce-test")
+    ok("--db", org_db, "answer", "mfa", "yes", "--system", "shopify")
+    ok("--db", org_db, "answer", "mfa", "partly", "--system", "hubspot")
+    ok("--db", org_db, "answer", "bkp", "yes")
+
+    text = " ".join(ok("--db", org_db, "score").stdout.split())
+    assert (
+        "Cyber Essentials (indicative): 1 of 9 measures met; not met: A.5 Access control, "
+        "A.6 Secure configuration; not assessed: A.1 People, A.2 Hardware and software, "
+        "A.3 Data, A.4 Malware protection, A.7 Software updates, A.9 Incident response."
+    ) in text
+    assert "not a certification" in text
+    assert (
+        "Coming, not scored: Data portability (Part 6B) [bold]x[/]: When in force, customers "
+        "may ask you to send their data elsewhere."
+    ) in text
+
+    data = score_json(org_db)
+    essentials = data["cyber_essentials"]
+    assert (essentials["met"], essentials["assessed"], essentials["total"]) == (1, 3, 9)
+    statuses = {
+        m["id"]: (m["status"], m["questions"], m["short_of"]) for m in essentials["measures"]
+    }
+    assert statuses["A.5"] == ("not_met", ["mfa"], ["mfa"])
+    assert statuses["A.8"] == ("met", ["bkp"], [])
+    assert statuses["A.9"] == ("not_assessed", [], [])
+    assert [u["id"] for u in data["upcoming"]] == ["data-portability"]
+
+    ok("--db", org_db, "answer", "mfa", "yes", "--system", "hubspot")
+    text = " ".join(ok("--db", org_db, "score").stdout.split())
+    assert "Cyber Essentials (indicative): 3 of 9 measures met; not assessed:" in text
+    assert "not met:" not in text

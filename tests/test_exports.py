@@ -37,6 +37,7 @@ from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import build_plan, evaluate
+from pdpa_check.scoring.measures import assess_measures, maps_measures
 from pdpa_check.text import TextError, clean, clean_name, for_output, slug
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -205,6 +206,14 @@ def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -
         }
         assert [d["id"] for d in data["domains"]] == [d.id for d in bank.domains]
         assert [p["rank"] for p in data["plan"]] == list(range(1, len(data["plan"]) + 1))
+        essentials = data["cyber_essentials"]
+        assert [m["id"] for m in essentials["measures"]] == [f"A.{n}" for n in range(1, 10)]
+        assert [m["status"] for m in essentials["measures"]] == [
+            m.status for m in assess_measures(bank, report.result)
+        ]
+        assert essentials["total"] == 9
+        assert essentials["met"] == sum(m["status"] == "met" for m in essentials["measures"])
+        assert [u["id"] for u in data["upcoming"]] == [u.id for u in bank.upcoming]
         item = next(p for p in data["plan"] if p["id"] == "enforce-mfa/shopify")
         assert (item["status"], item["owner"], item["due_date"]) == (
             "in_progress",
@@ -314,6 +323,7 @@ def test_markdown_outline(bank: Bank, profile: Profile) -> None:
         ("h2", "Summary"),
         ("h2", "Scores by area"),
         ("h2", "Critical gaps"),
+        *([("h2", "Cyber Essentials measures (indicative)")] if maps_measures(bank) else []),
         ("h2", "Plan"),
         ("h3", "This month (quick wins and critical fixes)"),
         *by_horizon.get("this-month", []),
@@ -323,6 +333,7 @@ def test_markdown_outline(bank: Bank, profile: Profile) -> None:
         *by_horizon.get("next-quarter", []),
         ("h2", "Questions for your IT vendor"),
         ("h2", "Where points were lost"),
+        *([("h2", "Coming, not scored")] if bank.upcoming else []),
         ("h2", "About this score"),
     ]
     assert headings(tokens) == expected

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList
-from tui_support import demo_session, make_app, new_session, shown_text
+from tui_support import TODAY, demo_session, make_app, new_session, shown_text
 
+from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import DomainResult
 from pdpa_check.session import Questionnaire, Session
+from pdpa_check.store import Store, create_database
 from pdpa_check.tui.screens.export import ExportScreen
 from pdpa_check.tui.screens.results import ResultsScreen, domain_row
 
@@ -289,3 +291,127 @@ async def test_clicking_an_area_opens_its_details(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.screen.has_class("-open")
         assert result.domains[2].title in shown_text(app, "#detail-body")
+
+
+# Cyber Essentials tally and obligations coming (a bank of our own, so the built-in
+# bank's mapping can change freely) -------------------------------------------------
+
+CE_BANK = """
+id = "ce-test"
+version = "1.0.0"
+title = "Cyber Essentials test bank"
+description = "Three questions mapped to three measures."
+
+[[domains]]
+id = "d"
+title = "Security"
+weight = 5
+description = "Everything."
+
+[[questions]]
+id = "mfa"
+domain = "d"
+text = "Is MFA enforced on this system?"
+why = "Stolen passwords."
+kind = "per_system"
+system_kinds = ["storefront", "email_suite"]
+critical = true
+cyber_essentials = ["A.5"]
+
+[[questions]]
+id = "bkp"
+domain = "d"
+text = "Is there an offline backup?"
+why = "Ransomware."
+kind = "yes_no"
+cyber_essentials = ["A.8"]
+
+[[questions]]
+id = "upd"
+domain = "d"
+text = "Are updates applied within two weeks?"
+why = "Known holes."
+kind = "yes_no"
+allow_na = true
+cyber_essentials = ["A.7"]
+
+[[upcoming]]
+id = "data-portability"
+title = "Data portability (Part 6B) [bold]x[/]"
+text = "When in force, customers may ask you to send their data elsewhere."
+"""
+
+
+def ce_session(tmp_path: Path, profile: Profile) -> Session:
+    """Shopify and Google Workspace under MFA question `mfa`; Gmail without MFA."""
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    (banks / "ce-test.toml").write_text(CE_BANK, encoding="utf-8")
+    db = tmp_path / "ce.db"
+    store = Store(create_database(db), db)
+    org_id = store.create_organisation(profile)
+    assessment = store.start_assessment(org_id, "ce-test", "1.0.0")
+    for question, system, value in [
+        ("mfa", "shopify", "yes"),
+        ("mfa", "gmail", "no"),
+        ("bkp", "", "yes"),
+        ("upd", "", "na"),
+    ]:
+        store.save_answer(assessment, Answer(question_id=question, system_key=system, value=value))
+    return Session(store, banks, today=lambda: TODAY)
+
+
+async def test_cyber_essentials_tally_and_coming_obligations(
+    tmp_path: Path, profile: Profile
+) -> None:
+    session = ce_session(tmp_path, profile)
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("results")
+        await pilot.pause()
+        summary = flat(shown_text(app, "#summary"))
+        assert "Cyber Essentials (indicative): 1 of 9 measures met" in summary
+        box = app.screen.query_one("#measures")
+        assert box.display
+        assert box.border_title == "Cyber Essentials (indicative)"
+        assert "not a certification" in str(box.border_subtitle)
+        measures = flat(shown_text(app, "#measures"))
+        assert "1 of 9 measures met · 2 assessed" in measures
+        assert "Not met: A.5 Access control Not assessed:" in measures
+        # A.7's only question was answered "not applicable"; A.8 is met, so not listed.
+        not_assessed = measures.split("Not assessed:")[1]
+        assert "A.7 Software updates" in not_assessed
+        assert "A.8" not in measures
+        upcoming = shown_text(app, "#upcoming")
+        assert app.screen.query_one("#upcoming").display
+        assert flat(upcoming) == "Coming, not scored: Data portability (Part 6B) [bold]x[/]"
+
+        # MFA on the second system too: the measure is met once the screen is back.
+        questionnaire = session.questionnaire()
+        slot = questionnaire.slot(("mfa", "gmail"))
+        assert slot is not None
+        questionnaire.answer(slot, "yes")
+        app.go("dashboard")
+        await pilot.pause()
+        app.go("results")
+        await pilot.pause()
+        assert "2 of 9 measures met" in flat(shown_text(app, "#summary"))
+        measures = flat(shown_text(app, "#measures"))
+        assert "Not met" not in measures
+
+
+async def test_banks_without_a_mapping_show_no_tally(tmp_path: Path, profile: Profile) -> None:
+    session = new_session(tmp_path / "c.db", profile)
+    answer_everything(session, True)
+    bank = session.assessed().bank
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("results")
+        await pilot.pause()
+        mapped = any(question.cyber_essentials for question in bank.questions)
+        assert app.screen.query_one("#measures").display == mapped
+        assert ("Cyber Essentials" in shown_text(app, "#summary")) == mapped
+        assert app.screen.query_one("#upcoming").display == bool(bank.upcoming)
+        if mapped:
+            # Everything answered at best: every measure with a question is met.
+            assert "Not met" not in shown_text(app, "#measures")

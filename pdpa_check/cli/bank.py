@@ -1,4 +1,4 @@
-"""`pdpa-check bank validate|schema|list`."""
+"""`pdpa-check bank validate|schema|list|coverage`."""
 
 from __future__ import annotations
 
@@ -73,3 +73,16 @@ def bank_list(ctx: Context) -> None:
             err=True,
         )
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+@bank.command("coverage")
+@click.option("--bank", "bank_id", help="Question bank id (default: the built-in bank).")
+@pass_ctx
+@handled
+def bank_coverage(ctx: Context, bank_id: str | None) -> None:
+    """Print the bank's coverage table as Markdown: questions, references, measures."""
+    from pdpa_check.exports.coverage import render_coverage
+    from pdpa_check.workspace import default_bank, find_bank
+
+    chosen = find_bank(bank_id, ctx.user_banks) if bank_id else default_bank(ctx.user_banks)
+    click.echo(render_coverage(chosen), nl=False)

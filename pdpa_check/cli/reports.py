@@ -43,7 +43,15 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     store, assessed = _assessed(ctx, assessment_id)
     if as_json:
         data = report_data(make_report(store, assessed, dt.date.today(), redact=True))
-        keys = ("organisation", "assessment", "score", "domains", "findings")
+        keys = (
+            "organisation",
+            "assessment",
+            "score",
+            "domains",
+            "findings",
+            "cyber_essentials",
+            "upcoming",
+        )
         click.echo(json.dumps({key: data[key] for key in keys}, indent=2, ensure_ascii=False))
         return
     result, bank = assessed.result, assessed.bank
@@ -79,7 +87,25 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         f'Answered {result.answered} of {result.applicable}; {result.unknown} "Don\'t know"; '
         f"{result.unanswered} not answered; confidence {result.confidence:.0%}."
     )
+    _print_measures_and_upcoming(assessed)
     out.print("A readiness indicator, not legal advice or a certification.", style="dim")
+
+
+def _print_measures_and_upcoming(assessed: Assessed) -> None:
+    """The indicative Cyber Essentials tally and the obligations coming but not scored."""
+    from pdpa_check.scoring.measures import assess_measures, maps_measures, tally
+
+    out = console()
+    if maps_measures(assessed.bank):
+        count = tally(assess_measures(assessed.bank, assessed.result))
+        out.print(f"Cyber Essentials (indicative): {count.line()}.")
+        out.print(
+            "  A self-check against CSA's measures, not a certification; CSA-appointed "
+            "certification bodies assess the mark.",
+            style="dim",
+        )
+    for entry in assessed.bank.upcoming:
+        out.print(plain(f"Coming, not scored: {entry.title}: {' '.join(entry.text.split())}"))
 
 
 @cli.command()

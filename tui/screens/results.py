@@ -1,4 +1,5 @@
-"""Results: the score, each area's score, the critical gaps, and where every point went.
+"""Results: the score, each area's score, the critical gaps, where every point went, and the
+indicative Cyber Essentials tally (with obligations coming but not scored).
 
 Pick an area (up/down + enter, or a click) to see its questions with the
 points each one lost and why. "Don't know" is always labelled as such, never
@@ -20,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import NOT_APPLICABLE, UNKNOWN, Question
+from pdpa_check.scoring.measures import assess_measures, maps_measures, tally
 from pdpa_check.scoring.result import DomainResult, QuestionResult, Result, SlotResult
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -60,6 +62,8 @@ class ResultsScreen(BaseScreen):
                 yield Static(id="summary", classes="section")
                 yield OptionList(id="domains", classes="section")
                 yield Static(id="critical", classes="section")
+                yield Static(id="measures", classes="section")
+                yield Static(id="upcoming", classes="muted")
             with VerticalScroll(id="detail", classes="section"):
                 yield Static(id="detail-body")
         yield Footer()
@@ -68,6 +72,10 @@ class ResultsScreen(BaseScreen):
         summary_box = self.query_one("#summary")
         summary_box.border_title = "Readiness score"
         summary_box.border_subtitle = "an indicator, not legal advice"
+        measures_box = self.query_one("#measures")
+        measures_box.border_title = "Cyber Essentials (indicative)"
+        measures_box.border_subtitle = "a self-check, not a certification"
+        self.query_one("#upcoming").styles.padding = (0, 1)
         domains = self.query_one("#domains", OptionList)
         domains.border_title = "Areas: ↑↓ and enter for details"
         domains.border_subtitle = "score · answered · points lost"
@@ -92,6 +100,7 @@ class ResultsScreen(BaseScreen):
         self.assessed_now = assessed
         self._update("#heading", heading(assessed))
         self._update("#summary", summary(assessed))
+        self._show_measures(assessed)
         self._show_critical(assessed)
         self._show_domains(assessed.result)
         self._show_detail()
@@ -99,8 +108,18 @@ class ResultsScreen(BaseScreen):
     def _show_nothing(self, message: str) -> None:
         self.assessed_now = None
         self._update("#heading", Text(message))
-        for selector in ("#summary", "#critical", "#domains", "#detail"):
+        for selector in ("#summary", "#measures", "#upcoming", "#critical", "#domains", "#detail"):
             self.query_one(selector).display = False
+
+    def _show_measures(self, assessed: Assessed) -> None:
+        """The Cyber Essentials tally, and the obligations coming but not scored (if any)."""
+        box = self.query_one("#measures", Static)
+        box.display = maps_measures(assessed.bank)
+        if box.display:
+            box.update(measures_summary(assessed))
+        upcoming = self.query_one("#upcoming", Static)
+        upcoming.display = bool(assessed.bank.upcoming)
+        upcoming.update(upcoming_line(assessed))
 
     def _show_critical(self, assessed: Assessed) -> None:
         failures = assessed.result.critical_failures
@@ -210,10 +229,37 @@ def summary(assessed: Assessed) -> Text:
         f"{result.unknown} {DONT_KNOW}  ·  {result.unanswered} not answered"
         f"\nConfidence {result.confidence:.0%} (answers other than {DONT_KNOW})"
     )
+    if maps_measures(assessed.bank):
+        count = tally(assess_measures(assessed.bank, assessed.result))
+        text.append("\nCyber Essentials (indicative): ", style="bold")
+        text.append(f"{count.met} of {count.total} measures met")
     if not assessed.assessment.completed_at:
         text.append("\nIn progress: ", style="bold")
         text.append("unanswered questions score 0 until answered.")
     return text
+
+
+def measures_summary(assessed: Assessed) -> Text:
+    """`4 of 9 measures met`, then the measures not met and not assessed, by id and title."""
+    count = tally(assess_measures(assessed.bank, assessed.result))
+    text = Text.assemble(
+        (f"{count.met} of {count.total} measures met", "bold"),
+        f"  ·  {count.assessed} assessed",
+    )
+    if count.not_met:
+        text.append("\nNot met: ", style="bold")
+        text.append(", ".join(m.label for m in count.not_met))
+    if count.not_assessed:
+        text.append("\nNot assessed: ", style="bold")
+        text.append(", ".join(m.label for m in count.not_assessed))
+        text.append(" (no applicable question)", style="dim")
+    return text
+
+
+def upcoming_line(assessed: Assessed) -> Text:
+    """`Coming, not scored: Data portability (Part 6B)`: titles only, in one line."""
+    titles = [entry.title for entry in assessed.bank.upcoming]
+    return Text.assemble(("Coming, not scored: ", "bold"), safe("; ".join(titles)))
 
 
 def critical_gaps(assessed: Assessed) -> RenderableType:

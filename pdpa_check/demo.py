@@ -31,52 +31,150 @@ DEMO_PROFILE = Profile(
     ),
 )
 
-# Answers two quarters ago: (question, system) -> (value, note).
+# Answers two quarters ago: (question, system) -> (value, note). An empty value is not stored:
+# it stands for a question not asked then (inc-exercise needs a plan) or a text left blank.
 EARLIER: dict[tuple[str, str], tuple[str, str]] = {
+    # Responsibility and data map
     ("gov-dpo", ""): ("no", ""),
     ("gov-data-inventory", ""): ("no", ""),
+    # AI and personalisation
     ("ai-in-use", ""): ("yes", ""),
     ("ai-vendor-terms", ""): ("unknown", "Signed up through the Shopify app store"),
+    ("ai-data-minimised", ""): ("unknown", "Not sure which customer fields Rebuy reads"),
+    ("ai-permissions", ""): ("no", "Accepted full store access at install"),
+    ("ai-retention-training", ""): ("unknown", ""),
+    ("ai-logging", ""): ("unknown", ""),
+    ("ai-customer-notice", ""): ("no", ""),
+    # Logins and passwords
     ("acc-mfa", "google-workspace"): ("yes", ""),
     ("acc-mfa", "shopify"): ("partly", "Owner account only"),
     ("acc-mfa", "hubspot"): ("no", ""),
     ("acc-mfa", "klaviyo"): ("no", ""),
     ("acc-mfa", "meta-business"): ("no", "Agency manages the ad account"),
     ("acc-mfa", "stripe"): ("yes", ""),
+    ("acc-mfa-domain", ""): ("unknown", "Domain registered by our first web developer"),
+    ("acc-password-manager", ""): ("no", ""),
+    ("acc-default-passwords", ""): ("partly", "Office router still on the ISP's password"),
+    ("acc-lockout", ""): ("unknown", ""),
+    ("acc-separate-admin", ""): ("no", ""),
+    ("acc-compromise-reset", ""): ("partly", ""),
+    # Shared logins
     ("acc-shared-logins", "google-workspace"): ("yes", ""),
     ("acc-shared-logins", "shopify"): ("no", "Packing team shares one staff login"),
     ("acc-shared-logins", "hubspot"): ("yes", ""),
     ("acc-shared-logins", "klaviyo"): ("no", ""),
     ("acc-shared-logins", "meta-business"): ("partly", ""),
     ("acc-shared-logins", "stripe"): ("yes", ""),
-    ("acc-password-manager", ""): ("no", ""),
+    ("shr-shared-mailbox", ""): ("no", "orders@ has its own password, on a sticky note"),
+    ("shr-agency-own-accounts", ""): ("no", "Ad agency signs in as the founder"),
+    ("shr-business-owned", ""): ("partly", "Ad account hangs off the founder's Facebook"),
+    # Joiners and leavers
+    ("lvr-joiner-approval", ""): ("no", ""),
+    ("lvr-role-change", ""): ("no", ""),
+    ("lvr-checklist", ""): ("no", ""),
     ("lvr-days-to-remove", ""): ("14", "Depends on when someone remembers"),
     ("lvr-outside-access", ""): ("no", ""),
+    ("lvr-rotate-shared", ""): ("no", ""),
+    ("lvr-no-lingering", ""): ("unknown", "Nobody has checked the user lists"),
+    # Access to customer data
     ("access-least-privilege", ""): ("partly", ""),
+    ("access-intern-rights", ""): ("no", "Interns get the marketing role, with export"),
     ("access-export-rights", ""): ("no", "Everyone in marketing can export the full list"),
+    ("access-tool-permissions", ""): ("unknown", ""),
     ("access-export-files", ""): ("unknown", ""),
+    ("access-share-links", ""): ("partly", ""),
     ("access-connected-apps", ""): ("unknown", ""),
+    # Logs and alerts
+    ("mon-logs-on", "google-workspace"): ("yes", ""),
+    ("mon-logs-on", "shopify"): ("partly", "Staff login history only"),
+    ("mon-logs-on", "hubspot"): ("unknown", ""),
     ("mon-audit-logs", ""): ("no", ""),
     ("mon-alerts", ""): ("unknown", ""),
+    ("mon-alert-new-admin", ""): ("no", ""),
+    ("mon-access-records", ""): ("no", ""),
+    # Updates, devices and website
+    ("pat-platform-updates", ""): ("partly", "Shopify updates itself; theme never updated"),
+    ("pat-end-of-support", ""): ("unknown", ""),
+    ("pat-security-scan", ""): ("no", ""),
+    ("pat-api-keys", ""): ("unknown", ""),
+    ("pat-devices-updated", ""): ("partly", ""),
+    ("pat-antimalware", ""): ("yes", ""),
+    ("pat-device-lock", ""): ("partly", "Laptops locked, not encrypted"),
+    # Backups
     ("bkp-method", ""): ("manual", ""),
     ("bkp-restore-tested", ""): ("no", ""),
+    ("bkp-protected", ""): ("no", "CSV copies on the shared drive"),
+    # Collecting only what you need
+    ("min-nric", ""): ("last-digits", "Last 3 digits and letter for lucky draws"),
+    ("min-unused-fields", ""): ("no", "Birthday field kept since launch"),
+    ("min-optional-fields", ""): ("partly", ""),
+    # Keeping and deleting data
+    ("ret-schedule", ""): ("no", ""),
+    ("ret-deletion-done", ""): ("no", ""),
+    ("ret-vendor-copies", ""): ("unknown", ""),
+    ("ret-disposal", ""): ("partly", ""),
+    # Vendors and overseas storage
+    ("ven-contracts", ""): ("partly", "Platform terms only; none with the courier"),
+    ("ven-overseas", ""): ("unknown", ""),
+    ("ven-security-check", ""): ("no", ""),
+    # Policies and training
+    ("gov-policy", ""): ("no", ""),
+    ("gov-training", ""): ("no", ""),
+    # First 24 hours of an incident
     ("inc-plan", ""): ("no", ""),
     ("inc-lead-names", ""): ("", ""),
+    ("inc-freeze", ""): ("no", ""),
+    ("inc-evidence", ""): ("no", ""),
+    ("inc-contacts", ""): ("partly", ""),
+    ("inc-staff-report", ""): ("partly", ""),
+    ("inc-exercise", ""): ("", ""),
+    # Telling PDPC and customers
     ("inc-notify-rule", ""): ("no", ""),
+    ("ntf-assess", ""): ("no", ""),
+    ("ntf-customer-list", ""): ("partly", "Could pull a list from Klaviyo"),
+    ("ntf-comms-approver", ""): ("no", ""),
+    ("ntf-statement-template", ""): ("no", ""),
+    # Privacy notice and customer requests
+    ("tr-privacy-notice", ""): ("partly", "Shopify's template, never edited"),
+    ("tr-notice-content", ""): ("no", ""),
+    ("tr-collection-notice", ""): ("partly", ""),
+    ("tr-faq", ""): ("no", ""),
+    ("tr-requests", ""): ("no", ""),
+    ("tr-dnc", ""): ("no", "Klaviyo SMS campaigns sent without a DNC check"),
 }
 
 # What changed by last quarter.
 LATER_CHANGES: dict[tuple[str, str], tuple[str, str]] = {
     ("gov-dpo", ""): ("yes", "Mei Ling (operations) appointed; contact on the website"),
+    ("gov-data-inventory", ""): ("partly", "Systems listed; vendors' countries still to add"),
+    ("ai-permissions", ""): ("partly", "Rebuy reconnected with fewer scopes"),
     ("acc-mfa", "shopify"): ("yes", "Enforced for all staff accounts"),
     ("acc-mfa", "hubspot"): ("yes", ""),
+    ("acc-mfa-domain", ""): ("yes", "Domain moved to our own registrar account, MFA on"),
     ("acc-password-manager", ""): ("partly", "Bitwarden for the owners; staff next"),
+    ("acc-default-passwords", ""): ("yes", ""),
+    ("shr-shared-mailbox", ""): ("yes", "orders@ is now a Google group"),
+    ("lvr-checklist", ""): ("partly", "Checklist written; used once so far"),
     ("lvr-days-to-remove", ""): ("3", "Offboarding checklist started"),
+    ("lvr-no-lingering", ""): ("yes", "Checked every user list; removed two ex-interns"),
+    ("access-intern-rights", ""): ("yes", "Interns moved to a fulfilment-only role"),
     ("access-export-files", ""): ("no", "Old CSV exports found in the shared drive"),
+    ("mon-logs-on", "hubspot"): ("yes", ""),
+    ("mon-alerts", ""): ("partly", "Google Workspace alerts on; Shopify and HubSpot not yet"),
+    ("mon-alert-new-admin", ""): ("yes", "Google Workspace Alert Center"),
+    ("pat-end-of-support", ""): ("yes", "Vendor confirmed everything is supported"),
+    ("pat-devices-updated", ""): ("yes", ""),
     ("bkp-method", ""): ("automatic", "Rewind backups for Shopify"),
+    ("min-unused-fields", ""): ("yes", "Birthday field removed from sign-up"),
+    ("gov-training", ""): ("partly", "Phishing briefing for the packing team"),
     ("inc-plan", ""): ("partly", "Draft plan, incident lead not named yet"),
     ("inc-lead-names", ""): ("Mei Ling; deputy not named yet", ""),
+    ("inc-contacts", ""): ("yes", ""),
+    ("inc-exercise", ""): ("no", ""),
     ("inc-notify-rule", ""): ("yes", ""),
+    ("ntf-comms-approver", ""): ("yes", "Hafiz (founder) approves every statement"),
+    ("tr-privacy-notice", ""): ("yes", "Rewritten in plain English"),
+    ("tr-notice-content", ""): ("partly", "Overseas storage not mentioned yet"),
 }
 
 

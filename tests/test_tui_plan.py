@@ -83,7 +83,9 @@ async def test_items_in_plan_order_grouped_by_horizon(tmp_path: Path) -> None:
         plan = app.session.assessed().plan
         keys = row_keys(screen)
         items = [key for key in keys if not key.startswith("horizon:")]
-        assert items == [item.id for item in plan.items]
+        # Every plan item once; plan order inside each horizon (the plan's own order puts a
+        # big medium-effort item before a small low-effort one, so it is not grouped itself).
+        assert sorted(items) == sorted(item.id for item in plan.items)
         assert items == [item.id for h in HORIZONS for item in plan.by_horizon(h)]
         by_id = {item.id: item for item in plan.items}
         heading = None

@@ -375,7 +375,7 @@ def test_markup_in_names_and_bank_text_prints_literally(tmp_path: Path, profile:
     # A bank of the user's own whose text contains markup.
     source = builtin_bank_path().read_text(encoding="utf-8")
     own = source.replace('id = "pdpa-sme-starter"', 'id = "own-bank"', 1).replace(
-        'title = "PDPA security starter check', f'title = "{MARKUP} check', 1
+        'title = "PDPA data protection check', f'title = "{MARKUP} check', 1
     )
     own = own.replace("Have you named someone", f"Have you {MARKUP} named someone", 1)
     user_banks = locations().user_banks
@@ -422,6 +422,21 @@ def test_demo_organisation_can_be_assessed(private_dirs: Path) -> None:
     assert "Kampong Threads" in result.stdout
     assert "Question " in result.stdout
     assert locations().demo_database.is_relative_to(private_dirs)
+
+
+def test_carried_answers_are_asked_and_enter_confirms_them(private_dirs: Path) -> None:
+    from pdpa_check.session import Session
+    from pdpa_check.store import Store, open_database
+
+    # The demo's new assessment starts with last quarter's answers, to confirm.
+    result = invoke("--demo", "assess", "--plain", input="\n\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Carried from last time:" in result.stdout
+    assert result.stdout.count("Confirmed:") == 2
+    db = locations().demo_database
+    q = Session(Store(open_database(db), db), None).questionnaire()
+    confirmed = [slot for slot in q.slots[:2] if slot.key not in q.carried]
+    assert len(confirmed) == 2
 
 
 # --- real processes -------------------------------------------------------------------

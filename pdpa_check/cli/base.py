@@ -23,6 +23,7 @@ from pdpa_check.store.db import StoreError
 from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
+    from pdpa_check.session import Session
     from pdpa_check.store import Store
 
 P = ParamSpec("P")
@@ -93,6 +94,21 @@ class Context:
                 )
             self._store = Store(open_database(self.db_path), self.db_path)
         return self._store
+
+    def session(self, *, show_demo_if_none: bool = False) -> Session:
+        """The session layer on the chosen organisation (an error if it is ambiguous)."""
+        from pdpa_check.session import Session
+        from pdpa_check.settings import load_settings
+
+        store = self.store(show_demo_if_none=show_demo_if_none)
+        org = store.find_organisation(self.org_ref)
+        settings = load_settings(self.where.config_dir)
+        return Session(
+            store,
+            self.user_banks,
+            org_ref=str(org.id),
+            stale_after_days=settings.stale_after_days,
+        )
 
     def _use_demo_instead(self, allowed: bool) -> bool:
         return (

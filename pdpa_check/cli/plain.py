@@ -169,12 +169,13 @@ class PlainRun:
         return self._next_open(self.q.resume_index())
 
     def _next_open(self, start: int) -> int | None:
-        """The first slot from `start` on (wrapping round) not answered or skipped yet."""
+        """The first slot from `start` on (wrapping round) not answered, confirmed or skipped."""
         slots = self.q.slots
         for step in range(len(slots)):
             index = (start + step) % len(slots)
             key = slots[index].key
-            if key not in self.q.answers and key not in self.skipped:
+            waiting = key not in self.q.answers or key in self.q.carried
+            if waiting and key not in self.skipped:
                 return index
         return None
 
@@ -194,7 +195,11 @@ class PlainRun:
             entry = self._read(_prompt_label(slot)).strip()
             command = entry.casefold()
             if command == "":
-                if slot.key not in self.q.answers:
+                if slot.key in self.q.carried:
+                    self.q.confirm([slot])
+                    answer = self.q.answers[slot.key]
+                    self._say(f"Confirmed: {describe_value(slot.question, answer.value)}.")
+                elif slot.key not in self.q.answers:
                     self.skipped.add(slot.key)
                 return self._after(slot.key)
             if command == "?":
@@ -247,7 +252,12 @@ class PlainRun:
         for line in _choice_lines(question):
             self._say(line)
         current = self.q.answers.get(slot.key)
-        if current is not None:
+        if current is not None and slot.key in self.q.carried:
+            self._say(
+                f"Carried from last time: {describe_value(question, current.value)} "
+                "(Enter confirms it is still true)."
+            )
+        elif current is not None:
             self._say(
                 f"Current answer: {describe_value(question, current.value)} (Enter keeps it)."
             )

@@ -1,11 +1,9 @@
-"""`pdpa-check score`, `plan` and `history`."""
+"""`pdpa-check score` and `history`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -21,7 +19,7 @@ if TYPE_CHECKING:
     from pdpa_check.workspace import Assessed
 
 
-def _assessed(ctx: Context, assessment_id: int | None) -> tuple[Store, Assessed]:
+def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assessed]:
     from pdpa_check.workspace import assess
 
     store, org, row = current(ctx, show_demo_if_none=True)
@@ -40,7 +38,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     from pdpa_check.exports.structured import report_data
     from pdpa_check.workspace import make_report
 
-    store, assessed = _assessed(ctx, assessment_id)
+    store, assessed = assessed_for(ctx, assessment_id)
     if as_json:
         data = report_data(make_report(store, assessed, dt.date.today(), redact=True))
         keys = (
@@ -109,55 +107,6 @@ def _print_measures_and_upcoming(assessed: Assessed) -> None:
 
 
 @cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["md", "toml", "json"]), default="md", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    "output_arg",
-    type=str,
-    help="File to write, or a folder for the default file name. Default: print.",
-)
-@click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--assessment", "assessment_id", type=int, help="Assessment id (default: current).")
-@pass_ctx
-@handled
-def plan(
-    ctx: Context,
-    fmt: str,
-    output_arg: str | None,
-    redact: bool,
-    force: bool,
-    assessment_id: int | None,
-) -> None:
-    """The prioritised remediation plan as Markdown, TOML or JSON."""
-    from pdpa_check.exports import (
-        default_filename,
-        render_json,
-        render_markdown,
-        render_toml,
-        write_atomic,
-    )
-    from pdpa_check.workspace import make_report
-
-    store, assessed = _assessed(ctx, assessment_id)
-    today = dt.date.today()
-    report = make_report(store, assessed, today, redact=redact)
-    renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
-    content = renderers[fmt](report)
-    if output_arg is None:
-        click.echo(content, nl=False)
-        return
-    output = Path(output_arg)
-    if output.is_dir() or output_arg.endswith(("/", os.sep)):
-        output = output / default_filename(assessed.profile.name, today, fmt)
-    written = write_atomic(output, content, force=force)
-    click.echo(f"Wrote {written} (readable only by you)", err=True)
-
-
-@cli.command()
 @pass_ctx
 @handled
 def history(ctx: Context) -> None:
@@ -185,4 +134,13 @@ def history(ctx: Context) -> None:
             "" if row.score is None else f"{row.score:.0f}",
             names.get(row.band or "", row.band or ""),
         )
-    console().print(table)
+    out = console()
+    out.print(table)
+    done = [row for row in store.assessments(org.id) if row.completed_at]
+    if done:
+        from pdpa_check.session import add_months, parse_day
+
+        assert done[-1].completed_at is not None
+        due = add_months(parse_day(done[-1].completed_at), 3)
+        late = "  OVERDUE: start a new assessment" if due < dt.date.today() else ""
+        out.print(Text(f"Next quarterly re-assessment due {due}{late}"))

@@ -1,0 +1,186 @@
+"""`pdpa-check plan`: export the plan, send items to the vendor and take their file back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.output import console, plain
+from pdpa_check.store.db import StoreError
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "toml", "json"]), default="md", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_arg",
+    type=str,
+    help="File to write, or a folder for the default file name. Default: print.",
+)
+@click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
+@click.option(
+    "--for-vendor",
+    is_flag=True,
+    help="TOML of the items your IT vendor can do and the questions to answer (redacted).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--assessment", "assessment_id", type=int, help="Assessment id (default: current).")
+@click.pass_context
+@handled
+def plan(
+    click_ctx: click.Context,
+    fmt: str,
+    output_arg: str | None,
+    redact: bool,
+    for_vendor: bool,
+    force: bool,
+    assessment_id: int | None,
+) -> None:
+    """The prioritised remediation plan as Markdown, TOML or JSON.
+
+    `plan --format toml --for-vendor -o FILE` writes the file to send to your
+    IT vendor; `plan import FILE` reads their filled-in copy back.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx: Context = click_ctx.obj
+    if for_vendor:
+        if fmt != "toml" or assessment_id is not None:
+            raise InputError("--for-vendor goes with --format toml, for the current plan")
+        session = ctx.session(show_demo_if_none=True)
+        session.sync_plan()
+        _emit(session.vendor_file(), output_arg, session.profile.name, "vendor.toml", force)
+        return
+    from pdpa_check.exports import render_json, render_markdown, render_toml
+
+    session = ctx.session(show_demo_if_none=True)
+    row = (
+        session.store.assessment(session.require_org().id, assessment_id) if assessment_id else None
+    )
+    if row is None and session.current() is None:
+        raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
+    session.sync_plan()
+    report = session.report(redact=redact, row=row)
+    renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
+    _emit(renderers[fmt](report), output_arg, report.profile.name, fmt, force)
+
+
+def _emit(content: str, output_arg: str | None, org_name: str, suffix: str, force: bool) -> None:
+    """Print `content`, or write it to a file (a folder gets the default file name)."""
+    from pdpa_check.exports import default_filename, write_atomic
+
+    if output_arg is None:
+        click.echo(content, nl=False)
+        return
+    output = Path(output_arg)
+    if output.is_dir() or output_arg.endswith(("/", os.sep)):
+        output = output / default_filename(org_name, dt.date.today(), suffix)
+    written = write_atomic(output, content, force=force)
+    click.echo(f"Wrote {written} (readable only by you)", err=True)
+
+
+@plan.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
+@pass_ctx
+@handled
+def plan_import(ctx: Context, file: Path, yes: bool) -> None:
+    """Read the vendor's filled-in file back: check it, show the changes, apply on confirmation.
+
+    Nothing is applied if anything in the file is wrong; each problem is listed
+    with the item it concerns. Applying the same file twice changes nothing.
+    """
+    from pdpa_check.vendor import preview
+
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise InputError(f"{file}: cannot read: {error.strerror}") from None
+    session = ctx.session()
+    update = session.read_vendor_update(data, str(file))
+    if update.empty:
+        click.echo(f"{file}: nothing to change (already applied, or nothing filled in).")
+        return
+    out = console()
+    out.print(plain(f"{file} would change:", "bold"))
+    for line in preview(update):
+        out.print(plain(f"  {line}"))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("not applied: confirm on a terminal, or run again with --yes")
+        if not click.confirm("Apply these changes?", default=False):
+            click.echo("Nothing was changed.")
+            return
+    session.apply_vendor_update(update, str(file))
+    click.echo(f"Applied {len(update.items) + len(update.answers)} change(s) from {file.name}.")
+
+
+@plan.command("set")
+@click.argument("item_id")
+@click.option(
+    "--status", type=click.Choice(["open", "in_progress", "done", "accepted_risk"]), default=None
+)
+@click.option("--owner", default=None, help="Who does it.")
+@click.option("--due", "due_date", default=None, help="Due date, YYYY-MM-DD ('' clears it).")
+@click.option("--reason", default=None, help="Why the risk is accepted (accepted_risk).")
+@click.option("--accepted-by", default=None, help="Who accepted the risk (accepted_risk).")
+@click.option("--review", "review_date", default=None, help="When to review an accepted risk.")
+@pass_ctx
+@handled
+def plan_set(
+    ctx: Context,
+    item_id: str,
+    status: str | None,
+    owner: str | None,
+    due_date: str | None,
+    reason: str | None,
+    accepted_by: str | None,
+    review_date: str | None,
+) -> None:
+    """Set a plan item's status, owner or due date (accepted risk needs reason and review)."""
+    from pdpa_check.text import TextError, clean_name
+
+    session = ctx.session()
+    if item_id not in {item.id for item in session.assessed().plan.items}:
+        raise InputError(f"no plan item {item_id!r} in the current plan (see `pdpa-check plan`)")
+    for label, day in (("--due", due_date), ("--review", review_date)):
+        if day:
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                raise InputError(f"{label}: {day!r} is not a date (YYYY-MM-DD)") from None
+    state = session.plan_states().get(item_id)
+    if status == "accepted_risk" and not (
+        (reason or (state and state.risk_reason)) and (review_date or (state and state.review_date))
+    ):
+        raise InputError("accepted_risk needs --reason and --review (a date to look again)")
+    try:
+        fields = {
+            "status": status,
+            "owner": clean_name(owner) if owner is not None else None,
+            "due_date": due_date,
+            "risk_reason": clean_name(reason) if reason is not None else None,
+            "risk_accepted_by": clean_name(accepted_by) if accepted_by is not None else None,
+            "review_date": review_date,
+        }
+    except TextError as error:
+        raise InputError(str(error)) from None
+    changes = {
+        key: (value or None) if key.endswith("date") else value
+        for key, value in fields.items()
+        if value is not None
+    }
+    if not changes:
+        raise InputError("nothing to set: give --status, --owner, --due or the risk options")
+    session.update_plan_item(item_id, **changes)
+    click.echo(
+        f"Updated {item_id}: " + ", ".join(f"{k} = {v or '(none)'}" for k, v in changes.items())
+    )

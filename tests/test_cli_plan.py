@@ -1,0 +1,106 @@
+"""`pdpa-check plan` as a group: the vendor file out and back in, and `plan set`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import tomli_w
+from test_cli import assert_error, invoke, ok
+
+from pdpa_check.paths import locations
+from pdpa_check.session import Session
+from pdpa_check.store import Store, open_database
+
+
+def demo() -> Session:
+    db = locations().demo_database
+    return Session(Store(open_database(db), db), None)
+
+
+def test_plain_plan_export_still_works(tmp_path: Path) -> None:
+    ok("demo")
+    assert "# " in ok("--demo", "plan").output
+    tomllib.loads(ok("--demo", "plan", "--format", "toml").output)
+
+
+def test_vendor_round_trip_through_the_cli(tmp_path: Path) -> None:
+    ok("demo")
+    target = tmp_path / "for-vendor.toml"
+    ok("--demo", "plan", "--format", "toml", "--for-vendor", "-o", target)
+    data = tomllib.loads(target.read_text())
+    assert data["format"] == "pdpa-check-vendor"
+    item = data["items"][0]
+    item["status"] = "done"
+    item["evidence"] = "Screenshot in the shared folder"
+    data["questions"][0]["answer"] = "no"
+    back = tmp_path / "from-vendor.toml"
+    back.write_text(tomli_w.dumps(data))
+
+    refused = invoke("--demo", "plan", "import", back)  # not a terminal, no --yes
+    assert_error(refused, 2, "not applied", "--yes")
+    assert refused.output.count(item["id"]) >= 1  # the preview was shown
+    assert demo().plan_states().get(item["id"]) is None
+
+    applied = ok("--demo", "plan", "import", back, "--yes")
+    assert "Applied 2 change(s)" in applied.output
+    state = demo().plan_states()[item["id"]]
+    assert (state.status, state.evidence) == ("done", "Screenshot in the shared folder")
+
+    again = ok("--demo", "plan", "import", back, "--yes")
+    assert "nothing to change" in again.output
+
+
+def test_a_vendor_file_with_problems_changes_nothing(tmp_path: Path) -> None:
+    ok("demo")
+    target = tmp_path / "v.toml"
+    ok("--demo", "plan", "--format", "toml", "--for-vendor", "-o", target)
+    data = tomllib.loads(target.read_text())
+    data["items"][0]["status"] = "done"
+    data["items"][1]["id"] = "made-up"
+    target.write_text(tomli_w.dumps(data))
+    result = invoke("--demo", "plan", "import", target, "--yes")
+    assert_error(result, 2, 'items[1] (id "made-up"): no such item')
+    assert demo().plan_states() == {}
+
+
+def test_for_vendor_needs_toml(tmp_path: Path) -> None:
+    ok("demo")
+    assert_error(invoke("--demo", "plan", "--for-vendor"), 2, "--for-vendor goes with")
+
+
+def test_plan_set_status_owner_and_dates(tmp_path: Path) -> None:
+    ok("demo")
+    item_id = demo().assessed().plan.items[0].id
+    ok("--demo", "plan", "set", item_id, "--status", "in_progress", "--owner", "Mei Ling")
+    ok("--demo", "plan", "set", item_id, "--due", "2027-01-31")
+    state = demo().plan_states()[item_id]
+    assert (state.status, state.owner, state.due_date) == ("in_progress", "Mei Ling", "2027-01-31")
+    ok("--demo", "plan", "set", item_id, "--due", "")
+    assert demo().plan_states()[item_id].due_date is None
+
+    assert_error(invoke("--demo", "plan", "set", item_id, "--due", "2027-02-30"), 2, "not a date")
+    assert_error(
+        invoke("--demo", "plan", "set", item_id, "--status", "accepted_risk"), 2, "--reason"
+    )
+    assert_error(invoke("--demo", "plan", "set", "nope", "--status", "done"), 2, "no plan item")
+    assert_error(invoke("--demo", "plan", "set", item_id), 2, "nothing to set")
+    ok(
+        "--demo",
+        "plan",
+        "set",
+        item_id,
+        "--status",
+        "accepted_risk",
+        "--reason",
+        "Vendor upgrade in Q2",
+        "--review",
+        "2027-04-01",
+    )
+    assert demo().plan_states()[item_id].status == "accepted_risk"
+
+
+def test_history_says_when_the_next_assessment_is_due(tmp_path: Path) -> None:
+    ok("demo")
+    result = ok("--demo", "history")
+    assert "Next quarterly re-assessment due" in result.output

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from pdpa_check import __version__
-from pdpa_check.questionnaires.answers import Answer, Answers, describe_value
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, describe_value
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.measures import MeasureResult, MeasureTally, assess_measures, tally
@@ -49,6 +49,15 @@ class Report:
     statuses: Mapping[str, ItemStatus] = field(default_factory=dict)
     redacted: bool = False
     tool_version: str = __version__
+    # Questions asked whose answer is carried from the last assessment, not yet confirmed.
+    carried: frozenset[AnswerKey] = frozenset()
+    # Plain sentences on what changed since the previous assessment.
+    since_last: tuple[str, ...] = ()
+
+    @property
+    def unconfirmed(self) -> int:
+        """Carried answers still to confirm, among the questions asked."""
+        return len(self.carried)
 
     def status_of(self, item_id: str) -> ItemStatus:
         return self.statuses.get(item_id, ItemStatus())
@@ -74,6 +83,8 @@ def build_report(
     answers: Answers,
     statuses: Mapping[str, ItemStatus] | None = None,
     redacted: bool = False,
+    carried: Iterable[AnswerKey] = (),
+    since_last: Iterable[str] = (),
 ) -> Report:
     return Report(
         generated_on=generated_on,
@@ -85,6 +96,8 @@ def build_report(
         answers=answers,
         statuses=statuses or {},
         redacted=redacted,
+        carried=frozenset(carried),
+        since_last=tuple(since_last),
     )
 
 
@@ -96,11 +109,13 @@ class Finding:
     slot: SlotResult
     answer: Answer | None
     points_lost: float
+    carried: bool = False
 
     @property
     def answer_label(self) -> str:
         value = self.slot.value
-        return "Not answered" if value is None else describe_value(self.question, value)
+        label = "Not answered" if value is None else describe_value(self.question, value)
+        return f"{label} (carried from last time, to confirm)" if self.carried else label
 
 
 def findings(report: Report) -> Iterator[Finding]:
@@ -118,6 +133,7 @@ def findings(report: Report) -> Iterator[Finding]:
                 slot=slot,
                 answer=report.answers.get((question.id, slot.system_key)),
                 points_lost=outcome.max_points * (1.0 - slot.credit) / counted,
+                carried=(question.id, slot.system_key) in report.carried,
             )
 
 

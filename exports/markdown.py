@@ -46,6 +46,7 @@ def render_markdown(report: Report) -> str:
     parts = [
         _header(report),
         _summary(report),
+        _since_last(report),
         _domains(report),
         _critical(report),
         _measures(report),
@@ -102,12 +103,25 @@ def _summary(report: Report) -> str:
         f"- **Confidence:** {result.confidence:.0%} of applicable questions have a "
         "definite answer\n"
         + (
+            f"- **Carried from last time, not yet confirmed:** {report.unconfirmed} "
+            f"answer{'s' * (report.unconfirmed != 1)}\n"
+            if report.unconfirmed
+            else ""
+        )
+        + (
             f"- **Cyber Essentials (indicative):** {report.measure_tally.met} of "
             f"{report.measure_tally.total} measures met (see below)\n"
             if maps_measures(report.bank)
             else ""
         )
     )
+
+
+def _since_last(report: Report) -> str:
+    if not report.since_last:
+        return ""
+    lines = ["## Since last time", ""] + [f"- {inline(line)}" for line in report.since_last]
+    return "\n".join(lines) + "\n"
 
 
 def _domains(report: Report) -> str:

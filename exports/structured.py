@@ -43,8 +43,10 @@ def report_data(report: Report) -> dict[str, Any]:
                 "started_at": report.assessment.started_at,
                 "completed_at": report.assessment.completed_at,
                 "status": "completed" if report.assessment.completed_at else "in progress",
+                "unconfirmed": report.unconfirmed,
             }
         ),
+        "since_last": list(report.since_last),
         "score": _drop_none(
             {
                 "overall": round(result.score, 1),
@@ -166,6 +168,7 @@ def _findings(report: Report) -> list[dict[str, Any]]:
             "answer": "unanswered" if slot.value is None else slot.value,
             "answer_label": finding.answer_label,
             "critical": question.critical,
+            "carried": finding.carried,
         }
         if answer is not None and not report.redacted:
             entry["note"] = answer.note or None

@@ -30,7 +30,14 @@ from pdpa_check.text import clean
 
 if TYPE_CHECKING:
     from pdpa_check.vendor import VendorUpdate
-from pdpa_check.workspace import Assessed, assess, bank_of, make_report, start_assessment
+from pdpa_check.workspace import (
+    Assessed,
+    assess,
+    bank_of,
+    carried_keys,
+    make_report,
+    start_assessment,
+)
 
 # Plan item statuses a person sets, in the order they are offered.
 PLAN_STATUSES: dict[str, str] = {
@@ -321,6 +328,10 @@ class Session:
             retired_questions=tuple(q.id for q in old.questions if q.id not in new_ids),
         )
 
+    def unconfirmed(self, row: AssessmentRow | None = None) -> int:
+        """How many asked questions still have an answer carried from last time, unconfirmed."""
+        return len(carried_keys(self.store, self.assessed(row)))
+
     def stale_answers(self, row: AssessmentRow | None = None) -> set[AnswerKey]:
         """Answers last confirmed more than `stale_after_days` ago."""
         row = row or self.current()
@@ -460,4 +471,31 @@ class Session:
     # Exports -------------------------------------------------------------
 
     def report(self, *, redact: bool, row: AssessmentRow | None = None) -> Report:
-        return make_report(self.store, self.assessed(row), self.today(), redact=redact)
+        """The export of `row` (default: current), with what changed since the one before."""
+        assessed = self.assessed(row)
+        return make_report(
+            self.store, assessed, self.today(), redact=redact, since_last=self.since_last(assessed)
+        )
+
+    def previous(self, row: AssessmentRow) -> AssessmentRow | None:
+        """The completed assessment before `row`, if any."""
+        earlier = [
+            other
+            for other in self.assessments()
+            if other.completed_at is not None
+            and other.id != row.id
+            and (other.started_at, other.id) < (row.started_at, row.id)
+        ]
+        return earlier[-1] if earlier else None
+
+    def since_last(self, assessed: Assessed) -> list[str]:
+        """Plain sentences on what changed since the previous completed assessment."""
+        from pdpa_check.changes import changes_between, overdue_items, summary
+
+        before = self.previous(assessed.assessment)
+        if before is None:
+            return []
+        changes = changes_between(self.assessed(before), assessed)
+        late = overdue_items(assessed, self.plan_states(), self.today())
+        unconfirmed = self.unconfirmed(assessed.assessment)
+        return summary(changes, overdue=len(late), unconfirmed=unconfirmed)

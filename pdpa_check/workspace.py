@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.loader import (
     BUILTIN_BANK,
     BankError,
@@ -108,7 +110,23 @@ def assess(
     return Assessed(org, profile, assessment, bank, answers, result, plan)
 
 
-def make_report(store: Store, assessed: Assessed, today: dt.date, *, redact: bool) -> Report:
+def carried_keys(store: Store, assessed: Assessed) -> set[AnswerKey]:
+    """Questions asked in `assessed` whose answer is still carried from last time."""
+    asked = {
+        slot.key for slot in applicable_slots(assessed.bank, assessed.profile, assessed.answers)
+    }
+    meta = store.answer_meta(assessed.assessment.id)
+    return {key for key, about in meta.items() if about.carried and key in asked}
+
+
+def make_report(
+    store: Store,
+    assessed: Assessed,
+    today: dt.date,
+    *,
+    redact: bool,
+    since_last: Iterable[str] = (),
+) -> Report:
     states = store.plan_states(assessed.org.id)
     statuses = {
         key: ItemStatus(status=s.status, owner=s.owner, due_date=s.due_date)
@@ -125,4 +143,6 @@ def make_report(store: Store, assessed: Assessed, today: dt.date, *, redact: boo
         answers=assessed.answers,
         statuses=statuses,
         redacted=redact,
+        carried=carried_keys(store, assessed),
+        since_last=since_last,
     )

@@ -89,6 +89,11 @@ STATUSES = {
 FINDING_NOTES = ("inventory", "mfa", "meta", "days", "backup")  # notes on slots that lost points
 
 
+# One answer still carried from last quarter, and what changed since then.
+CARRIED = {("acc-password-manager", "")}
+SINCE_LAST = ("Score rose from 31 to 45.", "2 items remain overdue.")
+
+
 def make_report(
     bank: Bank,
     profile: Profile,
@@ -120,6 +125,8 @@ def make_report(
         plan=plan,
         answers=answers,
         statuses=STATUSES if statuses is None else statuses,
+        carried=CARRIED,
+        since_last=SINCE_LAST,
         redacted=redacted,
     )
     return dataclasses.replace(report, tool_version=TOOL_VERSION)
@@ -155,7 +162,10 @@ def test_report_fields(bank: Bank, profile: Profile) -> None:
         "statuses",
         "redacted",
         "tool_version",
+        "carried",
+        "since_last",
     }
+    assert report.unconfirmed == 1
     assert report.generated_on == GENERATED_ON
     assert report.assessment == ASSESSMENT
     assert report.tool_version == TOOL_VERSION
@@ -203,7 +213,11 @@ def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -
             "bank_version": bank.version,
             "started_at": "2026-01-02T03:04:05+00:00",
             "status": "in progress",
+            "unconfirmed": 1,
         }
+        assert data["since_last"] == list(SINCE_LAST)
+        carried = [f for f in data["findings"] if f["carried"]]
+        assert [f["question"] for f in carried] == ["acc-password-manager"]
         assert [d["id"] for d in data["domains"]] == [d.id for d in bank.domains]
         assert [p["rank"] for p in data["plan"]] == list(range(1, len(data["plan"]) + 1))
         essentials = data["cyber_essentials"]
@@ -321,6 +335,7 @@ def test_markdown_outline(bank: Bank, profile: Profile) -> None:
     expected = [
         ("h1", "PDPA readiness plan: Test Shop"),
         ("h2", "Summary"),
+        ("h2", "Since last time"),
         ("h2", "Scores by area"),
         ("h2", "Critical gaps"),
         *([("h2", "Cyber Essentials measures (indicative)")] if maps_measures(bank) else []),

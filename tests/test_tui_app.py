@@ -63,7 +63,12 @@ async def test_start_new_assessment_from_the_dashboard(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        assert "Open assessment: 0/" in shown_text(app, "#progress")
+        # Last quarter's answers came along, to confirm.
+        q = session.questionnaire()
+        progress = shown_text(app, "#progress")
+        assert f"Open assessment: {q.answered}/{len(q.slots)} answered" in progress
+        assert f"{len(q.unconfirmed())} carried to confirm" in progress
+        assert q.unconfirmed()
     assert reopen_session(tmp_path / "demo.db").open_assessment() is not None
 
 

@@ -115,6 +115,8 @@ class DashboardScreen(BaseScreen):
             return
         table = _progress_table(questionnaire.progress())
         title = f"Open assessment: {questionnaire.answered}/{len(questionnaire.slots)} answered"
+        if to_confirm := len(questionnaire.unconfirmed()):
+            title += f", {to_confirm} carried to confirm"
         self._update("#progress", title, table)
 
     def _show_plan(self) -> None:

@@ -34,6 +34,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "fmt-md": ("md",),
     "fmt-toml": ("toml",),
     "fmt-both": ("md", "toml"),
+    "fmt-vendor": ("vendor.toml",),
 }
 # What redaction removes (see exports.document.Report.redacted): notes and evidence only.
 REDACT_ON = "Names, systems, answers, scores and the plan stay in."
@@ -70,8 +71,9 @@ class ExportScreen(ModalScreen[None]):
                 yield Label("Format", classes="label")
                 with RadioSet(id="format", compact=True):
                     yield MarkedRadioButton("Both", id="fmt-both", value=True)
-                    yield MarkedRadioButton("Markdown (people)", id="fmt-md")
-                    yield MarkedRadioButton("TOML (tools)", id="fmt-toml")
+                    yield MarkedRadioButton("Markdown", id="fmt-md")
+                    yield MarkedRadioButton("TOML", id="fmt-toml")
+                    yield MarkedRadioButton("For your vendor", id="fmt-vendor")
             yield MarkedCheckbox(
                 "Redact: leave out internal notes and evidence",
                 value=True,
@@ -212,6 +214,7 @@ class ExportScreen(ModalScreen[None]):
         redact = self.query_one("#redact", Checkbox).value
         try:
             report = self.session.report(redact=redact)
+            vendor = self.session.vendor_file() if "vendor.toml" in self.suffixes() else None
         except EXPECTED_ERRORS as error:
             self._say(f"Could not build the report: {describe(error)}", error=True)
             return
@@ -219,15 +222,20 @@ class ExportScreen(ModalScreen[None]):
         create = targets[0].parent == self.default_folder
         self._busy(True)
         self._say("Writing…")
-        self.write_files(report, targets, overwrite, create)
+        self.write_files(report, targets, overwrite, create, vendor)
 
     @work(thread=True, exclusive=True, group="export")
     def write_files(
-        self, report: Report, targets: list[Path], overwrite: bool, create_folder: bool
+        self,
+        report: Report,
+        targets: list[Path],
+        overwrite: bool,
+        create_folder: bool,
+        vendor: str | None,
     ) -> None:
         try:
             written = export_files(
-                report, targets, overwrite=overwrite, create_folder=create_folder
+                report, targets, overwrite=overwrite, create_folder=create_folder, vendor=vendor
             )
         except EXPECTED_ERRORS as error:
             self.app.call_from_thread(self._failed, describe(error))
@@ -259,8 +267,19 @@ class ExportScreen(ModalScreen[None]):
         self.query_one("#export-button", Button).disabled = busy
 
 
+def _content(report: Report, target: Path, vendor: str | None) -> str:
+    if target.name.endswith(".vendor.toml") and vendor is not None:
+        return vendor
+    return render_markdown(report) if target.suffix == ".md" else render_toml(report)
+
+
 def export_files(
-    report: Report, targets: list[Path], *, overwrite: bool, create_folder: bool
+    report: Report,
+    targets: list[Path],
+    *,
+    overwrite: bool,
+    create_folder: bool,
+    vendor: str | None = None,
 ) -> list[Path]:
     """Render and write every target, or none when one is in the way. Runs in a thread."""
     folder = targets[0].parent
@@ -280,9 +299,7 @@ def export_files(
                 f"{' and '.join(existing)} already exist{'s' * (len(existing) == 1)}: nothing "
                 'was written. Tick "Overwrite existing files" or choose another folder.'
             )
-    contents = [
-        render_markdown(report) if t.suffix == ".md" else render_toml(report) for t in targets
-    ]
+    contents = [_content(report, target, vendor) for target in targets]
     written: list[Path] = []
     for target, content in zip(targets, contents, strict=True):
         try:

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from pdpa_check.changes import changes_between
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
@@ -237,8 +238,24 @@ def comparison_view(before: Assessed, after: Assessed, comparison: Comparison) -
         Text(""),
         Text("Critical controls", style="bold"),
         _critical(before, after, comparison),
+        Text(""),
+        Text("Plan items", style="bold"),
+        _plan_items(before, after),
     ]
     return Group(*parts)
+
+
+def _plan_items(before: Assessed, after: Assessed) -> Text:
+    """Items whose gap closed between the two (completed) and items that are new."""
+    changes = changes_between(before, after)
+    lines = Text()
+    for label, items in (("Completed", changes.items_completed), ("Added", changes.items_added)):
+        lines.append(f"{label}: {len(items)}\n", style="bold")
+        for item in items:
+            where = f" · {item.system_name}" if item.system_name else ""
+            lines.append(f"  {for_output(item.action.title + where)}\n")
+    lines.rstrip()
+    return lines
 
 
 def _headline(before: Assessed, after: Assessed, comparison: Comparison) -> Text:

@@ -60,6 +60,7 @@ class PlanScreen(BaseScreen):
         Binding("w", "owner_due", "Owner/due", id="plan.owner"),
         Binding("v", "vendor", "Vendor Qs", id="plan.vendor"),
         Binding("e", "export", "Export", id="plan.export"),
+        Binding("I", "import_vendor", "Import vendor file", id="plan.import"),
     ]
 
     def __init__(self) -> None:
@@ -361,3 +362,17 @@ class PlanScreen(BaseScreen):
     def action_export(self) -> None:
         if self.assessed is not None:
             self.pdpa.open_export()
+
+    def action_import_vendor(self) -> None:
+        """Check the vendor's filled-in file, preview it, and apply it on request."""
+        from pdpa_check.tui.screens.vendor_import import VendorImportScreen
+
+        if self.assessed is None:
+            self.notify("No plan yet: answer the questions first.")
+            return
+
+        def applied(changed: bool | None) -> None:
+            if changed:
+                self.load()
+
+        self.app.push_screen(VendorImportScreen(self.session), applied)

@@ -99,7 +99,14 @@ class ResultsScreen(BaseScreen):
             return
         self.assessed_now = assessed
         self._update("#heading", heading(assessed))
-        self._update("#summary", summary(assessed))
+        summary_text = summary(assessed)
+        unconfirmed = self.attempt(lambda: self.session.unconfirmed(assessed.assessment), "")
+        if unconfirmed:
+            summary_text.append(
+                f"\n{unconfirmed} answer(s) carried from last time, NOT CONFIRMED yet "
+                "(confirm them in the assessment: ctrl+o per area)."
+            )
+        self._update("#summary", summary_text)
         self._show_measures(assessed)
         self._show_critical(assessed)
         self._show_domains(assessed.result)

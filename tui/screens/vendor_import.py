@@ -1,0 +1,111 @@
+"""Take the vendor's filled-in file back: check it, preview the changes, apply on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from pdpa_check.paths import locations
+from pdpa_check.questionnaires.loader import BankError
+from pdpa_check.session import Session
+from pdpa_check.text import for_output
+from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
+from pdpa_check.vendor import VendorUpdate, preview
+
+
+class VendorImportScreen(ModalScreen[bool]):
+    """Dismisses with True when changes were applied."""
+
+    DEFAULT_CSS = """
+    VendorImportScreen { align: center middle; }
+    VendorImportScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    VendorImportScreen #result { margin: 1 0; }
+    VendorImportScreen #buttons { height: auto; }
+    VendorImportScreen #buttons Button { margin-right: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="vendor-import.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="vendor-import.apply"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.update: VendorUpdate | None = None
+        self.source = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label("Import the vendor's file", classes="title")
+            yield Static(
+                "The file you sent with Export for vendor, filled in by them. It is checked"
+                " first; nothing changes until you apply.",
+                classes="muted",
+            )
+            yield Input(str(locations().exports) + "/", id="path", compact=True)
+            yield Static(id="result")
+            with Horizontal(id="buttons"):
+                yield Button("Check", id="check", variant="primary", compact=True)
+                yield Button("Apply", id="apply", disabled=True, compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#check")
+    def check(self) -> None:
+        """Read and check the file; show its changes or every problem in it."""
+        self.update = None
+        self.query_one("#apply", Button).disabled = True
+        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        self.source = str(path)
+        try:
+            data = path.read_bytes()
+            update = self.session.read_vendor_update(data, str(path))
+        except BankError as error:
+            lines = ["NOT APPLIED: the file has problems (nothing was changed):"]
+            self._show("\n".join(lines + [f"- {p}" for p in error.problems]))
+            return
+        except EXPECTED_ERRORS as error:
+            self._show(f"Could not read it: {describe(error)}")
+            return
+        if update.empty:
+            self._show("Nothing to change: this file is already applied, or nothing is filled in.")
+            return
+        self.update = update
+        self._show("This file would change:\n" + "\n".join(f"- {line}" for line in preview(update)))
+        self.query_one("#apply", Button).disabled = False
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        if self.update is None:
+            self.notify("Check the file first.")
+            return
+        update = self.update
+        try:
+            self.session.apply_vendor_update(update, self.source)
+        except EXPECTED_ERRORS as error:
+            self._show(f"Not applied: {describe(error)}")
+            return
+        count = len(update.items) + len(update.answers)
+        self.notify(f"Applied {count} change(s) from {Path(self.source).name}.")
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def _show(self, message: str) -> None:
+        self.query_one("#result", Static).update(Text(for_output(message)))

@@ -157,6 +157,23 @@ def test_bank_version_change_marks_new_and_retired_questions(
     assert (added, "") not in q.answers
 
 
+async def test_new_questions_are_marked_on_screen(tmp_path: Path, profile: Profile) -> None:
+    db = tmp_path / "a.db"
+    test_bank_version_change_marks_new_and_retired_questions(tmp_path, profile)
+    session = reopen_session(db)
+    change = session.bank_change()
+    assert change is not None
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "1 new, 1 retired" in shown_text(app, "#progress")
+        app.go("assessment", jump_to=(change.new_questions[0], ""))
+        await pilot.pause()
+        assert "NEW QUESTION" in shown_text(app, "#where")
+        await pilot.press("right")
+        assert "NEW QUESTION" not in shown_text(app, "#where")
+
+
 def test_old_scores_stay_as_recorded(tmp_path: Path, profile: Profile) -> None:
     db = tmp_path / "a.db"
     session = completed_once(db, profile)

@@ -66,6 +66,7 @@ class AssessmentScreen(BaseScreen):
         self.pending: str | None = None  # a value chosen but not saved (shown for retry)
         self.stale: set[AnswerKey] = set()
         self.finish_anyway = False  # set by a first ctrl+f with unconfirmed answers
+        self.new_questions: set[str] = set()  # added to the bank since the last assessment
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,6 +111,13 @@ class AssessmentScreen(BaseScreen):
             self.pdpa.go("dashboard")
             return
         self.stale = self.session.stale_answers(q.row)
+        change = self.attempt(lambda: self.session.bank_change(q.row), "")
+        self.new_questions = set(change.new_questions) if change else set()
+        if change:
+            self.notify(
+                f"The questions changed since last time ({change.before} → {change.after}): "
+                f"{len(change.new_questions)} new, {len(change.retired_questions)} retired."
+            )
         start = q.index_of(self.jump_to) if self.jump_to else q.resume_index()
         self.show(start)
 
@@ -139,7 +147,8 @@ class AssessmentScreen(BaseScreen):
         self._show_domains(q)
 
     def _show_position(self, q: Questionnaire) -> None:
-        self.query_one("#where", Static).update(position_line(q, self.index))
+        new = self.slot.question.id in self.new_questions
+        self.query_one("#where", Static).update(position_line(q, self.index, new=new))
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=len(q.slots), progress=q.answered)
 

@@ -114,6 +114,15 @@ class DashboardScreen(BaseScreen):
         if questionnaire is None:
             return
         table = _progress_table(questionnaire.progress())
+        change = self.attempt(lambda: self.session.bank_change(row), "")
+        if change is not None:
+            table.add_row(
+                Text(
+                    f"Questions updated ({change.after}): {len(change.new_questions)} new, "
+                    f"{len(change.retired_questions)} retired",
+                    style="bold",
+                )
+            )
         title = f"Open assessment: {questionnaire.answered}/{len(questionnaire.slots)} answered"
         if to_confirm := len(questionnaire.unconfirmed()):
             title += f", {to_confirm} carried to confirm"

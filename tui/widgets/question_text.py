@@ -16,7 +16,8 @@ from pdpa_check.text import for_output
 DOMAIN_TITLE_CELLS = 21
 
 
-def position_line(q: Questionnaire, index: int) -> Text:
+def position_line(q: Questionnaire, index: int, *, new: bool = False) -> Text:
+    """Where the owner is; `new` marks a question added since the last assessment."""
     slot = q.slots[index]
     domain = q.bank.domain(slot.question.domain).title
     critical = "  CRITICAL CONTROL" if slot.question.critical else ""
@@ -24,6 +25,7 @@ def position_line(q: Questionnaire, index: int) -> Text:
         (f"Question {index + 1} of {len(q.slots)}", "bold"),
         f"  ·  {for_output(domain)}",
         (critical, "bold"),
+        ("  NEW QUESTION" if new else "", "bold"),
         f"  ·  {q.answered} answered",
     )
 

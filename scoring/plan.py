@@ -55,7 +55,8 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
                 draft.gaps.append((question.id, slot.system_key))
                 draft.critical = draft.critical or question.critical
                 draft.unknown_only = draft.unknown_only and slot.value == UNKNOWN
-    items = [_item(bank, profile, answers, result, draft) for draft in drafts.values()]
+    scorer = _Uplift(bank, profile, answers, result)
+    items = [_item(bank, scorer, draft) for draft in drafts.values()]
     items.sort(key=_priority)
     all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
     projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
@@ -74,11 +75,49 @@ def projected_score(
     return evaluate(bank, profile, _closed(bank, answers, gaps)).score
 
 
-def _item(
-    bank: Bank, profile: Profile, answers: Answers, result: Result, draft: _Draft
-) -> PlanItem:
+class _Uplift:
+    """Each item's exact uplift without re-scoring the whole bank per item.
+
+    Closing a gap raises one slot's credit, and a question's credit is the mean
+    over its counted slots, so the score rises by max_points x (new - old) / n.
+    Nothing else moves unless the question is a gate for others (an `applies_if`
+    answer condition): then questions appear or vanish, and that item is
+    re-scored in full. A property test checks that both ways agree.
+    """
+
+    def __init__(self, bank: Bank, profile: Profile, answers: Answers, result: Result) -> None:
+        self.bank, self.profile, self.answers, self.result = bank, profile, answers, result
+        self.outcomes = {outcome.question_id: outcome for outcome in result.questions}
+        self.lost = sum(outcome.points_lost for outcome in result.questions)
+        self.scorable = any(outcome.max_points for outcome in result.questions)
+        self.gates = {
+            q.applies_if.answer.question
+            for q in bank.questions
+            if q.applies_if is not None and q.applies_if.answer is not None
+        }
+
+    def of(self, gaps: list[AnswerKey]) -> float:
+        """The score gained by closing `gaps`, as a full re-scoring would give it."""
+        if any(question_id in self.gates for question_id, _ in gaps):
+            fixed = evaluate(self.bank, self.profile, _closed(self.bank, self.answers, set(gaps)))
+            return round(max(0.0, fixed.score - self.result.score), 9)
+        if not self.scorable:
+            return 0.0
+        gained = sum(self._gain(question_id, system_key) for question_id, system_key in set(gaps))
+        after = round(max(0.0, min(100.0, 100.0 - (self.lost - gained))), 9)
+        return round(max(0.0, after - self.result.score), 9)
+
+    def _gain(self, question_id: str, system_key: str) -> float:
+        outcome = self.outcomes[question_id]
+        counted = [slot for slot in outcome.slots if slot.credit is not None]
+        credit = next(slot.credit for slot in counted if slot.system_key == system_key)
+        question = self.bank.question(question_id)
+        best = question.credit(best_value(question))
+        return outcome.max_points * (best - (credit or 0.0)) / len(counted)
+
+
+def _item(bank: Bank, scorer: _Uplift, draft: _Draft) -> PlanItem:
     action = bank.action(draft.action_id)
-    fixed = evaluate(bank, profile, _closed(bank, answers, set(draft.gaps)))
     horizon = "this-month" if draft.critical else _HORIZON_BY_EFFORT[action.effort]
     suffix = f"/{draft.system_key}" if draft.system_key else ""
     return PlanItem(
@@ -88,7 +127,7 @@ def _item(
         system_name=draft.system_name,
         question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
         critical=draft.critical,
-        uplift=round(max(0.0, fixed.score - result.score), 9),
+        uplift=scorer.of(draft.gaps),
         horizon=horizon,
         gaps=tuple(f"{q}/{s}" if s else q for q, s in draft.gaps),
         check_first=draft.unknown_only,

@@ -516,3 +516,16 @@ def test_plan_order_horizons_and_vendor_questions(source: str, data: st.DataObje
     for vendor_question, slot in zip(plan.vendor_questions, unknown, strict=True):
         assert vendor_question.text == (slot.question.ask_vendor or slot.question.text)
         assert vendor_question.system_name == (slot.system.name if slot.system else None)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_incremental_uplift_equals_full_rescoring_with_gates(data: st.DataObject) -> None:
+    """Uplift is computed incrementally (gates re-score in full); it equals re-scoring."""
+    bank, profile, answers = data.draw(random_scenarios(gates=True))
+    result = evaluate(bank, profile, answers)
+    plan = build_plan(bank, profile, answers, result)
+    for item in plan.items:
+        keys = {(g.partition("/")[0], g.partition("/")[2]) for g in item.gaps}
+        fixed = evaluate(bank, profile, closed(bank, answers, keys))
+        assert item.uplift == pytest.approx(max(0.0, fixed.score - result.score), abs=1e-9)

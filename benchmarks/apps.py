@@ -1,0 +1,60 @@
+"""Apps started in a subprocess for the cold-start and memory figures (P1, P6).
+
+`python -m benchmarks.apps bare` runs a bare Textual app (Header, Static,
+Footer); `python -m benchmarks.apps pdpa DB` runs pdpa-check on DB. Each exits
+as soon as its first screen is painted, then prints its peak memory in KiB.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header, Static
+
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Hello")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.exit)
+
+
+def run_pdpa(db: Path) -> None:
+    from pdpa_check.session import Session
+    from pdpa_check.store import Store, open_database
+    from pdpa_check.tui.app import PdpaCheckApp
+    from pdpa_check.tui.screens.dashboard import DashboardScreen
+
+    class Timed(PdpaCheckApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.call_after_refresh(self.exit_when_painted)
+
+        def exit_when_painted(self) -> None:
+            if isinstance(self.screen, DashboardScreen) and self.screen.is_mounted:
+                self.call_after_refresh(self.exit)
+            else:
+                self.set_timer(0.001, self.exit_when_painted)
+
+    from benchmarks.synth import banks_dir
+
+    session = Session(Store(open_database(db), db), banks_dir(db))
+    Timed(session, config_dir=db.parent / "config", save_theme=False).run(headless=True)
+
+
+def main() -> None:
+    if sys.argv[1] == "bare":
+        Bare().run(headless=True)
+    else:
+        run_pdpa(Path(sys.argv[2]))
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -166,7 +166,7 @@ def answering(sizes: Sizes, work: Path) -> Figure:
                 while len(times) < count:
                     await pilot.pause(0.001)
 
-    AssessmentScreen.action_pick = timed  # type: ignore[method-assign]
+    AssessmentScreen.action_pick = timed  # type: ignore[method-assign,assignment]
     try:
         asyncio.run(run())
     finally:

@@ -345,6 +345,8 @@ class Session:
         }
 
     def complete_assessment(self) -> Assessed:
+        from pdpa_check.store.backups import COMPLETED, auto_backup
+
         row = self.open_assessment()
         if row is None:
             raise StoreError("no assessment is open", 1)
@@ -352,7 +354,9 @@ class Session:
         self.store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
         self._forget()
         self.sync_plan()
-        return self.assessed(self.store.assessment(row.organisation_id, row.id))
+        completed = self.assessed(self.store.assessment(row.organisation_id, row.id))
+        auto_backup(self.store, COMPLETED)  # a verified copy of every finished quarter
+        return completed
 
     def current(self) -> AssessmentRow | None:
         """The open assessment, else the latest completed one."""

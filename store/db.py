@@ -8,10 +8,11 @@ without being touched.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import os
 import sqlite3
 import urllib.parse
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -60,17 +61,37 @@ def private_mkdir(folder: Path) -> None:
 
 
 def open_database(path: Path) -> Database:
-    """Open an existing pdpa-check database read-write, migrating it if needed."""
-    _check_file(path)
+    """Open an existing pdpa-check database read-write, migrating it if needed.
+
+    A missing, damaged, empty or foreign file is refused untouched; when a
+    verified backup exists the message says how to put it back.
+    """
+    try:
+        header = _check_file(path)
+        # Checked on a read-only connection first: one that writes would
+        # checkpoint a leftover -wal into a damaged file when it closes.
+        with contextlib.closing(_connect_read_only(path, header)) as probe:
+            _check_identity(probe, path)
+    except StoreError as error:
+        raise _with_restore_hint(error, path) from None
     conn = _connect(path)
     try:
-        _check_identity(conn, path)
         db = _configure(conn)
         _migrate(db, path)
     except BaseException:
         conn.close()  # a refused database keeps no connection (or -wal/-shm) open
         raise
     return db
+
+
+def _with_restore_hint(error: StoreError, path: Path) -> StoreError:
+    from pdpa_check.store.backups import restore_hint
+
+    hint = restore_hint(path)
+    if not hint:
+        return error
+    message = str(error).rstrip(".")
+    return StoreError(f"{message}. {hint}", error.exit_code)
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
@@ -83,27 +104,56 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.DatabaseError as error:
         raise StoreError(_describe_damage(path, error)) from None
     if status != "ok":
-        raise StoreError(f"{path}: the database is damaged (integrity check: {status})")
+        raise StoreError(f"{path}: the database is damaged (integrity check: {summarise(status)})")
 
 
-def _check_file(path: Path) -> None:
+def summarise(report: str) -> str:
+    """One line from an integrity report: its first problem, and how many more."""
+    lines = [line.strip() for line in report.splitlines()]
+    problems = [line for line in lines if line and not line.startswith("***")]
+    if not problems:
+        return report.strip() or "no details"
+    more = len(problems) - 1
+    return problems[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+
+
+def _check_file(path: Path) -> bytes:
+    """The first 100 bytes (the SQLite header) of a plausible database file, or StoreError."""
     if not path.exists():
         raise StoreError(f"{path}: no database there")
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file")
     try:
         with path.open("rb") as handle:
-            header = handle.read(16)
+            header = handle.read(100)
     except OSError as error:
         raise StoreError(f"{path}: cannot read: {error.strerror}") from None
     if not header:
         raise StoreError(f"{path}: the file is empty (0 bytes), not a pdpa-check database")
-    if header != _SQLITE_MAGIC:
+    if header[:16] != _SQLITE_MAGIC:
         raise StoreError(f"{path}: not a database file (damaged, or some other kind of file)")
+    return header
 
 
 def _describe_damage(path: Path, error: sqlite3.DatabaseError) -> str:
     return f"{path}: the database cannot be read ({error}); it has not been changed"
+
+
+def _connect_read_only(path: Path, header: bytes) -> sqlite3.Connection:
+    """A connection that cannot change the file or checkpoint into it.
+
+    A WAL database with no `-wal` beside it is not open anywhere (the file
+    lives as long as a connection does), so it is read as immutable and no
+    `-wal`/`-shm` files are created; otherwise the existing ones are used.
+    """
+    wal = header[18:20] == b"\x02\x02"
+    log = path.with_name(path.name + "-wal")
+    mode = "ro&immutable=1" if wal and not log.exists() else "ro"
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
+    try:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open database: {error}") from None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -125,8 +175,15 @@ def _configure(conn: sqlite3.Connection) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+def known_steps() -> tuple[str, ...]:
+    """The schema steps this version of pdpa-check knows, in order."""
+    return tuple(migration.name for migration in migrations._migrations)
+
+
 def _migrate(db: Database, path: Path) -> None:
-    known = {migration.name for migration in migrations._migrations}
+    from pdpa_check.store.backups import BEFORE_UPGRADE, make_backup
+
+    known = set(known_steps())
     applied = {migration.name for migration in migrations.applied(db)}
     if applied - known:
         raise StoreError(
@@ -134,7 +191,7 @@ def _migrate(db: Database, path: Path) -> None:
             f"(unknown schema steps: {', '.join(sorted(applied - known))}); please upgrade",
         )
     if migrations.pending(db):
-        backup = backup_database(db.conn, backup_dir(path), path.stem)
+        backup = make_backup(db.conn, path, BEFORE_UPGRADE)
         try:
             migrations.apply(db)
         except Exception as error:
@@ -150,18 +207,75 @@ def backup_dir(path: Path) -> Path:
     return path.parent / "backups"
 
 
-def backup_database(conn: sqlite3.Connection, folder: Path, stem: str) -> Path:
-    """Copy the live database with SQLite's backup API into a new 0600 file, verified."""
-    private_mkdir(folder)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{stem}-{stamp}.db"
-    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
-    copy = sqlite3.connect(target)
+# Read-only inspection (doctor, restore) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a read-only look at a database file found. It never changes the file."""
+
+    path: Path
+    size: int | None
+    problem: str | None  # it could not be examined at all, or is not ours
+    application_id: int | None
+    integrity: str | None  # "ok", or the first problems found
+    applied: tuple[str, ...]  # schema steps recorded in the file
+    wal: bool | None  # journal mode recorded in the header
+
+    @property
+    def newer_steps(self) -> tuple[str, ...]:
+        known = set(known_steps())
+        return tuple(name for name in self.applied if name not in known)
+
+    @property
+    def healthy(self) -> bool:
+        return (
+            self.problem is None
+            and self.application_id == APPLICATION_ID
+            and self.integrity == "ok"
+            and not self.newer_steps
+        )
+
+
+def inspect_database(path: Path, *, thorough: bool = True) -> Inspection:
+    """Examine the database at `path` read-only (`integrity_check`, or `quick_check`)."""
+    size = path.stat().st_size if path.is_file() else None
+    blank = Inspection(path, size, None, None, None, (), None)
     try:
-        conn.backup(copy)
-        status = copy.execute("PRAGMA quick_check").fetchone()[0]
+        header = _check_file(path)
+    except StoreError as error:
+        return replace(blank, problem=str(error))
+    app_id = int.from_bytes(header[68:72], "big") if len(header) >= 72 else None
+    wal = header[18:20] == b"\x02\x02" if len(header) >= 20 else None
+    found = replace(blank, application_id=app_id, wal=wal)
+    if app_id != APPLICATION_ID:
+        return replace(found, problem=f"{path}: not a pdpa-check database")
+    try:
+        conn = _connect_read_only(path, header)
+    except StoreError as error:
+        return replace(found, problem=str(error))
+    try:
+        pragma = "integrity_check(100)" if thorough else "quick_check(100)"
+        try:
+            report = "\n".join(str(row[0]) for row in conn.execute(f"PRAGMA {pragma}"))
+            found = replace(found, integrity="ok" if report == "ok" else summarise(report))
+        except sqlite3.DatabaseError as error:
+            found = replace(found, integrity=str(error))
+        with contextlib.suppress(sqlite3.DatabaseError):
+            found = replace(found, applied=_applied_steps(conn))
     finally:
-        copy.close()
-    if status != "ok":
-        raise StoreError(f"{target}: backup failed its integrity check ({status})", 1)
-    return target
+        conn.close()
+    return found
+
+
+def _applied_steps(conn: sqlite3.Connection) -> tuple[str, ...]:
+    exists = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()[0]
+    if not exists:
+        return ()
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        [migrations.name],
+    )
+    return tuple(str(row[0]) for row in rows)

@@ -1,7 +1,17 @@
 """The `pdpa-check` command line (click). Each module adds one group of commands."""
 
 # Importing each module registers its commands.
-from pdpa_check.cli import answers, bank, diff, misc, org, plain, plan, reports  # noqa: F401
+from pdpa_check.cli import (  # noqa: F401
+    answers,
+    bank,
+    diff,
+    maintenance,
+    misc,
+    org,
+    plain,
+    plan,
+    reports,
+)
 from pdpa_check.cli.base import cli, main
 
 __all__ = ["cli", "main"]

@@ -99,6 +99,9 @@ def assessment_complete(ctx: Context) -> None:
         raise InputError("no open assessment to complete")
     assessed = assess(store, org, row, ctx.user_banks)
     store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
+    from pdpa_check.store.backups import COMPLETED, auto_backup
+
+    auto_backup(store, COMPLETED)
     click.echo(
         f"Completed assessment {row.id}: {assessed.result.score:.0f} / 100, "
         f"{assessed.result.band.name}"

@@ -20,6 +20,7 @@ from pdpa_check import __version__
 from pdpa_check.paths import Locations, locations
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.store.db import StoreError
+from pdpa_check.store.lock import APP, LOCKED_EXIT_CODE, DatabaseLock
 from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
@@ -31,6 +32,24 @@ R = TypeVar("R")
 
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
+EXIT_LOCKED = LOCKED_EXIT_CODE  # 3: another pdpa-check has the database open
+
+# Commands that change the database hold its lock while they run, and refuse
+# (exit 3) while the app has it open. Everything else only reads and works
+# alongside the app (SQLite's WAL lets readers and one writer share the file).
+WRITING_COMMANDS = frozenset(
+    {
+        "answer",
+        "answers import",
+        "assess",
+        "assessment complete",
+        "assessment start",
+        "org create",
+        "plan import",
+        "plan set",
+    }
+)
+WRITER_WAIT_SECONDS = 5.0  # for another short command to finish (never for the app)
 
 
 class InputError(Exception):
@@ -151,7 +170,45 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def command_name(ctx: click.Context) -> str:
+    """`answers import` for `pdpa-check --db X answers import FILE`."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+class _Command(click.Command):
+    """A command that takes the database lock first when it writes."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        name = command_name(ctx)
+        obj = ctx.find_object(Context)
+        if name not in WRITING_COMMANDS or obj is None or not obj.db_path.exists():
+            return super().invoke(ctx)  # nothing to protect yet: creation is exclusive anyway
+        lock = DatabaseLock(obj.db_path, command=name)
+        try:
+            # No lock file yet: no app has had this database open, so create none.
+            lock.acquire(wait=WRITER_WAIT_SECONDS, not_for=(APP, "assess"), create=False)
+        except StoreError as error:
+            _fail(str(error), error.exit_code)
+        try:
+            return super().invoke(ctx)
+        finally:
+            lock.release()
+
+
+class _Group(click.Group):
+    command_class = _Command
+    group_class = type  # subgroups are _Group too, so their commands are _Command
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db",

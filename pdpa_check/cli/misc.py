@@ -6,6 +6,7 @@ import click
 
 from pdpa_check.cli.base import Context, cli, handled, pass_ctx
 from pdpa_check.store.db import backup_dir
+from pdpa_check.store.lock import lock_path
 
 
 @cli.command()
@@ -15,6 +16,7 @@ def locate(ctx: Context) -> None:
     where = ctx.where
     rows = [
         ("database", ctx.db_path),
+        ("lock file", lock_path(ctx.db_path)),
         ("backups", backup_dir(ctx.db_path)),
         ("demo database", where.demo_database),
         ("data folder", where.data_dir),
@@ -35,7 +37,14 @@ def demo(click_ctx: click.Context) -> None:
     from pdpa_check.demo import build_demo
 
     ctx: Context = click_ctx.obj
-    build_demo(ctx.where.demo_database, ctx.user_banks, replace=True)
+    from pdpa_check.store.lock import APP, DatabaseLock
+
+    lock = DatabaseLock(ctx.where.demo_database, command="demo")
+    lock.acquire(not_for=(APP, "assess"), create=False)  # exit 3 while the app has it open
+    try:
+        build_demo(ctx.where.demo_database, ctx.user_banks, replace=True)
+    finally:
+        lock.release()
     ctx.demo = True
     click_ctx.invoke(history)
     click.echo()

@@ -117,9 +117,11 @@ class Questionnaire:
             question_id=slot.question.id,
             system_key=slot.key[1],
             value=value,
-            note=clean(note) if note is not None else (previous.note if previous else ""),
+            note=clean(note).strip() if note is not None else (previous.note if previous else ""),
             evidence=(
-                clean(evidence) if evidence is not None else (previous.evidence if previous else "")
+                clean(evidence).strip()
+                if evidence is not None
+                else (previous.evidence if previous else "")
             ),
         )
         self.store.save_answer(self.row.id, answer)

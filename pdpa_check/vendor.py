@@ -171,8 +171,8 @@ def _item_data(item: PlanItem, state: PlanItemState | None) -> dict[str, Any]:
         "system": for_output(item.system_name or ""),
         "steps": [for_output(step) for step in item.action.steps],
         "status": status,
-        "notes": state.notes if state else "",
-        "evidence": state.evidence if state else "",
+        "notes": for_output(state.notes) if state else "",
+        "evidence": for_output(state.evidence) if state else "",
         "completed_on": (state.completed_on or "") if state else "",
     }
 
@@ -245,8 +245,8 @@ def _item_changes(
             problems.append(f"{place}: status: the owner accepted this risk; leave it open")
         current = {
             "status": state.status if state else "open",
-            "notes": state.notes if state else "",
-            "evidence": state.evidence if state else "",
+            "notes": for_output(state.notes) if state else "",
+            "evidence": for_output(state.evidence) if state else "",
             "completed_on": (state.completed_on or "") if state else "",
         }
         wanted = {

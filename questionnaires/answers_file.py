@@ -17,7 +17,7 @@ from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_toml
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.text import TextError, clean
+from pdpa_check.text import TextError, clean, for_output
 
 FORMAT_NAME = "pdpa-check-answers"
 
@@ -61,15 +61,15 @@ def render_answers_file(
         entry: dict[str, Any] = {"question": slot.question.id}
         if slot.system is not None:
             entry["system"] = slot.system.key
-        text = slot.question.text
-        entry["text"] = f"{slot.system.name}: {text}" if slot.system else text
+        text = for_output(slot.question.text)
+        entry["text"] = f"{for_output(slot.system.name)}: {text}" if slot.system else text
         if slot.question.accepted_values():
             entry["choices"] = slot.question.accepted_values()
         if (hint := _hint(slot.question)) is not None:
             entry["hint"] = hint
         entry["value"] = answer.value if answer else ""
-        entry["note"] = answer.note if answer else ""
-        entry["evidence"] = answer.evidence if answer else ""
+        entry["note"] = for_output(answer.note) if answer else ""
+        entry["evidence"] = for_output(answer.evidence) if answer else ""
         entries.append(entry)
     data = {
         "format": FORMAT_NAME,

@@ -20,6 +20,7 @@ from pdpa_check.questionnaires.model import Bank, Question
 
 BUILTIN_BANK = "pdpa-sme-starter"
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_AT_END = " (at end of document)"
 _SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
 
 
@@ -94,18 +95,25 @@ def read_toml(data: bytes, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise BankError([toml_error_message(error, source)]) from None
+        raise BankError([toml_error_message(error, source, text)]) from None
     except RecursionError:
         raise BankError([f"{source}: values are nested too deeply to read"]) from None
 
 
-def toml_error_message(error: tomllib.TOMLDecodeError, source: str) -> str:
-    """`file:line:col: message` from a TOMLDecodeError on any Python 3.11+."""
+def toml_error_message(error: tomllib.TOMLDecodeError, source: str, text: str = "") -> str:
+    """`file:line:col: message` from a TOMLDecodeError on any Python 3.11+.
+
+    tomllib says only "at end of document" for a file cut off (say, inside a
+    string); the place is then the end of `text`.
+    """
     message = str(error)
     match = _TOML_POSITION.match(message)
-    if match is None:
-        return f"{source}: {message}"
-    return f"{source}:{match['line']}:{match['col']}: {match['msg']}"
+    if match is not None:
+        return f"{source}:{match['line']}:{match['col']}: {match['msg']}"
+    if message.endswith(_AT_END) and text:
+        line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
+        return f"{source}:{line}:{column}: {message.removesuffix(_AT_END)} (at the end of the file)"
+    return f"{source}: {message}"
 
 
 def _schema_problems(error: ValidationError, raw: dict[str, Any], source: str) -> list[str]:

@@ -267,7 +267,10 @@ def main() -> None:
         if debug:
             import traceback
 
-            traceback.print_exception(error)  # plain traceback: no locals
+            # Frames only: no locals, and no message (it may quote a note or an answer).
+            frames = traceback.TracebackException.from_exception(error).stack.format()
+            sys.stderr.write("Traceback (most recent call last):\n" + "".join(frames))
+            sys.stderr.write(f"{type(error).__name__}: (message hidden: it may quote your data)\n")
         _fail(
             f"unexpected internal error ({type(error).__name__}); run with --debug for details",
             EXIT_RUNTIME,

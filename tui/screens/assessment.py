@@ -12,9 +12,10 @@ from textual.widgets.option_list import Option
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.session import Questionnaire
-from pdpa_check.text import NOTE_MAX_CHARS
+from pdpa_check.text import NOTE_MAX_CHARS, for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.widgets.answer_keys import Choice, choice_for_key, choices, typed
+from pdpa_check.tui.widgets.inputs import NoteInput
 from pdpa_check.tui.widgets.lists import PickList
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.question_text import (
@@ -80,13 +81,13 @@ class AssessmentScreen(BaseScreen):
                 yield PickList(id="choices", compact=True)
                 yield Input(id="typed", compact=True)
                 yield Static(id="status")
-                yield Input(
+                yield NoteInput(
                     id="note",
                     placeholder="Note for yourself (left out of redacted exports)",
                     max_length=NOTE_MAX_CHARS,
                     compact=True,
                 )
-                yield Input(
+                yield NoteInput(
                     id="evidence",
                     placeholder="Evidence: where the proof is (screenshot, ticket, file)",
                     max_length=NOTE_MAX_CHARS,
@@ -169,8 +170,8 @@ class AssessmentScreen(BaseScreen):
             options.focus()
 
     def _show_notes(self, answer: Answer | None) -> None:
-        self.query_one("#note", Input).value = answer.note if answer else ""
-        self.query_one("#evidence", Input).value = answer.evidence if answer else ""
+        self.query_one("#note", Input).value = for_output(answer.note) if answer else ""
+        self.query_one("#evidence", Input).value = for_output(answer.evidence) if answer else ""
 
     def _show_status(self, problem: str | None = None) -> None:
         q, key = self.questionnaire, self.slot.key

@@ -194,7 +194,7 @@ class ProfileScreen(BaseScreen):
                 with Vertical(id="details"):
                     yield from _field("Organisation name", "name")
                     yield Input(
-                        start.name if start else "",
+                        for_output(start.name) if start else "",
                         id="name",
                         placeholder="e.g. Kampong Threads Pte Ltd",
                     )

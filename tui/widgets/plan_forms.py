@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from pdpa_check.text import TextError, clean, clean_name
+from pdpa_check.text import TextError, clean, clean_name, for_output
 from pdpa_check.tui.widgets.plain import plain
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -109,7 +109,7 @@ class PlanForm(ModalScreen[object]):
             yield Static(plain(self._title), classes="form-title")
             for field_id, label, value, placeholder in self._fields:
                 yield Label(label, classes="field-label")
-                yield Input(value, placeholder=placeholder, id=field_id, compact=True)
+                yield Input(for_output(value), placeholder=placeholder, id=field_id, compact=True)
                 yield Static("", id=f"{field_id}-error", classes="field-error -empty")
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")

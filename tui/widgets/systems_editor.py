@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, System
+from pdpa_check.text import for_output
 from pdpa_check.tui.widgets.plain import plain
 
 EMPTY_HINT = "No systems yet: press ctrl+n or + Add system below."
@@ -47,7 +48,7 @@ class SystemRow(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="system-fields"):
             yield Input(
-                self._initial_name,
+                for_output(self._initial_name),
                 placeholder="Name, e.g. Shopify admin",
                 classes="system-name",
             )

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from pdpa_check.text import slug
@@ -40,6 +42,7 @@ def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
         if not force:
             raise ExportError(f"{target}: already exists; use --force to replace it")
     data = content.encode("utf-8")
+    clean_leftovers(folder)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
     except OSError as error:
@@ -57,6 +60,30 @@ def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
         raise ExportError(f"{target}: cannot write: {error.strerror}") from None
     _fsync_folder(folder)
     return target
+
+
+# A temp file this old is a leftover from a write that was killed, not one in progress.
+LEFTOVER_AGE_SECONDS = 600
+
+
+def leftovers(folder: Path, *, older_than: float = LEFTOVER_AGE_SECONDS) -> list[Path]:
+    """Our temp files in `folder` left behind by a killed write (plain files only)."""
+    now = time.time()
+    found = []
+    with contextlib.suppress(OSError):
+        for path in folder.glob(f"{_TEMP_PREFIX}*.tmp"):
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                    found.append(path)
+    return sorted(found)
+
+
+def clean_leftovers(folder: Path) -> None:
+    """Remove leftovers of killed writes before writing in `folder` again."""
+    for path in leftovers(folder):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _fsync_folder(folder: Path) -> None:

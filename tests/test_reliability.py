@@ -1125,3 +1125,24 @@ def test_make_fixtures_is_deterministic_and_matches_the_committed_fixture(
     path = tmp_path / "rebuilt.db"
     path.write_bytes(first)
     assert v01_content(path) == v01_content(v01_db)  # a copy: the fixture is never opened
+
+
+def test_r2_leftovers_of_a_killed_write_are_removed_by_the_next_export(tmp_path: Path) -> None:
+    import os
+    import time as clock
+
+    from pdpa_check.exports.writer import write_atomic
+
+    stale = tmp_path / ".pdpa-check-abc123.tmp"
+    stale.write_text("half a file")
+    old = clock.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".pdpa-check-def456.tmp"  # maybe another write in progress
+    fresh.write_text("being written")
+    other = tmp_path / "notes.tmp"
+    other.write_text("not ours")
+    os.utime(other, (old, old))
+    write_atomic(tmp_path / "plan.md", "# Plan\n")
+    assert not stale.exists()
+    assert fresh.exists() and other.exists()
+    assert (tmp_path / "plan.md").read_text() == "# Plan\n"

@@ -54,7 +54,6 @@ OK, WARN, FAIL = "OK", "WARN", "FAIL"
 _COLOURS = {OK: "green", WARN: "yellow", FAIL: "red"}
 SQLITE_PREFERRED = (3, 51, 3)  # fixes a rare WAL race between concurrent writers
 PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
-EXPORT_TEMP_GLOB = ".pdpa-check-*.tmp"  # exports/writer.py's temporary files
 
 
 def human_size(size: int) -> str:
@@ -313,17 +312,16 @@ def _sqlite_check() -> Check:
 
 
 def _export_temp_check(folder: Path) -> Check:
-    try:
-        leftovers = sorted(folder.glob(EXPORT_TEMP_GLOB))
-    except OSError:
-        leftovers = []
+    from pdpa_check.exports.writer import leftovers as interrupted
+
+    leftovers = interrupted(folder, older_than=0)
     if not leftovers:
         return Check(OK, "exports", f"no leftover temporary files in {folder}")
     return Check(
         WARN,
         "exports",
         f"{len(leftovers)} temporary file(s) left by an interrupted export in {folder} "
-        f"(e.g. {leftovers[0].name}); safe to delete",
+        f"(e.g. {leftovers[0].name}); the next export there removes them",
     )
 
 

@@ -25,13 +25,17 @@ class Bare(App[None]):
         self.call_after_refresh(self.exit)
 
 
-def run_pdpa(db: Path) -> None:
+def run_pdpa(db: Path) -> int | None:
+    import pdpa_check.tui.app as app_module
     from pdpa_check.session import Session
     from pdpa_check.store import Store, open_database
     from pdpa_check.tui.app import PdpaCheckApp
     from pdpa_check.tui.screens.dashboard import DashboardScreen
 
     class Timed(PdpaCheckApp):
+        # Textual looks for CSS beside the class's own module: point it at the app's.
+        CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")
+
         def on_mount(self) -> None:
             super().on_mount()
             self.call_after_refresh(self.exit_when_painted)
@@ -45,15 +49,20 @@ def run_pdpa(db: Path) -> None:
     from benchmarks.synth import banks_dir
 
     session = Session(Store(open_database(db), db), banks_dir(db))
-    Timed(session, config_dir=db.parent / "config", save_theme=False).run(headless=True)
+    app = Timed(session, config_dir=db.parent / "config", save_theme=False)
+    app.run(headless=True)
+    return app.return_code
 
 
 def main() -> None:
     if sys.argv[1] == "bare":
-        Bare().run(headless=True)
+        app = Bare()
+        app.run(headless=True)
+        code = app.return_code
     else:
-        run_pdpa(Path(sys.argv[2]))
+        code = run_pdpa(Path(sys.argv[2]))
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    sys.exit(code or 0)  # a failed start must not pass for a fast one
 
 
 if __name__ == "__main__":

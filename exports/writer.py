@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pdpa_check.fsutil import fsync_folder
 from pdpa_check.text import slug
 
 _TEMP_PREFIX = ".pdpa-check-"
@@ -58,7 +59,7 @@ def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise ExportError(f"{target}: cannot write: {error.strerror}") from None
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return target
 
 
@@ -84,12 +85,3 @@ def clean_leftovers(folder: Path) -> None:
     for path in leftovers(folder):
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pdpa_check import __version__
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
-from pdpa_check.questionnaires.loader import BankError, read_toml
+from pdpa_check.questionnaires.loader import BankError, read_model
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import NOTE_MAX_CHARS, TextError, clean, for_output
@@ -203,16 +203,7 @@ def read_vendor_file(
     answers: Mapping[AnswerKey, Answer],
 ) -> VendorUpdate:
     """The changes the file asks for, or BankError listing every problem (nothing applied)."""
-    raw = read_toml(data, source)
-    try:
-        parsed = VendorFile.model_validate(raw)
-    except ValidationError as error:
-        raise BankError(
-            [
-                f"{source}: {_where(item['loc'], raw)}: {item['msg']}"
-                for item in error.errors(include_url=False, include_input=False)
-            ]
-        ) from None
+    parsed = read_model(VendorFile, data, source, _where)
     problems: list[str] = []
     items = _item_changes(parsed, source, assessed, states, problems)
     changed_answers = _answer_changes(parsed, source, slots, answers, problems)

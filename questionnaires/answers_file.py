@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
-from pdpa_check.questionnaires.loader import BankError, describe_location, read_toml
+from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.text import TextError, clean, for_output
@@ -99,16 +99,7 @@ def parse_answers_file(
     data: bytes, source: str, bank: Bank, profile: Profile
 ) -> tuple[list[Answer], list[AnswerKey]]:
     """(answers to save, keys to clear), or BankError listing every problem."""
-    raw = read_toml(data, source)
-    try:
-        parsed = AnswersFile.model_validate(raw)
-    except ValidationError as error:
-        raise BankError(
-            [
-                f"{source}: {_where(item['loc'], raw)}: {item['msg']}"
-                for item in error.errors(include_url=False, include_input=False)
-            ]
-        ) from None
+    parsed = read_model(AnswersFile, data, source, _where)
     if parsed.bank_id != bank.id:
         raise BankError(
             [

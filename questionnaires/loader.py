@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from pdpa_check.questionnaires.model import Bank, Question
+
+M = TypeVar("M", bound=BaseModel)
 
 BUILTIN_BANK = "pdpa-sme-starter"
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
@@ -98,6 +101,25 @@ def read_toml(data: bytes, source: str) -> dict[str, Any]:
         raise BankError([toml_error_message(error, source, text)]) from None
     except RecursionError:
         raise BankError([f"{source}: values are nested too deeply to read"]) from None
+
+
+def read_model(
+    model: type[M],
+    data: bytes,
+    source: str,
+    where: Callable[[tuple[int | str, ...], dict[str, Any]], str],
+) -> M:
+    """Parse TOML bytes into `model`; every problem named as `source: place: message`."""
+    raw = read_toml(data, source)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise BankError(
+            [
+                f"{source}: {where(item['loc'], raw)}: {item['msg']}"
+                for item in error.errors(include_url=False, include_input=False)
+            ]
+        ) from None
 
 
 def toml_error_message(error: tomllib.TOMLDecodeError, source: str, text: str = "") -> str:

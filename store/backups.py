@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pdpa_check.fsutil import fsync_folder
 from pdpa_check.store.db import (
     APPLICATION_ID,
     StoreError,
@@ -107,7 +108,7 @@ def make_backup(
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
-    _fsync_folder(folder)
+    fsync_folder(folder)
     rotate(database, reason, keep)
     return target
 
@@ -301,7 +302,7 @@ def restore(database: Path, source: Path, *, now: dt.datetime | None = None) -> 
         with contextlib.suppress(OSError):
             temp.unlink()
         raise StoreError(f"{database}: could not put the backup in place: {error}", 1) from None
-    _fsync_folder(database.parent)
+    fsync_folder(database.parent)
     try:
         open_database(database).close()  # it opens (and is brought up to date)
     except StoreError as error:
@@ -342,12 +343,3 @@ def _set_aside(database: Path, kind: str, stamp: str) -> list[Path]:
                 new.rename(old)
         raise
     return [new for _, new in done]
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

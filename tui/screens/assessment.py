@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -72,7 +72,9 @@ class AssessmentScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield PickList(id="domains", compact=True)
+            with Vertical(id="domain-column"):
+                yield PickList(id="domains", compact=True)
+                yield Static("✓ done  ~ to confirm", id="legend", classes="muted")
             with CardScroll(id="card"):
                 yield Static(id="where")
                 yield ProgressBar(id="progress", show_eta=False)

@@ -52,7 +52,8 @@ class VendorImportScreen(ModalScreen[bool]):
                 " first; nothing changes until you apply.",
                 classes="muted",
             )
-            yield Input(str(locations().exports) + "/", id="path", compact=True)
+            yield Label("File to read (press enter to check it):")
+            yield Input(str(locations().exports) + "/", id="path")
             yield Static(id="result")
             with Horizontal(id="buttons"):
                 yield Button("Check", id="check", variant="primary", compact=True)

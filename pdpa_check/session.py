@@ -6,7 +6,6 @@ change is written to the store before the method returns.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pdpa_check.dates import add_months, parse_day
 from pdpa_check.exports.document import Report
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots
@@ -47,22 +47,6 @@ PLAN_STATUSES: dict[str, str] = {
     "accepted_risk": "Accepted risk",
 }
 CLOSED_STATUSES = frozenset({"done", "accepted_risk"})
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole calendar months, clamped to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, _days_in(year, month)))
-
-
-def _days_in(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def parse_day(stamp: str) -> dt.date:
-    """The calendar date of a stored ISO timestamp."""
-    return dt.date.fromisoformat(stamp[:10])
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pdpa_check import __version__
+from pdpa_check.dates import parse_date
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, read_model
@@ -41,9 +42,9 @@ INSTRUCTIONS = (
 def _check_day(value: str) -> str:
     if value:
         try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+            parse_date(value)
+        except ValueError as error:
+            raise ValueError(f"not a date: {error}") from None
     return value
 
 

@@ -136,11 +136,7 @@ def history(ctx: Context) -> None:
         )
     out = console()
     out.print(table)
-    done = [row for row in store.assessments(org.id) if row.completed_at]
-    if done:
-        from pdpa_check.session import add_months, parse_day
-
-        assert done[-1].completed_at is not None
-        due = add_months(parse_day(done[-1].completed_at), 3)
+    due = ctx.session(show_demo_if_none=True).next_due()
+    if due is not None:
         late = "  OVERDUE: start a new assessment" if due < dt.date.today() else ""
         out.print(Text(f"Next quarterly re-assessment due {due}{late}"))

@@ -7,8 +7,6 @@ Plan screen saves what comes back; the forms never touch the session.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -17,22 +15,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from pdpa_check.dates import parse_date
 from pdpa_check.text import TextError, clean, clean_name, for_output
 from pdpa_check.tui.widgets.plain import plain
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 REASON_MAX_CHARS = 1000
-
-
-def parse_date(raw: str) -> dt.date:
-    """A YYYY-MM-DD calendar date, or ValueError with a message for the owner."""
-    text = raw.strip()
-    if not _DAY.fullmatch(text):
-        raise ValueError("use the form YYYY-MM-DD, e.g. 2027-03-31")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text} is not a real date") from None
 
 
 @dataclass(frozen=True)

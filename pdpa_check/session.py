@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from pdpa_check.dates import add_months, parse_day
 from pdpa_check.exports.document import Report
+from pdpa_check.kit.contacts import Contact
+from pdpa_check.kit.context import KitContext
+from pdpa_check.kit.facts import IncidentFacts
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.model import Bank, Domain
@@ -25,6 +28,7 @@ from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
+from pdpa_check.store.kit import IncidentRow
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import clean
 
@@ -35,6 +39,7 @@ from pdpa_check.workspace import (
     assess,
     bank_of,
     carried_keys,
+    default_bank,
     make_report,
     start_assessment,
 )
@@ -457,6 +462,41 @@ class Session:
                         evidence=given.answer.evidence,
                     )
         self.sync_plan()
+
+    # Breach kit ----------------------------------------------------------
+
+    def contacts(self) -> dict[str, Contact]:
+        return self.store.contacts(self.require_org().id)
+
+    def set_contact(self, contact: Contact) -> None:
+        self.store.set_contact(self.require_org().id, contact)
+
+    def clear_contact(self, role: str) -> None:
+        self.store.clear_contact(self.require_org().id, role)
+
+    def incidents(self) -> list[IncidentRow]:
+        return self.store.incidents(self.require_org().id)
+
+    def save_incident(self, facts: IncidentFacts, incident_id: int | None = None) -> int:
+        return self.store.save_incident(self.require_org().id, facts, incident_id)
+
+    def kit_context(self) -> KitContext:
+        """What the kit documents are built from: profile, contacts, current answers."""
+        row = self.current()
+        if row is None:
+            bank = default_bank(self.user_banks)
+            return KitContext(self.today(), self.profile, self.contacts(), bank.id, bank.version)
+        assessed = self.assessed(row)
+        return KitContext(
+            self.today(),
+            assessed.profile,
+            self.contacts(),
+            assessed.bank.id,
+            assessed.bank.version,
+            assessment_id=row.id,
+            answers=assessed.answers,
+            result=assessed.result,
+        )
 
     # Exports -------------------------------------------------------------
 

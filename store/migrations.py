@@ -135,3 +135,24 @@ def bank_versions(db: Database) -> None:
         not_null={"bank_id", "version", "source", "saved_at"},
         strict=True,
     )
+
+
+@migrations(name="0005_breach_kit")
+def breach_kit(db: Database) -> None:
+    # The people to reach in an incident, one per role per organisation.
+    db.table("contacts").create(
+        {"organisation_id": int, "role": str, "name": str, "reach": str, "updated_at": str},
+        pk=("organisation_id", "role"),
+        not_null={"organisation_id", "role", "name", "reach", "updated_at"},
+        foreign_keys=[("organisation_id", "organisations", "id")],
+        strict=True,
+    )
+    # Incidents the owner worked through in the kit; `facts` is validated JSON.
+    db.table("incidents").create(
+        {"id": int, "organisation_id": int, "opened_at": str, "updated_at": str, "facts": str},
+        pk="id",
+        not_null={"organisation_id", "opened_at", "updated_at", "facts"},
+        foreign_keys=[("organisation_id", "organisations", "id")],
+        strict=True,
+    )
+    db.table("incidents").create_index(["organisation_id", "id"])

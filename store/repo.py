@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.db import StoreError
+from pdpa_check.store.kit import KitStore
 from pdpa_check.text import slug
 
 
@@ -80,7 +81,7 @@ class PlanItemEvent:
     note: str
 
 
-class Store:
+class Store(KitStore):
     """The one writer for a pdpa-check database."""
 
     def __init__(self, db: Database, path: Path) -> None:

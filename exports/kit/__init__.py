@@ -1,0 +1,1 @@
+"""The breach readiness kit documents: Markdown for people, TOML for data."""

@@ -1,0 +1,44 @@
+"""The people an owner needs to reach in the first hours of an incident."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from pdpa_check.text import clean_name
+
+ContactRole = Literal["incident_lead", "deputy", "comms_approver", "dpo", "it_vendor", "insurer"]
+
+# Each role, in the order the kit lists them, with what the role does.
+CONTACT_ROLES: dict[str, str] = {
+    "incident_lead": "Incident lead",
+    "deputy": "Deputy incident lead",
+    "comms_approver": "Approver of messages to customers and media",
+    "dpo": "Data protection officer (DPO)",
+    "it_vendor": "IT vendor or technical helper",
+    "insurer": "Cyber insurer (claims or breach hotline)",
+}
+
+# The roles a first-24-hours plan cannot work without; missing ones are flagged.
+ESSENTIAL_ROLES: tuple[str, ...] = ("incident_lead", "deputy", "comms_approver")
+
+Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
+Reach = Annotated[str, AfterValidator(clean_name)]
+
+
+class Contact(BaseModel):
+    """One named person or firm for a role, and how to reach them (phone, email)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: ContactRole
+    name: Name
+    reach: Reach = ""
+
+
+def missing_roles(
+    contacts: dict[str, Contact], roles: tuple[str, ...] = ESSENTIAL_ROLES
+) -> list[str]:
+    """The roles in `roles` that have nobody named, in listing order."""
+    return [role for role in roles if role not in contacts]

@@ -5,6 +5,8 @@ from pdpa_check.cli import (  # noqa: F401
     answers,
     bank,
     diff,
+    kit_docs,
+    kit_incident,
     maintenance,
     misc,
     org,

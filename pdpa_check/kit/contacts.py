@@ -23,6 +23,15 @@ CONTACT_ROLES: dict[str, str] = {
 # The roles a first-24-hours plan cannot work without; missing ones are flagged.
 ESSENTIAL_ROLES: tuple[str, ...] = ("incident_lead", "deputy", "comms_approver")
 
+# Assessment questions whose answer depends on a named contact: the assessment
+# says when the kit has nobody recorded for these roles.
+QUESTION_ROLES: dict[str, tuple[str, ...]] = {
+    "inc-plan": ("incident_lead", "deputy"),
+    "inc-lead-names": ("incident_lead", "deputy"),
+    "ntf-comms-approver": ("comms_approver",),
+    "gov-dpo": ("dpo",),
+}
+
 Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
 Reach = Annotated[str, AfterValidator(clean_name)]
 

@@ -60,7 +60,9 @@ Note = Annotated[str, Field(max_length=NOTE_MAX_CHARS), AfterValidator(_check_te
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", strict=True, hide_input_in_errors=True
+    )
 
 
 class VendorItem(_Strict):

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.loader import (
@@ -21,6 +21,9 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
+
+if TYPE_CHECKING:
+    from pdpa_check.exports.document import Report
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ def make_report(
     redact: bool,
     since_last: Iterable[str] = (),
 ) -> Report:
+    from pdpa_check.exports.document import AssessmentInfo, ItemStatus, build_report
+
     states = store.plan_states(assessed.org.id)
     statuses = {
         key: ItemStatus(status=s.status, owner=s.owner, due_date=s.due_date)

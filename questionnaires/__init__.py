@@ -1,14 +1,35 @@
 """Question banks: their schema, loading and validation, and skip logic."""
 
-from pdpa_check.questionnaires.model import (
-    ANSWER_LABELS,
-    Action,
-    AppliesIf,
-    Bank,
-    Domain,
-    Question,
+from typing import TYPE_CHECKING
+
+from pdpa_check.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pdpa_check.questionnaires.model import (
+        ANSWER_LABELS,
+        Action,
+        AppliesIf,
+        Bank,
+        Domain,
+        Question,
+    )
+    from pdpa_check.questionnaires.profile import SECTORS, SYSTEM_KINDS, Profile, System
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "ANSWER_LABELS": "model",
+        "Action": "model",
+        "AppliesIf": "model",
+        "Bank": "model",
+        "Domain": "model",
+        "Profile": "profile",
+        "Question": "model",
+        "SECTORS": "profile",
+        "SYSTEM_KINDS": "profile",
+        "System": "profile",
+    },
 )
-from pdpa_check.questionnaires.profile import SECTORS, SYSTEM_KINDS, Profile, System
 
 __all__ = [
     "ANSWER_LABELS",

@@ -18,7 +18,7 @@ AnswerKey = tuple[str, str]
 class Answer(BaseModel):
     """One answer: a validated value plus the owner's note and evidence."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     question_id: str
     system_key: str = ""

@@ -23,7 +23,7 @@ FORMAT_NAME = "pdpa-check-answers"
 
 
 class AnswerEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", strict=True)
 
     question: str
     system: str = ""
@@ -36,7 +36,9 @@ class AnswerEntry(BaseModel):
 
 
 class AnswersFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", strict=True, hide_input_in_errors=True
+    )
 
     format: Literal["pdpa-check-answers"]
     format_version: Literal[1]

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from pdpa_check.questionnaires.cache import cached
+from pdpa_check.questionnaires.errors import BankError as BankError  # re-exported
 from pdpa_check.questionnaires.model import Bank, Question
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,14 +27,6 @@ BUILTIN_BANK = "pdpa-sme-starter"
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _AT_END = " (at end of document)"
 _SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
-
-
-class BankError(Exception):
-    """A bank file that cannot be used; `problems` holds every message."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -46,7 +40,14 @@ class InstalledBank:
 
 
 def parse_bank_bytes(data: bytes, source: str) -> Bank:
-    """Parse and validate bank file bytes; raise BankError listing all problems."""
+    """Parse and validate bank file bytes; raise BankError listing all problems.
+
+    A bank validated before is taken from the cache (see `cache.py`).
+    """
+    return cached(data, lambda: _validate_bank(data, source))
+
+
+def _validate_bank(data: bytes, source: str) -> Bank:
     raw = read_toml(data, source)
     try:
         bank = Bank.model_validate(raw)

@@ -53,7 +53,7 @@ Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 class System(BaseModel):
     """One system that holds customer data. `key` is stable across renames."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     key: Key
     kind: SystemKind
@@ -63,7 +63,7 @@ class System(BaseModel):
 class Profile(BaseModel):
     """What the core needs to know about the organisation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     name: Name
     staff_count: int = Field(ge=1, le=100_000)

@@ -120,7 +120,7 @@ def auto_backup(store: Store, reason: str) -> Path | None:
     `pdpa-check doctor` shows how recent the newest backup is).
     """
     try:
-        return make_backup(store.db.conn, store.path, reason)
+        return make_backup(store.conn, store.path, reason)
     except (StoreError, OSError, sqlite3.Error):
         return None
 

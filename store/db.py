@@ -14,14 +14,24 @@ import sqlite3
 import urllib.parse
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from pdpa_check.store.migrations import migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Migrations
 
 APPLICATION_ID = 0x50445041  # "PDPA" in ASCII
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATION_SET = "pdpa-check"
+# The schema steps in `migrations.py`, by name, so opening a current database
+# never imports sqlite-utils (a test keeps the two lists equal).
+SCHEMA_STEPS = (
+    "0001_initial",
+    "0002_resume_point",
+    "0003_quarterly_cycle",
+    "0004_bank_versions",
+    "0005_breach_kit",
+)
 
 
 class StoreError(Exception):
@@ -32,7 +42,7 @@ class StoreError(Exception):
         self.exit_code = exit_code
 
 
-def create_database(path: Path) -> Database:
+def create_database(path: Path) -> sqlite3.Connection:
     """Create a new database at `path` (refusing to replace anything) and migrate it."""
     private_mkdir(path.parent)
     try:
@@ -44,9 +54,9 @@ def create_database(path: Path) -> Database:
     os.close(fd)
     conn = _connect(path)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    db = _configure(conn)
-    migrations.apply(db)
-    return db
+    _configure(conn)
+    _apply_migrations(conn)
+    return conn
 
 
 def private_mkdir(folder: Path) -> None:
@@ -60,7 +70,7 @@ def private_mkdir(folder: Path) -> None:
         parent.chmod(0o700)  # mkdir's mode is filtered by the umask
 
 
-def open_database(path: Path) -> Database:
+def open_database(path: Path) -> sqlite3.Connection:
     """Open an existing pdpa-check database read-write, migrating it if needed.
 
     A missing, damaged, empty or foreign file is refused untouched; when a
@@ -76,12 +86,12 @@ def open_database(path: Path) -> Database:
         raise _with_restore_hint(error, path) from None
     conn = _connect(path)
     try:
-        db = _configure(conn)
-        _migrate(db, path)
+        _configure(conn)
+        _migrate(conn, path)
     except BaseException:
         conn.close()  # a refused database keeps no connection (or -wal/-shm) open
         raise
-    return db
+    return conn
 
 
 def _with_restore_hint(error: StoreError, path: Path) -> StoreError:
@@ -164,7 +174,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"{path}: cannot open database: {error}") from None
 
 
-def _configure(conn: sqlite3.Connection) -> Database:
+def _configure(conn: sqlite3.Connection) -> None:
     """Per-connection settings; WAL is set outside any transaction and verified."""
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode != "wal":
@@ -172,28 +182,40 @@ def _configure(conn: sqlite3.Connection) -> Database:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return Database(conn, execute_plugins=False)
 
 
 def known_steps() -> tuple[str, ...]:
     """The schema steps this version of pdpa-check knows, in order."""
-    return tuple(migration.name for migration in migrations._migrations)
+    return SCHEMA_STEPS
 
 
-def _migrate(db: Database, path: Path) -> None:
-    from pdpa_check.store.backups import BEFORE_UPGRADE, make_backup
+def migration_set() -> Migrations:
+    """The schema steps themselves (imports sqlite-utils, so only when needed)."""
+    from pdpa_check.store.migrations import migrations
 
-    known = set(known_steps())
-    applied = {migration.name for migration in migrations.applied(db)}
+    return migrations
+
+
+def _apply_migrations(conn: sqlite3.Connection) -> None:
+    from sqlite_utils import Database  # only when the schema changes
+
+    migration_set().apply(Database(conn, execute_plugins=False))
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    known = set(SCHEMA_STEPS)
+    applied = set(_applied_steps(conn))
     if applied - known:
         raise StoreError(
             f"{path}: this database was written by a newer version of pdpa-check "
             f"(unknown schema steps: {', '.join(sorted(applied - known))}); please upgrade",
         )
-    if migrations.pending(db):
-        backup = make_backup(db.conn, path, BEFORE_UPGRADE)
+    if known - applied:
+        from pdpa_check.store.backups import BEFORE_UPGRADE, make_backup
+
+        backup = make_backup(conn, path, BEFORE_UPGRADE)
         try:
-            migrations.apply(db)
+            _apply_migrations(conn)
         except Exception as error:
             raise StoreError(
                 f"{path}: updating the database failed ({type(error).__name__}: {error}); "
@@ -276,6 +298,6 @@ def _applied_steps(conn: sqlite3.Connection) -> tuple[str, ...]:
         return ()
     rows = conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-        [migrations.name],
+        [MIGRATION_SET],
     )
     return tuple(str(row[0]) for row in rows)

@@ -6,14 +6,19 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
-from sqlite_utils import Database
 
-from pdpa_check.kit.contacts import CONTACT_ROLES, Contact
-from pdpa_check.kit.facts import IncidentFacts
 from pdpa_check.store.db import StoreError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from pdpa_check.kit.contacts import Contact
+    from pdpa_check.kit.facts import IncidentFacts
 
 
 def _now() -> str:
@@ -29,7 +34,7 @@ class IncidentRow:
 
 
 class _Writer(Protocol):
-    db: Database
+    conn: sqlite3.Connection
 
     def write(self) -> AbstractContextManager[Database]: ...
 
@@ -39,7 +44,9 @@ class KitStore:
 
     def contacts(self: _Writer, org_id: int) -> dict[str, Contact]:
         """The organisation's contacts by role, in the kit's role order."""
-        rows = self.db.execute(
+        from pdpa_check.kit.contacts import CONTACT_ROLES, Contact
+
+        rows = self.conn.execute(
             "SELECT role, name, reach FROM contacts WHERE organisation_id = ?", [org_id]
         ).fetchall()
         found = {role: Contact(role=role, name=name, reach=reach) for role, name, reach in rows}
@@ -85,7 +92,7 @@ class KitStore:
 
     def incidents(self: _Writer, org_id: int) -> list[IncidentRow]:
         """The organisation's recorded incidents, newest first."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, opened_at, updated_at, facts FROM incidents"
             " WHERE organisation_id = ? ORDER BY id DESC",
             [org_id],
@@ -94,6 +101,8 @@ class KitStore:
 
 
 def _incident_rows(rows: list[tuple[int, str, str, str]]) -> Iterator[IncidentRow]:
+    from pdpa_check.kit.facts import IncidentFacts
+
     for incident_id, opened, updated, facts in rows:
         try:
             parsed = IncidentFacts.model_validate_json(facts)

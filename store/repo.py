@@ -10,16 +10,20 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.kit import KitStore
 from pdpa_check.text import slug
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
 
 
 def now() -> str:
@@ -84,17 +88,24 @@ class PlanItemEvent:
 class Store(KitStore):
     """The one writer for a pdpa-check database."""
 
-    def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
         self.path = path
 
+    @cached_property
+    def db(self) -> Database:
+        """sqlite-utils over the same connection, for writes (imported only then)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     @contextmanager
     def write(self) -> Iterator[Database]:
         """A `BEGIN IMMEDIATE` transaction, committed (or rolled back) on exit."""
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -124,7 +135,7 @@ class Store(KitStore):
         return org_id
 
     def organisations(self) -> list[OrganisationRow]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, name, staff_count, sector, created_at FROM organisations ORDER BY id"
         ).fetchall()
         return [OrganisationRow(*row) for row in rows]
@@ -171,17 +182,20 @@ class Store(KitStore):
             )
 
     def profile(self, org_id: int) -> Profile:
-        org = self.db.execute(
+        org = self.conn.execute(
             "SELECT name, staff_count, sector FROM organisations WHERE id = ?", [org_id]
         ).fetchone()
-        systems = self.db.execute(
+        systems = self.conn.execute(
             "SELECT key, kind, name FROM systems WHERE organisation_id = ? ORDER BY id", [org_id]
         ).fetchall()
-        return Profile(
+        # Rows were validated on their way in, so they are not validated again here.
+        return Profile.model_construct(
             name=org[0],
             staff_count=org[1],
             sector=org[2],
-            systems=tuple(System(key=k, kind=kind, name=name) for k, kind, name in systems),
+            systems=tuple(
+                System.model_construct(key=k, kind=kind, name=name) for k, kind, name in systems
+            ),
         )
 
     # Bank versions -------------------------------------------------------
@@ -196,7 +210,7 @@ class Store(KitStore):
             )
 
     def bank_source(self, bank_id: str, version: str) -> str | None:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT source FROM bank_versions WHERE bank_id = ? AND version = ?",
             [bank_id, version],
         ).fetchone()
@@ -254,7 +268,7 @@ class Store(KitStore):
 
     def assessments(self, org_id: int) -> list[AssessmentRow]:
         """All assessments of an organisation, oldest first."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, organisation_id, bank_id, bank_version, started_at, completed_at,"
             " carried_from, score, band FROM assessments WHERE organisation_id = ?"
             " ORDER BY started_at, id",
@@ -287,7 +301,7 @@ class Store(KitStore):
             )
 
     def resume_point(self, assessment_id: int) -> AnswerKey | None:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT resume_question, resume_system FROM assessments WHERE id = ?",
             [assessment_id],
         ).fetchone()
@@ -304,7 +318,7 @@ class Store(KitStore):
 
     def answer_meta(self, assessment_id: int) -> dict[AnswerKey, AnswerMeta]:
         """When each answer was given and confirmed, and whether it is still carried."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT question_id, system_key, answered_at, confirmed_at, carried FROM answers"
             " WHERE assessment_id = ?",
             [assessment_id],
@@ -351,13 +365,14 @@ class Store(KitStore):
                 db.table("answers").upsert_all(rows, pk=_ANSWER_PK)
 
     def answers(self, assessment_id: int) -> dict[AnswerKey, Answer]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT question_id, system_key, value, note, evidence FROM answers"
             " WHERE assessment_id = ? ORDER BY question_id, system_key",
             [assessment_id],
         ).fetchall()
+        # Validated when saved (see `save_answer`); not validated again on every read.
         answers = (
-            Answer(question_id=q, system_key=s, value=v, note=n, evidence=e)
+            Answer.model_construct(question_id=q, system_key=s, value=v, note=n, evidence=e)
             for q, s, v, n, e in rows
         )
         return {answer.key: answer for answer in answers}
@@ -365,7 +380,7 @@ class Store(KitStore):
     # Plan items ----------------------------------------------------------
 
     def plan_states(self, org_id: int) -> dict[str, PlanItemState]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT item_key, status, owner, due_date, risk_reason, risk_accepted_by,"
             " review_date, auto_closed, notes, evidence, completed_on FROM plan_items"
             " WHERE organisation_id = ?",
@@ -390,7 +405,7 @@ class Store(KitStore):
 
     def plan_item_events(self, org_id: int, item_key: str) -> list[PlanItemEvent]:
         """The change history of one plan item, oldest first."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT e.at, e.field, e.old, e.new, e.by, e.note FROM plan_item_events e"
             " JOIN plan_items i ON i.id = e.plan_item_id"
             " WHERE i.organisation_id = ? AND i.item_key = ? ORDER BY e.id",

@@ -159,8 +159,8 @@ def test_deadline_is_always_three_days_after_assessment_when_notifiable(
         assert verdict.notify_individuals == "no"
 
 
-def test_contacts_and_incidents_survive_a_restart(tmp_path: Path) -> None:
-    session = demo_session(tmp_path / "d.db")
+def test_contacts_and_incidents_survive_a_restart(tmp_path: Path, profile: Profile) -> None:
+    session = new_session(tmp_path / "d.db", profile)
     assert missing_roles(session.contacts()) == ["incident_lead", "deputy", "comms_approver"]
     session.set_contact(Contact(role="incident_lead", name="Mei Ling Tan", reach="+65 9123 4567"))
     session.set_contact(Contact(role="incident_lead", name="Mei Ling", reach="ml@example.sg"))

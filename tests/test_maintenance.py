@@ -442,9 +442,9 @@ def test_rotation_keeps_the_newest_per_reason_and_touches_nothing_else(tmp_path:
     base = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     try:
         for day in range(2):
-            make_backup(store.db.conn, db, COMPLETED, now=base + dt.timedelta(days=day))
+            make_backup(store.conn, db, COMPLETED, now=base + dt.timedelta(days=day))
         made = [
-            make_backup(store.db.conn, db, MANUAL, keep=5, now=base + dt.timedelta(hours=h))
+            make_backup(store.conn, db, MANUAL, keep=5, now=base + dt.timedelta(hours=h))
             for h in range(8)
         ]
     finally:
@@ -463,8 +463,8 @@ def test_two_backups_in_the_same_second_both_kept(tmp_path: Path) -> None:
     store = Store(open_database(db), db)
     now = dt.datetime(2026, 11, 27, 9, 45, tzinfo=dt.UTC)
     try:
-        first = make_backup(store.db.conn, db, MANUAL, now=now)
-        second = make_backup(store.db.conn, db, MANUAL, now=now)
+        first = make_backup(store.conn, db, MANUAL, now=now)
+        second = make_backup(store.conn, db, MANUAL, now=now)
     finally:
         store.close()
     assert first.name == "d-20261127T094500Z-manual.db"

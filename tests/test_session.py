@@ -187,7 +187,7 @@ def test_a_database_from_before_the_resume_point_is_migrated(tmp_path: Path) -> 
     """A 0.1 database (first migration only) gains the resume columns, with a backup."""
     path = tmp_path / "old.db"
     only_first = Migrations("pdpa-check")
-    first = db_module.migrations._migrations[0]
+    first = db_module.migration_set()._migrations[0]
     only_first(name=first.name)(first.fn)
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA application_id = {db_module.APPLICATION_ID}")

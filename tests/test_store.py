@@ -116,9 +116,9 @@ def test_create_database_file_0600_in_new_folder_0700(tmp_path: Path, umask_valu
         assert mode(path) == 0o600
         assert mode(path.parent) == 0o700
         db.execute("CREATE TABLE scratch (x)")
-        db.conn.execute("BEGIN IMMEDIATE")
-        db.conn.execute("INSERT INTO scratch VALUES (1)")
-        db.conn.execute("COMMIT")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO scratch VALUES (1)")
+        db.execute("COMMIT")
         sidecars = [path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
         for sidecar in sidecars:
             assert sidecar.exists(), sidecar
@@ -200,7 +200,7 @@ def test_create_database_settings_match_open(db_path: Path) -> None:
 def test_foreign_keys_are_enforced(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         store.start_assessment(999, "pdpa-sme-starter", "0.1.0")
-    assert not store.db.conn.in_transaction
+    assert not store.conn.in_transaction
 
 
 # Opening: refusals ---------------------------------------------------------------
@@ -348,11 +348,23 @@ def test_open_database_one_damaged_page_is_reported_untouched(
 def migrations_plus(*steps: tuple[str, Callable[[Database], None]]) -> Migrations:
     """A copy of the app's migration set with extra steps at the end."""
     extended = Migrations("pdpa-check")
-    for migration in db_module.migrations._migrations:
+    for migration in db_module.migration_set()._migrations:
         extended(name=migration.name)(migration.fn)
     for name, fn in steps:
         extended(name=name)(fn)
     return extended
+
+
+def use_migrations(monkeypatch: pytest.MonkeyPatch, steps: Migrations) -> None:
+    """Make the store use `steps` as its schema, as a newer release would."""
+    monkeypatch.setattr(db_module, "migration_set", lambda: steps)
+    names = tuple(migration.name for migration in steps._migrations)
+    monkeypatch.setattr(db_module, "SCHEMA_STEPS", names)
+
+
+def test_schema_steps_name_every_migration() -> None:
+    names = tuple(m.name for m in db_module.migration_set()._migrations)
+    assert names == db_module.SCHEMA_STEPS
 
 
 def applied_names(path: Path) -> list[str]:
@@ -366,7 +378,7 @@ def applied_names(path: Path) -> list[str]:
 
 def test_fresh_database_has_every_migration(db_path: Path) -> None:
     create_database(db_path).close()
-    assert applied_names(db_path) == [m.name for m in db_module.migrations._migrations]
+    assert applied_names(db_path) == [m.name for m in db_module.migration_set()._migrations]
 
 
 def test_database_from_newer_version_is_refused(db_path: Path) -> None:
@@ -407,10 +419,10 @@ def test_pending_migration_is_backed_up_then_applied(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     populated_database(db_path, answers=25)
-    monkeypatch.setattr(db_module, "migrations", migrations_plus(("0099_website", _add_website)))
+    use_migrations(monkeypatch, migrations_plus(("0099_website", _add_website)))
     db = open_database(db_path)
     try:
-        assert "website" in db.table("organisations").columns_dict
+        assert "website" in Database(db).table("organisations").columns_dict
         assert db.execute("SELECT website FROM organisations").fetchone()[0] == (
             "https://example.sg"
         )
@@ -461,7 +473,7 @@ def test_failing_migration_leaves_previous_version(
         db.execute("UPDATE organisations SET name = 'CHANGED'")
         raise RuntimeError("boom in step 0099")
 
-    monkeypatch.setattr(db_module, "migrations", migrations_plus(("0099_explode", explode)))
+    use_migrations(monkeypatch, migrations_plus(("0099_explode", explode)))
     with pytest.raises((RuntimeError, StoreError), match="boom"):
         open_database(db_path)
 
@@ -482,7 +494,7 @@ def test_failing_migration_leaves_previous_version(
     db = open_database(db_path)
     db.close()
     rerun = migrations_plus(("0099_explode", _add_website))
-    monkeypatch.setattr(db_module, "migrations", rerun)
+    use_migrations(monkeypatch, rerun)
     open_database(db_path).close()
     assert applied_names(db_path) == [*before, "0099_explode"]
 
@@ -568,7 +580,7 @@ def test_save_answer_is_committed_before_returning(
     _, aid = org_and_assessment
     answer = Answer(question_id="acc-mfa", system_key="gmail", value="no", note="n", evidence="e")
     store.save_answer(aid, answer)
-    assert not store.db.conn.in_transaction
+    assert not store.conn.in_transaction
     # Another connection sees it at once, and can write straight after (no lock held).
     assert answer_rows(db_path) == {("acc-mfa", "gmail"): ("no", "n", "e")}
     other = independent(db_path)
@@ -645,7 +657,7 @@ def test_replace_answers_is_all_or_nothing(
             ],
             cleared=[("q2", "")],
         )
-    assert not store.db.conn.in_transaction
+    assert not store.conn.in_transaction
     assert answer_rows(db_path) == before
     monkeypatch.undo()
     store.save_answer(aid, Answer(question_id="q4", value="yes"))
@@ -689,7 +701,7 @@ def test_update_plan_item_refuses_an_invalid_status(
     assert store.plan_states(org_id)["item"].status == "done"
     assert store.plan_states(org_id)["item"].owner == ""
     assert plan_events(db_path) == [("status", "open", "done")]
-    assert not store.db.conn.in_transaction
+    assert not store.conn.in_transaction
 
 
 def test_update_plan_item_refuses_unknown_fields(

@@ -1,19 +1,9 @@
-"""The `pdpa-check` command line (click). Each module adds one group of commands."""
+"""The `pdpa-check` command line (click).
 
-# Importing each module registers its commands.
-from pdpa_check.cli import (  # noqa: F401
-    answers,
-    bank,
-    diff,
-    kit_docs,
-    kit_incident,
-    maintenance,
-    misc,
-    org,
-    plain,
-    plan,
-    reports,
-)
+Each module adds one group of commands; `base.LAZY_COMMANDS` says which, so a
+command's module is imported only when that command runs.
+"""
+
 from pdpa_check.cli.base import cli, main
 
 __all__ = ["cli", "main"]

@@ -9,22 +9,10 @@ from typing import TYPE_CHECKING
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
-from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
+from pdpa_check.store import AssessmentRow, OrganisationRow, Store
 
 if TYPE_CHECKING:
     from pdpa_check.questionnaires.model import Bank
-
-
-def current(
-    ctx: Context, *, show_demo_if_none: bool = False
-) -> tuple[Store, OrganisationRow, AssessmentRow]:
-    """The organisation and its open (else latest) assessment; an error if none."""
-    store = ctx.store(show_demo_if_none=show_demo_if_none)
-    org = store.find_organisation(ctx.org_ref)
-    row = store.current_assessment(org.id)
-    if row is None:
-        raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
-    return store, org, row
 
 
 @dataclass

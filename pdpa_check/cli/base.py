@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
@@ -18,7 +19,7 @@ import click
 
 from pdpa_check import __version__
 from pdpa_check.paths import Locations, locations
-from pdpa_check.questionnaires.loader import BankError
+from pdpa_check.questionnaires.errors import BankError
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.lock import APP, LOCKED_EXIT_CODE, DatabaseLock
 from pdpa_check.text import for_output
@@ -199,9 +200,45 @@ class _Command(click.Command):
             lock.release()
 
 
+# Where each top-level command lives. A module is imported only when its command
+# runs (or for the full help), so `score` never pays for `doctor` or the app.
+LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
+    "answer": ("answers",),
+    "answers": ("answers",),
+    "assess": ("plain",),
+    "assessment": ("answers",),
+    "backup": ("maintenance",),
+    "bank": ("bank",),
+    "demo": ("misc",),
+    "diff": ("diff",),
+    "doctor": ("maintenance",),
+    "history": ("reports",),
+    "kit": ("kit", "kit_docs", "kit_incident"),
+    "locate": ("misc",),
+    "org": ("org",),
+    "plan": ("plan",),
+    "restore": ("maintenance",),
+    "score": ("reports",),
+}
+
+
 class _Group(click.Group):
     command_class = _Command
     group_class = type  # subgroups are _Group too, so their commands are _Command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if self.parent_is_root():
+            return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self.parent_is_root() and cmd_name not in self.commands:
+            for module in LAZY_COMMANDS.get(cmd_name, ()):
+                import_module(f"pdpa_check.cli.{module}")  # registers its commands on `cli`
+        return super().get_command(ctx, cmd_name)
+
+    def parent_is_root(self) -> bool:
+        return self is cli
 
 
 @click.group(

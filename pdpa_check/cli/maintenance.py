@@ -344,7 +344,7 @@ def backup(ctx: Context, show_list: bool) -> None:
         _print_backups(ctx.db_path)
         return
     store = ctx.store()
-    path = make_backup(store.db.conn, ctx.db_path, MANUAL)
+    path = make_backup(store.conn, ctx.db_path, MANUAL)
     click.echo(f"Backup written and verified: {for_output(str(path))}")
 
 

@@ -10,13 +10,25 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from pdpa_check.cli.answers import current
 from pdpa_check.cli.base import Context, cli, handled, pass_ctx
 from pdpa_check.cli.output import console, plain
+from pdpa_check.store.db import StoreError
 
 if TYPE_CHECKING:
-    from pdpa_check.store import Store
+    from pdpa_check.store import AssessmentRow, OrganisationRow, Store
     from pdpa_check.workspace import Assessed
+
+
+def current(
+    ctx: Context, *, show_demo_if_none: bool = False
+) -> tuple[Store, OrganisationRow, AssessmentRow]:
+    """The organisation and its open (else latest) assessment; an error if none."""
+    store = ctx.store(show_demo_if_none=show_demo_if_none)
+    org = store.find_organisation(ctx.org_ref)
+    row = store.current_assessment(org.id)
+    if row is None:
+        raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
+    return store, org, row
 
 
 def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assessed]:
@@ -35,11 +47,11 @@ def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assess
 @handled
 def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     """Show the readiness score, per area, with critical gaps."""
-    from pdpa_check.exports.structured import report_data
-    from pdpa_check.workspace import make_report
-
     store, assessed = assessed_for(ctx, assessment_id)
     if as_json:
+        from pdpa_check.exports.structured import report_data
+        from pdpa_check.workspace import make_report
+
         data = report_data(make_report(store, assessed, dt.date.today(), redact=True))
         keys = (
             "organisation",

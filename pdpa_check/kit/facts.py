@@ -53,7 +53,7 @@ Text = Annotated[str, AfterValidator(lambda text: clean(text).strip())]
 class IncidentFacts(BaseModel):
     """The facts of one incident as far as the owner knows them today."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     title: Line = "Suspected data breach"
     discovered_on: dt.date

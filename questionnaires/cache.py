@@ -1,0 +1,86 @@
+"""A private cache of validated banks, so a command does not re-parse and
+re-validate the same bank file on every start.
+
+An entry is keyed by a hash of the bank's bytes together with the versions of
+pdpa-check, pydantic and Python and the bank schema's source file, so any
+change to the bank or to the code that validates it misses the cache. Entries
+are pickles: they are only read from a folder the user alone can write to, and
+only when the file is the user's own and private; anything else is ignored and
+the bank is validated afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar, cast
+
+import platformdirs
+
+from pdpa_check import __version__
+
+T = TypeVar("T")
+_SCHEMA_SOURCE = Path(__file__).with_name("model.py")
+
+
+def cache_folder() -> Path:
+    return platformdirs.user_cache_path("pdpa-check", appauthor=False) / "banks"
+
+
+def cached(data: bytes, build: Callable[[], T]) -> T:
+    """The object `build()` made from `data` last time, or a fresh one (then kept)."""
+    entry = cache_folder() / f"{_key(data)}.pickle"
+    found = _read(entry)
+    if found is not None:
+        return cast(T, found)  # pickled from what `build` made for this very key
+    value = build()
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        _write(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
+def _key(data: bytes) -> str:
+    import pydantic  # already loaded by the models
+
+    schema = _SCHEMA_SOURCE.stat()
+    versions = (
+        f"{__version__}|{pydantic.VERSION}|{sys.version}|{schema.st_size}|{schema.st_mtime_ns}"
+    )
+    return hashlib.sha256(versions.encode() + b"\0" + data).hexdigest()[:32]
+
+
+def _read(entry: Path) -> object | None:
+    try:
+        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        folder = entry.parent.stat()
+        if not (_private(info) and _private(folder)):
+            return None
+        try:
+            value: object = pickle.loads(handle.read())  # noqa: S301  # our own private file
+            return value
+        except Exception:  # a damaged entry is only a miss
+            return None
+
+
+def _private(info: os.stat_result) -> bool:
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _write(entry: Path, payload: bytes) -> None:
+    from pdpa_check.store.db import private_mkdir
+
+    private_mkdir(entry.parent)
+    temporary = entry.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(payload)
+    temporary.replace(entry)

@@ -1,0 +1,125 @@
+"""What keeps headless commands quick to start: lazy commands, a light read
+path, and the validated-bank cache (issue 7, P3 and P7)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pdpa_check.cli.base import LAZY_COMMANDS, cli
+from pdpa_check.questionnaires import cache, loader
+from pdpa_check.questionnaires.loader import builtin_bank_path, parse_bank_bytes
+
+BANK_BYTES = builtin_bank_path().read_bytes()
+
+
+def test_every_command_is_found_through_the_lazy_map() -> None:
+    """Each listed command resolves, and every registered command is listed."""
+    code = (
+        "import click, json; from pdpa_check.cli.base import cli, LAZY_COMMANDS\n"
+        "ctx = click.Context(cli)\n"
+        "found = {n: cli.get_command(ctx, n) is not None for n in LAZY_COMMANDS}\n"
+        "print(json.dumps([found, sorted(cli.commands)]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    found, registered = json.loads(done.stdout)
+    assert all(found.values()), found
+    assert set(registered) == set(LAZY_COMMANDS)
+
+
+def test_help_lists_every_command() -> None:
+    from click.testing import CliRunner
+
+    shown = CliRunner().invoke(cli, ["--help"]).output
+    assert all(f"  {name} " in shown for name in LAZY_COMMANDS)
+
+
+def loaded_by(argv: list[str], env: dict[str, str]) -> set[str]:
+    """The modules a `pdpa-check` run imported."""
+    code = (
+        "import sys, json\nfrom pdpa_check.cli import main\n"
+        f"sys.argv = {['pdpa-check', *argv]!r}\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return set(json.loads(done.stderr.rsplit("MODULES ", 1)[1]))
+
+
+@pytest.mark.parametrize("argv", [["score"], ["plan", "--format", "md"]])
+def test_reading_commands_load_no_writer_library_and_no_app(argv: list[str]) -> None:
+    env = dict(os.environ)
+    subprocess.run(
+        [sys.executable, "-m", "pdpa_check", "demo"], env=env, capture_output=True, check=True
+    )
+    modules = loaded_by(["--demo", *argv], env)
+    assert "pdpa_check.questionnaires.model" in modules  # it did run
+    unwanted = {"sqlite_utils", "textual", "pdpa_check.tui", "pdpa_check.cli.maintenance"}
+    assert not unwanted & {m.split(".")[0] for m in modules} | (unwanted & modules)
+
+
+def test_a_validated_bank_is_cached_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = parse_bank_bytes(BANK_BYTES, "bank.toml")
+    assert list(cache.cache_folder().glob("*.pickle"))
+
+    def refuse(data: bytes, source: str) -> None:
+        raise AssertionError("validated again despite the cache")
+
+    monkeypatch.setattr(loader, "_validate_bank", refuse)
+    again = parse_bank_bytes(BANK_BYTES, "bank.toml")
+    assert again == first and again is not first
+
+
+def test_a_changed_bank_misses_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    parse_bank_bytes(BANK_BYTES, "bank.toml")
+    changed = BANK_BYTES.replace(b'version = "', b'version = "9', 1)
+    bank = parse_bank_bytes(changed, "bank.toml")
+    assert bank.version.startswith("9")
+    assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
+
+
+def test_a_broken_bank_is_never_cached() -> None:
+    from pdpa_check.questionnaires.errors import BankError
+
+    with pytest.raises(BankError):
+        parse_bank_bytes(b"id = 1\n", "broken.toml")
+    assert not list(cache.cache_folder().glob("*.pickle"))
+
+
+def entry() -> Path:
+    parse_bank_bytes(BANK_BYTES, "bank.toml")
+    (found,) = cache.cache_folder().glob("*.pickle")
+    return found
+
+
+def test_a_cache_entry_others_could_write_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = entry()
+    path.chmod(0o620)
+    calls: list[str] = []
+    real = loader._validate_bank
+    monkeypatch.setattr(loader, "_validate_bank", lambda d, s: calls.append(s) or real(d, s))
+    parse_bank_bytes(BANK_BYTES, "bank.toml")
+    assert calls == ["bank.toml"]
+    assert path.stat().st_mode & 0o777 == 0o600  # replaced by a private copy
+
+
+def test_a_damaged_cache_entry_is_only_a_miss() -> None:
+    path = entry()
+    path.write_bytes(b"not a pickle")
+    bank = parse_bank_bytes(BANK_BYTES, "bank.toml")
+    assert bank.id == "pdpa-sme-starter"
+    assert path.read_bytes() != b"not a pickle"
+
+
+def test_an_unwritable_cache_folder_still_loads(tmp_path: Path) -> None:
+    folder = cache.cache_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the folder should be")
+    assert parse_bank_bytes(BANK_BYTES, "bank.toml").id == "pdpa-sme-starter"

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pdpa_check.store.checked import unchanged_since_clean_close
+
 if TYPE_CHECKING:
     from sqlite_utils import Migrations
 
@@ -81,7 +83,7 @@ def open_database(path: Path) -> sqlite3.Connection:
         # Checked on a read-only connection first: one that writes would
         # checkpoint a leftover -wal into a damaged file when it closes.
         with contextlib.closing(_connect_read_only(path, header)) as probe:
-            _check_identity(probe, path)
+            _check_identity(probe, path, thorough=not unchanged_since_clean_close(path))
     except StoreError as error:
         raise _with_restore_hint(error, path) from None
     conn = _connect(path)
@@ -104,13 +106,13 @@ def _with_restore_hint(error: StoreError, path: Path) -> StoreError:
     return StoreError(f"{message}. {hint}", error.exit_code)
 
 
-def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-    """Ours (application_id) and intact (quick_check), or StoreError."""
+def _check_identity(conn: sqlite3.Connection, path: Path, *, thorough: bool = True) -> None:
+    """Ours (application_id) and, when `thorough`, intact (quick_check); else StoreError."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise StoreError(f"{path}: this is an SQLite file, but not a pdpa-check database")
-        status = conn.execute("PRAGMA quick_check").fetchone()[0]
+        status = conn.execute("PRAGMA quick_check").fetchone()[0] if thorough else "ok"
     except sqlite3.DatabaseError as error:
         raise StoreError(_describe_damage(path, error)) from None
     if status != "ok":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.store.checked import record_clean_close
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.kit import KitStore
 from pdpa_check.text import slug
@@ -100,7 +101,9 @@ class Store(KitStore):
         return Database(self.conn, execute_plugins=False)
 
     def close(self) -> None:
+        """Close, and note the file as cleanly closed (see `checked.py`)."""
         self.conn.close()
+        record_clean_close(self.path)
 
     @contextmanager
     def write(self) -> Iterator[Database]:
@@ -188,14 +191,12 @@ class Store(KitStore):
         systems = self.conn.execute(
             "SELECT key, kind, name FROM systems WHERE organisation_id = ? ORDER BY id", [org_id]
         ).fetchall()
-        # Rows were validated on their way in, so they are not validated again here.
-        return Profile.model_construct(
+        # Validated again on the way out: names are sanitised even if the file was edited.
+        return Profile(
             name=org[0],
             staff_count=org[1],
             sector=org[2],
-            systems=tuple(
-                System.model_construct(key=k, kind=kind, name=name) for k, kind, name in systems
-            ),
+            systems=tuple(System(key=k, kind=kind, name=name) for k, kind, name in systems),
         )
 
     # Bank versions -------------------------------------------------------
@@ -370,7 +371,7 @@ class Store(KitStore):
             " WHERE assessment_id = ? ORDER BY question_id, system_key",
             [assessment_id],
         ).fetchall()
-        # Validated when saved (see `save_answer`); not validated again on every read.
+        # Validated when saved (see `save_answer`); notes are sanitised again on output.
         answers = (
             Answer.model_construct(question_id=q, system_key=s, value=v, note=n, evidence=e)
             for q, s, v, n, e in rows

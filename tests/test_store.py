@@ -24,6 +24,7 @@ from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.store import Store, StoreError, create_database, open_database
 from pdpa_check.store import repo as repo_module
+from pdpa_check.store.checked import stamp_path, unchanged_since_clean_close
 from pdpa_check.store.db import APPLICATION_ID, backup_dir
 
 # Helpers -------------------------------------------------------------------
@@ -825,3 +826,60 @@ def test_sigkill_loses_no_acknowledged_answer(db_path: Path) -> None:
         assert db.execute("SELECT count(*) FROM answers").fetchone()[0] >= total_acks
     finally:
         db.close()
+
+
+# Start-up check after a clean close (store/checked.py) ---------------------------
+
+
+def damage_one_page(path: Path) -> None:
+    """Overwrite a middle page in place: only an integrity check would notice."""
+    page_size = 4096
+    with path.open("r+b") as handle:
+        handle.seek((path.stat().st_size // page_size // 2) * page_size)
+        handle.write(random.Random(7).randbytes(page_size))
+
+
+def test_a_cleanly_closed_file_is_not_rescanned_but_any_change_is(db_path: Path) -> None:
+    populated_database(db_path, answers=300)
+    Store(open_database(db_path), db_path).close()
+    assert unchanged_since_clean_close(db_path)
+    damage_one_page(db_path)
+    assert not unchanged_since_clean_close(db_path)
+    before = digest(db_path)
+    with pytest.raises(StoreError, match=r"damaged|malformed|cannot be read"):
+        open_database(db_path)
+    assert digest(db_path) == before
+
+
+def test_putting_the_modification_time_back_does_not_hide_a_change(db_path: Path) -> None:
+    populated_database(db_path, answers=300)
+    Store(open_database(db_path), db_path).close()
+    info = db_path.stat()
+    damage_one_page(db_path)
+    os.utime(db_path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert db_path.stat().st_size == info.st_size
+    with pytest.raises(StoreError, match=r"damaged|malformed|cannot be read"):
+        open_database(db_path)
+
+
+def test_the_check_runs_while_another_connection_has_the_file_open(db_path: Path) -> None:
+    populated_database(db_path)
+    Store(open_database(db_path), db_path).close()
+    other = Store(open_database(db_path), db_path)  # keeps the -wal file in place
+    try:
+        assert not unchanged_since_clean_close(db_path)
+        Store(open_database(db_path), db_path).close()  # closes while `other` is open
+        assert not stamp_path(db_path).exists()
+    finally:
+        other.close()
+    assert unchanged_since_clean_close(db_path)
+
+
+def test_a_damaged_stamp_only_means_a_full_check(db_path: Path) -> None:
+    populated_database(db_path)
+    Store(open_database(db_path), db_path).close()
+    stamp_path(db_path).write_text("{not json")
+    assert not unchanged_since_clean_close(db_path)
+    Store(open_database(db_path), db_path).close()
+    assert unchanged_since_clean_close(db_path)
+    assert stamp_path(db_path).stat().st_mode & 0o777 == 0o600

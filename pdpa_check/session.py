@@ -14,10 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pdpa_check.dates import add_months, parse_day
-from pdpa_check.exports.document import Report
-from pdpa_check.kit.contacts import Contact
-from pdpa_check.kit.context import KitContext
-from pdpa_check.kit.facts import IncidentFacts
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.model import Bank, Domain
@@ -28,11 +24,15 @@ from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
-from pdpa_check.store.kit import IncidentRow
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import clean
 
 if TYPE_CHECKING:
+    from pdpa_check.exports.document import Report
+    from pdpa_check.kit.contacts import Contact
+    from pdpa_check.kit.context import KitContext
+    from pdpa_check.kit.facts import IncidentFacts
+    from pdpa_check.store.kit import IncidentRow
     from pdpa_check.vendor import VendorUpdate
 from pdpa_check.workspace import (
     Assessed,
@@ -482,6 +482,8 @@ class Session:
 
     def kit_context(self) -> KitContext:
         """What the kit documents are built from: profile, contacts, current answers."""
+        from pdpa_check.kit.context import KitContext
+
         row = self.current()
         if row is None:
             bank = default_bank(self.user_banks)

@@ -12,12 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from rich.traceback import Traceback
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import HelpPanel
 
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.session import Session
@@ -26,7 +24,7 @@ from pdpa_check.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 
-ScreenName = Literal["dashboard", "assessment", "results", "plan", "history", "profile"]
+ScreenName = Literal["dashboard", "assessment", "results", "plan", "history", "profile", "kit"]
 
 
 class PdpaCheckApp(App[None]):
@@ -83,7 +81,6 @@ class PdpaCheckApp(App[None]):
 
     def go(self, name: ScreenName, *, jump_to: AnswerKey | None = None) -> None:
         """Show a main screen on top of the dashboard (escape comes back to it)."""
-        from pdpa_check.tui.screens.assessment import AssessmentScreen
         from pdpa_check.tui.screens.dashboard import DashboardScreen
 
         if len(self.screen_stack) < 2 or not isinstance(self.screen_stack[1], DashboardScreen):
@@ -91,8 +88,11 @@ class PdpaCheckApp(App[None]):
         target = None if name == "dashboard" else self._make(name, jump_to)
         if len(self.screen_stack) == 3 and type(self.screen) is type(target):
             # Already showing it: stay (a second copy would clash with its id).
-            if jump_to is not None and isinstance(self.screen, AssessmentScreen):
-                self.screen.jump(jump_to)
+            if jump_to is not None:
+                from pdpa_check.tui.screens.assessment import AssessmentScreen
+
+                if isinstance(self.screen, AssessmentScreen):
+                    self.screen.jump(jump_to)
             return
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -126,6 +126,10 @@ class PdpaCheckApp(App[None]):
             from pdpa_check.tui.screens.history import HistoryScreen
 
             return HistoryScreen()
+        if name == "kit":
+            from pdpa_check.tui.screens.kit import KitScreen
+
+            return KitScreen()
         from pdpa_check.tui.screens.profile import ProfileScreen
 
         return ProfileScreen(first_run=False)
@@ -162,6 +166,8 @@ class PdpaCheckApp(App[None]):
     # Keys, palette, screenshots -----------------------------------------
 
     def action_toggle_keys(self) -> None:
+        from textual.widgets import HelpPanel  # loaded on first use: it is slow to import
+
         if self.screen.query(HelpPanel):
             self.action_hide_help_panel()
         else:
@@ -207,6 +213,8 @@ class PdpaCheckApp(App[None]):
 
     def _fatal_error(self) -> None:
         """Like Textual's, but without local variables: they can hold answers and notes."""
+        from rich.traceback import Traceback
+
         self.bell()
         exc_type, exc_value, exc_traceback = sys.exc_info()
         if exc_type is not None and exc_value is not None:

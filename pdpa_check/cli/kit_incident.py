@@ -1,5 +1,354 @@
-"""`kit notify` and `kit notice`: working through one incident."""
+"""`kit notify`, `kit notice`, `kit incidents` and `kit template`: working through one incident.
+
+`kit notify` prints (or writes) the notifiability record and saves the
+incident; `kit notice` drafts the customer notice from a facts file or the
+latest recorded incident. The record goes to stdout and a one-line summary to
+stderr, so `kit notify --facts f.toml > record.md` keeps just the record.
+"""
 
 from __future__ import annotations
 
-from pdpa_check.cli.kit import kit  # noqa: F401
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from pdpa_check.cli.base import (
+    WRITER_WAIT_SECONDS,
+    WRITING_COMMANDS,
+    Context,
+    InputError,
+    _Command,
+    _fail,
+    command_name,
+    handled,
+    pass_ctx,
+)
+from pdpa_check.cli.kit import kit
+from pdpa_check.store.db import StoreError
+from pdpa_check.store.lock import APP, DatabaseLock
+from pdpa_check.text import for_output
+
+if TYPE_CHECKING:
+    from pdpa_check.kit.facts import IncidentFacts, Tri, Verdict
+    from pdpa_check.session import Session
+    from pdpa_check.store.kit import IncidentRow
+
+TRI_KEYS: dict[str, Tri] = {"y": "yes", "n": "no", "u": "unknown"}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _SavingCommand(_Command):
+    """A command that saves to the database: it holds the writer's lock while it runs.
+
+    `cli.base` locks the commands listed in WRITING_COMMANDS; this does the same
+    for one that is not listed there, unless it will not write (--no-save, demo).
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        obj = ctx.find_object(Context)
+        name = command_name(ctx)
+        if (
+            name in WRITING_COMMANDS
+            or obj is None
+            or obj.demo
+            or ctx.params.get("no_save")
+            or not obj.db_path.exists()
+        ):
+            return super().invoke(ctx)
+        lock = DatabaseLock(obj.db_path, command=name)
+        try:
+            lock.acquire(wait=WRITER_WAIT_SECONDS, not_for=(APP, "assess"), create=False)
+        except StoreError as error:
+            _fail(str(error), error.exit_code)
+        try:
+            return super().invoke(ctx)
+        finally:
+            lock.release()
+
+
+def _output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        "output_arg",
+        type=str,
+        help="File to write, or a folder for the default file name. Default: print.",
+    )(click.option("--force", is_flag=True, help="Replace the output file if it exists.")(func))
+
+
+def _facts_option(func: F) -> F:
+    return click.option(
+        "--facts",
+        "facts_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Incident facts file (TOML; `pdpa-check kit template` writes one to fill in).",
+    )(func)
+
+
+@kit.command("notify", cls=_SavingCommand)
+@_facts_option
+@click.option("--format", "fmt", type=click.Choice(["md", "toml"]), default="md", show_default=True)
+@_output_option
+@click.option("--no-save", is_flag=True, help="Do not record the incident in the database.")
+@pass_ctx
+@handled
+def notify(
+    ctx: Context,
+    facts_file: Path | None,
+    fmt: str,
+    output_arg: str | None,
+    force: bool,
+    no_save: bool,
+) -> None:
+    """Is the breach notifiable, and by when? Prints the record to keep and saves the incident.
+
+    Give the facts in a file (--facts), or answer a few questions on a terminal.
+    Guidance for a first decision, not legal advice.
+    """
+    from pdpa_check.exports.kit.notify import render_record_markdown, render_record_toml
+    from pdpa_check.kit.facts import notifiability
+
+    session = ctx.session(show_demo_if_none=True)
+    facts = _read_facts(facts_file, session.today())
+    verdict = notifiability(facts)
+    render = render_record_toml if fmt == "toml" else render_record_markdown
+    content = render(session.kit_context(), facts, verdict)
+    _emit(content, output_arg, _file_name(session, "incident-record", fmt), force)
+    saved = None if no_save or ctx.demo else session.save_incident(facts)
+    click.echo(_summary(verdict, saved, demo=ctx.demo), err=True)
+
+
+@kit.command("notice")
+@_facts_option
+@click.option("--incident", "incident_id", type=int, help="Recorded incident (default: latest).")
+@_output_option
+@pass_ctx
+@handled
+def notice(
+    ctx: Context,
+    facts_file: Path | None,
+    incident_id: int | None,
+    output_arg: str | None,
+    force: bool,
+) -> None:
+    """Draft the notice to customers from the facts (default: the latest recorded incident)."""
+    from pdpa_check.exports.kit.notice import render_notice_markdown
+    from pdpa_check.kit.facts_file import load_facts_file
+
+    if facts_file is not None and incident_id is not None:
+        raise InputError("give --facts or --incident, not both")
+    session = ctx.session(show_demo_if_none=True)
+    if facts_file is not None:
+        facts = load_facts_file(facts_file)
+    else:
+        row = _recorded(session, incident_id)
+        click.echo(for_output(f"Drafting from incident #{row.id}: {row.facts.title}"), err=True)
+        facts = row.facts
+    content = render_notice_markdown(session.kit_context(), facts)
+    _emit(content, output_arg, _file_name(session, "customer-notice", "md"), force)
+
+
+@kit.command("incidents")
+@pass_ctx
+@handled
+def incidents(ctx: Context) -> None:
+    """The incidents recorded with `kit notify`, newest first."""
+    from rich.table import Table
+
+    from pdpa_check.cli.output import console, plain
+    from pdpa_check.kit.facts import notifiability
+
+    session = ctx.session(show_demo_if_none=True)
+    rows = session.incidents()
+    if not rows:
+        click.echo("No incidents recorded. Record one with `pdpa-check kit notify`.")
+        return
+    table = Table("ID", "Opened", "Title", "Verdict", "PDPC deadline")
+    for row in rows:
+        verdict = notifiability(row.facts)
+        table.add_row(
+            str(row.id),
+            row.opened_at[:10],
+            plain(row.facts.title),
+            verdict.words,
+            _deadline(row.facts, verdict),
+        )
+    console().print(table)
+
+
+@kit.command("template")
+@_output_option
+@handled
+def template(output_arg: str | None, force: bool) -> None:
+    """An incident facts file to fill in, for `kit notify --facts` and `kit notice --facts`."""
+    from pdpa_check.kit.facts_file import facts_template
+
+    today = dt.date.today()
+    _emit(facts_template(today), output_arg, f"incident-facts-{today.isoformat()}.toml", force)
+
+
+# Helpers ---------------------------------------------------------------------------
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_facts(facts_file: Path | None, today: dt.date) -> IncidentFacts:
+    from pdpa_check.kit.facts_file import load_facts_file
+
+    if facts_file is not None:
+        return load_facts_file(facts_file)
+    if not _stdin_is_terminal():
+        raise InputError(
+            "no facts given: pass --facts FILE (`pdpa-check kit template` writes one to fill"
+            " in), or run on a terminal to answer the questions"
+        )
+    return _wizard(today)
+
+
+def _recorded(session: Session, incident_id: int | None) -> IncidentRow:
+    rows = session.incidents()
+    if not rows:
+        raise InputError(
+            "no incident recorded yet: record one with `pdpa-check kit notify`,"
+            " or pass --facts FILE"
+        )
+    if incident_id is None:
+        return rows[0]
+    for row in rows:
+        if row.id == incident_id:
+            return row
+    raise InputError(f"no incident #{incident_id} (see `pdpa-check kit incidents`)")
+
+
+def _file_name(session: Session, kind: str, suffix: str) -> str:
+    from pdpa_check.text import slug
+
+    return f"{slug(session.profile.name)}-{kind}-{session.today().isoformat()}.{suffix}"
+
+
+def _emit(content: str, output_arg: str | None, default_name: str, force: bool) -> None:
+    """Print `content`, or write it to a file (a folder gets `default_name`)."""
+    from pdpa_check.exports.writer import write_atomic
+
+    if output_arg is None:
+        click.echo(content, nl=False)
+        return
+    output = Path(output_arg)
+    if output.is_dir() or output_arg.endswith(("/", os.sep)):
+        output = output / default_name
+    written = write_atomic(output, content, force=force)
+    click.echo(f"Wrote {written} (readable only by you)", err=True)
+
+
+def _deadline(facts: IncidentFacts, verdict: Verdict) -> str:
+    if verdict.pdpc_by is not None:
+        return f"no later than {verdict.pdpc_by.isoformat()}"
+    if facts.assessed_on is None and verdict.outcome in ("likely", "unclear"):
+        return "starts when you decide"
+    return "none on these facts"
+
+
+def _summary(verdict: Verdict, saved: int | None, *, demo: bool) -> str:
+    if verdict.pdpc_by is not None:
+        clock = f"notify PDPC no later than {verdict.pdpc_by.isoformat()}."
+    elif verdict.outcome in ("likely", "unclear"):
+        clock = "the PDPC clock starts on the day you decide it is notifiable: record that date."
+    else:
+        clock = "no PDPC deadline on these facts."
+    if saved is not None:
+        where = f"Recorded as incident #{saved}."
+    else:
+        where = "Not recorded (demo organisation)." if demo else "Not recorded (--no-save)."
+    return f"{verdict.words}; {clock} {where}"
+
+
+# The wizard ------------------------------------------------------------------------
+
+
+def _wizard(today: dt.date) -> IncidentFacts:
+    """A few questions on the terminal (prompts on stderr, so stdout stays the record)."""
+    from pdpa_check.kit.facts import IncidentFacts
+
+    click.echo(
+        "A few questions about the breach. Answer y (yes), n (no) or u (not known).", err=True
+    )
+    found = _ask_date("When did you first learn of the breach? (YYYY-MM-DD)", today, today) or today
+    assessed = _ask_date(
+        "When did you decide it is notifiable? (YYYY-MM-DD, blank: not yet)",
+        latest=today,
+        earliest=found,
+    )
+    credentials = _ask_tri("Were account logins involved together with their passwords or codes?")
+    identifiers = _ask_tri("Were full names, aliases or ID numbers involved?")
+    prescribed = _ask_tri("Was any prescribed class of data involved (e.g. financial details)?")
+    affected = _ask_count("How many people are affected? (a number, blank: not known)")
+    verified = affected is not None and click.confirm(
+        "Is that number checked (not an estimate)?", default=False, err=True
+    )
+    confined = _ask_tri("Did the data stay inside your organisation (nobody outside saw it)?")
+    return IncidentFacts(
+        discovered_on=found,
+        assessed_on=assessed,
+        credentials=credentials,
+        identifiers=identifiers,
+        prescribed=prescribed,
+        affected=affected,
+        affected_verified=verified,
+        confined=confined,
+    )
+
+
+def _ask_tri(question: str) -> Tri:
+    answer: str = click.prompt(question, type=click.Choice(list(TRI_KEYS)), default="u", err=True)
+    return TRI_KEYS[answer]
+
+
+def _ask_date(
+    question: str,
+    default: dt.date | None = None,
+    latest: dt.date | None = None,
+    earliest: dt.date | None = None,
+) -> dt.date | None:
+    """A date between `earliest` and `latest`; blank gives `default`."""
+    from pdpa_check.dates import parse_date
+
+    def convert(raw: str) -> dt.date | None:
+        if not raw.strip():
+            return default
+        try:
+            day = parse_date(raw)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        if earliest is not None and day < earliest:
+            raise click.UsageError(f"this cannot be before {earliest.isoformat()}")
+        if latest is not None and day > latest:
+            raise click.UsageError(f"this cannot be after today ({latest.isoformat()})")
+        return day
+
+    shown = default.isoformat() if default else ""
+    value: dt.date | None = click.prompt(
+        question, default=shown, show_default=bool(shown), value_proc=convert, err=True
+    )
+    return value
+
+
+def _ask_count(question: str) -> int | None:
+    def convert(raw: str) -> int | None:
+        text = raw.strip().replace(",", "")
+        if not text:
+            return None
+        if not text.isdigit() or int(text) > 100_000_000:
+            raise click.UsageError("give a whole number of people, or leave it blank")
+        return int(text)
+
+    value: int | None = click.prompt(
+        question, default="", show_default=False, value_proc=convert, err=True
+    )
+    return value

@@ -1,0 +1,127 @@
+"""The incident facts file: a commented TOML template, and reading it back.
+
+Every problem is reported as `file: field (line N): message`, or
+`file:line:col: message` for TOML syntax, and nothing is used if anything is
+wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts
+from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
+
+Where = Callable[[tuple[int | str, ...], dict[str, Any]], str]
+
+
+def load_facts_file(path: Path) -> IncidentFacts:
+    """Read and check an incident facts file; BankError lists every problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
+    return read_facts(data, str(path))
+
+
+def read_facts(data: bytes, source: str) -> IncidentFacts:
+    """Incident facts from TOML bytes; BankError names `source` and the place."""
+    text = data.decode("utf-8", errors="replace")
+    return read_model(IncidentFacts, data, source, _where_in(text))
+
+
+def _where_in(text: str) -> Where:
+    """A `where` naming the field and, when it can be found, its line in `text`."""
+
+    def where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
+        # The only whole-model check is the order of the two dates.
+        key = str(loc[0]) if loc else "assessed_on"
+        place = describe_location(loc, raw) if loc else key
+        line = _line_of(text, key)
+        return f"{place} (line {line})" if line else place
+
+    return where
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def facts_template(today: dt.date) -> str:
+    """A facts file to fill in: every field, each with what it means."""
+    example = today.isoformat()
+    steps = "\n".join(f"#   {key}: {text}" for key, text in CUSTOMER_STEPS.items())
+    return _TEMPLATE.format(example=example, steps=steps)
+
+
+_TEMPLATE = """\
+# pdpa-check incident facts. Fill in what you know today, then run
+#   pdpa-check kit notify --facts THIS-FILE
+# Dates are written YYYY-MM-DD without quotes (e.g. {example}). For yes/no
+# questions write "yes", "no" or "unknown": say "unknown" rather than guess.
+# Lines starting with # are comments; remove the # to use a line.
+
+# A short name for the incident (for your own records).
+title = "Suspected data breach"
+
+# REQUIRED: the day you first had reason to believe there was a breach.
+discovered_on = "YYYY-MM-DD"
+
+# The day you decided the breach is notifiable. The PDPC deadline is counted
+# from this day (no later than 3 calendar days after it). Leave it out until
+# you have decided.
+# assessed_on = {example}
+
+# What data is involved?
+# Full names, aliases or identification numbers (e.g. NRIC) of the people?
+identifiers = "unknown"
+# Account logins (user name or email) together with their passwords, security
+# codes, security answers or other credentials?
+credentials = "unknown"
+# Any prescribed class of data, such as financial details (see the record
+# that `kit notify` writes for what these classes are)?
+prescribed = "unknown"
+
+# How many people are affected? Leave it out if you do not know yet.
+# affected = 120
+# true only when the number is checked, not an estimate.
+affected_verified = false
+
+# Did the data stay inside your organisation (nobody outside saw or took it)?
+confined = "unknown"
+
+# true if a measure in place before (e.g. strong encryption) or what you did
+# after the breach makes significant harm to the people unlikely.
+harm_unlikely = false
+# true if the police or PDPC told you not to notify the people affected.
+told_not_to_notify = false
+
+# For the customer notice (`kit notice`). Plain words, as you would tell a
+# customer. Anything left empty shows as a [bracketed] gap to fill in.
+# What happened and when, in one or two sentences.
+what_happened = ""
+# Which customer information was involved (e.g. names, emails, order history).
+data_involved = ""
+# true only when you have confirmed that list; otherwise the notice says you
+# are still confirming it and does not state it.
+data_verified = false
+# What you do not know yet, and how you are finding out.
+not_yet_known = ""
+# What you have done so far (e.g. locked the account, changed passwords).
+actions_taken = ""
+# What customers should do now; any of:
+{steps}
+customer_steps = ["watch_phishing"]
+# How customers reach you about this (an email address or phone number).
+contact_point = ""
+# When you will next update customers.
+# next_update_on = {example}
+"""

@@ -33,6 +33,8 @@ CRITICAL = {"acc-mfa", "acc-shared-logins", "lvr-no-lingering"}
 # Leaver-domain questions about outside parties, which also apply to a one-person business.
 OUTSIDE_PARTY_LEAVER_QUESTIONS = {"lvr-outside-access"}
 AI_GATE = "ai-in-use"
+# Text questions: notes for the report and the breach kit, never scored.
+TEXT_NOTES = {"inc-lead-names", "gov-dpo-contact", "ret-periods"}
 # Breach-notification errors seen on third-party sites, and [U] claims from the fact sheet.
 WRONG_FACTS = [
     "72 hours",
@@ -110,7 +112,7 @@ def test_bank_validates_with_no_problems(bank: Bank) -> None:
     assert check_bank_files([builtin_bank_path()]) == []
     assert load_bank_file(builtin_bank_path()) == bank
     assert bank.id == BUILTIN_BANK
-    assert bank.version == "1.0.0"
+    assert bank.version == "1.1.0"
     description = bank.description.casefold()
     assert "not legal advice" in description
     assert "30 minutes" in description
@@ -158,7 +160,8 @@ def test_every_scored_question_has_reference_action_and_rationale(bank: Bank) ->
 
 def test_unscored_questions_are_gates_or_notes(bank: Bank) -> None:
     unscored = {q.id for q in bank.questions if not q.scored}
-    assert unscored == {AI_GATE, "inc-lead-names"}
+    assert unscored == {AI_GATE} | TEXT_NOTES
+    assert {q.id for q in bank.questions if q.kind == "text"} == TEXT_NOTES
     for question_id in unscored:
         assert bank.question(question_id).why.startswith("Not scored"), question_id
 

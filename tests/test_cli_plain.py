@@ -34,6 +34,8 @@ from pdpa_check.store import Store, open_database
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 ESC = "\x1b"
 RLO = "\u202e"
+# Answering gov-dpo "yes" adds one question to the walk: gov-dpo-contact (the DPO's contact).
+DPO_CONTACT = 1
 MARKUP = "[bold]x[/] [/nope]"
 
 
@@ -121,7 +123,7 @@ def test_answers_are_saved_as_given(db: Path, bank: Bank) -> None:
     assert saved(db) == {("gov-dpo", ""): "yes", ("gov-data-inventory", ""): "no",
                          ("ai-in-use", ""): "partly"}  # fmt: skip
     out = result.stdout
-    assert questions_shown(out)[:2] == [("1", str(total)), ("2", str(total))]
+    assert questions_shown(out)[:2] == [("1", str(total)), ("2", str(total + DPO_CONTACT))]
     assert "Question 1 of" in out and "Responsibility and data map" in out
     assert bank.question("gov-dpo").text in out
     assert f"Why it matters: {bank.question('gov-dpo').why}" in out
@@ -218,7 +220,7 @@ def test_ai_gate_no_leaves_out_the_ai_questions(db: Path, bank: Bank) -> None:
     total = total_slots(db)
     out = plain_run(db, "y\ny\nn\nq\n").stdout
     assert bank.question("ai-vendor-terms").text not in out
-    assert questions_shown(out)[3] == ("4", str(total))
+    assert questions_shown(out)[3] == ("4", str(total + DPO_CONTACT))
     assert "Logins and passwords" in out.split("Question 4 of")[1]
 
 
@@ -233,13 +235,13 @@ def test_ai_gate_yes_asks_the_ai_questions(db: Path, bank: Bank) -> None:
     out = plain_run(db, "y\ny\ny\n" + "n\n" * len(dependants) + "q\n").stdout
     for question_id in dependants:
         assert bank.question(question_id).text in out
-    assert questions_shown(out)[3] == ("4", str(total + len(dependants)))
+    assert questions_shown(out)[3] == ("4", str(total + DPO_CONTACT + len(dependants)))
     answers = saved(db)
     assert all(answers[(question_id, "")] == "no" for question_id in dependants)
 
     # Changing the gate to "no" (with --all) drops them from the rest of the walk.
     out = plain_run(db, "\n\nn\nq\n", "--all").stdout
-    assert questions_shown(out)[3] == ("4", str(total))
+    assert questions_shown(out)[3] == ("4", str(total + DPO_CONTACT))
 
 
 # --- stopping and resuming ------------------------------------------------------

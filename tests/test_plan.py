@@ -239,7 +239,7 @@ def test_high_effort_is_next_quarter_unless_critical(bank: Bank, profile: Profil
 
 
 def test_critical_items_come_first(bank: Bank, profile: Profile) -> None:
-    # inc-plan no is worth more (100 * 6/92 * (8/25 - 3/28) = 1.39: closing it opens
+    # inc-plan no is worth more (100 * 6/92 * (8/27 - 3/30) = 1.28: closing it opens
     # inc-exercise, unanswered) than shared logins on one system (100 * 8/92 * 10/26 * 1/3 =
     # 1.11, medium), but the critical item still comes first.
     answers = answered(bank, profile, inc_plan="no", acc_shared_logins__meta="no")
@@ -251,14 +251,14 @@ def test_critical_items_come_first(bank: Bank, profile: Profile) -> None:
 
 def test_uplift_per_unit_of_effort_orders_the_rest(bank: Bank, profile: Profile) -> None:
     # ai-in-use no drops the AI domain: live domain weights total 88.
-    # write-access-freeze-steps (medium, 3 units): 100 * 6/88 * 6/28 = 1.46 -> 0.49 per unit.
+    # write-access-freeze-steps (medium, 3 units): 100 * 6/88 * 6/30 = 1.36 -> 0.45 per unit.
     # appoint-dpo (low, 1 unit):                   100 * 6/88 * 4/21 = 1.30 -> 1.30 per unit.
     # The bigger uplift comes second: it costs three times the effort.
     answers = answered(bank, profile, ai_in_use="no", inc_freeze="no", gov_dpo="no")
     _, plan = plan_for(bank, profile, answers)
     assert item_ids(plan) == ["appoint-dpo", "write-access-freeze-steps"]
     uplift = {item.id: item.uplift for item in plan.items}
-    assert uplift["write-access-freeze-steps"] == pytest.approx(3600 / 2464)
+    assert uplift["write-access-freeze-steps"] == pytest.approx(3600 / 2640)
     assert uplift["appoint-dpo"] == pytest.approx(2400 / 1848)
     assert uplift["write-access-freeze-steps"] > uplift["appoint-dpo"]
 
@@ -443,9 +443,9 @@ def test_projected_score_leaves_unanswered_questions_open(bank: Bank, profile: P
     answers = answered(bank, profile, gov_dpo="no")
     del answers[("inc-plan", "")]
     _, plan = plan_for(bank, profile, answers)
-    # Closing gov-dpo does not answer inc-plan: 100 * 6/92 * 8/25 stays lost (inc-exercise,
+    # Closing gov-dpo does not answer inc-plan: 100 * 6/92 * 8/27 stays lost (inc-exercise,
     # asked only once inc-plan is answered, is not asked).
-    assert plan.projected_score == pytest.approx(100 - 4800 / 2300)
+    assert plan.projected_score == pytest.approx(100 - 4800 / 2484)
 
 
 def test_closing_a_gate_opens_its_dependant_unanswered(bank: Bank, profile: Profile) -> None:

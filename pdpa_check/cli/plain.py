@@ -17,6 +17,7 @@ from rich.prompt import Confirm, Prompt
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.cli.output import console, plain
+from pdpa_check.kit.contacts import QUESTION_ROLES, missing_sentence
 from pdpa_check.questionnaires.answers import AnswerKey, describe_value, format_number
 from pdpa_check.questionnaires.model import ANSWER_LABELS, NOT_APPLICABLE, UNKNOWN, Question
 
@@ -248,6 +249,9 @@ class PlainRun:
         self._say(f"{title}, {domain.title}" if domain else title, "bold")
         system = f" (for {slot.system.name})" if slot.system else ""
         self._say(question.text + system)
+        hint = self._kit_hint(question)
+        if hint:
+            self._say(hint)
         self._say(f"Why it matters: {question.why}")
         for line in _choice_lines(question):
             self._say(line)
@@ -265,6 +269,21 @@ class PlainRun:
                 self._say(f"Note: {current.note}")
             if current.evidence:
                 self._say(f"Evidence: {current.evidence}")
+
+    def _kit_hint(self, question: Question) -> str | None:
+        """Say when the breach kit has nobody recorded for a role `question` depends on."""
+        roles = QUESTION_ROLES.get(question.id)
+        if not roles:
+            return None
+        contacts = self.session.contacts()
+        sentence = missing_sentence(roles, contacts)
+        if sentence is None:
+            return None
+        cli_roles = ", ".join(role.replace("_", "-") for role in roles if role not in contacts)
+        return (
+            f"{sentence} with `pdpa-check kit contacts set ROLE NAME` (ROLE: {cli_roles}) "
+            "or in the app's Breach kit."
+        )
 
     def _help(self, slot: Slot) -> None:
         question = slot.question

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -30,6 +31,7 @@ QUESTION_ROLES: dict[str, tuple[str, ...]] = {
     "inc-lead-names": ("incident_lead", "deputy"),
     "ntf-comms-approver": ("comms_approver",),
     "gov-dpo": ("dpo",),
+    "gov-dpo-contact": ("dpo",),
 }
 
 Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
@@ -39,11 +41,24 @@ Reach = Annotated[str, AfterValidator(clean_name)]
 class Contact(BaseModel):
     """One named person or firm for a role, and how to reach them (phone, email)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     role: ContactRole
     name: Name
     reach: Reach = ""
+
+
+def missing_sentence(roles: tuple[str, ...], contacts: Mapping[str, Contact]) -> str | None:
+    """'Breach kit: no X or Y is recorded yet. Add the names' for roles nobody holds, else None.
+
+    The caller ends the sentence with where to add them (app or command line).
+    """
+    names = [CONTACT_ROLES[r][0].lower() + CONTACT_ROLES[r][1:] for r in roles if r not in contacts]
+    if not names:
+        return None
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    add = "a name" if len(names) == 1 else "the names"
+    return f"Breach kit: no {who} is recorded yet. Add {add}"
 
 
 def missing_roles(

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from pdpa_check.kit.contacts import QUESTION_ROLES
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.session import Questionnaire
@@ -22,6 +23,7 @@ from pdpa_check.tui.widgets.question_text import (
     answer_status,
     domain_label,
     help_text,
+    kit_contacts_hint,
     position_line,
     systems_checklist,
 )
@@ -79,6 +81,7 @@ class AssessmentScreen(BaseScreen):
                 yield Static(id="where")
                 yield ProgressBar(id="progress", show_eta=False)
                 yield Static(id="question")
+                yield Static(id="kit-hint")
                 yield Static(id="systems")
                 yield PickList(id="choices", compact=True)
                 yield Input(id="typed", compact=True)
@@ -140,6 +143,7 @@ class AssessmentScreen(BaseScreen):
         answer = q.answers.get(slot.key)
         self._show_position(q)
         self.query_one("#question", Static).update(plain(slot.question.text))
+        self._show_kit_hint(slot)
         systems = self.query_one("#systems", Static)
         systems.update(systems_checklist(q, slot))
         systems.display = slot.system is not None
@@ -154,6 +158,17 @@ class AssessmentScreen(BaseScreen):
         self.query_one("#where", Static).update(position_line(q, self.index, new=new))
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=len(q.slots), progress=q.answered)
+
+    def _show_kit_hint(self, slot: Slot) -> None:
+        """Say when the breach kit lacks a contact this question depends on."""
+        roles = QUESTION_ROLES.get(slot.question.id)
+        hint = None
+        if roles:  # one indexed query, only for the few questions that depend on a contact
+            contacts = self.attempt(self.session.contacts, "Could not read the kit contacts")
+            hint = kit_contacts_hint(roles, contacts) if contacts is not None else None
+        field = self.query_one("#kit-hint", Static)
+        field.update(plain(hint or ""))
+        field.display = hint is not None
 
     def _show_choices(self, slot: Slot, answer: Answer | None) -> None:
         options = self.query_one("#choices", OptionList)

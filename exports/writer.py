@@ -29,6 +29,43 @@ def default_filename(org_name: str, on: dt.date, suffix: str) -> str:
     return f"{slug(org_name)}-pdpa-plan-{on.isoformat()}.{suffix}"
 
 
+def ensure_folder(folder: Path, *, create: bool) -> None:
+    """`folder` ready to write into, created private (0700) when missing if `create`."""
+    if create and not folder.exists():
+        from pdpa_check.store.db import private_mkdir
+
+        try:
+            private_mkdir(folder)
+        except OSError as error:
+            raise ExportError(
+                f"Could not create {folder}: {error.strerror}. Choose another folder."
+            ) from None
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{folder} is a file, not a folder: move it away or choose another.")
+    if not folder.is_dir():
+        raise ExportError(f"{folder}: folder does not exist. Create it or choose another folder.")
+
+
+def write_new_files(folder: Path, stem: str, documents: list[tuple[str, str]]) -> list[Path]:
+    """Write each (suffix, content) as `stem[-n].suffix` into `folder`, never over a file.
+
+    The folder is created private when missing; a number is added to the name
+    when a file of that name (for any of the suffixes) is already there.
+    """
+    ensure_folder(folder, create=True)
+    number = 1
+    while True:
+        name = stem if number == 1 else f"{stem}-{number}"
+        targets = [folder / f"{name}.{suffix}" for suffix, _ in documents]
+        if not any(t.exists() or t.is_symlink() for t in targets):
+            break
+        number += 1
+    return [
+        write_atomic(target, content)
+        for target, (_, content) in zip(targets, documents, strict=True)
+    ]
+
+
 def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
     """Write `content` to `target` as a whole (0600), refusing to overwrite without force."""
     folder = target.parent

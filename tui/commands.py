@@ -36,6 +36,11 @@ class PdpaCommands(Provider):
             ("Go to history", "Past assessments and what changed", partial(app.go, "history")),
             ("Edit business profile", "Name, staff, sector, systems", partial(app.go, "profile")),
             ("Export plan…", "Markdown and/or TOML for your IT vendor", app.open_export),
+            (
+                "Breach kit",
+                "Contacts, 24-hour plan, notifiable?, customer notice, privacy FAQ",
+                partial(app.go, "kit"),
+            ),
         ]
         return commands + self._questions(app.jump_targets(), app)
 

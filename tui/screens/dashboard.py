@@ -32,6 +32,7 @@ class DashboardScreen(BaseScreen):
         Binding("p", "plan", "Plan", id="dashboard.plan"),
         Binding("h", "history", "History", id="dashboard.history"),
         Binding("e", "export", "Export", id="dashboard.export"),
+        Binding("k", "kit", "Breach kit", id="dashboard.kit"),
         Binding("b", "profile", "Business", id="dashboard.profile"),
         Binding("o", "organisations", "Switch org", id="dashboard.orgs"),
         Binding("escape", "noop", show=False, id="dashboard.back"),
@@ -206,6 +207,9 @@ class DashboardScreen(BaseScreen):
 
     def action_profile(self) -> None:
         self.pdpa.go("profile")
+
+    def action_kit(self) -> None:
+        self.pdpa.go("kit")
 
     def action_organisations(self) -> None:
         from pdpa_check.tui.screens.orgs import OrganisationsScreen

@@ -20,11 +20,10 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioSet, St
 from pdpa_check.exports.document import Report
 from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.exports.structured import render_toml
-from pdpa_check.exports.writer import ExportError, default_filename, write_atomic
+from pdpa_check.exports.writer import ExportError, default_filename, ensure_folder, write_atomic
 from pdpa_check.paths import locations
 from pdpa_check.session import Session
 from pdpa_check.store import AssessmentRow
-from pdpa_check.store.db import private_mkdir
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
@@ -283,15 +282,7 @@ def export_files(
 ) -> list[Path]:
     """Render and write every target, or none when one is in the way. Runs in a thread."""
     folder = targets[0].parent
-    if create_folder and not folder.exists():
-        try:
-            private_mkdir(folder)
-        except OSError as error:
-            raise ExportError(
-                f"Could not create {folder}: {error.strerror}. Choose another folder."
-            ) from None
-    if not folder.is_dir():
-        raise ExportError(f"{folder}: folder does not exist. Create it or choose another folder.")
+    ensure_folder(folder, create=create_folder)
     if not overwrite:
         existing = [t.name for t in targets if t.exists() or t.is_symlink()]
         if existing:

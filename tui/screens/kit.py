@@ -1,0 +1,721 @@
+"""The Breach kit: contacts, the 24-hour plan, the notifiability check, the notice, the FAQ.
+
+For an owner on a bad day, or preparing for one. Contacts are saved at once,
+one role at a time. The notifiability wizard and the customer notice edit the
+same incident (the latest one when the screen opens) and are saved together
+with ctrl+s. Documents are rendered on the main thread from
+`Session.kit_context()` and written by a thread worker into the export folder,
+never over an existing file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from pydantic import ValidationError
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioSet,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tabs,
+    TextArea,
+)
+
+from pdpa_check.exports.writer import write_new_files
+from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact
+from pdpa_check.kit.context import KitContext
+from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, notifiability
+from pdpa_check.paths import locations
+from pdpa_check.store.kit import IncidentRow
+from pdpa_check.text import slug
+from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
+from pdpa_check.tui.screens.kit_wizard import (
+    LABELS,
+    NOTICE_FIELDS,
+    PRESCRIBED_HINT,
+    QUESTIONS,
+    STEP_LABELS,
+    TRI_CHOICES,
+    TRI_FIELDS,
+    Draft,
+    blank_draft,
+    build_facts,
+    draft_of,
+    verdict_content,
+    verdict_waiting,
+)
+from pdpa_check.tui.widgets.kit_contacts import ContactRow
+from pdpa_check.tui.widgets.plain import plain
+from pdpa_check.tui.widgets.reading import reading_text
+from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
+
+# Section (tab pane) id -> tab label; the number is the key that opens it.
+SECTIONS: dict[str, str] = {
+    "contacts": "1 Contacts",
+    "plan": "2 24-hour plan",
+    "notify": "3 Notifiable?",
+    "notice": "4 Customer notice",
+    "faq": "5 Privacy FAQ",
+}
+CONTACTS_HINT = (
+    "Who to call in the first hour. tab to a field, type a name and how to reach them,"
+    " then press enter (or Save). The first three are needed for the 24-hour plan."
+)
+WIZARD_HINT = "The facts you know today; the verdict updates as you answer. ctrl+s saves."
+NOTICE_HINT = (
+    "A draft to send to customers. It states only what you mark as verified; the number of"
+    " people comes from the Notifiable? section."
+)
+# Text areas of the notice form (Draft field -> placeholder).
+NOTICE_AREAS: dict[str, str] = {
+    "what_happened": "What happened and when, in plain words",
+    "data_involved": "What data was involved (e.g. names, emails, order history)",
+    "not_yet_known": "What you do not know yet, and how you are finding out",
+    "actions_taken": "What you have done so far (e.g. reset staff passwords)",
+}
+# The kind of document in exported file names (as `pdpa-check kit ...` names them).
+DOCUMENT_NAMES = {
+    "plan": "incident-plan",
+    "faq": "privacy-faq",
+    "notify": "incident-record",
+    "notice": "customer-notice",
+}
+
+
+def widget_id(name: str) -> str:
+    """The id of the form widget for a Draft field."""
+    return "f-" + name.replace("_", "-")
+
+
+class KitScreen(BaseScreen):
+    """Five sections in tabs; each action on a key shown in the footer."""
+
+    CSS_PATH = "kit.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="kit.back"),
+        Binding("ctrl+s", "save", "Save", id="kit.save"),
+        Binding("ctrl+o,e", "export", "Export", id="kit.export"),
+        Binding("ctrl+n", "new_incident", "New incident", id="kit.new"),
+        Binding("ctrl+r", "clear_contact", "Clear contact", id="kit.clear"),
+        Binding("ctrl+t", "next_section", "Next section", id="kit.next"),
+        *(
+            Binding(label[0], f"section('{name}')", label[2:], show=False, id=f"kit.{name}")
+            for name, label in SECTIONS.items()
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="kit")
+        self.title = "pdpa-check · Breach kit"
+        self.incident: IncidentRow | None = None
+        self.saved = Draft()
+        self.touched: set[str] = set()
+        self.warned: tuple[str, Draft] | None = None
+        self.exporting = False
+        self._ctx: KitContext | None = None
+        self._stale: set[str] = {"plan", "faq", "notice"}
+
+    # Building the screen ---------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        contacts = self.attempt(self.session.contacts, "Could not load the contacts") or {}
+        yield Header()
+        with TabbedContent(id="sections", initial="contacts"):
+            with (
+                TabPane(SECTIONS["contacts"], id="contacts"),
+                VerticalScroll(id="contacts-scroll", can_focus=False),
+            ):
+                yield Static(CONTACTS_HINT, classes="muted hint")
+                for role, label in CONTACT_ROLES.items():
+                    yield ContactRow(
+                        role, label, essential=role in ESSENTIAL_ROLES, contact=contacts.get(role)
+                    )
+            with TabPane(SECTIONS["plan"], id="plan"):
+                yield Static(id="plan-hint", classes="muted hint")
+                yield _document("plan-doc")
+            with (
+                TabPane(SECTIONS["notify"], id="notify"),
+                Horizontal(id="notify-columns", classes="columns"),
+            ):
+                with VerticalScroll(id="notify-form", classes="form", can_focus=False):
+                    yield from self._wizard_form()
+                with VerticalScroll(id="verdict-pane"):
+                    yield Static(id="verdict")
+            with (
+                TabPane(SECTIONS["notice"], id="notice"),
+                Horizontal(id="notice-columns", classes="columns"),
+            ):
+                with VerticalScroll(id="notice-form", classes="form", can_focus=False):
+                    yield from self._notice_form()
+                yield _document("notice-preview")
+            with TabPane(SECTIONS["faq"], id="faq"):
+                yield Static(id="faq-hint", classes="muted hint")
+                yield _document("faq-doc")
+        yield Footer()
+
+    def _wizard_form(self) -> ComposeResult:
+        yield Static(id="incident-label", classes="incident-label")
+        yield Static(WIZARD_HINT, classes="muted")
+        yield from _input("title", "Title (for your records)", "e.g. Shop admin login stolen")
+        yield from _input("discovered", "Discovered on (YYYY-MM-DD)", "e.g. 2026-11-27")
+        yield from _input(
+            "assessed",
+            "Assessed as notifiable on (blank if not decided yet)",
+            "YYYY-MM-DD, the day you decide",
+        )
+        for name in TRI_FIELDS[:3]:
+            yield from _tri(name)
+            if name == "prescribed":
+                yield Static(PRESCRIBED_HINT, classes="muted hint")
+        yield from _input(
+            "affected", "How many people are affected? (blank = not known yet)", "e.g. 1200"
+        )
+        yield MarkedCheckbox(
+            "The number is counted and verified, not an estimate",
+            id=widget_id("affected_verified"),
+            compact=True,
+        )
+        yield from _tri("confined")
+        yield Label("Exceptions to telling the individuals", classes="field-label")
+        yield MarkedCheckbox(
+            "A measure makes harm unlikely (e.g. strong encryption)",
+            id=widget_id("harm_unlikely"),
+            compact=True,
+        )
+        yield MarkedCheckbox(
+            "Police or PDPC told you not to notify the individuals",
+            id=widget_id("told_not_to_notify"),
+            compact=True,
+        )
+        with Horizontal(classes="buttons"):
+            yield Button("Save", id="notify-save", variant="primary", compact=True)
+            yield Button("Export record", id="notify-export", compact=True)
+            yield Button("New incident", id="notify-new", compact=True)
+
+    def _notice_form(self) -> ComposeResult:
+        yield Static(id="notice-label", classes="incident-label")
+        yield Static(NOTICE_HINT, classes="muted")
+        for name, placeholder in NOTICE_AREAS.items():
+            yield Label(LABELS[name], classes="field-label")
+            yield TextArea(
+                id=widget_id(name),
+                classes="notice-text",
+                soft_wrap=True,
+                placeholder=placeholder,
+                compact=True,
+            )
+            yield _error(name)
+            if name == "data_involved":
+                yield MarkedCheckbox(
+                    "Verified: the notice may state it",
+                    id=widget_id("data_verified"),
+                    compact=True,
+                )
+        yield Label(LABELS["customer_steps"], classes="field-label")
+        for key, text in CUSTOMER_STEPS.items():
+            yield MarkedCheckbox(
+                STEP_LABELS.get(key, text), id=f"step-{key}", classes="step", compact=True
+            )
+        yield from _input(
+            "contact_point",
+            "Contact point for customers (blank = from your contacts)",
+            "e.g. privacy@yourshop.sg or a phone number",
+        )
+        yield from _input("next_update", "Next update on (YYYY-MM-DD, optional)", "YYYY-MM-DD")
+        with Horizontal(classes="buttons"):
+            yield Button("Save", id="notice-save", variant="primary", compact=True)
+            yield Button("Export notice", id="notice-export", compact=True)
+
+    def on_mount(self) -> None:
+        folder = plain(f"Export (ctrl+o or e) writes into {locations().exports}")
+        self.query_one("#plan-hint", Static).update(
+            Content.assemble(
+                "Your first 24 hours, from your profile, contacts and answers. ", folder
+            )
+        )
+        self.query_one("#faq-hint", Static).update(
+            Content.assemble(
+                "A privacy FAQ for your website, from your inventory and answers. ", folder
+            )
+        )
+        incidents = self.attempt(self.session.incidents, "Could not load the incidents") or []
+        self._load(incidents[0] if incidents else None)
+        # The section tabs first: 1-5 and arrows move between sections, and no key typed
+        # on arrival can land in (and replace) a saved contact's name.
+        self.query_one("#sections", TabbedContent).query_one(Tabs).focus()
+
+    # Sections --------------------------------------------------------------------
+
+    @property
+    def section(self) -> str:
+        tabs = self.query("#sections").results(TabbedContent)
+        return next((t.active for t in tabs), "") or "contacts"
+
+    def action_section(self, name: str) -> None:
+        """Show a section; the focus stays on the tabs, so number keys keep switching."""
+        sections = self.query_one("#sections", TabbedContent)
+        sections.active = name
+        sections.query_one(Tabs).focus()
+
+    def action_next_section(self) -> None:
+        names = list(SECTIONS)
+        self.action_section(names[(names.index(self.section) + 1) % len(names)])
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self._refresh_section(event.pane.id)
+        self.refresh_bindings()
+
+    def _enter_section(self, name: str) -> None:
+        targets = {
+            "contacts": ".contact-name",
+            "plan": "#plan-doc",
+            "notify": "#f-title",
+            "notice": "#f-what-happened",
+            "faq": "#faq-doc",
+        }
+        self.query(targets[name]).first().focus()
+
+    def _refresh_section(self, name: str) -> None:
+        if name in ("plan", "faq") and name in self._stale:
+            self._show_document(name)
+        elif name == "notice":
+            self._show_notice()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        section = self.section
+        allowed = {
+            "save": ("contacts", "notify", "notice"),
+            "export": ("plan", "notify", "notice", "faq"),
+            "new_incident": ("notify", "notice"),
+            "clear_contact": ("contacts",),
+        }
+        return section in allowed[action] if action in allowed else True
+
+    # Contacts ----------------------------------------------------------------------
+
+    def on_contact_row_save_requested(self, event: ContactRow.SaveRequested) -> None:
+        row = event.row
+        try:
+            contact = Contact.model_validate(
+                {"role": row.role, "name": event.name, "reach": event.reach}
+            )
+        except ValidationError as error:
+            row.show_error(_contact_problem(error))
+            return
+        if self._run(lambda: self.session.set_contact(contact), "Could not save the contact"):
+            self._contact_saved(row, f"Saved: {row.label}.")
+
+    def on_contact_row_clear_requested(self, event: ContactRow.ClearRequested) -> None:
+        row = event.row
+        if row.contact is None:
+            row.show(None)
+            return
+        if self._run(lambda: self.session.clear_contact(row.role), "Could not clear it"):
+            self._contact_saved(row, f"Cleared: {row.label}.")
+
+    def _contact_saved(self, row: ContactRow, message: str) -> None:
+        contacts = self.attempt(self.session.contacts, "Could not reload the contacts")
+        if contacts is not None:
+            row.show(contacts.get(row.role))
+        self._ctx = None
+        self._stale |= {"plan", "faq", "notice"}
+        self.notify(message)
+
+    def _focused_row(self) -> ContactRow | None:
+        node = self.focused
+        while node is not None and not isinstance(node, ContactRow):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return node
+
+    def action_clear_contact(self) -> None:
+        row = self._focused_row()
+        if row is None:
+            self.notify("Move to a contact first (tab), then press ctrl+r to clear it.")
+            return
+        row.post_message(ContactRow.ClearRequested(row))
+
+    # The incident: load, read, show ---------------------------------------------------
+
+    def _load(self, incident: IncidentRow | None) -> None:
+        self.incident = incident
+        draft = draft_of(incident.facts) if incident else blank_draft(self.session.today())
+        self.saved = draft
+        self.touched = set()
+        self.warned = None
+        self._fill(draft)
+        self._form_changed()
+
+    def _fill(self, draft: Draft) -> None:
+        for name in ("title", "discovered", "assessed", "affected", "contact_point"):
+            self.query_one(f"#{widget_id(name)}", Input).value = str(getattr(draft, name))
+        self.query_one(f"#{widget_id('next_update')}", Input).value = draft.next_update
+        for name in NOTICE_AREAS:
+            self.query_one(f"#{widget_id(name)}", TextArea).load_text(getattr(draft, name))
+        for name in ("affected_verified", "harm_unlikely", "told_not_to_notify", "data_verified"):
+            self.query_one(f"#{widget_id(name)}", Checkbox).value = bool(getattr(draft, name))
+        for name in TRI_FIELDS:
+            for value, _ in TRI_CHOICES:
+                button = self.query_one(f"#{widget_id(name)}-{value}", MarkedRadioButton)
+                button.value = getattr(draft, name) == value
+        for key in CUSTOMER_STEPS:
+            self.query_one(f"#step-{key}", Checkbox).value = key in draft.customer_steps
+
+    def read_draft(self) -> Draft:
+        """The incident as the two forms show it now."""
+
+        def text(name: str) -> str:
+            return self.query_one(f"#{widget_id(name)}", Input).value
+
+        def tick(name: str) -> bool:
+            return self.query_one(f"#{widget_id(name)}", Checkbox).value
+
+        def tri(name: str) -> str:
+            pressed = self.query_one(f"#{widget_id(name)}", RadioSet).pressed_button
+            chosen = pressed.id.rsplit("-", 1)[-1] if pressed and pressed.id else "unknown"
+            return chosen
+
+        return Draft(
+            title=text("title"),
+            discovered=text("discovered"),
+            assessed=text("assessed"),
+            credentials=tri("credentials"),
+            identifiers=tri("identifiers"),
+            prescribed=tri("prescribed"),
+            affected=text("affected"),
+            affected_verified=tick("affected_verified"),
+            confined=tri("confined"),
+            harm_unlikely=tick("harm_unlikely"),
+            told_not_to_notify=tick("told_not_to_notify"),
+            what_happened=self.query_one(f"#{widget_id('what_happened')}", TextArea).text,
+            data_involved=self.query_one(f"#{widget_id('data_involved')}", TextArea).text,
+            data_verified=tick("data_verified"),
+            not_yet_known=self.query_one(f"#{widget_id('not_yet_known')}", TextArea).text,
+            actions_taken=self.query_one(f"#{widget_id('actions_taken')}", TextArea).text,
+            customer_steps=tuple(
+                key for key in CUSTOMER_STEPS if self.query_one(f"#step-{key}", Checkbox).value
+            ),
+            contact_point=text("contact_point"),
+            next_update=text("next_update"),
+        )
+
+    @property
+    def dirty(self) -> bool:
+        return self.read_draft() != self.saved
+
+    def _form_changed(self) -> None:
+        draft = self.read_draft()
+        built = build_facts(draft)
+        self._show_problems(built if isinstance(built, dict) else {})
+        self._show_label(draft)
+        self._show_verdict(draft)
+        if self.section == "notice":
+            self._show_notice(built)
+        else:
+            self._stale.add("notice")
+
+    def _show_label(self, draft: Draft) -> None:
+        if self.incident is None:
+            label = Content.assemble(("New incident", "bold"), ": not saved yet")
+        else:
+            label = Content.assemble(
+                (f"Incident #{self.incident.id}", "bold"),
+                f" · opened {self.incident.opened_at[:10]}",
+                " · ✎ changed, not saved (ctrl+s)" if draft != self.saved else " · saved",
+            )
+        for selector in ("#incident-label", "#notice-label"):
+            self.query_one(selector, Static).update(label)
+
+    def _show_verdict(self, draft: Draft) -> None:
+        # The verdict reads the wizard's facts only: a notice field never hides it.
+        wizard = build_facts(replace(draft, **{n: getattr(Draft(), n) for n in NOTICE_FIELDS}))
+        verdict = self.query_one("#verdict", Static)
+        if isinstance(wizard, dict):
+            verdict.update(verdict_waiting(wizard))
+        else:
+            verdict.update(verdict_content(wizard, notifiability(wizard)))
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for error in self.query(".field-error").results(Static):
+            name = (error.id or "").removeprefix("f-").removesuffix("-error").replace("-", "_")
+            message = problems.get(name) if name in self.touched else None
+            error.update(plain(f"✗ {message}") if message else "")
+            error.display = bool(message)
+            self.query_one(f"#{widget_id(name)}").set_class(bool(message), "-error")
+
+    # Live updates ------------------------------------------------------------------------
+
+    def _is_incident_field(self, widget: Widget) -> bool:
+        return (widget.id or "").startswith(("f-", "step-")) or isinstance(widget, RadioSet)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._is_incident_field(event.input):
+            self._form_changed()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if self._is_incident_field(event.input) and event.input.id:
+            self.touched.add(event.input.id.removeprefix("f-").replace("-", "_"))
+            self._form_changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._is_incident_field(event.input):
+            event.stop()
+            self.focus_next()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._is_incident_field(event.text_area):
+            self._form_changed()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if self._is_incident_field(event.checkbox):
+            self._form_changed()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._form_changed()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions: dict[str, Callable[[], None]] = {
+            "notify-save": self.action_save,
+            "notice-save": self.action_save,
+            "notify-export": self.action_export,
+            "notice-export": self.action_export,
+            "notify-new": self.action_new_incident,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    # Saving ----------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.section == "contacts":
+            row = self._focused_row()
+            if row is None:
+                self.notify("Move to a contact first (tab), then press ctrl+s or enter.")
+            else:
+                row.request_save()
+            return
+        if self.save_incident() is not None:
+            self.notify(f"Saved incident #{self.incident.id if self.incident else '?'}.")
+
+    def save_incident(self) -> IncidentFacts | None:
+        """Save both forms as one incident; on a problem show it beside the field."""
+        draft = self.read_draft()
+        built = build_facts(draft)
+        if isinstance(built, dict):
+            self.touched |= set(built)
+            self._show_problems(built)
+            self._point_at(built)
+            return None
+        current = self.incident.id if self.incident else None
+        saved_id = self.attempt(
+            lambda: self.session.save_incident(built, current), "Could not save the incident"
+        )
+        if saved_id is None:
+            return None
+        rows = self.attempt(self.session.incidents, "Could not reload the incident") or []
+        self.incident = next((row for row in rows if row.id == saved_id), None)
+        stored = draft_of(self.incident.facts if self.incident else built)
+        if stored != draft:  # the store cleaned something: show what was kept
+            self._fill(stored)
+        self.saved = stored
+        self._form_changed()
+        return self.incident.facts if self.incident else built
+
+    def _point_at(self, problems: dict[str, str]) -> None:
+        names = [LABELS.get(name, name) for name in problems]
+        first = next(iter(problems))
+        section = "notice" if first in NOTICE_FIELDS else "notify"
+        if self.section != section:
+            self.query_one("#sections", TabbedContent).active = section
+        target = self.query_one(f"#{widget_id(first)}")
+        self.call_after_refresh(target.focus)
+        self.notify(
+            f"Not saved: fix what is marked ✗ ({', '.join(names)}).",
+            severity="warning",
+        )
+
+    def action_new_incident(self) -> None:
+        if self.dirty and not self._confirmed("new", "ctrl+n again starts a new one"):
+            return
+        self._load(None)
+        self._enter_section(self.section)
+        self.notify("New incident: fill in what you know, then ctrl+s to save it.")
+
+    def action_back(self) -> None:
+        changed = self.dirty or any(row.edited for row in self.query(ContactRow))
+        if changed and not self._confirmed("back", "escape again leaves without saving"):
+            return
+        super().action_back()
+
+    def _confirmed(self, what: str, again: str) -> bool:
+        """True on the second press with the same unsaved changes; warn on the first."""
+        draft = self.read_draft()
+        if self.warned == (what, draft):
+            return True
+        self.warned = (what, draft)
+        self.notify(f"Changes not saved: ctrl+s saves them; {again}.", severity="warning")
+        return False
+
+    def _run(self, work: Callable[[], object], failure: str) -> bool:
+        def call() -> bool:
+            work()
+            return True
+
+        return self.attempt(call, failure) is not None
+
+    # Documents -------------------------------------------------------------------------------
+
+    def context(self) -> KitContext | None:
+        if self._ctx is None:
+            self._ctx = self.attempt(self.session.kit_context, "Could not read the kit's facts")
+        return self._ctx
+
+    def _show_document(self, name: str) -> None:
+        documents = self._documents(name)
+        area = self.query_one(f"#{name}-doc", TextArea)
+        if documents:
+            _show_text(area, reading_text(documents[0][1]))
+            self._stale.discard(name)
+
+    def _show_notice(self, built: IncidentFacts | dict[str, str] | None = None) -> None:
+        built = build_facts(self.read_draft()) if built is None else built
+        area = self.query_one("#notice-preview", TextArea)
+        if isinstance(built, dict):
+            names = ", ".join(LABELS.get(name, name).lower() for name in built)
+            _show_text(area, f"Fix what is marked ✗ ({names}) to see the notice.")
+        else:
+            documents = self._documents("notice", built)
+            if documents:
+                _show_text(area, reading_text(documents[0][1]))
+        self._stale.discard("notice")
+
+    def _documents(self, name: str, facts: IncidentFacts | None = None) -> list[tuple[str, str]]:
+        """(suffix, content) of the files `name` exports; [] when they cannot be made."""
+        ctx = self.context()
+        if ctx is None:
+            return []
+        return _render(ctx, name, facts)
+
+    def action_export(self) -> None:
+        if self.exporting:
+            self.notify("Still writing the last export…")
+            return
+        section = self.section
+        facts = None
+        if section in ("notify", "notice"):
+            facts = self.save_incident()
+            if facts is None:
+                return
+        documents = self.attempt(
+            lambda: self._documents(section, facts), "Could not build the document"
+        )
+        if not documents or self.session.org is None:
+            return
+        stem = "-".join(
+            (slug(self.session.org.name), DOCUMENT_NAMES[section], self.session.today().isoformat())
+        )
+        self.exporting = True
+        self.write_files(locations().exports, stem, documents)
+
+    @work(thread=True, exclusive=True, group="kit-export")
+    def write_files(self, folder: Path, stem: str, documents: list[tuple[str, str]]) -> None:
+        try:
+            written = write_new_files(folder, stem, documents)
+        except EXPECTED_ERRORS as error:
+            self.app.call_from_thread(self._export_done, [], describe(error))
+            return
+        self.app.call_from_thread(self._export_done, written, "")
+
+    def _export_done(self, written: list[Path], problem: str) -> None:
+        self.exporting = False
+        if problem:
+            self.app.notify(f"Export failed: {problem}", severity="error", timeout=10)
+            return
+        names = " and ".join(path.name for path in written)
+        self.app.notify(
+            f"Exported {names} into {written[0].parent} (readable only by you).",
+            title="Breach kit",
+            timeout=10,
+        )
+
+
+def _render(ctx: KitContext, name: str, facts: IncidentFacts | None) -> list[tuple[str, str]]:
+    """(suffix, content) of each file of document `name`; the incident ones need `facts`."""
+    if name == "plan":
+        from pdpa_check.exports.kit.plan24 import render_plan_markdown, render_plan_toml
+
+        return [("md", render_plan_markdown(ctx)), ("toml", render_plan_toml(ctx))]
+    if name == "faq":
+        from pdpa_check.exports.kit.faq import render_faq_markdown
+
+        return [("md", render_faq_markdown(ctx))]
+    if facts is None:
+        return []
+    if name == "notify":
+        from pdpa_check.exports.kit.notify import render_record_markdown, render_record_toml
+
+        verdict = notifiability(facts)
+        return [
+            ("md", render_record_markdown(ctx, facts, verdict)),
+            ("toml", render_record_toml(ctx, facts, verdict)),
+        ]
+    from pdpa_check.exports.kit.notice import render_notice_markdown
+
+    return [("md", render_notice_markdown(ctx, facts))]
+
+
+# Form pieces -------------------------------------------------------------------------------------
+
+
+def _document(widget: str) -> TextArea:
+    return TextArea(id=widget, read_only=True, soft_wrap=True, compact=True, classes="document")
+
+
+def _input(name: str, label: str, placeholder: str) -> ComposeResult:
+    yield Label(label, classes="field-label")
+    yield Input(id=widget_id(name), placeholder=placeholder, compact=True)
+    yield _error(name)
+
+
+def _error(name: str) -> Static:
+    return Static(id=f"{widget_id(name)}-error", classes="field-error")
+
+
+def _tri(name: str) -> ComposeResult:
+    yield Label(QUESTIONS[name], classes="field-label")
+    with RadioSet(id=widget_id(name), classes="tri", compact=True):
+        for value, label in TRI_CHOICES:
+            yield MarkedRadioButton(label, id=f"{widget_id(name)}-{value}", compact=True)
+
+
+def _show_text(area: TextArea, text: str) -> None:
+    """Replace a read-only text area's text, keeping the reader's place when it can."""
+    scroll = area.scroll_offset
+    area.load_text(text)
+    area.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
+
+
+def _contact_problem(error: ValidationError) -> str:
+    detail = error.errors()[0]
+    where = str(detail["loc"][0]) if detail["loc"] else ""
+    if where == "name" and detail["type"] in ("too_short", "string_too_short"):
+        return "Enter a name (a person or firm), or Clear to remove this contact."
+    message = detail["msg"].removeprefix("Value error, ")
+    field = {"name": "Name", "reach": "How to reach"}.get(where, "This contact")
+    return f"{field}: {message}"

@@ -1,0 +1,273 @@
+"""The incident forms of the Breach kit: what is typed, the facts it makes, and the verdict.
+
+`Draft` holds the form as typed (strings and ticks); `build_facts` turns it into
+`IncidentFacts` or says, per field, what is wrong; `verdict_content` shows what
+`notifiability()` makes of the facts. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from pydantic import ValidationError
+from textual.content import Content
+
+from pdpa_check.dates import parse_date
+from pdpa_check.kit.facts import (
+    ASSESSMENT_DAYS,
+    PDPC_DAYS,
+    IncidentFacts,
+    Verdict,
+)
+
+# Answer values of the yes / no / don't know questions, as the radio buttons show them.
+TRI_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"), ("unknown", "Don't know"))
+TRI_FIELDS = ("credentials", "identifiers", "prescribed", "confined")
+
+QUESTIONS: dict[str, str] = {
+    "credentials": (
+        "Were account logins involved together with their passwords, security codes"
+        " or security answers?"
+    ),
+    "identifiers": "Were full names, aliases or ID numbers (e.g. NRIC) involved?",
+    "prescribed": "Was any prescribed class of data involved?",
+    "confined": (
+        "Did the data stay inside the organisation (nobody outside saw it, took it or received it)?"
+    ),
+}
+PRESCRIBED_HINT = (
+    "Prescribed classes are listed in the Schedule to the breach notification regulations:"
+    " e.g. financial details such as deposits, withdrawals, credit or net worth, and private"
+    " keys for e-signatures. Card, account, insurance and medical details are reported to be"
+    " listed too: check the Schedule."
+)
+# Short labels for the customer steps (the notice prints the full sentence).
+STEP_LABELS: dict[str, str] = {
+    "reset_password": "Change their password",
+    "watch_phishing": "Beware of phishing that mentions this",
+    "contact_bank": "Watch card and bank statements; call the bank",
+    "watch_accounts": "Watch their account for changes they did not make",
+}
+NOT_LEGAL_ADVICE = (
+    "This is guidance for a first decision, not legal advice. Where a fact is uncertain the"
+    " verdict says so; check important decisions with a lawyer or PDPC's own guides."
+)
+INDIVIDUALS_WORDS = {"yes": "tell them", "no": "not required", "unknown": "not yet clear"}
+
+# Form field -> the IncidentFacts field it fills (where the names differ).
+FACT_FIELDS = {
+    "discovered": "discovered_on",
+    "assessed": "assessed_on",
+    "next_update": "next_update_on",
+}
+LABELS = {
+    "title": "Title",
+    "discovered": "Discovered on",
+    "assessed": "Assessed as notifiable on",
+    "affected": "Number of people affected",
+    "what_happened": "What happened",
+    "data_involved": "Data involved",
+    "not_yet_known": "Not yet known",
+    "actions_taken": "What you have done",
+    "contact_point": "Contact point",
+    "next_update": "Next update on",
+    "customer_steps": "What customers should do",
+}
+NOTICE_FIELDS = frozenset(
+    {
+        "what_happened",
+        "data_involved",
+        "not_yet_known",
+        "actions_taken",
+        "contact_point",
+        "next_update",
+        "customer_steps",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The incident forms as typed: dates and the count are still text."""
+
+    title: str = "Suspected data breach"
+    discovered: str = ""
+    assessed: str = ""
+    credentials: str = "unknown"
+    identifiers: str = "unknown"
+    prescribed: str = "unknown"
+    affected: str = ""
+    affected_verified: bool = False
+    confined: str = "unknown"
+    harm_unlikely: bool = False
+    told_not_to_notify: bool = False
+    what_happened: str = ""
+    data_involved: str = ""
+    data_verified: bool = False
+    not_yet_known: str = ""
+    actions_taken: str = ""
+    customer_steps: tuple[str, ...] = ("watch_phishing",)
+    contact_point: str = ""
+    next_update: str = ""
+
+
+def blank_draft(today: dt.date) -> Draft:
+    """A new incident, discovered today, nothing known yet."""
+    return Draft(discovered=today.isoformat())
+
+
+def draft_of(facts: IncidentFacts) -> Draft:
+    """The form showing saved `facts`."""
+    return Draft(
+        title=facts.title,
+        discovered=facts.discovered_on.isoformat(),
+        assessed=facts.assessed_on.isoformat() if facts.assessed_on else "",
+        credentials=facts.credentials,
+        identifiers=facts.identifiers,
+        prescribed=facts.prescribed,
+        affected="" if facts.affected is None else str(facts.affected),
+        affected_verified=facts.affected_verified,
+        confined=facts.confined,
+        harm_unlikely=facts.harm_unlikely,
+        told_not_to_notify=facts.told_not_to_notify,
+        what_happened=facts.what_happened,
+        data_involved=facts.data_involved,
+        data_verified=facts.data_verified,
+        not_yet_known=facts.not_yet_known,
+        actions_taken=facts.actions_taken,
+        customer_steps=tuple(facts.customer_steps),
+        contact_point=facts.contact_point,
+        next_update=facts.next_update_on.isoformat() if facts.next_update_on else "",
+    )
+
+
+def build_facts(draft: Draft) -> IncidentFacts | dict[str, str]:
+    """The facts the form describes, or form field -> what to fix."""
+    problems: dict[str, str] = {}
+    data: dict[str, Any] = {
+        f.name: getattr(draft, f.name)
+        for f in fields(draft)
+        if f.name not in ("discovered", "assessed", "next_update", "affected")
+    }
+    for name, target in FACT_FIELDS.items():
+        text = str(getattr(draft, name)).strip()
+        if not text and name != "discovered":
+            data[target] = None
+            continue
+        if not text:
+            problems[name] = "Enter the day you first knew of it, e.g. 2026-11-27."
+            continue
+        try:
+            data[target] = parse_date(text)
+        except ValueError as error:
+            problems[name] = _sentence(str(error))
+    count = draft.affected.strip().replace(",", "").replace(" ", "")
+    if not count:
+        data["affected"] = None
+    elif count.isdigit() and count.isascii():
+        data["affected"] = int(count)
+    else:
+        problems["affected"] = "Enter a whole number of people, or leave it blank if not known."
+    if problems:
+        return problems
+    try:
+        return IncidentFacts.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            where = _form_field(detail["loc"])
+            problems.setdefault(where, _message(where, detail["type"], detail["msg"]))
+        return problems
+
+
+def _form_field(loc: tuple[int | str, ...]) -> str:
+    if not loc:  # the model check: assessed before discovered
+        return "assessed"
+    name = str(loc[0])
+    return next((form for form, fact in FACT_FIELDS.items() if fact == name), name)
+
+
+def _message(where: str, kind: str, raw: str) -> str:
+    if where == "assessed" and kind == "value_error":
+        return "This cannot be before the day it was discovered."
+    if where == "affected":
+        return "Enter a whole number of people up to 100,000,000, or leave it blank."
+    if where == "title" and kind in ("too_short", "string_too_short"):
+        return "Give the incident a short title."
+    return _sentence(raw.removeprefix("Value error, "))
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+# The verdict ---------------------------------------------------------------------
+
+
+def verdict_content(facts: IncidentFacts, verdict: Verdict) -> Content:
+    """Outcome, reasons, what to find out, the deadlines, and that it is guidance."""
+    parts: list[Content] = [
+        Content.assemble(("Verdict: ", "bold"), (verdict.words, "bold reverse")),
+        _heading("Why"),
+        *(_bullet(reason) for reason in verdict.reasons),
+    ]
+    if verdict.to_find_out:
+        parts.append(_heading("Still to find out"))
+        parts.extend(_bullet(gap) for gap in verdict.to_find_out)
+    parts.append(_heading("Deadlines"))
+    parts.append(_bullet(_assess_line(facts, verdict)))
+    parts.append(_bullet(_pdpc_line(facts, verdict)))
+    parts.append(
+        _bullet(
+            f"Individuals: {INDIVIDUALS_WORDS[verdict.notify_individuals]}."
+            f" {verdict.individuals_note}"
+        )
+    )
+    parts.append(Content(""))
+    parts.append(Content.styled(NOT_LEGAL_ADVICE, "italic"))
+    return Content("\n").join(parts)
+
+
+def verdict_waiting(problems: dict[str, str]) -> Content:
+    """What the verdict pane says while the form cannot be read."""
+    names = ", ".join(LABELS.get(name, name).lower() for name in problems)
+    return Content.assemble(
+        ("Verdict: waiting for the facts", "bold"),
+        "\n",
+        Content(f"Fix what is marked ✗ ({names}) to see the verdict and the deadlines."),
+        "\n\n",
+        (NOT_LEGAL_ADVICE, "italic"),
+    )
+
+
+def _assess_line(facts: IncidentFacts, verdict: Verdict) -> str:
+    return (
+        f"Decide by {verdict.assess_by.isoformat()}: PDPC expects the assessment within"
+        f" {ASSESSMENT_DAYS} days of first knowing of it ({facts.discovered_on.isoformat()})."
+    )
+
+
+def _pdpc_line(facts: IncidentFacts, verdict: Verdict) -> str:
+    if verdict.pdpc_by is not None and facts.assessed_on is not None:
+        return (
+            f"PDPC: no later than {verdict.pdpc_by.isoformat()}: {PDPC_DAYS} calendar days"
+            f" after {facts.assessed_on.isoformat()}, the day you assessed it as notifiable."
+        )
+    if verdict.outcome in ("not_notifiable", "unlikely"):
+        return (
+            "PDPC: no notification on these facts. If they change and you decide it is"
+            f" notifiable, you have {PDPC_DAYS} calendar days from that day."
+        )
+    return (
+        "PDPC: the clock starts on the day you decide it is notifiable; then notify no"
+        f" later than {PDPC_DAYS} calendar days after that day. Enter that date above."
+    )
+
+
+def _heading(text: str) -> Content:
+    return Content.assemble("\n", (text, "bold underline"))
+
+
+def _bullet(text: str) -> Content:
+    return Content(f"• {text}")

@@ -8,7 +8,8 @@ never with local variables.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 from importlib import import_module
@@ -45,6 +46,9 @@ WRITING_COMMANDS = frozenset(
         "assess",
         "assessment complete",
         "assessment start",
+        "kit contacts clear",
+        "kit contacts set",
+        "kit notify",
         "org create",
         "plan import",
         "plan set",
@@ -180,24 +184,39 @@ def command_name(ctx: click.Context) -> str:
     return " ".join(reversed(names))
 
 
+@contextmanager
+def writer_lock(obj: Context, name: str) -> Iterator[None]:
+    """Hold the database's writer lock while changing it (LockedError, exit 3, if the app has it).
+
+    No lock file yet means no app has had this database open, so none is created.
+    """
+    if not obj.db_path.exists():
+        yield  # nothing to protect yet: creation is exclusive anyway
+        return
+    lock = DatabaseLock(obj.db_path, command=name)
+    lock.acquire(wait=WRITER_WAIT_SECONDS, not_for=(APP, "assess"), create=False)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 class _Command(click.Command):
-    """A command that takes the database lock first when it writes."""
+    """A command that takes the database lock first when it writes.
+
+    A writing command run with `--no-save` writes nothing, so it takes no lock.
+    """
 
     def invoke(self, ctx: click.Context) -> object:
         name = command_name(ctx)
         obj = ctx.find_object(Context)
-        if name not in WRITING_COMMANDS or obj is None or not obj.db_path.exists():
-            return super().invoke(ctx)  # nothing to protect yet: creation is exclusive anyway
-        lock = DatabaseLock(obj.db_path, command=name)
+        if name not in WRITING_COMMANDS or obj is None or ctx.params.get("no_save"):
+            return super().invoke(ctx)
         try:
-            # No lock file yet: no app has had this database open, so create none.
-            lock.acquire(wait=WRITER_WAIT_SECONDS, not_for=(APP, "assess"), create=False)
+            with writer_lock(obj, name):
+                return super().invoke(ctx)
         except StoreError as error:
             _fail(str(error), error.exit_code)
-        try:
-            return super().invoke(ctx)
-        finally:
-            lock.release()
 
 
 # Where each top-level command lives. A module is imported only when its command

@@ -1,87 +1,39 @@
 """`kit plan`, `kit faq` and `kit contacts`: documents built from the profile and answers.
 
-Locking: `cli.base` takes the database's writer lock for the commands named in
-WRITING_COMMANDS (`answer`, `plan set`, ...). `kit contacts set` and `kit contacts
-clear` always write, so they use `_ContactCommand`, which takes the same lock the same
-way (and stands aside if WRITING_COMMANDS ever lists them, so the lock is never taken
-twice). `kit plan` only reads, and must work while the app is open: it asks for missing
-contacts only when no other pdpa-check holds the database, and takes the lock just
-long enough to save the names given (never while waiting for the user to type);
-otherwise it says so and prints the plan with the missing names flagged.
+Locking: `kit contacts set` and `kit contacts clear` are writing commands (see
+WRITING_COMMANDS in `cli.base`), so they hold the database's lock. `kit plan` only
+reads, and must work while the app is open: it asks for missing contacts only when
+no other pdpa-check holds the database, and takes the lock just long enough to save
+the names given (never while waiting for the user to type); otherwise it says so and
+prints the plan with the missing names flagged.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
 from pdpa_check.cli.base import (
-    WRITER_WAIT_SECONDS,
-    WRITING_COMMANDS,
     Context,
     InputError,
-    _Command,
-    _fail,
     command_name,
     handled,
     pass_ctx,
+    writer_lock,
 )
+from pdpa_check.cli.files import emit, output_options
 from pdpa_check.cli.kit import kit
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
-from pdpa_check.store.lock import APP, DatabaseLock, LockedError, held_by
+from pdpa_check.store.lock import held_by
 
 if TYPE_CHECKING:
     from pdpa_check.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
-_NOT_FOR = (APP, "assess")  # holders worth no wait: they stay open as long as the user likes
-
-
-class _ContactCommand(_Command):
-    """A contacts command: it changes the database, so it holds the writer's lock."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        obj = ctx.find_object(Context)
-        name = command_name(ctx)
-        if obj is None or name in WRITING_COMMANDS:
-            return super().invoke(ctx)
-        try:
-            with _writer_lock(obj, name):
-                return super().invoke(ctx)
-        except LockedError as error:
-            _fail(str(error), error.exit_code)
-
-
-@contextmanager
-def _writer_lock(obj: Context, name: str) -> Iterator[None]:
-    """Hold the database's writer lock as `cli.base` does (LockedError: exit 3)."""
-    if not obj.db_path.exists():
-        yield  # nothing to protect: the command will report the missing database
-        return
-    lock = DatabaseLock(obj.db_path, command=name)
-    lock.acquire(wait=WRITER_WAIT_SECONDS, not_for=_NOT_FOR, create=False)
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _output_options(func: F) -> F:
-    func = click.option("--force", is_flag=True, help="Replace the output file if it exists.")(func)
-    return click.option(
-        "-o",
-        "--output",
-        "output_arg",
-        type=str,
-        help="File to write, or a folder for the default file name. Default: print.",
-    )(func)
 
 
 # kit plan -------------------------------------------------------------------------------
@@ -89,7 +41,7 @@ def _output_options(func: F) -> F:
 
 @kit.command("plan")
 @click.option("--format", "fmt", type=click.Choice(["md", "toml"]), default="md", show_default=True)
-@_output_options
+@output_options
 @click.option("--no-input", is_flag=True, help="Never ask for missing contacts.")
 @click.pass_context
 @handled
@@ -108,7 +60,12 @@ def kit_plan(
     if not no_input and not ctx.demo and _interactive():
         _ask_contacts(ctx, session, command_name(click_ctx))
     render = render_plan_toml if fmt == "toml" else render_plan_markdown
-    _emit(render(session.kit_context()), output_arg, session, f"incident-plan.{fmt}", force)
+    emit(
+        render(session.kit_context()),
+        output_arg,
+        _org_file(session, f"incident-plan.{fmt}"),
+        force=force,
+    )
 
 
 def _interactive() -> bool:
@@ -127,7 +84,7 @@ def _ask_contacts(ctx: Context, session: Session, name: str) -> None:
     saved = [contact for role in missing if (contact := _ask(role)) is not None]
     if not saved:
         return
-    with _writer_lock(ctx, name):  # a race with the app: LockedError, exit 3, nothing saved
+    with writer_lock(ctx, name):  # a race with the app: LockedError, exit 3, nothing saved
         for contact in saved:
             session.set_contact(contact)
     for contact in saved:
@@ -156,7 +113,7 @@ def _ask(role: str) -> Contact | None:
 
 
 @kit.command("faq")
-@_output_options
+@output_options
 @pass_ctx
 @handled
 def kit_faq(ctx: Context, output_arg: str | None, force: bool) -> None:
@@ -167,22 +124,18 @@ def kit_faq(ctx: Context, output_arg: str | None, force: bool) -> None:
     from pdpa_check.exports.kit.faq import render_faq_markdown
 
     session = ctx.session(show_demo_if_none=True)
-    _emit(render_faq_markdown(session.kit_context()), output_arg, session, "privacy-faq.md", force)
+    emit(
+        render_faq_markdown(session.kit_context()),
+        output_arg,
+        _org_file(session, "privacy-faq.md"),
+        force=force,
+    )
 
 
-def _emit(content: str, output_arg: str | None, session: Session, name: str, force: bool) -> None:
-    """Print `content`, or write it (0600) to a file; a folder gets `<org-slug>-<name>`."""
-    from pdpa_check.exports import write_atomic
+def _org_file(session: Session, name: str) -> str:
     from pdpa_check.text import slug
 
-    if output_arg is None:
-        click.echo(content, nl=False)
-        return
-    output = Path(output_arg)
-    if output.is_dir() or output_arg.endswith(("/", os.sep)):
-        output = output / f"{slug(session.profile.name)}-{name}"
-    written = write_atomic(output, content, force=force)
-    click.echo(f"Wrote {written} (readable only by you)", err=True)
+    return f"{slug(session.profile.name)}-{name}"
 
 
 # kit contacts ---------------------------------------------------------------------------
@@ -227,7 +180,7 @@ def _show_contacts(session: Session) -> None:
         )
 
 
-@contacts.command("set", cls=_ContactCommand)
+@contacts.command("set")
 @click.argument("role")
 @click.argument("name")
 @click.option("--reach", default=None, help="How to reach them: phone, email ('' clears it).")
@@ -248,7 +201,7 @@ def contacts_set(ctx: Context, role: str, name: str, reach: str | None) -> None:
     click.echo(f"Saved {_cli_role(key)}.")
 
 
-@contacts.command("clear", cls=_ContactCommand)
+@contacts.command("clear")
 @click.argument("role")
 @pass_ctx
 @handled

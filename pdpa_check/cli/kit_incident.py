@@ -9,7 +9,6 @@ stderr, so `kit notify --facts f.toml > record.md` keeps just the record.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,19 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from pdpa_check.cli.base import (
-    WRITER_WAIT_SECONDS,
-    WRITING_COMMANDS,
     Context,
     InputError,
-    _Command,
-    _fail,
-    command_name,
     handled,
     pass_ctx,
 )
+from pdpa_check.cli.files import emit, output_options
 from pdpa_check.cli.kit import kit
-from pdpa_check.store.db import StoreError
-from pdpa_check.store.lock import APP, DatabaseLock
 from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
@@ -42,45 +35,6 @@ TRI_KEYS: dict[str, Tri] = {"y": "yes", "n": "no", "u": "unknown"}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _SavingCommand(_Command):
-    """A command that saves to the database: it holds the writer's lock while it runs.
-
-    `cli.base` locks the commands listed in WRITING_COMMANDS; this does the same
-    for one that is not listed there, unless it will not write (--no-save, demo).
-    """
-
-    def invoke(self, ctx: click.Context) -> object:
-        obj = ctx.find_object(Context)
-        name = command_name(ctx)
-        if (
-            name in WRITING_COMMANDS
-            or obj is None
-            or obj.demo
-            or ctx.params.get("no_save")
-            or not obj.db_path.exists()
-        ):
-            return super().invoke(ctx)
-        lock = DatabaseLock(obj.db_path, command=name)
-        try:
-            lock.acquire(wait=WRITER_WAIT_SECONDS, not_for=(APP, "assess"), create=False)
-        except StoreError as error:
-            _fail(str(error), error.exit_code)
-        try:
-            return super().invoke(ctx)
-        finally:
-            lock.release()
-
-
-def _output_option(func: F) -> F:
-    return click.option(
-        "-o",
-        "--output",
-        "output_arg",
-        type=str,
-        help="File to write, or a folder for the default file name. Default: print.",
-    )(click.option("--force", is_flag=True, help="Replace the output file if it exists.")(func))
-
-
 def _facts_option(func: F) -> F:
     return click.option(
         "--facts",
@@ -90,10 +44,10 @@ def _facts_option(func: F) -> F:
     )(func)
 
 
-@kit.command("notify", cls=_SavingCommand)
+@kit.command("notify")
 @_facts_option
 @click.option("--format", "fmt", type=click.Choice(["md", "toml"]), default="md", show_default=True)
-@_output_option
+@output_options
 @click.option("--no-save", is_flag=True, help="Do not record the incident in the database.")
 @pass_ctx
 @handled
@@ -118,7 +72,7 @@ def notify(
     verdict = notifiability(facts)
     render = render_record_toml if fmt == "toml" else render_record_markdown
     content = render(session.kit_context(), facts, verdict)
-    _emit(content, output_arg, _file_name(session, "incident-record", fmt), force)
+    emit(content, output_arg, _file_name(session, "incident-record", fmt), force=force)
     saved = None if no_save or ctx.demo else session.save_incident(facts)
     click.echo(_summary(verdict, saved, demo=ctx.demo), err=True)
 
@@ -126,7 +80,7 @@ def notify(
 @kit.command("notice")
 @_facts_option
 @click.option("--incident", "incident_id", type=int, help="Recorded incident (default: latest).")
-@_output_option
+@output_options
 @pass_ctx
 @handled
 def notice(
@@ -150,7 +104,7 @@ def notice(
         click.echo(for_output(f"Drafting from incident #{row.id}: {row.facts.title}"), err=True)
         facts = row.facts
     content = render_notice_markdown(session.kit_context(), facts)
-    _emit(content, output_arg, _file_name(session, "customer-notice", "md"), force)
+    emit(content, output_arg, _file_name(session, "customer-notice", "md"), force=force)
 
 
 @kit.command("incidents")
@@ -182,14 +136,14 @@ def incidents(ctx: Context) -> None:
 
 
 @kit.command("template")
-@_output_option
+@output_options
 @handled
 def template(output_arg: str | None, force: bool) -> None:
     """An incident facts file to fill in, for `kit notify --facts` and `kit notice --facts`."""
     from pdpa_check.kit.facts_file import facts_template
 
     today = dt.date.today()
-    _emit(facts_template(today), output_arg, f"incident-facts-{today.isoformat()}.toml", force)
+    emit(facts_template(today), output_arg, f"incident-facts-{today.isoformat()}.toml", force=force)
 
 
 # Helpers ---------------------------------------------------------------------------
@@ -231,20 +185,6 @@ def _file_name(session: Session, kind: str, suffix: str) -> str:
     from pdpa_check.text import slug
 
     return f"{slug(session.profile.name)}-{kind}-{session.today().isoformat()}.{suffix}"
-
-
-def _emit(content: str, output_arg: str | None, default_name: str, force: bool) -> None:
-    """Print `content`, or write it to a file (a folder gets `default_name`)."""
-    from pdpa_check.exports.writer import write_atomic
-
-    if output_arg is None:
-        click.echo(content, nl=False)
-        return
-    output = Path(output_arg)
-    if output.is_dir() or output_arg.endswith(("/", os.sep)):
-        output = output / default_name
-    written = write_atomic(output, content, force=force)
-    click.echo(f"Wrote {written} (readable only by you)", err=True)
 
 
 def _deadline(facts: IncidentFacts, verdict: Verdict) -> str:

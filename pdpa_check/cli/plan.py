@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.files import emit
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
@@ -57,7 +57,12 @@ def plan(
             raise InputError("--for-vendor goes with --format toml, for the current plan")
         session = ctx.session(show_demo_if_none=True)
         session.sync_plan()
-        _emit(session.vendor_file(), output_arg, session.profile.name, "vendor.toml", force)
+        emit(
+            session.vendor_file(),
+            output_arg,
+            _default_name(session.profile.name, "vendor.toml"),
+            force=force,
+        )
         return
     from pdpa_check.exports import render_json, render_markdown, render_toml
 
@@ -70,21 +75,13 @@ def plan(
     session.sync_plan()
     report = session.report(redact=redact, row=row)
     renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
-    _emit(renderers[fmt](report), output_arg, report.profile.name, fmt, force)
+    emit(renderers[fmt](report), output_arg, _default_name(report.profile.name, fmt), force=force)
 
 
-def _emit(content: str, output_arg: str | None, org_name: str, suffix: str, force: bool) -> None:
-    """Print `content`, or write it to a file (a folder gets the default file name)."""
-    from pdpa_check.exports import default_filename, write_atomic
+def _default_name(org_name: str, suffix: str) -> str:
+    from pdpa_check.exports import default_filename
 
-    if output_arg is None:
-        click.echo(content, nl=False)
-        return
-    output = Path(output_arg)
-    if output.is_dir() or output_arg.endswith(("/", os.sep)):
-        output = output / default_filename(org_name, dt.date.today(), suffix)
-    written = write_atomic(output, content, force=force)
-    click.echo(f"Wrote {written} (readable only by you)", err=True)
+    return default_filename(org_name, dt.date.today(), suffix)
 
 
 @plan.command("import")

@@ -1,0 +1,38 @@
+"""`-o FILE|DIR` and `--force` for every command that writes a document."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(func: F) -> F:
+    """Add `-o/--output FILE|DIR` (as `output_arg`) and `--force` to a command."""
+    func = click.option("--force", is_flag=True, help="Replace the output file if it exists.")(func)
+    return click.option(
+        "-o",
+        "--output",
+        "output_arg",
+        type=str,
+        help="File to write, or a folder for the default file name. Default: print.",
+    )(func)
+
+
+def emit(content: str, output_arg: str | None, default_name: str, *, force: bool) -> None:
+    """Print `content`, or write it (0600, atomically) to a file; a folder gets `default_name`."""
+    from pdpa_check.exports.writer import write_atomic
+
+    if output_arg is None:
+        click.echo(content, nl=False)
+        return
+    output = Path(output_arg)
+    if output.is_dir() or output_arg.endswith(("/", os.sep)):
+        output = output / default_name
+    written = write_atomic(output, content, force=force)
+    click.echo(f"Wrote {written} (readable only by you)", err=True)

@@ -1,17 +1,27 @@
-"""Terminal output through Rich, with user text never parsed as markup."""
+"""Terminal output through Rich, with user text never parsed as markup.
+
+Rich is imported on first use: commands that only print a document never load it.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from pdpa_check.text import for_output
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
 
 def console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, emoji=False)
 
 
 def plain(text: str, style: str = "") -> Text:
     """User or bank text as literal Rich text, sanitised for the terminal."""
+    from rich.text import Text
+
     return Text(for_output(text), style=style)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from golden_files import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -40,8 +41,6 @@ from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.measures import assess_measures, maps_measures
 from pdpa_check.text import TextError, clean, clean_name, for_output, slug
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 GENERATED_ON = dt.date(2026, 1, 15)
 ASSESSMENT = AssessmentInfo(7, "2026-01-02T03:04:05+00:00", None)
 TOOL_VERSION = "0.0.0-test"
@@ -188,13 +187,7 @@ def test_report_fields(bank: Bank, profile: Profile) -> None:
 def test_golden(fmt: str, redacted: bool, bank: Bank, profile: Profile) -> None:
     """Regenerate with `UPDATE_GOLDEN=1 pytest tests/test_exports.py -k golden`."""
     content = RENDERERS[fmt](make_report(bank, profile, redacted=redacted))
-    path = GOLDEN / f"plan{'-redacted' if redacted else ''}.{fmt}"
-    if UPDATE_GOLDEN:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(content.encode("utf-8"))
-        return
-    assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1 to create it"
-    assert content == path.read_bytes().decode("utf-8")
+    check_golden(f"plan{'-redacted' if redacted else ''}.{fmt}", content)
 
 
 def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -> None:

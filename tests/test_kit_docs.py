@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import stat
 import tomllib
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from golden_files import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -60,8 +60,6 @@ from pdpa_check.store import Store, open_database
 from pdpa_check.store.lock import DatabaseLock
 from pdpa_check.text import clean, for_output
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 GENERATED_ON = dt.date(2026, 1, 15)
 TOOL_VERSION = "0.0.0-test"
 
@@ -226,13 +224,7 @@ def unwrap(text: str) -> str:
 @pytest.mark.parametrize("name", sorted(RENDERERS))
 def test_golden(name: str, bank: Bank) -> None:
     """Regenerate with `UPDATE_GOLDEN=1 pytest tests/test_kit_docs.py -k golden`."""
-    content = RENDERERS[name](make_ctx(bank))
-    path = GOLDEN / name
-    if UPDATE_GOLDEN:
-        path.write_bytes(content.encode("utf-8"))
-        return
-    assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1 to create it"
-    assert content == path.read_bytes().decode("utf-8")
+    check_golden(name, RENDERERS[name](make_ctx(bank)))
 
 
 def test_every_system_kind_has_a_guide() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from golden_files import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
@@ -45,8 +45,6 @@ from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.lock import APP, DatabaseLock
 from pdpa_check.text import for_output
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 GENERATED_ON = dt.date(2026, 12, 8)
 TOOL_VERSION = "0.0.0-test"
 FOUND = dt.date(2026, 12, 1)
@@ -115,13 +113,6 @@ def the_bank() -> Bank:
 
 def record(ctx: KitContext, incident: IncidentFacts) -> str:
     return render_record_markdown(ctx, incident, notifiability(incident))
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE_GOLDEN:
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; UPDATE_GOLDEN=1 to accept"
 
 
 # Goldens -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ without being touched.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 import urllib.parse
@@ -34,6 +35,11 @@ SCHEMA_STEPS = (
     "0004_bank_versions",
     "0005_breach_kit",
 )
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, to the second (stored in every row's timestamps)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class StoreError(Exception):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
-from pdpa_check.store.db import StoreError
+from pdpa_check.store.db import StoreError, now
 
 if TYPE_CHECKING:
     import sqlite3
@@ -19,10 +18,6 @@ if TYPE_CHECKING:
 
     from pdpa_check.kit.contacts import Contact
     from pdpa_check.kit.facts import IncidentFacts
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ class KitStore:
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (organisation_id, role) DO UPDATE"
                 " SET name = excluded.name, reach = excluded.reach,"
                 " updated_at = excluded.updated_at",
-                [org_id, contact.role, contact.name, contact.reach, _now()],
+                [org_id, contact.role, contact.name, contact.reach, now()],
             )
 
     def clear_contact(self: _Writer, org_id: int, role: str) -> None:
@@ -72,7 +67,7 @@ class KitStore:
         self: _Writer, org_id: int, facts: IncidentFacts, incident_id: int | None = None
     ) -> int:
         """Record a new incident, or replace the facts of `incident_id`; returns its id."""
-        stamp = _now()
+        stamp = now()
         with self.write() as db:
             if incident_id is None:
                 cursor = db.execute(

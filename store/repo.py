@@ -6,7 +6,6 @@ before the call returns, so an answer the user saw saved survives a crash.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.checked import record_clean_close
-from pdpa_check.store.db import StoreError
+from pdpa_check.store.db import StoreError, now
 from pdpa_check.store.kit import KitStore
 from pdpa_check.text import slug
 
@@ -25,11 +24,6 @@ if TYPE_CHECKING:
     import sqlite3
 
     from sqlite_utils import Database
-
-
-def now() -> str:
-    """The current UTC time as ISO 8601, to the second."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)

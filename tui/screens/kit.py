@@ -27,7 +27,6 @@ from textual.widgets import (
     Footer,
     Header,
     Input,
-    Label,
     RadioSet,
     Static,
     TabbedContent,
@@ -47,9 +46,6 @@ from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.screens.kit_wizard import (
     LABELS,
     NOTICE_FIELDS,
-    PRESCRIBED_HINT,
-    QUESTIONS,
-    STEP_LABELS,
     TRI_CHOICES,
     TRI_FIELDS,
     Draft,
@@ -60,9 +56,16 @@ from pdpa_check.tui.screens.kit_wizard import (
     verdict_waiting,
 )
 from pdpa_check.tui.widgets.kit_contacts import ContactRow
+from pdpa_check.tui.widgets.kit_forms import (
+    NOTICE_AREAS,
+    document,
+    notice_form,
+    widget_id,
+    wizard_form,
+)
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.reading import reading_text
-from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
+from pdpa_check.tui.widgets.toggles import MarkedRadioButton
 
 # Section (tab pane) id -> tab label; the number is the key that opens it.
 SECTIONS: dict[str, str] = {
@@ -76,18 +79,6 @@ CONTACTS_HINT = (
     "Who to call in the first hour. tab to a field, type a name and how to reach them,"
     " then press enter (or Save). The first three are needed for the 24-hour plan."
 )
-WIZARD_HINT = "The facts you know today; the verdict updates as you answer. ctrl+s saves."
-NOTICE_HINT = (
-    "A draft to send to customers. It states only what you mark as verified; the number of"
-    " people comes from the Notifiable? section."
-)
-# Text areas of the notice form (Draft field -> placeholder).
-NOTICE_AREAS: dict[str, str] = {
-    "what_happened": "What happened and when, in plain words",
-    "data_involved": "What data was involved (e.g. names, emails, order history)",
-    "not_yet_known": "What you do not know yet, and how you are finding out",
-    "actions_taken": "What you have done so far (e.g. reset staff passwords)",
-}
 # The kind of document in exported file names (as `pdpa-check kit ...` names them).
 DOCUMENT_NAMES = {
     "plan": "incident-plan",
@@ -95,11 +86,6 @@ DOCUMENT_NAMES = {
     "notify": "incident-record",
     "notice": "customer-notice",
 }
-
-
-def widget_id(name: str) -> str:
-    """The id of the form widget for a Draft field."""
-    return "f-" + name.replace("_", "-")
 
 
 class KitScreen(BaseScreen):
@@ -148,13 +134,13 @@ class KitScreen(BaseScreen):
                     )
             with TabPane(SECTIONS["plan"], id="plan"):
                 yield Static(id="plan-hint", classes="muted hint")
-                yield _document("plan-doc")
+                yield document("plan-doc")
             with (
                 TabPane(SECTIONS["notify"], id="notify"),
                 Horizontal(id="notify-columns", classes="columns"),
             ):
                 with VerticalScroll(id="notify-form", classes="form", can_focus=False):
-                    yield from self._wizard_form()
+                    yield from wizard_form()
                 with VerticalScroll(id="verdict-pane"):
                     yield Static(id="verdict")
             with (
@@ -162,85 +148,12 @@ class KitScreen(BaseScreen):
                 Horizontal(id="notice-columns", classes="columns"),
             ):
                 with VerticalScroll(id="notice-form", classes="form", can_focus=False):
-                    yield from self._notice_form()
-                yield _document("notice-preview")
+                    yield from notice_form()
+                yield document("notice-preview")
             with TabPane(SECTIONS["faq"], id="faq"):
                 yield Static(id="faq-hint", classes="muted hint")
-                yield _document("faq-doc")
+                yield document("faq-doc")
         yield Footer()
-
-    def _wizard_form(self) -> ComposeResult:
-        yield Static(id="incident-label", classes="incident-label")
-        yield Static(WIZARD_HINT, classes="muted")
-        yield from _input("title", "Title (for your records)", "e.g. Shop admin login stolen")
-        yield from _input("discovered", "Discovered on (YYYY-MM-DD)", "e.g. 2026-11-27")
-        yield from _input(
-            "assessed",
-            "Assessed as notifiable on (blank if not decided yet)",
-            "YYYY-MM-DD, the day you decide",
-        )
-        for name in TRI_FIELDS[:3]:
-            yield from _tri(name)
-            if name == "prescribed":
-                yield Static(PRESCRIBED_HINT, classes="muted hint")
-        yield from _input(
-            "affected", "How many people are affected? (blank = not known yet)", "e.g. 1200"
-        )
-        yield MarkedCheckbox(
-            "The number is counted and verified, not an estimate",
-            id=widget_id("affected_verified"),
-            compact=True,
-        )
-        yield from _tri("confined")
-        yield Label("Exceptions to telling the individuals", classes="field-label")
-        yield MarkedCheckbox(
-            "A measure makes harm unlikely (e.g. strong encryption)",
-            id=widget_id("harm_unlikely"),
-            compact=True,
-        )
-        yield MarkedCheckbox(
-            "Police or PDPC told you not to notify the individuals",
-            id=widget_id("told_not_to_notify"),
-            compact=True,
-        )
-        with Horizontal(classes="buttons"):
-            yield Button("Save", id="notify-save", variant="primary", compact=True)
-            yield Button("Export record", id="notify-export", compact=True)
-            yield Button("New incident", id="notify-new", compact=True)
-
-    def _notice_form(self) -> ComposeResult:
-        yield Static(id="notice-label", classes="incident-label")
-        yield Static(NOTICE_HINT, classes="muted")
-        for name, placeholder in NOTICE_AREAS.items():
-            yield Label(LABELS[name], classes="field-label")
-            yield TextArea(
-                id=widget_id(name),
-                classes="notice-text",
-                soft_wrap=True,
-                placeholder=placeholder,
-                compact=True,
-            )
-            yield _error(name)
-            if name == "data_involved":
-                yield MarkedCheckbox(
-                    "Verified: the notice may state it",
-                    id=widget_id("data_verified"),
-                    compact=True,
-                )
-        yield Label(LABELS["customer_steps"], classes="field-label")
-        for key, text in CUSTOMER_STEPS.items():
-            yield MarkedCheckbox(
-                STEP_LABELS.get(key, text), id=f"step-{key}", classes="step", compact=True
-            )
-        yield from _input(
-            "contact_point",
-            "Contact point for customers (blank = from your contacts)",
-            "e.g. privacy@yourshop.sg or a phone number",
-        )
-        yield from _input("next_update", "Next update on (YYYY-MM-DD, optional)", "YYYY-MM-DD")
-        with Horizontal(classes="buttons"):
-            yield Button("Save", id="notice-save", variant="primary", compact=True)
-            yield Button("Export notice", id="notice-export", compact=True)
 
     def on_mount(self) -> None:
         folder = plain(f"Export (ctrl+o or e) writes into {locations().exports}")
@@ -294,7 +207,7 @@ class KitScreen(BaseScreen):
 
     def _refresh_section(self, name: str) -> None:
         if name in ("plan", "faq") and name in self._stale:
-            self._show_document(name)
+            self._showdocument(name)
         elif name == "notice":
             self._show_notice()
 
@@ -586,7 +499,7 @@ class KitScreen(BaseScreen):
             self._ctx = self.attempt(self.session.kit_context, "Could not read the kit's facts")
         return self._ctx
 
-    def _show_document(self, name: str) -> None:
+    def _showdocument(self, name: str) -> None:
         documents = self._documents(name)
         area = self.query_one(f"#{name}-doc", TextArea)
         if documents:
@@ -678,30 +591,6 @@ def _render(ctx: KitContext, name: str, facts: IncidentFacts | None) -> list[tup
     from pdpa_check.exports.kit.notice import render_notice_markdown
 
     return [("md", render_notice_markdown(ctx, facts))]
-
-
-# Form pieces -------------------------------------------------------------------------------------
-
-
-def _document(widget: str) -> TextArea:
-    return TextArea(id=widget, read_only=True, soft_wrap=True, compact=True, classes="document")
-
-
-def _input(name: str, label: str, placeholder: str) -> ComposeResult:
-    yield Label(label, classes="field-label")
-    yield Input(id=widget_id(name), placeholder=placeholder, compact=True)
-    yield _error(name)
-
-
-def _error(name: str) -> Static:
-    return Static(id=f"{widget_id(name)}-error", classes="field-error")
-
-
-def _tri(name: str) -> ComposeResult:
-    yield Label(QUESTIONS[name], classes="field-label")
-    with RadioSet(id=widget_id(name), classes="tri", compact=True):
-        for value, label in TRI_CHOICES:
-            yield MarkedRadioButton(label, id=f"{widget_id(name)}-{value}", compact=True)
 
 
 def _show_text(area: TextArea, text: str) -> None:

@@ -1,0 +1,134 @@
+"""The breach kit screen's forms: the notifiability wizard and the customer notice fields."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
+
+from pdpa_check.kit.facts import CUSTOMER_STEPS
+from pdpa_check.tui.screens.kit_wizard import (
+    LABELS,
+    PRESCRIBED_HINT,
+    QUESTIONS,
+    STEP_LABELS,
+    TRI_CHOICES,
+    TRI_FIELDS,
+)
+from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
+
+WIZARD_HINT = "The facts you know today; the verdict updates as you answer. ctrl+s saves."
+NOTICE_HINT = (
+    "A draft to send to customers. It states only what you mark as verified; the number of"
+    " people comes from the Notifiable? section."
+)
+# Text areas of the notice form (Draft field -> placeholder).
+NOTICE_AREAS: dict[str, str] = {
+    "what_happened": "What happened and when, in plain words",
+    "data_involved": "What data was involved (e.g. names, emails, order history)",
+    "not_yet_known": "What you do not know yet, and how you are finding out",
+    "actions_taken": "What you have done so far (e.g. reset staff passwords)",
+}
+
+
+def widget_id(name: str) -> str:
+    """The id of the form widget for a Draft field."""
+    return "f-" + name.replace("_", "-")
+
+
+def wizard_form() -> ComposeResult:
+    """The notifiability wizard's fields, in the order they are asked."""
+    yield Static(id="incident-label", classes="incident-label")
+    yield Static(WIZARD_HINT, classes="muted")
+    yield from _input("title", "Title (for your records)", "e.g. Shop admin login stolen")
+    yield from _input("discovered", "Discovered on (YYYY-MM-DD)", "e.g. 2026-11-27")
+    yield from _input(
+        "assessed",
+        "Assessed as notifiable on (blank if not decided yet)",
+        "YYYY-MM-DD, the day you decide",
+    )
+    for name in TRI_FIELDS[:3]:
+        yield from _tri(name)
+        if name == "prescribed":
+            yield Static(PRESCRIBED_HINT, classes="muted hint")
+    yield from _input(
+        "affected", "How many people are affected? (blank = not known yet)", "e.g. 1200"
+    )
+    yield MarkedCheckbox(
+        "The number is counted and verified, not an estimate",
+        id=widget_id("affected_verified"),
+        compact=True,
+    )
+    yield from _tri("confined")
+    yield Label("Exceptions to telling the individuals", classes="field-label")
+    yield MarkedCheckbox(
+        "A measure makes harm unlikely (e.g. strong encryption)",
+        id=widget_id("harm_unlikely"),
+        compact=True,
+    )
+    yield MarkedCheckbox(
+        "Police or PDPC told you not to notify the individuals",
+        id=widget_id("told_not_to_notify"),
+        compact=True,
+    )
+    with Horizontal(classes="buttons"):
+        yield Button("Save", id="notify-save", variant="primary", compact=True)
+        yield Button("Export record", id="notify-export", compact=True)
+        yield Button("New incident", id="notify-new", compact=True)
+
+
+def notice_form() -> ComposeResult:
+    """The fields the customer notice needs beyond the wizard's facts."""
+    yield Static(id="notice-label", classes="incident-label")
+    yield Static(NOTICE_HINT, classes="muted")
+    for name, placeholder in NOTICE_AREAS.items():
+        yield Label(LABELS[name], classes="field-label")
+        yield TextArea(
+            id=widget_id(name),
+            classes="notice-text",
+            soft_wrap=True,
+            placeholder=placeholder,
+            compact=True,
+        )
+        yield _error(name)
+        if name == "data_involved":
+            yield MarkedCheckbox(
+                "Verified: the notice may state it",
+                id=widget_id("data_verified"),
+                compact=True,
+            )
+    yield Label(LABELS["customer_steps"], classes="field-label")
+    for key, text in CUSTOMER_STEPS.items():
+        yield MarkedCheckbox(
+            STEP_LABELS.get(key, text), id=f"step-{key}", classes="step", compact=True
+        )
+    yield from _input(
+        "contact_point",
+        "Contact point for customers (blank = from your contacts)",
+        "e.g. privacy@yourshop.sg or a phone number",
+    )
+    yield from _input("next_update", "Next update on (YYYY-MM-DD, optional)", "YYYY-MM-DD")
+    with Horizontal(classes="buttons"):
+        yield Button("Save", id="notice-save", variant="primary", compact=True)
+        yield Button("Export notice", id="notice-export", compact=True)
+
+
+def document(widget: str) -> TextArea:
+    return TextArea(id=widget, read_only=True, soft_wrap=True, compact=True, classes="document")
+
+
+def _input(name: str, label: str, placeholder: str) -> ComposeResult:
+    yield Label(label, classes="field-label")
+    yield Input(id=widget_id(name), placeholder=placeholder, compact=True)
+    yield _error(name)
+
+
+def _error(name: str) -> Static:
+    return Static(id=f"{widget_id(name)}-error", classes="field-error")
+
+
+def _tri(name: str) -> ComposeResult:
+    yield Label(QUESTIONS[name], classes="field-label")
+    with RadioSet(id=widget_id(name), classes="tri", compact=True):
+        for value, label in TRI_CHOICES:
+            yield MarkedRadioButton(label, id=f"{widget_id(name)}-{value}", compact=True)

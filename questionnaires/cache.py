@@ -26,6 +26,7 @@ from pdpa_check import __version__
 
 T = TypeVar("T")
 _SCHEMA_SOURCE = Path(__file__).with_name("model.py")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
 def cache_folder() -> Path:
@@ -56,7 +57,7 @@ def _key(data: bytes) -> str:
 
 def _read(entry: Path) -> object | None:
     try:
-        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(entry, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:
@@ -72,6 +73,8 @@ def _read(entry: Path) -> object | None:
 
 
 def _private(info: os.stat_result) -> bool:
+    if not hasattr(os, "getuid"):
+        return True  # Windows: the per-user cache folder's access rules keep it private
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
@@ -80,7 +83,7 @@ def _write(entry: Path, payload: bytes) -> None:
 
     private_mkdir(entry.parent)
     temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(payload)
     temporary.replace(entry)

@@ -706,6 +706,14 @@ def test_cli_notify_on_the_demo_saves_nothing(tmp_path: Path) -> None:
     assert "# Breach notifiability record" in result.stdout
 
 
+def test_cli_notify_never_falls_back_to_the_demo(tmp_path: Path) -> None:
+    """A record for a real incident must not name the demo shop."""
+    ok("demo")
+    refused = invoke("kit", "notify", "--facts", write_facts(tmp_path))
+    assert_error(refused, 2, "org create")
+    assert "Kampong Threads" not in refused.stdout
+
+
 def test_cli_notify_waits_for_the_writer_lock(real_db: Path, tmp_path: Path) -> None:
     with DatabaseLock(real_db, command=APP):
         refused = invoke("--db", real_db, "kit", "notify", "--facts", write_facts(tmp_path))

@@ -67,7 +67,8 @@ def notify(
     from pdpa_check.exports.kit.notify import render_record_markdown, render_record_toml
     from pdpa_check.kit.facts import notifiability
 
-    session = ctx.session(show_demo_if_none=True)
+    # Never the demo by default: a record for a real incident must name your organisation.
+    session = ctx.session()
     facts = _read_facts(facts_file, session.today())
     verdict = notifiability(facts)
     render = render_record_toml if fmt == "toml" else render_record_markdown

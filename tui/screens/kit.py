@@ -43,6 +43,13 @@ from pdpa_check.paths import locations
 from pdpa_check.store.kit import IncidentRow
 from pdpa_check.text import slug
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
+from pdpa_check.tui.screens.kit_forms import (
+    NOTICE_AREAS,
+    document,
+    notice_form,
+    widget_id,
+    wizard_form,
+)
 from pdpa_check.tui.screens.kit_wizard import (
     LABELS,
     NOTICE_FIELDS,
@@ -56,13 +63,6 @@ from pdpa_check.tui.screens.kit_wizard import (
     verdict_waiting,
 )
 from pdpa_check.tui.widgets.kit_contacts import ContactRow
-from pdpa_check.tui.widgets.kit_forms import (
-    NOTICE_AREAS,
-    document,
-    notice_form,
-    widget_id,
-    wizard_form,
-)
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.reading import reading_text
 from pdpa_check.tui.widgets.toggles import MarkedRadioButton

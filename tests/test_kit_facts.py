@@ -91,8 +91,10 @@ def test_confined_breach_is_not_notifiable() -> None:
         facts(credentials="yes", affected=9000, confined="yes", assessed_on=ASSESSED)
     )
     assert verdict.outcome == "not_notifiable"
-    assert verdict.pdpc_by is None
     assert verdict.notify_individuals == "no"
+    # A date the owner recorded as their assessment still starts the clock.
+    assert verdict.pdpc_by == dt.date(2026, 11, 30)
+    assert notifiability(facts(credentials="yes", confined="yes")).pdpc_by is None
 
 
 def test_unknowns_are_listed_not_guessed() -> None:
@@ -127,7 +129,7 @@ def test_assessment_before_discovery_is_refused() -> None:
     verified=st.booleans(),
     lag=st.integers(0, 60),
 )
-def test_deadline_is_always_three_days_after_assessment_when_notifiable(
+def test_deadline_is_always_three_days_after_the_assessment_date(
     credentials: str,
     identifiers: str,
     prescribed: str,
@@ -148,10 +150,8 @@ def test_deadline_is_always_three_days_after_assessment_when_notifiable(
             assessed_on=assessed,
         )
     )
-    if verdict.outcome in ("likely", "unclear"):
-        assert verdict.pdpc_by == assessed + dt.timedelta(days=3)
-    else:
-        assert verdict.pdpc_by is None
+    # The clock runs from the owner's assessment date, whatever the facts say.
+    assert verdict.pdpc_by == assessed + dt.timedelta(days=3)
     if credentials == "yes" and confined != "yes":
         assert verdict.outcome == "likely"
     # Individuals are never told first, and only when harm may be significant.

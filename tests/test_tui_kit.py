@@ -230,8 +230,12 @@ async def test_confined_inside_the_organisation_is_not_notifiable(
         await pilot.pause()
         shown = verdict(app)
         assert "Not notifiable: confined within the organisation" in shown
-        assert "2026-12-07" not in shown
-        assert "no notification on these facts" in shown
+        # The owner's own assessment date still starts the clock, as in the record.
+        assert "if your decision stands, no later than 2026-12-07" in shown
+        choose(screen, "credentials", "no")
+        screen.query_one("#f-assessed", Input).value = ""
+        await pilot.pause()
+        assert "no notification on these facts" in verdict(app)
 
 
 async def test_a_bad_date_shows_beside_the_field_and_saves_nothing(

@@ -6,7 +6,6 @@ Every outside string goes through `inline()` (Markdown) or `for_output()` (TOML)
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import tomli_w
@@ -195,24 +194,21 @@ def _clock(facts: IncidentFacts, verdict: Verdict) -> str:
 
 
 def _pdpc_line(facts: IncidentFacts, verdict: Verdict) -> str:
-    if verdict.pdpc_by is not None and facts.assessed_on is not None:
+    if verdict.pdpc_by is None or facts.assessed_on is None:
+        return CLOCK_NOT_STARTED if verdict.outcome in ("likely", "unclear") else NO_PDPC_DUE
+    if verdict.outcome in ("likely", "unclear"):
         return (
             f"as soon as practicable, and no later than **{verdict.pdpc_by.isoformat()}**"
             f" ({PDPC_DAYS} calendar days after {facts.assessed_on.isoformat()}, the day you"
             " assessed the breach as notifiable). Weekends and public holidays count."
             " Use PDPC's online form."
         )
-    if facts.assessed_on is not None:
-        due = facts.assessed_on + dt.timedelta(days=PDPC_DAYS)
-        return (
-            f"the facts above do not make the breach notifiable, but you recorded"
-            f" {facts.assessed_on.isoformat()} as the day you assessed it as notifiable. If that"
-            f" decision stands, notify PDPC no later than **{due.isoformat()}** ({PDPC_DAYS}"
-            " calendar days after it), using PDPC's online form."
-        )
-    if verdict.outcome in ("likely", "unclear"):
-        return CLOCK_NOT_STARTED
-    return NO_PDPC_DUE
+    return (
+        f"the facts above do not make the breach notifiable, but you recorded"
+        f" {facts.assessed_on.isoformat()} as the day you assessed it as notifiable. If that"
+        f" decision stands, notify PDPC no later than **{verdict.pdpc_by.isoformat()}**"
+        f" ({PDPC_DAYS} calendar days after it), using PDPC's online form."
+    )
 
 
 def _individuals_line(verdict: Verdict) -> str:

@@ -135,7 +135,7 @@ def notifiability(facts: IncidentFacts) -> Verdict:
         reasons=tuple(reasons),
         to_find_out=tuple(gaps),
         assess_by=facts.discovered_on + dt.timedelta(days=ASSESSMENT_DAYS),
-        pdpc_by=_pdpc_deadline(facts, outcome),
+        pdpc_by=_pdpc_deadline(facts),
         notify_individuals=individuals,
         individuals_note=note,
     )
@@ -187,8 +187,9 @@ def _significant_scale(facts: IncidentFacts) -> tuple[Tri, str, str | None]:
     return "no", f"{count} people are affected, fewer than 500.", None
 
 
-def _pdpc_deadline(facts: IncidentFacts, outcome: Outcome) -> dt.date | None:
-    if facts.assessed_on is None or outcome in ("not_notifiable", "unlikely"):
+def _pdpc_deadline(facts: IncidentFacts) -> dt.date | None:
+    """The owner's own assessment starts the clock, even where these facts alone would not."""
+    if facts.assessed_on is None:
         return None
     return facts.assessed_on + dt.timedelta(days=PDPC_DAYS)
 

@@ -250,9 +250,10 @@ def _assess_line(facts: IncidentFacts, verdict: Verdict) -> str:
 
 def _pdpc_line(facts: IncidentFacts, verdict: Verdict) -> str:
     if verdict.pdpc_by is not None and facts.assessed_on is not None:
+        stands = "" if verdict.outcome in ("likely", "unclear") else "if your decision stands, "
         return (
-            f"PDPC: no later than {verdict.pdpc_by.isoformat()}: {PDPC_DAYS} calendar days"
-            f" after {facts.assessed_on.isoformat()}, the day you assessed it as notifiable."
+            f"PDPC: {stands}no later than {verdict.pdpc_by.isoformat()}: {PDPC_DAYS} calendar"
+            f" days after {facts.assessed_on.isoformat()}, the day you assessed it as notifiable."
         )
     if verdict.outcome in ("not_notifiable", "unlikely"):
         return (

@@ -24,9 +24,14 @@ class ExportError(Exception):
     """Writing failed; the message says what to do. Nothing was changed."""
 
 
-def default_filename(org_name: str, on: dt.date, suffix: str) -> str:
-    """`<org-slug>-pdpa-plan-<date>.<suffix>`, always a plain name with no folders."""
-    return f"{slug(org_name)}-pdpa-plan-{on.isoformat()}.{suffix}"
+def file_stem(org_name: str, on: dt.date, kind: str = "pdpa-plan") -> str:
+    """`<org-slug>-<kind>-<date>`, always a plain name with no folders."""
+    return f"{slug(org_name)}-{kind}-{on.isoformat()}"
+
+
+def default_filename(org_name: str, on: dt.date, suffix: str, kind: str = "pdpa-plan") -> str:
+    """`<org-slug>-<kind>-<date>.<suffix>`: the plan's by default, or a kit document's."""
+    return f"{file_stem(org_name, on, kind)}.{suffix}"
 
 
 def ensure_folder(folder: Path, *, create: bool) -> None:

@@ -694,7 +694,7 @@ def test_cli_plan_on_the_demo(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     ok("--demo", "kit", "plan", "--format", "toml", "-o", out)
-    written = out / "kampong-threads-pte-ltd-incident-plan.toml"
+    written = out / f"kampong-threads-pte-ltd-incident-plan-{dt.date.today()}.toml"
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     data = tomllib.loads(written.read_text())
     assert data["organisation"] == "Kampong Threads Pte Ltd"
@@ -703,7 +703,7 @@ def test_cli_plan_on_the_demo(tmp_path: Path) -> None:
     assert_error(refused, 1, "already exists", "--force")
     ok("--demo", "kit", "plan", "--format", "toml", "-o", out, "--force")
     ok("--demo", "kit", "plan", "-o", out)
-    assert (out / "kampong-threads-pte-ltd-incident-plan.md").exists()
+    assert (out / f"kampong-threads-pte-ltd-incident-plan-{dt.date.today()}.md").exists()
 
 
 def test_cli_faq_on_the_demo(tmp_path: Path) -> None:
@@ -714,7 +714,7 @@ def test_cli_faq_on_the_demo(tmp_path: Path) -> None:
     )
     assert "Decide first:" in result.stdout
     ok("--demo", "kit", "faq", "-o", f"{tmp_path}/")
-    written = tmp_path / "kampong-threads-pte-ltd-privacy-faq.md"
+    written = tmp_path / f"kampong-threads-pte-ltd-privacy-faq-{dt.date.today()}.md"
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert_error(run("--demo", "kit", "faq", "-o", written), 1, "already exists")
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from pdpa_check.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,3 +39,10 @@ def emit(content: str, output_arg: str | None, default_name: str, *, force: bool
         output = output / default_name
     written = write_atomic(output, content, force=force)
     click.echo(f"Wrote {written} (readable only by you)", err=True)
+
+
+def file_name(session: Session, kind: str, suffix: str) -> str:
+    """The default name of a kit document for the session's organisation, dated today."""
+    from pdpa_check.exports.writer import default_filename
+
+    return default_filename(session.profile.name, session.today(), suffix, kind)

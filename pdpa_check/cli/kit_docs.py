@@ -25,7 +25,7 @@ from pdpa_check.cli.base import (
     pass_ctx,
     writer_lock,
 )
-from pdpa_check.cli.files import emit, output_options
+from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
 from pdpa_check.store.lock import held_by
@@ -63,7 +63,7 @@ def kit_plan(
     emit(
         render(session.kit_context()),
         output_arg,
-        _org_file(session, f"incident-plan.{fmt}"),
+        file_name(session, "incident-plan", fmt),
         force=force,
     )
 
@@ -127,15 +127,9 @@ def kit_faq(ctx: Context, output_arg: str | None, force: bool) -> None:
     emit(
         render_faq_markdown(session.kit_context()),
         output_arg,
-        _org_file(session, "privacy-faq.md"),
+        file_name(session, "privacy-faq", "md"),
         force=force,
     )
-
-
-def _org_file(session: Session, name: str) -> str:
-    from pdpa_check.text import slug
-
-    return f"{slug(session.profile.name)}-{name}"
 
 
 # kit contacts ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pdpa_check.cli.base import (
     handled,
     pass_ctx,
 )
-from pdpa_check.cli.files import emit, output_options
+from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
 from pdpa_check.text import for_output
 
@@ -73,7 +73,7 @@ def notify(
     verdict = notifiability(facts)
     render = render_record_toml if fmt == "toml" else render_record_markdown
     content = render(session.kit_context(), facts, verdict)
-    emit(content, output_arg, _file_name(session, "incident-record", fmt), force=force)
+    emit(content, output_arg, file_name(session, "incident-record", fmt), force=force)
     saved = None if no_save or ctx.demo else session.save_incident(facts)
     click.echo(_summary(verdict, saved, demo=ctx.demo), err=True)
 
@@ -105,7 +105,7 @@ def notice(
         click.echo(for_output(f"Drafting from incident #{row.id}: {row.facts.title}"), err=True)
         facts = row.facts
     content = render_notice_markdown(session.kit_context(), facts)
-    emit(content, output_arg, _file_name(session, "customer-notice", "md"), force=force)
+    emit(content, output_arg, file_name(session, "customer-notice", "md"), force=force)
 
 
 @kit.command("incidents")
@@ -180,12 +180,6 @@ def _recorded(session: Session, incident_id: int | None) -> IncidentRow:
         if row.id == incident_id:
             return row
     raise InputError(f"no incident #{incident_id} (see `pdpa-check kit incidents`)")
-
-
-def _file_name(session: Session, kind: str, suffix: str) -> str:
-    from pdpa_check.text import slug
-
-    return f"{slug(session.profile.name)}-{kind}-{session.today().isoformat()}.{suffix}"
 
 
 def _deadline(facts: IncidentFacts, verdict: Verdict) -> str:

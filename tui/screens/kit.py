@@ -35,13 +35,12 @@ from textual.widgets import (
     TextArea,
 )
 
-from pdpa_check.exports.writer import write_new_files
+from pdpa_check.exports.writer import file_stem, write_new_files
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact
 from pdpa_check.kit.context import KitContext
 from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, notifiability
 from pdpa_check.paths import locations
 from pdpa_check.store.kit import IncidentRow
-from pdpa_check.text import slug
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.screens.kit_forms import (
     NOTICE_AREAS,
@@ -540,9 +539,7 @@ class KitScreen(BaseScreen):
         )
         if not documents or self.session.org is None:
             return
-        stem = "-".join(
-            (slug(self.session.org.name), DOCUMENT_NAMES[section], self.session.today().isoformat())
-        )
+        stem = file_stem(self.session.org.name, self.session.today(), DOCUMENT_NAMES[section])
         self.exporting = True
         self.write_files(locations().exports, stem, documents)
 

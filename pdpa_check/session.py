@@ -434,13 +434,28 @@ class Session:
         slots, _ = self._answer_context()
         return render_vendor_file(self.assessed(), self.plan_states(), slots, self.today())
 
-    def read_vendor_update(self, data: bytes, source: str) -> VendorUpdate:
-        """What the vendor's file would change; BankError listing every problem if invalid."""
+    def read_vendor_update(
+        self, data: bytes, source: str, *, other_org: bool = False
+    ) -> VendorUpdate:
+        """What the vendor's file would change; BankError listing every problem if invalid.
+
+        A file written for another organisation is refused unless `other_org`.
+        """
         from pdpa_check.vendor import read_vendor_file
 
         self.sync_plan()
         slots, answers = self._answer_context()
-        return read_vendor_file(data, source, self.assessed(), self.plan_states(), slots, answers)
+        open_row = self.open_assessment()
+        return read_vendor_file(
+            data,
+            source,
+            self.assessed(),
+            self.plan_states(),
+            slots,
+            answers,
+            answers_into=open_row.id if open_row else None,
+            other_org=other_org,
+        )
 
     def apply_vendor_update(self, update: VendorUpdate, source: str) -> None:
         """Apply a checked update, recording the vendor's file as who made each change."""

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pdpa_check import __version__
 from pdpa_check.dates import parse_date
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
+from pdpa_check.questionnaires.answers_file import Organisation, check_organisation
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, read_model
 from pdpa_check.scoring.result import PlanItem
@@ -95,6 +96,7 @@ class VendorFile(_Strict):
     format: Literal["pdpa-check-vendor"]
     format_version: Literal[1]
     organisation: str
+    organisation_id: str = ""  # the stable id; files from before it are matched by name
     assessment: int
     generated_on: str
     tool_version: str = ""
@@ -120,6 +122,9 @@ class AnswerChange:
 class VendorUpdate:
     items: tuple[ItemChange, ...]
     answers: tuple[AnswerChange, ...]
+    organisation: str = ""  # the organisation the changes apply to
+    answers_into: int | None = None  # the open assessment; None: a new one is started
+    file_assessment: int | None = None  # the assessment the file was written from
 
     @property
     def empty(self) -> bool:
@@ -151,6 +156,7 @@ def render_vendor_file(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "organisation": for_output(assessed.profile.name),
+        "organisation_id": assessed.org.uid,
         "assessment": assessed.assessment.id,
         "generated_on": today.isoformat(),
         "tool_version": __version__,
@@ -204,15 +210,31 @@ def read_vendor_file(
     states: Mapping[str, PlanItemState],
     slots: list[Slot],
     answers: Mapping[AnswerKey, Answer],
+    *,
+    answers_into: int | None = None,
+    other_org: bool = False,
 ) -> VendorUpdate:
-    """The changes the file asks for, or BankError listing every problem (nothing applied)."""
+    """The changes the file asks for, or BankError listing every problem (nothing applied).
+
+    A file written for another organisation is refused unless `other_org`.
+    """
     parsed = read_model(VendorFile, data, source, _where)
+    into = Organisation(assessed.profile.name, assessed.org.uid)
+    check_organisation(
+        source, parsed.organisation, parsed.organisation_id or None, into, other_org=other_org
+    )
     problems: list[str] = []
     items = _item_changes(parsed, source, assessed, states, problems)
     changed_answers = _answer_changes(parsed, source, slots, answers, problems)
     if problems:
         raise BankError(problems)
-    return VendorUpdate(tuple(items), tuple(changed_answers))
+    return VendorUpdate(
+        tuple(items),
+        tuple(changed_answers),
+        organisation=assessed.profile.name,
+        answers_into=answers_into,
+        file_assessment=parsed.assessment,
+    )
 
 
 def _item_changes(
@@ -331,9 +353,24 @@ def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
 # Describing --------------------------------------------------------------------------
 
 
+def destination(update: VendorUpdate) -> str:
+    """`For Kopi & Kaya: plan items; answers go to assessment 3 (the file is from 2)`."""
+    parts = [f"For {for_output(update.organisation)}: plan items"]
+    if update.answers:
+        parts.append(
+            f"answers go to assessment {update.answers_into}"
+            if update.answers_into is not None
+            else "answers go to a new assessment (the latest one is completed)"
+        )
+    line = "; ".join(parts)
+    if update.file_assessment is not None and update.file_assessment != update.answers_into:
+        line += f" (the file was written from assessment {update.file_assessment})"
+    return line
+
+
 def preview(update: VendorUpdate) -> list[str]:
-    """One line per change, for the owner to read before applying."""
-    lines = []
+    """Where the changes go, then one line per change, for the owner to read before applying."""
+    lines = [destination(update)]
     for change in update.items:
         fields = ", ".join(
             f"{field}: {for_output(str(value or '(empty)'))}"

@@ -2,17 +2,21 @@
 
 Import checks every entry against the bank and the organisation's systems and
 reports every problem with its place; nothing is imported if anything is wrong.
+A file names the organisation it was written for (its name and stable id) and
+is refused for another one unless the owner says it is meant for it. A blank
+value leaves the stored answer alone: only `value = "clear"` clears one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 from pdpa_check.questionnaires.model import Bank, Question
@@ -20,6 +24,12 @@ from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.text import TextError, clean, for_output
 
 FORMAT_NAME = "pdpa-check-answers"
+# Version 2: the file names its organisation's id, and a blank value no longer clears.
+FORMAT_VERSION = 2
+CLEAR = "clear"  # the value that clears a stored answer
+# The flag that imports a file written for another organisation.
+OTHER_ORG_FLAG = "--other-org"
+OTHER_ORG_BUTTON = "It is for us"  # the app's button for the same
 
 
 class AnswerEntry(BaseModel):
@@ -41,22 +51,72 @@ class AnswersFile(BaseModel):
     )
 
     format: Literal["pdpa-check-answers"]
-    format_version: Literal[1]
+    format_version: Literal[1, 2]
     bank_id: str
     bank_version: str
     organisation: str | None = None
+    organisation_id: str | None = None
     assessment: int | None = None
     answers: list[AnswerEntry] = Field(default_factory=list)
+
+
+class OtherOrganisation(BankError):
+    """A file written for another organisation than the one it would change."""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The organisation a file is imported into: its name and stable id."""
+
+    name: str
+    uid: str
+
+
+def check_organisation(
+    source: str,
+    named: str | None,
+    named_uid: str | None,
+    into: Organisation,
+    *,
+    other_org: bool,
+) -> None:
+    """Refuse a file written for another organisation (OtherOrganisation), unless `other_org`.
+
+    The stable id decides when the file has one; older files are matched by name.
+    A file that names no organisation at all cannot be told apart, so it passes.
+    """
+    if other_org or (named is None and named_uid is None):
+        return
+    same = named_uid == into.uid if named_uid else _same_name(named or "", into.name)
+    if same:
+        return
+    label = f"'{for_output(named)}'" if named else "another organisation"
+    raise OtherOrganisation(
+        [
+            f"{source}: organisation: this file was written for {label}"
+            + (f" (id {for_output(named_uid)})" if named_uid else "")
+            + f", not for '{for_output(into.name)}' (id {into.uid}); nothing was changed. "
+            f"If it is meant for '{for_output(into.name)}', say so: {OTHER_ORG_FLAG} on the "
+            f"command line, '{OTHER_ORG_BUTTON}' in the app"
+        ]
+    )
+
+
+def _same_name(first: str, second: str) -> bool:
+    return (
+        " ".join(for_output(first).split()).casefold()
+        == " ".join(for_output(second).split()).casefold()
+    )
 
 
 def render_answers_file(
     bank: Bank,
     slots: list[Slot],
     answers: Mapping[AnswerKey, Answer],
-    org_name: str,
+    org: Organisation,
     assessment_id: int | None,
 ) -> str:
-    """Every applicable slot, answered or not ("" means not answered)."""
+    """Every applicable slot, answered or not ("" leaves the answer as it is)."""
     entries = []
     for slot in slots:
         answer = answers.get(slot.key)
@@ -75,10 +135,11 @@ def render_answers_file(
         entries.append(entry)
     data = {
         "format": FORMAT_NAME,
-        "format_version": 1,
+        "format_version": FORMAT_VERSION,
         "bank_id": bank.id,
         "bank_version": bank.version,
-        "organisation": org_name,
+        "organisation": for_output(org.name),
+        "organisation_id": org.uid,
         "answers": entries,
     }
     if assessment_id is not None:
@@ -97,10 +158,23 @@ def _hint(question: Question) -> str | None:
     return None
 
 
-def parse_answers_file(
-    data: bytes, source: str, bank: Bank, profile: Profile
-) -> tuple[list[Answer], list[AnswerKey]]:
-    """(answers to save, keys to clear), or BankError listing every problem."""
+@dataclass(frozen=True)
+class ParsedAnswers:
+    """What an answers file asks for, checked against the bank and the profile."""
+
+    header: AnswersFile
+    answers: list[Answer]  # to save
+    cleared: list[AnswerKey]  # `value = "clear"`
+    unplaced: list[str]  # entries from another bank version that have no place here
+
+
+def parse_answers_file(data: bytes, source: str, bank: Bank, profile: Profile) -> ParsedAnswers:
+    """Every entry checked, or BankError listing every problem.
+
+    Blank values are left out (the stored answer stays). A file from another
+    version of the bank imports by question id: an entry whose question this
+    version no longer has is listed in `unplaced`, not refused.
+    """
     parsed = read_model(AnswersFile, data, source, _where)
     if parsed.bank_id != bank.id:
         raise BankError(
@@ -109,13 +183,20 @@ def parse_answers_file(
                 f"'{bank.id}'"
             ]
         )
+    other_version = parsed.bank_version != bank.version
     problems: list[str] = []
-    answers: list[Answer] = []
-    cleared: list[AnswerKey] = []
+    result = ParsedAnswers(parsed, [], [], [])
     seen: set[AnswerKey] = set()
     for index, entry in enumerate(parsed.answers):
-        place = f'{source}: answers[{index}] (question "{entry.question}"'
-        place += f', system "{entry.system}")' if entry.system else ")"
+        place = f'{source}: answers[{index}] (question "{for_output(entry.question)}"'
+        place += f', system "{for_output(entry.system)}")' if entry.system else ")"
+        if other_version and entry.question not in bank.questions_by_id:
+            if entry.value != "":
+                result.unplaced.append(
+                    f"{place}: not in {bank.id} {bank.version} (the file is from "
+                    f"{for_output(parsed.bank_version)})"
+                )
+            continue
         try:
             key, answer = check_entry(entry, bank, profile)
         except ValueError as error:
@@ -125,12 +206,127 @@ def parse_answers_file(
             problems.append(f"{place}: answered twice in this file")
         seen.add(key)
         if answer is None:
-            cleared.append(key)
+            if entry.value == CLEAR:
+                result.cleared.append(key)
         else:
-            answers.append(answer)
+            result.answers.append(answer)
     if problems:
         raise BankError(problems)
-    return answers, cleared
+    return result
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One stored answer the import would change: `after` is None when it is cleared."""
+
+    question: Question
+    before: Answer
+    after: Answer | None
+
+
+@dataclass(frozen=True)
+class AnswersImport:
+    """What importing a file would do to the assessment's answers."""
+
+    added: list[Answer] = field(default_factory=list)  # no answer stored before
+    changed: list[AnswerChange] = field(default_factory=list)  # value, note or evidence
+    cleared: list[AnswerChange] = field(default_factory=list)
+    confirmed: list[Answer] = field(default_factory=list)  # same as a carried answer
+    unchanged: int = 0
+    unplaced: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.cleared or self.confirmed)
+
+    @property
+    def touches_existing(self) -> bool:
+        """True when answers already stored would change or go (a backup is taken first)."""
+        return bool(self.changed or self.cleared)
+
+    def to_save(self) -> list[Answer]:
+        changed = [change.after for change in self.changed if change.after is not None]
+        return [*self.added, *changed, *self.confirmed]
+
+    def to_clear(self) -> list[AnswerKey]:
+        return [change.before.key for change in self.cleared]
+
+
+def compare_import(
+    parsed: ParsedAnswers,
+    bank: Bank,
+    stored: Mapping[AnswerKey, Answer],
+    carried: Collection[AnswerKey] = (),
+) -> AnswersImport:
+    """Sort the file's answers into added, changed, cleared, confirmed and unchanged."""
+    result = AnswersImport(unplaced=list(parsed.unplaced))
+    unchanged = 0
+    for answer in parsed.answers:
+        before = stored.get(answer.key)
+        if before is None:
+            result.added.append(answer)
+        elif _fields(before) != _fields(answer):
+            result.changed.append(AnswerChange(bank.question(answer.question_id), before, answer))
+        elif answer.key in carried:
+            result.confirmed.append(answer)
+        else:
+            unchanged += 1
+    for key in parsed.cleared:
+        if (before := stored.get(key)) is not None:
+            result.cleared.append(AnswerChange(bank.question(key[0]), before, None))
+    return AnswersImport(
+        result.added,
+        result.changed,
+        result.cleared,
+        result.confirmed,
+        unchanged,
+        result.unplaced,
+    )
+
+
+def _fields(answer: Answer) -> tuple[str, str, str]:
+    return (answer.value, for_output(answer.note), for_output(answer.evidence))
+
+
+def describe_import(update: AnswersImport) -> list[str]:
+    """One line per answer the import changes, for the owner to read before applying."""
+    lines = []
+    for change in update.changed:
+        lines.append(f"Change {_label(change.question, change.before)}: {_delta(change)}")
+    for change in update.cleared:
+        old = describe_value(change.question, change.before.value)
+        lines.append(f"Clear {_label(change.question, change.before)} (was {old})")
+    return [for_output(line) for line in lines]
+
+
+def _label(question: Question, answer: Answer) -> str:
+    return f"{question.id}/{answer.system_key}" if answer.system_key else question.id
+
+
+def _delta(change: AnswerChange) -> str:
+    assert change.after is not None
+    before, after = change.before, change.after
+    parts = []
+    if before.value != after.value:
+        old = describe_value(change.question, before.value)
+        parts.append(f"{old} → {describe_value(change.question, after.value)}")
+    if for_output(before.note) != for_output(after.note):
+        parts.append("note replaced" if after.note else "note removed")
+    if for_output(before.evidence) != for_output(after.evidence):
+        parts.append("evidence replaced" if after.evidence else "evidence removed")
+    return ", ".join(parts)
+
+
+def summarise_import(update: AnswersImport) -> str:
+    """`3 added, 2 changed, 1 cleared, 5 confirmed, 60 unchanged` (only the non-zero ones)."""
+    counts = (
+        (len(update.added), "added"),
+        (len(update.changed), "changed"),
+        (len(update.cleared), "cleared"),
+        (len(update.confirmed), "confirmed"),
+        (update.unchanged, "unchanged"),
+    )
+    return ", ".join(f"{count} {label}" for count, label in counts if count) or "no answers"
 
 
 def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
@@ -162,7 +358,12 @@ def check_entry(
     elif entry.system:
         raise ValueError("system: this question is not asked per system")
     key = (question.id, entry.system)
-    if entry.value == "":
+    if entry.value in ("", CLEAR):
+        if entry.value == "" and (entry.note.strip() or entry.evidence.strip()):
+            raise ValueError(
+                "value: blank, but a note or evidence is given; give the answer too (a blank "
+                "value leaves the stored answer as it is)"
+            )
         return key, None
     try:
         value = normalise_value(question, entry.value)

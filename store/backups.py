@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 MANUAL = "manual"
 BEFORE_UPGRADE = "before-upgrade"
 COMPLETED = "completed"
+BEFORE_IMPORT = "before-import"
 REASONS = {
     MANUAL: "made with `pdpa-check backup`",
     BEFORE_UPGRADE: "before the database was upgraded",
     COMPLETED: "after an assessment was completed",
+    BEFORE_IMPORT: "before an import changed answers already given",
 }
 KEEP = 10  # newest backups kept for each reason
 

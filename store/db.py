@@ -34,6 +34,7 @@ SCHEMA_STEPS = (
     "0003_quarterly_cycle",
     "0004_bank_versions",
     "0005_breach_kit",
+    "0006_organisation_uid",
 )
 
 

@@ -6,6 +6,8 @@ Never edit a released step: add a new one. No journal_mode pragmas here
 
 from __future__ import annotations
 
+import uuid
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("pdpa-check")
@@ -156,3 +158,12 @@ def breach_kit(db: Database) -> None:
         strict=True,
     )
     db.table("incidents").create_index(["organisation_id", "id"])
+
+
+@migrations(name="0006_organisation_uid")
+def organisation_uid(db: Database) -> None:
+    # A stable id per organisation, written into every answers and vendor file,
+    # so a file made for one organisation is never applied to another.
+    db.table("organisations").add_column("uid", str, not_null_default="")
+    for (org_id,) in db.execute("SELECT id FROM organisations").fetchall():
+        db.execute("UPDATE organisations SET uid = ? WHERE id = ?", [uuid.uuid4().hex, org_id])

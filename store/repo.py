@@ -6,6 +6,7 @@ before the call returns, so an answer the user saw saved survives a crash.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class OrganisationRow:
     staff_count: int
     sector: str
     created_at: str
+    uid: str  # stable across renames; names the organisation in exported files
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Store(KitStore):
                     "staff_count": profile.staff_count,
                     "sector": profile.sector,
                     "created_at": now(),
+                    "uid": uuid.uuid4().hex,
                 }
             )
             org_id = int(table.last_pk or 0)
@@ -133,7 +136,7 @@ class Store(KitStore):
 
     def organisations(self) -> list[OrganisationRow]:
         rows = self.conn.execute(
-            "SELECT id, name, staff_count, sector, created_at FROM organisations ORDER BY id"
+            "SELECT id, name, staff_count, sector, created_at, uid FROM organisations ORDER BY id"
         ).fetchall()
         return [OrganisationRow(*row) for row in rows]
 

@@ -11,6 +11,7 @@ import tomli_w
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.answers_file import (
     FORMAT_NAME,
+    Organisation,
     parse_answers_file,
     render_answers_file,
 )
@@ -20,6 +21,7 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 
 SRC = "answers.toml"
+SHOP = Organisation("Test Shop", "0123456789abcdef0123456789abcdef")
 
 
 def header(bank: Bank, **changes: Any) -> dict[str, Any]:
@@ -40,7 +42,8 @@ def file_with(bank: Bank, *entries: dict[str, Any], **changes: Any) -> bytes:
 
 
 def parse(data: bytes, bank: Bank, profile: Profile) -> tuple[list[Answer], list[AnswerKey]]:
-    return parse_answers_file(data, SRC, bank, profile)
+    parsed = parse_answers_file(data, SRC, bank, profile)
+    return parsed.answers, parsed.cleared
 
 
 def problems(data: bytes, bank: Bank, profile: Profile) -> list[str]:
@@ -62,13 +65,14 @@ def one_answer(bank: Bank, profile: Profile, entry: dict[str, Any]) -> Answer:
 
 def test_render_lists_every_applicable_slot(bank: Bank, profile: Profile) -> None:
     slots = applicable_slots(bank, profile, {})
-    text = render_answers_file(bank, slots, {}, "Test Shop", 7)
+    text = render_answers_file(bank, slots, {}, SHOP, 7)
     data = tomllib.loads(text)
     assert data["format"] == FORMAT_NAME
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert data["bank_id"] == bank.id
     assert data["bank_version"] == bank.version
     assert data["organisation"] == "Test Shop"
+    assert data["organisation_id"] == SHOP.uid
     assert data["assessment"] == 7
     keys = [(entry["question"], entry.get("system", "")) for entry in data["answers"]]
     assert keys == [slot.key for slot in slots]
@@ -81,12 +85,12 @@ def test_render_lists_every_applicable_slot(bank: Bank, profile: Profile) -> Non
     assert "choices" not in text_entry
 
 
-def test_unanswered_file_parses_to_all_cleared(bank: Bank, profile: Profile) -> None:
+def test_unanswered_file_changes_nothing(bank: Bank, profile: Profile) -> None:
     slots = applicable_slots(bank, profile, {})
-    text = render_answers_file(bank, slots, {}, "Test Shop", 1)
+    text = render_answers_file(bank, slots, {}, SHOP, 1)
     answers, cleared = parse(text.encode(), bank, profile)
     assert answers == []
-    assert cleared == [slot.key for slot in slots]
+    assert cleared == []  # a blank value leaves a stored answer alone
 
 
 def test_round_trip_keeps_answers(bank: Bank, profile: Profile) -> None:
@@ -102,35 +106,41 @@ def test_round_trip_keeps_answers(bank: Bank, profile: Profile) -> None:
     by_key = {answer.key: answer for answer in given}
     slots = applicable_slots(bank, profile, by_key)
     assert set(by_key) <= {slot.key for slot in slots}
-    text = render_answers_file(bank, slots, by_key, "Test Shop", 1)
+    text = render_answers_file(bank, slots, by_key, SHOP, 1)
     answers, cleared = parse(text.encode(), bank, profile)
     assert sorted(answers, key=lambda a: a.key) == sorted(given, key=lambda a: a.key)
-    assert cleared == [slot.key for slot in slots if slot.key not in by_key]
+    assert cleared == []
 
 
 def test_render_then_edit_then_parse(bank: Bank, profile: Profile) -> None:
     slots = applicable_slots(bank, profile, {})
-    data = tomllib.loads(render_answers_file(bank, slots, {}, "Test Shop", 1))
+    data = tomllib.loads(render_answers_file(bank, slots, {}, SHOP, 1))
     for entry in data["answers"]:
         if entry["question"] == "acc-password-manager":
             entry["value"] = "no"
             entry["note"] = "planned"
     answers, cleared = parse(tomli_w.dumps(data).encode(), bank, profile)
     assert answers == [Answer(question_id="acc-password-manager", value="no", note="planned")]
-    assert ("acc-password-manager", "") not in cleared
-    assert len(cleared) == len(slots) - 1
+    assert cleared == []
 
 
-def test_empty_value_clears_the_answer(bank: Bank, profile: Profile) -> None:
+def test_only_the_clear_value_clears_an_answer(bank: Bank, profile: Profile) -> None:
     data = file_with(
         bank,
         {"question": "gov-dpo", "value": ""},
-        {"question": "acc-mfa", "system": "gmail", "value": ""},
+        {"question": "acc-mfa", "system": "gmail", "value": "clear"},
+        {"question": "acc-mfa", "system": "shopify", "value": ""},
         {"question": "inc-plan", "value": "no"},
     )
     answers, cleared = parse(data, bank, profile)
-    assert cleared == [("gov-dpo", ""), ("acc-mfa", "gmail")]
+    assert cleared == [("acc-mfa", "gmail")]
     assert answers == [Answer(question_id="inc-plan", value="no")]
+
+
+def test_a_note_with_a_blank_value_is_refused_not_dropped(bank: Bank, profile: Profile) -> None:
+    data = file_with(bank, {"question": "gov-dpo", "value": "", "note": "Ann, from May"})
+    [problem] = problems(data, bank, profile)
+    assert problem.startswith(f'{SRC}: answers[0] (question "gov-dpo"): value: blank, but a note')
 
 
 def test_reference_fields_are_ignored(bank: Bank, profile: Profile) -> None:
@@ -316,8 +326,8 @@ def test_wrong_format(bank: Bank, profile: Profile) -> None:
 
 
 def test_wrong_format_version(bank: Bank, profile: Profile) -> None:
-    data = file_with(bank, format_version=2)
-    assert problems(data, bank, profile) == [f"{SRC}: format_version: Input should be 1"]
+    data = file_with(bank, format_version=3)
+    assert problems(data, bank, profile) == [f"{SRC}: format_version: Input should be 1 or 2"]
 
 
 def test_missing_format(bank: Bank, profile: Profile) -> None:
@@ -355,7 +365,7 @@ def test_schema_problems_are_all_reported(bank: Bank, profile: Profile) -> None:
         assessment="one",
     )
     found = problems(data, bank, profile)
-    assert f"{SRC}: format_version: Input should be 1" in found
+    assert f"{SRC}: format_version: Input should be 1 or 2" in found
     assert any(p.startswith(f"{SRC}: assessment: ") for p in found)
     assert f'{SRC}: answers[0] (question "gov-dpo"): extra: Extra inputs are not permitted' in (
         found

@@ -264,7 +264,7 @@ def test_acceptance_flow_export_answer_everything_import_score(
                 entry["value"] = best_value(bank, entry)
 
         edit_answers(answers_file, fill)
-        imported = ok("--db", org_db, "answers", "import", answers_file)
+        imported = ok("--db", org_db, "answers", "import", answers_file, "--yes")
         assert "Imported" in imported.stdout
     else:
         pytest.fail("answers file never became complete")
@@ -285,7 +285,7 @@ def test_acceptance_flow_export_answer_everything_import_score(
             entry["value"] = "no"
 
     edit_answers(answers_file, no_mfa_on_hubspot)
-    ok("--db", org_db, "answers", "import", answers_file)
+    ok("--db", org_db, "answers", "import", answers_file, "--yes")
 
     mfa = bank.question("acc-mfa")
     domain_share = bank.domain(mfa.domain).weight / sum(d.weight for d in bank.domains)

@@ -713,7 +713,7 @@ def answers_cases(template: str) -> dict[str, tuple[bytes, str]]:
             f":{line_no(good, '[[answers]]') + 3}:",
         ),
         "unknown format_version": (
-            good.replace("format_version = 1", "format_version = 2").encode(),
+            good.replace("format_version = 2", "format_version = 3").encode(),
             ": format_version: ",
         ),
         "wrong format": (
@@ -762,7 +762,7 @@ def test_r8_answers_import_refuses_each_broken_file(org_db: Path, tmp_path: Path
     # The unbroken file imports, also with a BOM in front.
     bom = tmp_path / "bom.toml"
     bom.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
-    imported = run_cli("--db", org_db, "answers", "import", bom)
+    imported = run_cli("--db", org_db, "answers", "import", bom, "--yes")
     assert imported.exit_code == 0, imported.output
     assert len(answer_rows(org_db)) == 3
     print(f"\nR8: {tried} broken answers files refused, {len(BANK_CASES)} broken banks refused")
@@ -900,7 +900,7 @@ def fuzz_bank_validate(tmp_path: Path, examples: int) -> None:
 def fuzz_answers_import(org_db: Path, tmp_path: Path, examples: int) -> None:
     valid = filled(exported_answers(org_db, tmp_path)).encode()
     path = tmp_path / "fuzz answers.toml"
-    args: tuple[str | Path, ...] = ("--db", org_db, "answers", "import")
+    args: tuple[str | Path, ...] = ("--db", org_db, "answers", "import", "--yes")
     random_bytes, mutated = fuzz(path, args, valid, examples)
     assert mutated.refused > 0
     print(f"\nR8 fuzz, answers import: random bytes {random_bytes}; mutated file {mutated}")

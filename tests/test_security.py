@@ -44,7 +44,11 @@ from pdpa_check.cli import cli
 from pdpa_check.exports import render_markdown, render_toml
 from pdpa_check.paths import locations
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
-from pdpa_check.questionnaires.answers_file import parse_answers_file, render_answers_file
+from pdpa_check.questionnaires.answers_file import (
+    Organisation,
+    parse_answers_file,
+    render_answers_file,
+)
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank, Question
@@ -600,8 +604,8 @@ def test_s4_answers_file_round_trips_any_sanitised_text(note: str, evidence: str
         (question, ""): Answer(question_id=question, value="yes", note=note, evidence=evidence)
     }
     slots = applicable_slots(BANK, profile, answers)
-    text = render_answers_file(BANK, slots, answers, profile.name, 1)
-    parsed, _ = parse_answers_file(text.encode(), "answers.toml", BANK, profile)
+    text = render_answers_file(BANK, slots, answers, Organisation(profile.name, "f" * 32), 1)
+    parsed = parse_answers_file(text.encode(), "answers.toml", BANK, profile).answers
     [back] = [a for a in parsed if a.question_id == question]
     assert (back.note, back.evidence) == (note, evidence)
 

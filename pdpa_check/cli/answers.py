@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +11,10 @@ import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store
+from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
+    from pdpa_check.questionnaires.answers_file import AnswersImport, ParsedAnswers
     from pdpa_check.questionnaires.model import Bank
 
 
@@ -141,7 +144,7 @@ def answers() -> None:
 def answers_export(ctx: Context, file: Path, force: bool) -> None:
     """Write every applicable question and its answer to FILE ("" = not answered)."""
     from pdpa_check.exports.writer import write_atomic
-    from pdpa_check.questionnaires.answers_file import render_answers_file
+    from pdpa_check.questionnaires.answers_file import Organisation, render_answers_file
     from pdpa_check.questionnaires.applicability import applicable_slots
     from pdpa_check.workspace import bank_of, default_bank
 
@@ -152,34 +155,111 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     profile = store.profile(org.id)
     stored = store.answers(row.id) if row else {}
     slots = applicable_slots(bank, profile, stored)
-    content = render_answers_file(bank, slots, stored, profile.name, row.id if row else None)
+    into = Organisation(profile.name, org.uid)
+    content = render_answers_file(bank, slots, stored, into, row.id if row else None)
     write_atomic(file, content, force=force)
     click.echo(f"Wrote {len(slots)} answers to fill in or change to {file}")
 
 
 @answers.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
+@click.option(
+    "--other-org",
+    is_flag=True,
+    help="Import a file written for another organisation into this one.",
+)
 @pass_ctx
 @handled
-def answers_import(ctx: Context, file: Path) -> None:
-    """Check every answer in FILE against the bank; import all of them or none.
+def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
+    """Check every answer in FILE, show what would change, and import all of them or none.
 
     Answers go into the open assessment; if the latest one is completed, a new
-    assessment is started for them.
+    assessment is started for them. A blank value leaves the stored answer as
+    it is; `value = "clear"` clears it. Before answers already given are changed
+    or cleared, a verified backup is taken.
     """
-    from pdpa_check.questionnaires.answers_file import parse_answers_file
+    from pdpa_check.questionnaires.answers_file import (
+        Organisation,
+        check_organisation,
+        parse_answers_file,
+    )
 
     try:
         data = file.read_bytes()
     except OSError as error:
         raise InputError(f"{file}: cannot read: {error.strerror}") from None
     target = answer_target(ctx)
-    parsed, cleared = parse_answers_file(
-        data, str(file), target.bank, target.store.profile(target.org.id)
+    profile = target.store.profile(target.org.id)
+    parsed = parse_answers_file(data, str(file), target.bank, profile)
+    header = parsed.header
+    into = Organisation(profile.name, target.org.uid)
+    check_organisation(
+        str(file), header.organisation, header.organisation_id, into, other_org=other_org
     )
+    update = _compare(target, parsed)
+    _preview(file, target, header.assessment, update)
+    if update.empty:
+        click.echo("Nothing to import: every answer in the file is already stored.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("not imported: confirm on a terminal, or run again with --yes")
+        if not click.confirm("Import these answers?", default=False):
+            click.echo("Nothing was changed.")
+            return
+    _apply(target, update)
+
+
+def _compare(target: Target, parsed: ParsedAnswers) -> AnswersImport:
+    """The import against what the target assessment holds (or will hold, once started)."""
+    from pdpa_check.questionnaires.answers_file import compare_import
+
+    store = target.store
+    if target.row is not None:
+        stored = store.answers(target.row.id)
+        meta = store.answer_meta(target.row.id)
+        carried = {key for key, about in meta.items() if about.carried}
+        return compare_import(parsed, target.bank, stored, carried)
+    # A new assessment will carry the last completed one's answers to confirm.
+    done = [row for row in store.assessments(target.org.id) if row.completed_at is not None]
+    last = store.answers(done[-1].id) if done else {}
+    known = target.bank.questions_by_id
+    carried_over = {key: answer for key, answer in last.items() if key[0] in known}
+    return compare_import(parsed, target.bank, carried_over, set(carried_over))
+
+
+def _preview(file: Path, target: Target, named: int | None, update: AnswersImport) -> None:
+    """Say which organisation and assessment the file changes, and each change to an answer."""
+    from pdpa_check.questionnaires.answers_file import describe_import, summarise_import
+
+    org = for_output(target.org.name)
+    where = (
+        f"assessment {target.row.id}"
+        if target.row is not None
+        else "a new assessment (the latest one is completed)"
+    )
+    click.echo(f"{file} -> {org}, {where}: {summarise_import(update)}")
+    if named is not None and (target.row is None or named != target.row.id):
+        click.echo(f"  (the file was exported from assessment {named})")
+    for line in describe_import(update):
+        click.echo(f"  {line}")
+    for line in update.unplaced:
+        click.echo(f"  Not imported: {for_output(line)}")
+
+
+def _apply(target: Target, update: AnswersImport) -> None:
+    """Back up first when stored answers change, then import everything in one transaction."""
+    from pdpa_check.store.backups import BEFORE_IMPORT, make_backup
+
+    store = target.store
+    backup = make_backup(store.conn, store.path, BEFORE_IMPORT) if update.touches_existing else None
     row = target.ensure_started()
-    target.store.replace_answers(row.id, parsed, cleared)
+    store.replace_answers(row.id, update.to_save(), update.to_clear())
+    from pdpa_check.questionnaires.answers_file import summarise_import
+
     click.echo(
-        f"Imported {len(parsed)} answers into assessment {row.id}"
-        + (f", cleared {len(cleared)}" if cleared else "")
+        f"Imported into assessment {row.id} of {for_output(target.org.name)}: "
+        f"{summarise_import(update)}"
+        + (f". Backup of the answers before: {backup}" if backup else "")
     )

@@ -87,9 +87,14 @@ def _default_name(org_name: str, suffix: str) -> str:
 @plan.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
+@click.option(
+    "--other-org",
+    is_flag=True,
+    help="Apply a file written for another organisation to this one.",
+)
 @pass_ctx
 @handled
-def plan_import(ctx: Context, file: Path, yes: bool) -> None:
+def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     """Read the vendor's filled-in file back: check it, show the changes, apply on confirmation.
 
     Nothing is applied if anything in the file is wrong; each problem is listed
@@ -102,7 +107,7 @@ def plan_import(ctx: Context, file: Path, yes: bool) -> None:
     except OSError as error:
         raise InputError(f"{file}: cannot read: {error.strerror}") from None
     session = ctx.session()
-    update = session.read_vendor_update(data, str(file))
+    update = session.read_vendor_update(data, str(file), other_org=other_org)
     if update.empty:
         click.echo(f"{file}: nothing to change (already applied, or nothing filled in).")
         return

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from pdpa_check.paths import locations
+from pdpa_check.questionnaires.answers_file import OTHER_ORG_BUTTON, OtherOrganisation
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.session import Session
 from pdpa_check.text import for_output
@@ -43,6 +44,7 @@ class VendorImportScreen(ModalScreen[bool]):
         self.session = session
         self.update: VendorUpdate | None = None
         self.source = ""
+        self.other_org = False  # the owner said a file naming another organisation is theirs
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -58,6 +60,7 @@ class VendorImportScreen(ModalScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("Check", id="check", variant="primary", compact=True)
                 yield Button("Apply", id="apply", disabled=True, compact=True)
+                yield Button(OTHER_ORG_BUTTON, id="other-org", compact=True, disabled=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
@@ -68,13 +71,28 @@ class VendorImportScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#check")
     def check(self) -> None:
         """Read and check the file; show its changes or every problem in it."""
+        self.other_org = False
+        self._check()
+
+    @on(Button.Pressed, "#other-org")
+    def check_other_org(self) -> None:
+        """The owner says the file naming another organisation is meant for this one."""
+        self.other_org = True
+        self._check()
+
+    def _check(self) -> None:
         self.update = None
         self.query_one("#apply", Button).disabled = True
+        self.query_one("#other-org", Button).disabled = True
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         self.source = str(path)
         try:
             data = path.read_bytes()
-            update = self.session.read_vendor_update(data, str(path))
+            update = self.session.read_vendor_update(data, str(path), other_org=self.other_org)
+        except OtherOrganisation as error:
+            self._show(f"NOT APPLIED: {error.problems[0]}")
+            self.query_one("#other-org", Button).disabled = False
+            return
         except BankError as error:
             lines = ["NOT APPLIED: the file has problems (nothing was changed):"]
             self._show("\n".join(lines + [f"- {p}" for p in error.problems]))

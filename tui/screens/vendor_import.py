@@ -60,11 +60,12 @@ class VendorImportScreen(ModalScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("Check", id="check", variant="primary", compact=True)
                 yield Button("Apply", id="apply", disabled=True, compact=True)
-                yield Button(OTHER_ORG_BUTTON, id="other-org", compact=True, disabled=True)
+                yield Button(OTHER_ORG_BUTTON, id="other-org", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#other-org", Button).display = False  # only for another org's file
         self.query_one("#path", Input).focus()
 
     @on(Input.Submitted, "#path")
@@ -83,7 +84,7 @@ class VendorImportScreen(ModalScreen[bool]):
     def _check(self) -> None:
         self.update = None
         self.query_one("#apply", Button).disabled = True
-        self.query_one("#other-org", Button).disabled = True
+        self.query_one("#other-org", Button).display = False
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         self.source = str(path)
         try:
@@ -91,7 +92,7 @@ class VendorImportScreen(ModalScreen[bool]):
             update = self.session.read_vendor_update(data, str(path), other_org=self.other_org)
         except OtherOrganisation as error:
             self._show(f"NOT APPLIED: {error.problems[0]}")
-            self.query_one("#other-org", Button).disabled = False
+            self.query_one("#other-org", Button).display = True
             return
         except BankError as error:
             lines = ["NOT APPLIED: the file has problems (nothing was changed):"]

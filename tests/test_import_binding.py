@@ -343,3 +343,21 @@ async def test_the_app_refuses_another_organisations_vendor_file_until_the_owner
         await pilot.click("#apply")
         await pilot.pause()
     assert reopen_session(db).plan_states()[item_id].status == "in_progress"
+
+
+def test_assessment_complete_from_the_cli_brings_the_plan_in_line_as_the_app_does(
+    two_orgs: Path,
+) -> None:
+    beta = ("--db", two_orgs, "--org", "2")
+    ok(*beta, "plan", "set", "enforce-mfa/shopify", "--status", "in_progress")
+    ok(*beta, "answer", "acc-mfa", "yes", "--system", "shopify")
+    before = everything(two_orgs)["plan_items"]
+    ok(*beta, "assessment", "complete")
+    assert plan_status(two_orgs, 2, "enforce-mfa/shopify") == "done"
+    with sqlite3.connect(two_orgs) as conn:
+        events = conn.execute(
+            "SELECT e.new, e.by FROM plan_item_events e JOIN plan_items p ON p.id = e.plan_item_id"
+            " WHERE p.item_key = 'enforce-mfa/shopify' AND e.field = 'status' ORDER BY e.id"
+        ).fetchall()
+    assert events[-1] == ("done", "pdpa-check")
+    assert before != everything(two_orgs)["plan_items"]

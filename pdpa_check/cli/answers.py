@@ -80,21 +80,13 @@ def assessment_start(ctx: Context, bank_id: str | None) -> None:
 @pass_ctx
 @handled
 def assessment_complete(ctx: Context) -> None:
-    """Complete the open assessment, recording its score."""
-    from pdpa_check.workspace import assess
-
-    store = ctx.store()
-    org = store.find_organisation(ctx.org_ref)
-    row = store.open_assessment(org.id)
-    if row is None:
+    """Complete the open assessment: record its score, bring the plan in line, back up."""
+    session = ctx.session()
+    if session.open_assessment() is None:
         raise InputError("no open assessment to complete")
-    assessed = assess(store, org, row, ctx.user_banks)
-    store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
-    from pdpa_check.store.backups import COMPLETED, auto_backup
-
-    auto_backup(store, COMPLETED)
+    assessed = session.complete_assessment()  # the same path the app takes
     click.echo(
-        f"Completed assessment {row.id}: {assessed.result.score:.0f} / 100, "
+        f"Completed assessment {assessed.assessment.id}: {assessed.result.score:.0f} / 100, "
         f"{assessed.result.band.name}"
     )
 

@@ -231,7 +231,7 @@ class AnswersImport:
     added: list[Answer] = field(default_factory=list)  # no answer stored before
     changed: list[AnswerChange] = field(default_factory=list)  # value, note or evidence
     cleared: list[AnswerChange] = field(default_factory=list)
-    confirmed: list[Answer] = field(default_factory=list)  # same as a carried answer
+    confirmed: list[Answer] = field(default_factory=list)  # carried, given again, confirmed
     unchanged: int = 0
     unplaced: list[str] = field(default_factory=list)
 
@@ -257,8 +257,14 @@ def compare_import(
     bank: Bank,
     stored: Mapping[AnswerKey, Answer],
     carried: Collection[AnswerKey] = (),
+    *,
+    confirm: bool = False,
 ) -> AnswersImport:
-    """Sort the file's answers into added, changed, cleared, confirmed and unchanged."""
+    """Sort the file's answers into added, changed, cleared, confirmed and unchanged.
+
+    A carried answer the file gives unchanged stays carried (to confirm) unless
+    `confirm`: importing a file back is not the owner looking at each answer again.
+    """
     result = AnswersImport(unplaced=list(parsed.unplaced))
     unchanged = 0
     for answer in parsed.answers:
@@ -267,7 +273,7 @@ def compare_import(
             result.added.append(answer)
         elif _fields(before) != _fields(answer):
             result.changed.append(AnswerChange(bank.question(answer.question_id), before, answer))
-        elif answer.key in carried:
+        elif confirm and answer.key in carried:
             result.confirmed.append(answer)
         else:
             unchanged += 1

@@ -290,19 +290,35 @@ def test_a_file_from_an_older_bank_version_imports_by_id_and_lists_what_it_canno
     assert refused.exit_code == 2 and "no such question" in refused.stderr
 
 
-def test_a_completed_assessment_gets_a_new_one_and_carried_answers_count_as_confirmed(
+def carried_flags(db: Path, assessment_id: int) -> list[tuple[str, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT question_id, carried FROM answers WHERE assessment_id = ? ORDER BY 1",
+            [assessment_id],
+        ).fetchall()
+
+
+def test_a_completed_assessment_gets_a_new_one_and_carried_answers_stay_to_confirm(
     two_orgs: Path, tmp_path: Path
 ) -> None:
     ok("--db", two_orgs, "--org", "1", "assessment", "complete")
     path = fill(export_answers(two_orgs, "1", tmp_path / "a.toml"), {"gov-dpo": "no"})
     result = ok("--db", two_orgs, "--org", "1", "answers", "import", path, "--yes")
-    assert "a new assessment (the latest one is completed): 1 added, 1 confirmed" in result.stdout
+    assert "a new assessment (the latest one is completed): 1 added, 1 unchanged" in result.stdout
     assert "Imported into assessment 3 of Alpha Pte Ltd" in result.stdout
-    with sqlite3.connect(two_orgs) as conn:
-        carried = conn.execute(
-            "SELECT question_id, carried FROM answers WHERE assessment_id = 3 ORDER BY 1"
-        ).fetchall()
-    assert carried == [("acc-password-manager", 0), ("gov-dpo", 0)]
+    # Importing a file back is not looking at each answer again: carried stays carried.
+    assert carried_flags(two_orgs, 3) == [("acc-password-manager", 1), ("gov-dpo", 0)]
+
+
+def test_confirm_confirms_carried_answers_the_file_gives_unchanged(
+    two_orgs: Path, tmp_path: Path
+) -> None:
+    ok("--db", two_orgs, "--org", "1", "assessment", "complete")
+    ok("--db", two_orgs, "--org", "1", "assessment", "start")
+    path = export_answers(two_orgs, "1", tmp_path / "a.toml")
+    result = ok("--db", two_orgs, "--org", "1", "answers", "import", path, "--yes", "--confirm")
+    assert ": 1 confirmed" in result.stdout
+    assert carried_flags(two_orgs, 3) == [("acc-password-manager", 0)]
 
 
 async def test_the_app_refuses_another_organisations_vendor_file_until_the_owner_says_so(

@@ -161,9 +161,14 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     is_flag=True,
     help="Import a file written for another organisation into this one.",
 )
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Also confirm answers carried from last time that the file gives unchanged.",
+)
 @pass_ctx
 @handled
-def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
+def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm: bool) -> None:
     """Check every answer in FILE, show what would change, and import all of them or none.
 
     Answers go into the open assessment; if the latest one is completed, a new
@@ -189,7 +194,7 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None
     check_organisation(
         str(file), header.organisation, header.organisation_id, into, other_org=other_org
     )
-    update = _compare(target, parsed)
+    update = _compare(target, parsed, confirm=confirm)
     _preview(file, target, header.assessment, update)
     if update.empty:
         click.echo("Nothing to import: every answer in the file is already stored.")
@@ -203,7 +208,7 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None
     _apply(target, update)
 
 
-def _compare(target: Target, parsed: ParsedAnswers) -> AnswersImport:
+def _compare(target: Target, parsed: ParsedAnswers, *, confirm: bool) -> AnswersImport:
     """The import against what the target assessment holds (or will hold, once started)."""
     from pdpa_check.questionnaires.answers_file import compare_import
 
@@ -212,13 +217,13 @@ def _compare(target: Target, parsed: ParsedAnswers) -> AnswersImport:
         stored = store.answers(target.row.id)
         meta = store.answer_meta(target.row.id)
         carried = {key for key, about in meta.items() if about.carried}
-        return compare_import(parsed, target.bank, stored, carried)
+        return compare_import(parsed, target.bank, stored, carried, confirm=confirm)
     # A new assessment will carry the last completed one's answers to confirm.
     done = [row for row in store.assessments(target.org.id) if row.completed_at is not None]
     last = store.answers(done[-1].id) if done else {}
     known = target.bank.questions_by_id
     carried_over = {key: answer for key, answer in last.items() if key[0] in known}
-    return compare_import(parsed, target.bank, carried_over, set(carried_over))
+    return compare_import(parsed, target.bank, carried_over, set(carried_over), confirm=confirm)
 
 
 def _preview(file: Path, target: Target, named: int | None, update: AnswersImport) -> None:

@@ -167,7 +167,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except InputError as error:
             _fail(str(error), EXIT_BAD_INPUT)
         except ExportError as error:
-            _fail(str(error), EXIT_RUNTIME)
+            _fail(str(error), error.exit_code)
 
     return wrapper
 

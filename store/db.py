@@ -212,7 +212,7 @@ def _apply_migrations(conn: sqlite3.Connection) -> None:
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     known = set(SCHEMA_STEPS)
-    applied = set(_applied_steps(conn))
+    applied = set(applied_steps(conn))
     if applied - known:
         raise StoreError(
             f"{path}: this database was written by a newer version of pdpa-check "
@@ -292,13 +292,14 @@ def inspect_database(path: Path, *, thorough: bool = True) -> Inspection:
         except sqlite3.DatabaseError as error:
             found = replace(found, integrity=str(error))
         with contextlib.suppress(sqlite3.DatabaseError):
-            found = replace(found, applied=_applied_steps(conn))
+            found = replace(found, applied=applied_steps(conn))
     finally:
         conn.close()
     return found
 
 
-def _applied_steps(conn: sqlite3.Connection) -> tuple[str, ...]:
+def applied_steps(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The schema steps recorded in the database, in the order they were applied."""
     exists = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
     ).fetchone()[0]

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import socket
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ from click.testing import CliRunner, Result
 
 from pdpa_check.cli import cli
 from pdpa_check.exports.writer import ExportError, write_atomic, write_new_files
+from pdpa_check.store.backups import check_backup, list_backups, restore
+from pdpa_check.store.db import StoreError
 
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 
@@ -150,3 +153,105 @@ def test_write_new_files_steps_past_a_special_file(tmp_path: Path) -> None:
     written = write_new_files(tmp_path, "kit", [("md", "hello")])
     assert written == [tmp_path / "kit-2.md"]
     assert stat.S_ISFIFO((tmp_path / "kit.md").lstat().st_mode)
+
+
+# Item 4: restore checks the backup before anything is moved -------------------------------
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file beside the database (not the lock) and its content, to prove nothing moved."""
+    return {
+        p.name: digest(p)
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.endswith((".lock", ".checked"))
+    }
+
+
+def newer_backup(db: Path) -> Path:
+    """A verified backup, then given a schema step from a future release."""
+    ok("--db", db, "backup")
+    (made,) = list_backups(db)
+    conn = sqlite3.connect(made.path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        ("pdpa-check", "0999_from_a_newer_release", "2030-01-01 00:00:00+00:00"),
+    )
+    conn.commit()
+    conn.close()
+    return made.path
+
+
+def foreign_sqlite(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def damaged_backup(db: Path) -> Path:
+    ok("--db", db, "backup")
+    (made,) = list_backups(db)
+    data = bytearray(made.path.read_bytes())
+    data[4096 * 2 : 4096 * 3] = bytes(range(256)) * 16
+    made.path.write_bytes(bytes(data))
+    return made.path
+
+
+def test_a_backup_from_a_newer_version_fails_its_check(db: Path) -> None:
+    status = check_backup(newer_backup(db))
+    assert "newer version" in status
+    assert "0999_from_a_newer_release" in status
+
+
+def test_restore_of_a_newer_backup_leaves_the_live_database_untouched(db: Path) -> None:
+    backup = newer_backup(db)
+    before = folder_state(db.parent)
+    line = refused(
+        invoke("--db", db, "restore", backup, "--yes"), 2, "newer version", "0999_from_a_newer"
+    )
+    assert str(backup) in line
+    assert folder_state(db.parent) == before
+    assert "Kopi Shop" in ok("--db", db, "score").stdout
+
+
+def test_default_restore_skips_a_newer_backup(db: Path) -> None:
+    newer_backup(db)
+    before = folder_state(db.parent)
+    refused(invoke("--db", db, "restore", "--yes"), 1, "no backup")
+    assert folder_state(db.parent) == before
+
+
+def test_store_restore_refuses_a_newer_backup_before_moving_anything(db: Path) -> None:
+    backup = newer_backup(db)
+    before = folder_state(db.parent)
+    with pytest.raises(StoreError, match="newer version") as excinfo:
+        restore(db, backup)
+    assert excinfo.value.exit_code == 2
+    assert folder_state(db.parent) == before
+
+
+@pytest.mark.parametrize("kind", ["foreign", "damaged", "text"])
+def test_restore_refuses_a_foreign_or_damaged_file_untouched(
+    db: Path, tmp_path: Path, kind: str
+) -> None:
+    if kind == "foreign":
+        source = foreign_sqlite(tmp_path / "other.db")
+    elif kind == "damaged":
+        source = damaged_backup(db)
+    else:
+        source = tmp_path / "notes.db"
+        source.write_text("not a database at all\n")
+    before = folder_state(db.parent)
+    refused(invoke("--db", db, "restore", source, "--yes"), 2, str(source.name))
+    assert folder_state(db.parent) == before
+    with pytest.raises(StoreError) as excinfo:
+        restore(db, source)
+    assert excinfo.value.exit_code == 2
+    assert folder_state(db.parent) == before
+
+
+def test_restore_of_a_folder_is_one_line(db: Path, tmp_path: Path) -> None:
+    before = folder_state(db.parent)
+    refused(invoke("--db", db, "restore", tmp_path, "--yes"), 2, "no such backup")
+    assert folder_state(db.parent) == before

@@ -372,7 +372,7 @@ def _print_backups(database: Path) -> None:
     "backup_file",
     metavar="[BACKUP]",
     required=False,
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),  # a folder is refused in one line by _choose_backup
 )
 @click.option("--list", "show_list", is_flag=True, help="List the backups and check each.")
 @click.option("--yes", is_flag=True, help="Restore without asking (for scripts).")

@@ -58,10 +58,8 @@ def ensure_folder(folder: Path, *, create: bool) -> None:
 
         try:
             private_mkdir(folder)
-        except OSError as error:
-            raise ExportError(
-                f"Could not create {folder}: {error.strerror}. Choose another folder."
-            ) from None
+        except OSError as error:  # a FolderError: its message names the folder
+            raise ExportError(str(error)) from None
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file, not a folder: move it away or choose another.")
     if not folder.is_dir():

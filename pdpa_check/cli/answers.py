@@ -158,7 +158,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
 
 
 @answers.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @pass_ctx
 @handled
 def answers_import(ctx: Context, file: Path) -> None:
@@ -167,12 +167,10 @@ def answers_import(ctx: Context, file: Path) -> None:
     Answers go into the open assessment; if the latest one is completed, a new
     assessment is started for them.
     """
+    from pdpa_check.cli.files import read_input_file
     from pdpa_check.questionnaires.answers_file import parse_answers_file
 
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise InputError(f"{file}: cannot read: {error.strerror}") from None
+    data = read_input_file(file)
     target = answer_target(ctx)
     parsed, cleared = parse_answers_file(
         data, str(file), target.bank, target.store.profile(target.org.id)

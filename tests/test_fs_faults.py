@@ -15,21 +15,29 @@ always tested without a skip.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import socket
 import sqlite3
 import stat
-from collections.abc import Iterator
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from pdpa_check.cli import cli
+from pdpa_check.cli import base, cli
+from pdpa_check.cli.base import InputError
+from pdpa_check.cli.files import read_input_file
 from pdpa_check.exports.writer import ExportError, write_atomic, write_new_files
+from pdpa_check.paths import locations
+from pdpa_check.store import db as store_db
 from pdpa_check.store.backups import check_backup, list_backups, restore
-from pdpa_check.store.db import StoreError
+from pdpa_check.store.db import StoreError, fault_message
 
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 
@@ -255,3 +263,353 @@ def test_restore_of_a_folder_is_one_line(db: Path, tmp_path: Path) -> None:
     before = folder_state(db.parent)
     refused(invoke("--db", db, "restore", tmp_path, "--yes"), 2, "no such backup")
     assert folder_state(db.parent) == before
+
+
+# Item 6: creation that cannot half-happen -----------------------------------------------
+
+
+KILLED_CREATION = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from pdpa_check.store import db
+
+    def killed(conn):
+        conn.execute("CREATE TABLE half_made (x)")
+        conn.commit()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    db._apply_migrations = killed
+    db.create_database(Path(sys.argv[1]))
+    """
+)
+
+
+def test_a_killed_creation_leaves_nothing_at_the_real_path(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "shop.db"
+    done = subprocess.run([sys.executable, "-c", KILLED_CREATION, str(path)], check=False)
+    assert done.returncode == -9
+    assert not os.path.lexists(path)
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".shop.db.creating-")]
+    # The next creation works, and removes the killed one's temporary file.
+    ok("--db", path, "org", "create", "Kopi Shop", "--staff", "3")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["shop.db", "shop.db.checked"]
+    assert "Kopi Shop" in ok("--db", path, "org", "list").stdout
+
+
+def test_an_empty_database_file_says_creation_was_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    path.write_bytes(b"")
+    refused(invoke("--db", path, "score"), 2, str(path), "interrupted", "org create")
+    assert path.read_bytes() == b""
+
+
+def test_org_create_replaces_an_empty_file_only(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    path.write_bytes(b"")
+    ok("--db", path, "org", "create", "Kopi Shop", "--staff", "3")
+    assert "Kopi Shop" in ok("--db", path, "org", "list").stdout
+    other = tmp_path / "other.db"
+    other.write_bytes(b"x")
+    refused(
+        invoke("--db", other, "org", "create", "Kopi Shop", "--staff", "3"), 2, "not a database"
+    )
+    assert other.read_bytes() == b"x"
+
+
+def test_an_empty_demo_database_is_built_again(tmp_path: Path) -> None:
+    demo = locations().demo_database
+    demo.parent.mkdir(parents=True)
+    demo.write_bytes(b"")
+    assert "Kampong Threads" in ok("--demo", "org", "list").stdout
+    assert demo.stat().st_size > 0
+
+
+def test_create_database_writes_the_file_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While it is being built nothing is at the real path (checked mid-migration)."""
+    path = tmp_path / "shop.db"
+    seen: list[bool] = []
+    original = store_db._apply_migrations
+
+    def watching(conn: sqlite3.Connection) -> None:
+        seen.append(os.path.lexists(path))
+        original(conn)
+
+    monkeypatch.setattr(store_db, "_apply_migrations", watching)
+    store_db.create_database(path).close()
+    assert seen == [False]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+# Item 7: clear words for the file system's faults ---------------------------------------
+
+
+def sqlite_error(name: str, text: str) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(text)
+    error.sqlite_errorname = name  # type: ignore[attr-defined]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (sqlite_error("SQLITE_READONLY", "attempt to write a readonly database"), "read-only"),
+        (
+            sqlite_error("SQLITE_READONLY_CANTINIT", "attempt to write a readonly database"),
+            "read-only",
+        ),
+        (sqlite_error("SQLITE_FULL", "database or disk is full"), "disk is full"),
+        (sqlite_error("SQLITE_IOERR_SHMSIZE", "disk I/O error"), "not damage"),
+        (sqlite_error("SQLITE_CANTOPEN", "unable to open database file"), "cannot be opened"),
+        (OSError(errno.EACCES, "Permission denied", "/x/shop.db"), "permission denied"),
+        (OSError(errno.ENOSPC, "No space left on device"), "disk is full"),
+        (OSError(errno.EROFS, "Read-only file system"), "read-only"),
+    ],
+)
+def test_each_fault_gets_one_line_saying_nothing_was_lost(error: Exception, words: str) -> None:
+    message = fault_message(error, Path("/x/shop.db"), "save the change")
+    assert message is not None
+    assert "\n" not in message
+    assert message.startswith("/x/shop.db: cannot save the change")
+    assert words in message
+    assert "othing was lost" in message
+
+
+def test_other_sqlite_errors_are_not_called_faults() -> None:
+    error = sqlite_error("SQLITE_CONSTRAINT_UNIQUE", "UNIQUE constraint failed")
+    assert fault_message(error, Path("/x"), "save") is None
+
+
+def after_configure(
+    monkeypatch: pytest.MonkeyPatch, *pragmas: Callable[[sqlite3.Connection], str]
+) -> None:
+    """Every read-write connection also runs `pragmas` (to make SQLite itself fail)."""
+    original = store_db._configure
+
+    def configure(conn: sqlite3.Connection) -> None:
+        original(conn)
+        for pragma in pragmas:
+            conn.execute(pragma(conn))
+
+    monkeypatch.setattr(store_db, "_configure", configure)
+
+
+def answer_rows(path: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT question_id, value, note FROM answers ORDER BY 1").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_read_only_database_gets_one_line_not_an_internal_error(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = answer_rows(db)
+    after_configure(monkeypatch, lambda _: "PRAGMA query_only = ON")  # SQLITE_READONLY
+    result = invoke("--db", db, "answer", "acc-password-manager", "no")
+    refused(result, 1, str(db), "read-only", "Nothing was lost", "doctor --fix")
+    monkeypatch.undo()
+    assert answer_rows(db) == before
+
+
+def test_a_full_disk_gets_one_line_and_the_answers_before_it_stay(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's own SQLITE_FULL: the file may not grow by a single page, so the
+    # answers with long notes fill the last free space and then one is refused.
+    after_configure(
+        monkeypatch,
+        lambda conn: f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}",
+    )
+    note = "x" * 3_999
+    for question in ("gov-dpo", "gov-data-inventory", "acc-password-manager", "ai-in-use"):
+        before = answer_rows(db)
+        result = invoke("--db", db, "answer", question, "no", "--note", note)
+        if result.exit_code != 0:
+            break
+    refused(result, 1, str(db), "disk is full", "Nothing was lost", "free some space")
+    monkeypatch.undo()
+    assert answer_rows(db) == before
+    assert ok("--db", db, "score")
+
+
+class IOErrorConnection(sqlite3.Connection):
+    """A connection whose every statement fails as SQLite does when the -shm cannot grow."""
+
+    def execute(self, *args: object, **kwargs: object) -> sqlite3.Cursor:
+        raise sqlite_error("SQLITE_IOERR_SHMSIZE", "disk I/O error")
+
+
+def test_an_io_error_on_opening_is_not_called_damage(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_connect = sqlite3.connect
+
+    def failing(*args: object, **kwargs: object) -> sqlite3.Connection:
+        return real_connect(*args, factory=IOErrorConnection, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    before = digest(db)
+    monkeypatch.setattr(sqlite3, "connect", failing)
+    line = refused(invoke("--db", db, "score"), 1, str(db), "not damage", "othing was lost")
+    assert "cannot be read" not in line
+    assert "restore" not in line
+    monkeypatch.undo()
+    assert digest(db) == before
+
+
+def doctor_permissions(result: Result) -> list[str]:
+    return [
+        " ".join(line.split())
+        for line in result.stdout.splitlines()
+        if line.split()[1:2] == ["permissions"]
+    ]
+
+
+def test_doctor_fails_a_read_only_shm_and_fix_repairs_it(db: Path) -> None:
+    shm = db.with_name(db.name + "-shm")
+    shm.write_bytes(b"")
+    shm.chmod(0o400)  # left by a failed write on a 0400 database
+    result = invoke("--db", db, "doctor")
+    assert result.exit_code == 1, result.stdout
+    (line,) = [line for line in doctor_permissions(result) if str(shm) in line]
+    assert line.startswith("FAIL ") and "you cannot write to it" in line
+    fixed = ok("--db", db, "doctor", "--fix")
+    assert f"OK permissions fixed: {shm} was 0400, now 0600" in doctor_permissions(fixed)
+    assert stat.S_IMODE(shm.stat().st_mode) == 0o600
+    ok("--db", db, "doctor")
+
+
+def test_doctor_fails_a_read_only_data_folder_and_fix_repairs_it() -> None:
+    path = make_db(locations().database)
+    folder = path.parent
+    folder.chmod(0o500)
+    try:
+        result = invoke("doctor")
+        assert result.exit_code == 1, result.stdout
+        (line,) = [line for line in doctor_permissions(result) if f"{folder} is" in line]
+        assert line.startswith("FAIL ") and "0500" in line
+        ok("doctor", "--fix")
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    finally:
+        folder.chmod(0o700)
+
+
+def test_doctor_fails_a_wal_or_shm_owned_by_another_user(db: Path) -> None:
+    shm = db.with_name(db.name + "-shm")
+    shm.write_bytes(b"")
+    shm.chmod(0o600)
+    try:
+        os.chown(shm, 65534, 65534)
+    except PermissionError:
+        pytest.skip("cannot give a file to another user here")
+    result = invoke("--db", db, "doctor", "--fix")
+    assert result.exit_code == 1, result.stdout
+    (line,) = [line for line in doctor_permissions(result) if str(shm) in line]
+    assert line.startswith("FAIL ") and "belongs to another user" in line
+
+
+def test_a_read_only_command_never_deletes_a_stray_wal(db: Path) -> None:
+    wal = db.with_name(db.name + "-wal")
+    wal.write_bytes(bytes(range(256)) * 20)  # not a write-ahead log
+    before = digest(wal)
+    for args in (("score",), ("plan",), ("answer", "acc-password-manager", "no")):
+        refused(invoke("--db", db, *args), 2, str(wal), "not an SQLite write-ahead log")
+        assert digest(wal) == before
+    wal.rename(wal.with_name(wal.name + ".stray"))
+    assert "Kopi Shop" in ok("--db", db, "score").stdout
+
+
+def test_a_short_wal_from_a_full_disk_is_not_refused(db: Path) -> None:
+    db.with_name(db.name + "-wal").write_bytes(b"\x37\x7f")
+    assert "Kopi Shop" in ok("--db", db, "score").stdout
+
+
+# Item 8: an unwritable home or data folder names its path ----------------------------------
+
+
+def test_a_data_folder_that_cannot_be_made_is_named(
+    private_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = private_dirs / "data"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the data folder should be")
+    for args in (("org", "create", "Kopi Shop", "--staff", "3"), ("--demo", "score")):
+        refused(invoke(*args), 1, str(blocker / "pdpa-check"), "cannot create the folder")
+    assert blocker.read_text() == "a file where the data folder should be"
+
+
+def test_a_read_only_home_gets_one_line_naming_the_folder(
+    private_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_mkdir = Path.mkdir
+
+    def denied(self: Path, *args: object, **kwargs: object) -> None:
+        if self.is_relative_to(private_dirs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    for args in (("org", "create", "Kopi Shop", "--staff", "3"), ("demo",)):
+        refused(
+            invoke(*args), 1, "Permission denied", "cannot create the folder", str(private_dirs)
+        )
+
+
+def test_debug_names_the_file_of_an_unexpected_os_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/somewhere/pdpa-check")
+
+    monkeypatch.setattr(base.cli, "main", boom)
+    monkeypatch.setattr(sys, "argv", ["pdpa-check", "--debug", "score"])
+    with pytest.raises(SystemExit) as exited:
+        base.main()
+    assert exited.value.code == 1
+    assert "/somewhere/pdpa-check" in capsys.readouterr().err
+
+
+# Item 9: input files read in one place, one line for each refusal -----------------------
+
+
+def import_commands(path: Path) -> list[tuple[str | Path, ...]]:
+    return [
+        ("answers", "import", path),
+        ("plan", "import", path, "--yes"),
+        ("kit", "notify", "--facts", path, "--no-save"),
+    ]
+
+
+def test_a_folder_as_input_file_is_one_line_not_a_usage_block(db: Path, tmp_path: Path) -> None:
+    for args in import_commands(tmp_path):
+        refused(invoke("--db", db, *args), 2, str(tmp_path), "is a folder")
+
+
+def test_a_missing_input_file_is_one_line(db: Path, tmp_path: Path) -> None:
+    for args in import_commands(tmp_path / "nope.toml"):
+        refused(invoke("--db", db, *args), 2, "nope.toml", "cannot read")
+
+
+def test_an_input_file_over_5_mb_is_refused_before_parsing(db: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# padding\n" * 650_000)  # 6.2 MB
+    before = answer_rows(db)
+    for args in import_commands(big):
+        refused(invoke("--db", db, *args), 2, f"{big} is 6.2 MB; import files are limited to 5 MB")
+    assert answer_rows(db) == before
+
+
+def test_read_input_file_never_waits_on_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "answers.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_input_file(fifo)
+    small = tmp_path / "ok.toml"
+    small.write_bytes(b"a = 1\n")
+    assert read_input_file(small) == b"a = 1\n"
+    assert read_input_file(small, limit=6) == b"a = 1\n"
+    with pytest.raises(InputError, match="limited"):
+        read_input_file(small, limit=5)

@@ -32,12 +32,12 @@ def read_input_file(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         raise InputError(f"{path}: is a folder; give the file to read") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise InputError(f"{path}: is {kind}; give the file to read")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{path}: is a folder; give the file to read")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: is not a regular file; give the file to read")
         try:
             data = handle.read(limit + 1)
         except OSError as error:

@@ -21,7 +21,24 @@ _TEMP_PREFIX = ".pdpa-check-"
 
 
 class ExportError(Exception):
-    """Writing failed; the message says what to do. Nothing was changed."""
+    """Writing failed; the message says what to do. Nothing was changed.
+
+    `exit_code` is 1 for a fault while writing and 2 for a target the user
+    should not have chosen (a device, a FIFO, a folder...).
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def file_stem(org_name: str, on: dt.date, kind: str = "pdpa-plan") -> str:
@@ -41,10 +58,8 @@ def ensure_folder(folder: Path, *, create: bool) -> None:
 
         try:
             private_mkdir(folder)
-        except OSError as error:
-            raise ExportError(
-                f"Could not create {folder}: {error.strerror}. Choose another folder."
-            ) from None
+        except OSError as error:  # a FolderError: its message names the folder
+            raise ExportError(str(error)) from None
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file, not a folder: move it away or choose another.")
     if not folder.is_dir():
@@ -76,14 +91,7 @@ def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise ExportError(f"{folder}: folder does not exist; create it or choose another")
-    if target.is_symlink():
-        if not force:
-            raise ExportError(f"{target}: is a symbolic link; use --force to replace the link")
-    elif target.exists():
-        if target.is_dir():
-            raise ExportError(f"{target}: is a folder; give a file name")
-        if not force:
-            raise ExportError(f"{target}: already exists; use --force to replace it")
+    check_target(target, force=force)
     data = content.encode("utf-8")
     clean_leftovers(folder)
     try:
@@ -96,13 +104,43 @@ def write_atomic(target: Path, content: str, *, force: bool = False) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        check_target(target, force=force)  # again: it may have changed while writing
         temp.replace(target)  # atomic rename (os.replace)
-    except OSError as error:
+    except (OSError, ExportError) as error:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if isinstance(error, ExportError):
+            raise
         raise ExportError(f"{target}: cannot write: {error.strerror}") from None
     fsync_folder(folder)
     return target
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    """Refuse a target that is not a regular file (with or without force), or exists unforced.
+
+    A symbolic link is never followed: it is replaced, and only with force.
+    """
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ExportError(f"{target}: cannot check it: {error.strerror}") from None
+    if stat.S_ISLNK(mode):
+        if not force:
+            raise ExportError(f"{target}: is a symbolic link; use --force to replace the link")
+        return
+    for is_kind, kind in _KINDS:
+        if is_kind(mode):
+            raise ExportError(
+                f"{target}: is {kind}, not a regular file; it is never replaced (give a file name)",
+                2,
+            )
+    if not stat.S_ISREG(mode):
+        raise ExportError(f"{target}: is not a regular file; it is never replaced", 2)
+    if not force:
+        raise ExportError(f"{target}: already exists; use --force to replace it")
 
 
 # A temp file this old is a leftover from a write that was killed, not one in progress.

@@ -26,8 +26,10 @@ from pdpa_check.fsutil import fsync_folder
 from pdpa_check.store.db import (
     APPLICATION_ID,
     StoreError,
+    applied_steps,
     backup_dir,
     inspect_database,
+    known_steps,
     open_database,
     private_mkdir,
     summarise,
@@ -219,7 +221,11 @@ def _parse_stamp(stamp: str) -> dt.datetime:
 
 
 def check_backup(path: Path) -> str:
-    """ "ok", or what is wrong with the backup at `path`. Read-only (immutable)."""
+    """ "ok", or what is wrong with the backup at `path`. Read-only (immutable).
+
+    It must be ours (application_id), intact (quick_check) and have no schema
+    step this build does not know (so it will open once it is in place).
+    """
     if not path.is_file():
         return "not a file"
     uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro&immutable=1"
@@ -231,11 +237,20 @@ def check_backup(path: Path) -> str:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             return "not a pdpa-check database"
         status = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        newer = [step for step in applied_steps(conn) if step not in known_steps()]
     except sqlite3.DatabaseError as error:
         return f"damaged ({error})"
     finally:
         conn.close()
-    return "ok" if status == "ok" else f"damaged ({summarise(status)})"
+    if status != "ok":
+        return f"damaged ({summarise(status)})"
+    if newer:
+        # It would be put in place and then refused: the owner would be left with neither.
+        return (
+            f"written by a newer version of pdpa-check (unknown schema steps: "
+            f"{', '.join(newer)}); upgrade pdpa-check to restore it"
+        )
+    return "ok"
 
 
 def newest_verified(database: Path) -> Backup | None:
@@ -279,8 +294,8 @@ def restore(database: Path, source: Path, *, now: dt.datetime | None = None) -> 
     file and its -wal/-shm aside, move the copy into place, and open it.
     """
     status = check_backup(source)
-    if status != "ok":
-        raise StoreError(f"{source}: cannot restore from this file: {status}", 1)
+    if status != "ok":  # checked before anything is moved: a refusal changes nothing
+        raise StoreError(f"{source}: cannot restore from this file: {status}; nothing changed")
     private_mkdir(database.parent)
     temp = database.with_name(f".{database.name}.restore-{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
+import stat
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pdpa_check.fsutil import fsync_folder
 from pdpa_check.store.checked import unchanged_since_clean_close
 
 if TYPE_CHECKING:
@@ -51,32 +55,202 @@ class StoreError(Exception):
         self.exit_code = exit_code
 
 
-def create_database(path: Path) -> sqlite3.Connection:
-    """Create a new database at `path` (refusing to replace anything) and migrate it."""
-    private_mkdir(path.parent)
+# File-system faults ----------------------------------------------------------------
+# SQLite and the OS report a read-only file, a full disk or an I/O failure in
+# their own words; the owner gets one line: what is wrong, that nothing was
+# lost, and what to do.
+
+_READ_ONLY = (
+    "{path}: cannot {action}: the database, its folder or its -wal/-shm file is read-only "
+    "for you. Nothing was lost (this change was not saved); `pdpa-check doctor` shows which "
+    "file, and `pdpa-check doctor --fix` repairs it"
+)
+_FULL = (
+    "{path}: cannot {action}: the disk is full. Nothing was lost (this change was not "
+    "saved); free some space and run the command again"
+)
+_IO = (
+    "{path}: cannot {action}: the disk or file system reported an error ({detail}); this is "
+    "not damage to the database and nothing was lost. Check free space and `pdpa-check "
+    "doctor`, then try again"
+)
+_CANT_OPEN = (
+    "{path}: cannot {action}: it or a file beside it (-wal, -shm) cannot be opened for "
+    "writing. Nothing was lost; `pdpa-check doctor --fix` repairs permissions"
+)
+_DENIED = (
+    "{path}: cannot {action}: permission denied. Nothing was lost; check that the file and "
+    "its folder belong to you and are writable (`pdpa-check doctor --fix`)"
+)
+_SQLITE_FAULTS = (
+    ("SQLITE_READONLY", _READ_ONLY),
+    ("SQLITE_FULL", _FULL),
+    ("SQLITE_CANTOPEN", _CANT_OPEN),
+    ("SQLITE_IOERR", _IO),
+    ("SQLITE_PERM", _DENIED),
+)
+_OS_FAULTS = {
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EROFS: _READ_ONLY,
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: _FULL,
+}
+
+
+def fault_message(error: BaseException, path: Path, action: str) -> str | None:
+    """The owner's one line for a file-system fault, or None when `error` is not one."""
+    if isinstance(error, sqlite3.Error):
+        name = getattr(error, "sqlite_errorname", None) or ""
+        for prefix, template in _SQLITE_FAULTS:
+            if name.startswith(prefix):
+                return template.format(path=path, action=action, detail=error)
+        return None
+    if isinstance(error, OSError):
+        template = _OS_FAULTS.get(error.errno or 0, _IO)
+        where = error.filename if error.filename is not None else path
+        return template.format(path=where, action=action, detail=error.strerror)
+    return None
+
+
+def fault(error: OSError | sqlite3.Error, path: Path, action: str) -> StoreError:
+    """A StoreError (exit 1) for a fault; any other sqlite3 error keeps its text."""
+    return StoreError(fault_message(error, path, action) or f"{path}: cannot {action}: {error}", 1)
+
+
+@contextlib.contextmanager
+def translated_faults(path: Path, action: str) -> Iterator[None]:
+    """Turn a read-only file, full disk or I/O error inside the block into a StoreError."""
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:
-        raise StoreError(f"{path}: a file already exists there; not replacing it") from None
+        yield
+    except (sqlite3.OperationalError, OSError) as error:
+        message = fault_message(error, path, action)
+        if message is None:
+            raise
+        raise StoreError(message, 1) from None
+
+
+def create_database(path: Path) -> sqlite3.Connection:
+    """Create a new database at `path` and migrate it; it appears there whole or not at all.
+
+    It is built under a temporary name in the same folder (0600), closed, and
+    then linked into place, which fails rather than replace anything there,
+    except a 0-byte file left by an interrupted creation (checked again just
+    before it is replaced). A killed creation leaves only the temporary file.
+    """
+    private_mkdir(path.parent)
+    if os.path.lexists(path) and not interrupted_creation(path):
+        raise StoreError(f"{path}: a file already exists there; not replacing it")
+    _remove_killed_creations(path)
+    temp = path.with_name(f"{_CREATING_PREFIX.format(name=path.name)}{os.getpid()}.tmp")
+    try:
+        _build(temp)
+        _put_in_place(temp, path)
     except OSError as error:
-        raise StoreError(f"{path}: cannot create database: {error.strerror}", 1) from None
-    os.close(fd)
+        raise fault(error, path, "create the database") from None
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    fsync_folder(path.parent)
     conn = _connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    _configure(conn)
-    _apply_migrations(conn)
+    try:
+        _configure(conn)  # switches the finished file to WAL
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
+# `.<name>.creating-<pid>.tmp`: a database being built, not yet in place.
+_CREATING_PREFIX = ".{name}.creating-"
+
+
+def interrupted_creation(path: Path) -> bool:
+    """True when `path` is a 0-byte regular file: an older build was killed creating it."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
+def _build(temp: Path) -> None:
+    """A fully migrated database in `temp` (created new, 0600), closed and on disk."""
+    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.close(fd)
+    conn = _connect(temp)
+    try:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("PRAGMA synchronous = FULL")  # every commit is on disk before the rename
+        _apply_migrations(conn)
+    except sqlite3.Error as error:
+        raise fault(error, temp.parent, "create the database") from None
+    finally:
+        conn.close()
+
+
+def _put_in_place(temp: Path, path: Path) -> None:
+    """Link `temp` to `path` without replacing anything but an interrupted creation."""
+    if interrupted_creation(path):
+        temp.replace(path)  # only ever over 0 bytes
+        return
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise StoreError(f"{path}: a file already exists there; not replacing it") from None
+    except OSError:  # a filesystem without hard links
+        if os.path.lexists(path):
+            raise StoreError(f"{path}: a file already exists there; not replacing it") from None
+        temp.replace(path)
+
+
+def _remove_killed_creations(path: Path) -> None:
+    """Delete temporary files of creations whose process is gone (ours, in this folder)."""
+    prefix = _CREATING_PREFIX.format(name=path.name)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            pid = entry.name.removeprefix(prefix).split(".", 1)[0]
+            if entry.name.startswith(prefix) and pid.isdigit() and not _running(int(pid)):
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError):
+        return True  # another user's process, or no way to tell: leave its file alone
+    return True
+
+
 def private_mkdir(folder: Path) -> None:
-    """Create `folder` and any missing parents as 0700 (existing ones are left alone)."""
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    for parent in reversed(missing):
-        try:
-            parent.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+    """Create `folder` and any missing parents as 0700 (existing ones are left alone).
+
+    A folder that cannot be made (read-only home, no permission, full disk) is
+    a FolderError naming it: a StoreError for the CLI, and still an OSError.
+    """
+    try:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        for parent in reversed(missing):
+            try:
+                parent.mkdir(mode=0o700)
+            except FileExistsError:
+                continue
+            parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+    except OSError as error:
+        where = Path(error.filename) if error.filename else folder
+        raise FolderError(
+            f"{where}: cannot create the folder {folder} ({error.strerror}). Nothing was "
+            "lost; make sure you can write in its parent folder, or choose another place",
+            1,
+        ) from None
+
+
+class FolderError(StoreError, OSError):
+    """A folder pdpa-check needs could not be created; the message names it."""
 
 
 def open_database(path: Path) -> sqlite3.Connection:
@@ -85,6 +259,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     A missing, damaged, empty or foreign file is refused untouched; when a
     verified backup exists the message says how to put it back.
     """
+    _check_wal(path)  # before any connection: a restore would not help with a stray -wal
     try:
         header = _check_file(path)
         # Checked on a read-only connection first: one that writes would
@@ -95,8 +270,9 @@ def open_database(path: Path) -> sqlite3.Connection:
         raise _with_restore_hint(error, path) from None
     conn = _connect(path)
     try:
-        _configure(conn)
-        _migrate(conn, path)
+        with translated_faults(path, "open the database"):
+            _configure(conn)
+            _migrate(conn, path)
     except BaseException:
         conn.close()  # a refused database keeps no connection (or -wal/-shm) open
         raise
@@ -106,6 +282,8 @@ def open_database(path: Path) -> sqlite3.Connection:
 def _with_restore_hint(error: StoreError, path: Path) -> StoreError:
     from pdpa_check.store.backups import restore_hint
 
+    if error.exit_code != 2:
+        return error  # a fault of the disk or permissions, not damage: a restore would not help
     hint = restore_hint(path)
     if not hint:
         return error
@@ -121,6 +299,9 @@ def _check_identity(conn: sqlite3.Connection, path: Path, *, thorough: bool = Tr
             raise StoreError(f"{path}: this is an SQLite file, but not a pdpa-check database")
         status = conn.execute("PRAGMA quick_check").fetchone()[0] if thorough else "ok"
     except sqlite3.DatabaseError as error:
+        message = fault_message(error, path, "read the database")
+        if message is not None:  # the disk or a file beside it, not damage
+            raise StoreError(message, 1) from None
         raise StoreError(_describe_damage(path, error)) from None
     if status != "ok":
         raise StoreError(f"{path}: the database is damaged (integrity check: {summarise(status)})")
@@ -148,10 +329,38 @@ def _check_file(path: Path) -> bytes:
     except OSError as error:
         raise StoreError(f"{path}: cannot read: {error.strerror}") from None
     if not header:
-        raise StoreError(f"{path}: the file is empty (0 bytes), not a pdpa-check database")
+        raise StoreError(
+            f"{path}: the file is empty (0 bytes): creating the database was interrupted "
+            "and nothing was saved in it; `pdpa-check org create NAME` replaces it"
+        )
     if header[:16] != _SQLITE_MAGIC:
         raise StoreError(f"{path}: not a database file (damaged, or some other kind of file)")
     return header
+
+
+_WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+_WAL_HEADER_SIZE = 32
+
+
+def _check_wal(path: Path) -> None:
+    """Refuse a `-wal` that is not a write-ahead log: SQLite would delete it on close.
+
+    One shorter than a header holds nothing (a write cut short, e.g. by a full
+    disk) and SQLite starts it again, so only a full header is checked.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        with wal.open("rb") as handle:
+            start = handle.read(_WAL_HEADER_SIZE)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise fault(error, path, "read the database") from None
+    if len(start) == _WAL_HEADER_SIZE and start[:4] not in _WAL_MAGIC:
+        raise StoreError(
+            f"{wal}: is not an SQLite write-ahead log (a stray or damaged file); nothing was "
+            "changed. Move it away (e.g. add .stray to its name) and run the command again"
+        )
 
 
 def _describe_damage(path: Path, error: sqlite3.DatabaseError) -> str:
@@ -172,7 +381,7 @@ def _connect_read_only(path: Path, header: bytes) -> sqlite3.Connection:
     try:
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: cannot open database: {error}") from None
+        raise fault(error, path, "open the database") from None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -180,7 +389,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.OperationalError as error:
-        raise StoreError(f"{path}: cannot open database: {error}") from None
+        raise fault(error, path, "open the database") from None
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -213,7 +422,7 @@ def _apply_migrations(conn: sqlite3.Connection) -> None:
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     known = set(SCHEMA_STEPS)
-    applied = set(_applied_steps(conn))
+    applied = set(applied_steps(conn))
     if applied - known:
         raise StoreError(
             f"{path}: this database was written by a newer version of pdpa-check "
@@ -293,13 +502,14 @@ def inspect_database(path: Path, *, thorough: bool = True) -> Inspection:
         except sqlite3.DatabaseError as error:
             found = replace(found, integrity=str(error))
         with contextlib.suppress(sqlite3.DatabaseError):
-            found = replace(found, applied=_applied_steps(conn))
+            found = replace(found, applied=applied_steps(conn))
     finally:
         conn.close()
     return found
 
 
-def _applied_steps(conn: sqlite3.Connection) -> tuple[str, ...]:
+def applied_steps(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The schema steps recorded in the database, in the order they were applied."""
     exists = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
     ).fetchone()[0]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.checked import record_clean_close
-from pdpa_check.store.db import StoreError, now
+from pdpa_check.store.db import StoreError, now, translated_faults
 from pdpa_check.store.kit import KitStore
 from pdpa_check.text import slug
 
@@ -105,13 +105,15 @@ class Store(KitStore):
     def write(self) -> Iterator[Database]:
         """A `BEGIN IMMEDIATE` transaction, committed (or rolled back) on exit."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with translated_faults(self.path, "save the change"):  # read-only, disk full: one line
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:  # a failed COMMIT leaves it open
+                    conn.execute("ROLLBACK")
+                raise
 
     # Organisations -------------------------------------------------------
 

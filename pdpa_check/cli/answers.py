@@ -154,7 +154,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
 
 
 @answers.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
 @click.option(
     "--other-org",
@@ -176,16 +176,14 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
     it is; `value = "clear"` clears it. Before answers already given are changed
     or cleared, a verified backup is taken.
     """
+    from pdpa_check.cli.files import read_input_file
     from pdpa_check.questionnaires.answers_file import (
         Organisation,
         check_organisation,
         parse_answers_file,
     )
 
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise InputError(f"{file}: cannot read: {error.strerror}") from None
+    data = read_input_file(file)
     target = answer_target(ctx)
     profile = target.store.profile(target.org.id)
     parsed = parse_answers_file(data, str(file), target.bank, profile)

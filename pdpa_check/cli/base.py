@@ -99,15 +99,13 @@ class Context:
                     err=True,
                 )
                 self.demo = True
-            if self.demo and not self.db_path.exists():
+            if self.demo and self._to_create():
                 from pdpa_check.demo import build_demo
 
                 build_demo(self.db_path, self.user_banks)
-            if create and not self.db_path.exists():
+            if create and self._to_create():
                 from pdpa_check.store import create_database
-                from pdpa_check.store.db import private_mkdir
 
-                private_mkdir(self.db_path.parent)
                 self._store = Store(create_database(self.db_path), self.db_path)
                 return self._store
             if not self.db_path.exists():
@@ -133,6 +131,12 @@ class Context:
             org_ref=str(org.id),
             stale_after_days=settings.stale_after_days,
         )
+
+    def _to_create(self) -> bool:
+        """No database yet, or only the 0-byte file of an interrupted creation."""
+        from pdpa_check.store.db import interrupted_creation
+
+        return not self.db_path.exists() or interrupted_creation(self.db_path)
 
     def _use_demo_instead(self, allowed: bool) -> bool:
         return (
@@ -167,7 +171,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except InputError as error:
             _fail(str(error), EXIT_BAD_INPUT)
         except ExportError as error:
-            _fail(str(error), EXIT_RUNTIME)
+            _fail(str(error), error.exit_code)
 
     return wrapper
 
@@ -328,6 +332,14 @@ def main() -> None:
             sys.stderr.write("Traceback (most recent call last):\n" + "".join(frames))
             sys.stderr.write(f"{type(error).__name__}: (message hidden: it may quote your data)\n")
         _fail(
-            f"unexpected internal error ({type(error).__name__}); run with --debug for details",
+            f"unexpected internal error ({type(error).__name__}{_file_of(error)}); "
+            "run with --debug for details",
             EXIT_RUNTIME,
         )
+
+
+def _file_of(error: Exception) -> str:
+    """` on PATH` for an OS error about a file: a path is not the user's data, so it is shown."""
+    if isinstance(error, OSError) and error.filename:
+        return f" on {error.filename}"
+    return ""

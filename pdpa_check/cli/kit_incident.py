@@ -39,7 +39,7 @@ def _facts_option(func: F) -> F:
     return click.option(
         "--facts",
         "facts_file",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click.Path(path_type=Path),
         help="Incident facts file (TOML; `pdpa-check kit template` writes one to fill in).",
     )(func)
 
@@ -93,13 +93,12 @@ def notice(
 ) -> None:
     """Draft the notice to customers from the facts (default: the latest recorded incident)."""
     from pdpa_check.exports.kit.notice import render_notice_markdown
-    from pdpa_check.kit.facts_file import load_facts_file
 
     if facts_file is not None and incident_id is not None:
         raise InputError("give --facts or --incident, not both")
     session = ctx.session(show_demo_if_none=True)
     if facts_file is not None:
-        facts = load_facts_file(facts_file)
+        facts = _facts_from(facts_file)
     else:
         row = _recorded(session, incident_id)
         click.echo(for_output(f"Drafting from incident #{row.id}: {row.facts.title}"), err=True)
@@ -154,11 +153,17 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _read_facts(facts_file: Path | None, today: dt.date) -> IncidentFacts:
-    from pdpa_check.kit.facts_file import load_facts_file
+def _facts_from(path: Path) -> IncidentFacts:
+    """The facts file, read by the shared input reader (one line for a folder or a huge file)."""
+    from pdpa_check.cli.files import read_input_file
+    from pdpa_check.kit.facts_file import read_facts
 
+    return read_facts(read_input_file(path), str(path))
+
+
+def _read_facts(facts_file: Path | None, today: dt.date) -> IncidentFacts:
     if facts_file is not None:
-        return load_facts_file(facts_file)
+        return _facts_from(facts_file)
     if not _stdin_is_terminal():
         raise InputError(
             "no facts given: pass --facts FILE (`pdpa-check kit template` writes one to fill"

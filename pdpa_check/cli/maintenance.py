@@ -210,6 +210,8 @@ def _permission_checks(ctx: Context, *, fix: bool) -> Iterator[Check]:
             continue
         checked += 1
         actual = stat.S_IMODE(info.st_mode)
+        if _foreign_owner(info):
+            problems.append(_owner_problem(path, info.st_uid))
         if actual == mode:
             continue
         problems.append(_permission_problem(path, actual, mode, fix=fix))
@@ -227,21 +229,49 @@ def _permission_problem(path: Path, actual: int, wanted: int, *, fix: bool) -> C
         except OSError as error:
             return Check(FAIL, "permissions", f"{path}: could not chmod: {error.strerror}")
         return Check(OK, "permissions", f"fixed: {path} was {actual:04o}, now {wanted:04o}")
-    return Check(_severity(actual), "permissions", _mode_text(path, actual, wanted))
+    folder = wanted == PRIVATE_FOLDER
+    return Check(_severity(actual, folder=folder), "permissions", _mode_text(path, actual, wanted))
 
 
-def _severity(mode: int) -> str:
-    """Others able to change it: FAIL; able to read it (or not private otherwise): WARN."""
-    return FAIL if mode & (stat.S_IWGRP | stat.S_IWOTH) else WARN
+def _severity(mode: int, *, folder: bool = False) -> str:
+    """Others able to change it, or you unable to: FAIL; others able to read it: WARN.
+
+    A file or folder you cannot write blocks every save (a 0400 -shm left by a
+    failed write keeps them failing after the database itself is fixed).
+    """
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) or _blocks_writes(mode, folder=folder):
+        return FAIL
+    return WARN
+
+
+def _blocks_writes(mode: int, *, folder: bool) -> bool:
+    """You (the owner) cannot write the file, or cannot create files in the folder."""
+    return not mode & stat.S_IWUSR or (folder and not mode & stat.S_IXUSR)
+
+
+def _foreign_owner(info: os.stat_result) -> bool:
+    return hasattr(os, "getuid") and info.st_uid != os.getuid()
+
+
+def _owner_problem(path: Path, uid: int) -> Check:
+    return Check(
+        FAIL,
+        "permissions",
+        f"{path} belongs to another user (uid {uid}), so pdpa-check cannot write to it; "
+        "not changed by --fix (run `sudo chown $USER` on it, or remove it if it is a "
+        "-wal/-shm file and no pdpa-check is running)",
+    )
 
 
 def _mode_text(path: Path, actual: int, wanted: int) -> str:
     if actual & (stat.S_IWGRP | stat.S_IWOTH):
         why = "other users can change it"
+    elif _blocks_writes(actual, folder=wanted == PRIVATE_FOLDER):
+        why = "you cannot write to it, so saving fails"
     elif actual & (stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH):
         why = "other users can read it"
     else:
-        why = "you cannot write to it" if not actual & stat.S_IWUSR else "unusual"
+        why = "unusual"
     return f"{path} is {actual:04o} ({why}); should be {wanted:04o}"
 
 
@@ -250,6 +280,13 @@ def _chosen_folder(folder: Path) -> Iterator[Check]:
         actual = stat.S_IMODE(folder.stat().st_mode)
     except OSError:
         return
+    if _blocks_writes(actual, folder=True):
+        yield Check(
+            FAIL,
+            "folder",
+            f"{folder} (your --db folder) is {actual:04o}: you cannot create files in it, "
+            f"so saving fails; not changed by --fix (`chmod u+rwx {folder}`)",
+        )
     if actual & (stat.S_IRWXG | stat.S_IRWXO):
         yield Check(
             WARN,
@@ -372,7 +409,7 @@ def _print_backups(database: Path) -> None:
     "backup_file",
     metavar="[BACKUP]",
     required=False,
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),  # a folder is refused in one line by _choose_backup
 )
 @click.option("--list", "show_list", is_flag=True, help="List the backups and check each.")
 @click.option("--yes", is_flag=True, help="Restore without asking (for scripts).")

@@ -34,6 +34,7 @@ def org_create(
 ) -> None:
     """Create an organisation (and the database, if there is none yet)."""
     from pdpa_check.store import Store, create_database, open_database
+    from pdpa_check.store.db import interrupted_creation
     from pdpa_check.store.repo import unique_system_key
 
     if not name.strip():
@@ -57,7 +58,7 @@ def org_create(
         field = ".".join(str(part) for part in first["loc"]) or "value"
         raise InputError(f"{field}: {first['msg']}") from None
     path = ctx.db_path
-    created = not path.exists()
+    created = not path.exists() or interrupted_creation(path)  # 0 bytes: replaced
     db = create_database(path) if created else open_database(path)
     store = Store(db, path)
     try:

@@ -85,7 +85,7 @@ def _default_name(org_name: str, suffix: str) -> str:
 
 
 @plan.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
 @click.option(
     "--other-org",
@@ -100,12 +100,10 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     Nothing is applied if anything in the file is wrong; each problem is listed
     with the item it concerns. Applying the same file twice changes nothing.
     """
+    from pdpa_check.cli.files import read_input_file
     from pdpa_check.vendor import preview
 
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise InputError(f"{file}: cannot read: {error.strerror}") from None
+    data = read_input_file(file)
     session = ctx.session()
     update = session.read_vendor_update(data, str(file), other_org=other_org)
     if update.empty:

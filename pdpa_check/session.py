@@ -212,8 +212,10 @@ class Session:
         today: Callable[[], dt.date] = dt.date.today,
         org_ref: str | None = None,
         stale_after_days: int = DEFAULT_STALE_DAYS,
+        demo: bool = False,
     ) -> None:
         self.store = store
+        self.demo = demo  # the built-in demo database: exports say so
         self.user_banks = user_banks
         self.today = today
         self.stale_after_days = stale_after_days
@@ -432,7 +434,9 @@ class Session:
         from pdpa_check.vendor import render_vendor_file
 
         slots, _ = self._answer_context()
-        return render_vendor_file(self.assessed(), self.plan_states(), slots, self.today())
+        return render_vendor_file(
+            self.assessed(), self.plan_states(), slots, self.today(), demo=self.demo
+        )
 
     def read_vendor_update(self, data: bytes, source: str) -> VendorUpdate:
         """What the vendor's file would change; BankError listing every problem if invalid."""
@@ -506,7 +510,12 @@ class Session:
         """The export of `row` (default: current), with what changed since the one before."""
         assessed = self.assessed(row)
         return make_report(
-            self.store, assessed, self.today(), redact=redact, since_last=self.since_last(assessed)
+            self.store,
+            assessed,
+            self.today(),
+            redact=redact,
+            since_last=self.since_last(assessed),
+            demo=self.demo,
         )
 
     def previous(self, row: AssessmentRow) -> AssessmentRow | None:

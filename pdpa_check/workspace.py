@@ -129,6 +129,7 @@ def make_report(
     *,
     redact: bool,
     since_last: Iterable[str] = (),
+    demo: bool = False,
 ) -> Report:
     from pdpa_check.exports.document import AssessmentInfo, ItemStatus, build_report
 
@@ -150,4 +151,5 @@ def make_report(
         redacted=redact,
         carried=carried_keys(store, assessed),
         since_last=since_last,
+        demo=demo,
     )

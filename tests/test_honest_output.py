@@ -6,9 +6,11 @@ Each test here failed before the fix it covers.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import sys
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -141,3 +143,123 @@ def test_a_hidden_tag_message_does_not_reach_the_database_or_any_output(tmp_path
     markdown = ok("--db", db, "plan", "--format", "md").stdout
     assert "Kopi Shop" in markdown
     assert not re.search("[\U000e0000-\U000e007f\u061c\u00ad]", markdown)
+
+
+# --- honest output about the demo -----------------------------------------------------------
+
+DEMO_NAME = "Kampong Threads Pte Ltd"
+
+
+@pytest.fixture
+def demo_only() -> None:
+    """The demo database built, and no database of the owner's own."""
+    ok("demo")
+
+
+@pytest.fixture
+def own_db(tmp_path: Path) -> Path:
+    """A database of the owner's own with an open assessment."""
+    db = tmp_path / "own" / "x.db"
+    ok("--db", db, "org", "create", "Kopi Shop", "--staff", "4", "--system", "storefront:Shopify")
+    ok("--db", db, "assessment", "start")
+    return db
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("score", "--json"),
+        ("score",),
+        ("plan", "--format", "json"),
+        ("plan", "--format", "md"),
+        ("plan", "--format", "toml", "--for-vendor"),
+        ("history",),
+        ("org", "list"),
+        ("diff",),
+    ],
+)
+def test_a_script_with_no_database_of_its_own_is_refused(
+    demo_only: None, command: tuple[str, ...]
+) -> None:
+    # CliRunner's stdout is not a terminal: a script must not get the demo without asking.
+    result = invoke(*command)
+    assert_one_line_error(
+        result, 2, "no database of your own yet", "pdpa-check org create NAME", "--demo"
+    )
+    assert result.stdout == ""
+
+
+def test_on_a_terminal_the_demo_is_still_shown_and_the_data_says_so(
+    demo_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pdpa_check.cli import base
+
+    monkeypatch.setattr(base, "stdout_is_terminal", lambda: True)
+    result = ok("score", "--json")
+    assert "Showing the demo organisation" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["demo"] is True
+    assert data["organisation"]["name"] == DEMO_NAME
+
+
+def test_score_json_on_the_demo_says_it_is_the_demo() -> None:
+    data = json.loads(ok("--demo", "score", "--json").stdout)
+    assert data["demo"] is True
+    assert data["organisation"]["name"] == DEMO_NAME
+    assert next(iter(data)) == "demo"  # first, where a reader looks
+
+
+def test_plan_json_and_toml_on_the_demo_say_it_is_the_demo() -> None:
+    data = json.loads(ok("--demo", "plan", "--format", "json").stdout)
+    assert data["demo"] is True
+    assert data["organisation"]["name"] == DEMO_NAME
+    toml_data = tomllib.loads(ok("--demo", "plan", "--format", "toml").stdout)
+    assert toml_data["demo"] is True
+    assert toml_data["organisation"]["name"] == DEMO_NAME
+
+
+def test_the_markdown_plan_of_the_demo_says_so_near_the_top() -> None:
+    markdown = ok("--demo", "plan", "--format", "md").stdout
+    head = markdown.split("\n## ", 1)[0]  # before the first section
+    assert "built-in demo organisation, not your business" in head
+    assert "pdpa-check org create NAME" in head
+
+
+def test_the_vendor_file_of_the_demo_says_so_and_still_reads_back(tmp_path: Path) -> None:
+    out = tmp_path / "vendor.toml"
+    ok("--demo", "plan", "--format", "toml", "--for-vendor", "-o", out)
+    data = tomllib.loads(out.read_text())
+    assert data["demo"] is True
+    assert data["organisation"] == DEMO_NAME
+    result = ok("--demo", "plan", "import", out, "--yes")  # the key is part of the format
+    assert "nothing to change" in result.stdout
+
+
+def test_outside_the_demo_the_data_says_it_is_not_the_demo(own_db: Path, tmp_path: Path) -> None:
+    assert json.loads(ok("--db", own_db, "score", "--json").stdout)["demo"] is False
+    assert json.loads(ok("--db", own_db, "plan", "--format", "json").stdout)["demo"] is False
+    assert tomllib.loads(ok("--db", own_db, "plan", "--format", "toml").stdout)["demo"] is False
+    markdown = ok("--db", own_db, "plan", "--format", "md").stdout
+    assert "demo" not in markdown.lower()
+    out = tmp_path / "vendor.toml"
+    ok("--db", own_db, "plan", "--format", "toml", "--for-vendor", "-o", out)
+    assert "demo" not in tomllib.loads(out.read_text())  # absent, not false, in the vendor file
+
+
+def test_the_apps_session_on_the_demo_exports_say_so(tmp_path: Path) -> None:
+    from pdpa_check.demo import build_demo
+    from pdpa_check.exports import render_json, render_markdown
+    from pdpa_check.session import Session
+    from pdpa_check.store import Store, open_database
+
+    db = tmp_path / "demo.db"
+    build_demo(db, None)
+    session = Session(Store(open_database(db), db), None, demo=True)
+    try:
+        report = session.report(redact=False)
+        assert report.demo is True
+        assert json.loads(render_json(report))["demo"] is True
+        assert "built-in demo organisation" in render_markdown(report)
+        assert tomllib.loads(session.vendor_file())["demo"] is True
+    finally:
+        session.store.close()

@@ -61,6 +61,12 @@ class InputError(Exception):
     """Bad input from the user: exit code 2."""
 
 
+NO_DATABASE_FOR_SCRIPTS = (
+    "no database of your own yet: create one with `pdpa-check org create NAME`, "
+    "or add --demo to read the demo"
+)
+
+
 @dataclass
 class Context:
     where: Locations
@@ -86,13 +92,17 @@ class Context:
         """The open store (imported lazily so `--help` stays fast).
 
         Read-only commands pass `show_demo_if_none`: with no database of the
-        user's own yet, they show the demo organisation (saying so) instead of
-        failing, so `pdpa-check demo` followed by `pdpa-check plan` just works.
+        user's own yet, on a terminal they show the demo organisation (saying
+        so) instead of failing, so `pdpa-check demo` followed by `pdpa-check
+        plan` just works. A script (stdout not a terminal) is refused instead,
+        so it never takes the demo's data for the owner's without asking.
         """
         if self._store is None:
             from pdpa_check.store import Store, open_database
 
             if self._use_demo_instead(show_demo_if_none):
+                if not stdout_is_terminal():
+                    raise InputError(NO_DATABASE_FOR_SCRIPTS)
                 click.echo(
                     "Showing the demo organisation: you have no database of your own yet "
                     "(create one with `pdpa-check org create NAME`).",
@@ -132,6 +142,7 @@ class Context:
             self.user_banks,
             org_ref=str(org.id),
             stale_after_days=settings.stale_after_days,
+            demo=self.demo,
         )
 
     def _use_demo_instead(self, allowed: bool) -> bool:
@@ -142,6 +153,11 @@ class Context:
             and not self.where.database.exists()
             and self.where.demo_database.exists()
         )
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person is reading the output (tests replace this to act as one)."""
+    return sys.stdout.isatty()
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -52,8 +52,10 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         from pdpa_check.exports.structured import report_data
         from pdpa_check.workspace import make_report
 
-        data = report_data(make_report(store, assessed, dt.date.today(), redact=True))
+        report = make_report(store, assessed, dt.date.today(), redact=True, demo=ctx.demo)
+        data = report_data(report)
         keys = (
+            "demo",
             "organisation",
             "assessment",
             "score",

@@ -263,3 +263,164 @@ def test_the_apps_session_on_the_demo_exports_say_so(tmp_path: Path) -> None:
         assert tomllib.loads(session.vendor_file())["demo"] is True
     finally:
         session.store.close()
+
+
+# --- assessments readable without their bank file -------------------------------------------
+
+MISSING_BANK = "question bank 'my-bank' is not installed"
+
+
+def _install_my_bank() -> Path:
+    """A user bank (the built-in one under another id) in the user banks folder."""
+    from pdpa_check.paths import locations
+    from pdpa_check.questionnaires.loader import builtin_bank_path
+
+    banks = locations().user_banks
+    banks.mkdir(parents=True, exist_ok=True)
+    path = banks / "my-bank.toml"
+    text = builtin_bank_path().read_text("utf-8")
+    path.write_text(text.replace('id = "pdpa-sme-starter"', 'id = "my-bank"', 1), "utf-8")
+    return path
+
+
+@pytest.fixture
+def my_bank_db(tmp_path: Path) -> tuple[Path, Path]:
+    """Two completed assessments answered with a user bank: (database, bank file)."""
+    bank_file = _install_my_bank()
+    db = tmp_path / "mine" / "x.db"
+    ok("--db", db, "org", "create", "Kopi Shop", "--staff", "4", "--system", "storefront:Shopify")
+    ok("--db", db, "assessment", "start", "--bank", "my-bank")
+    ok("--db", db, "answer", "acc-mfa", "no", "--system", "shopify")
+    ok("--db", db, "assessment", "complete")
+    ok("--db", db, "assessment", "start", "--bank", "my-bank")
+    ok("--db", db, "answer", "acc-mfa", "yes", "--system", "shopify")
+    ok("--db", db, "answer", "gov-dpo", "yes")
+    ok("--db", db, "assessment", "complete")
+    return db, bank_file
+
+
+def _break(bank_file: Path, how: str) -> None:
+    if how == "removed":
+        bank_file.unlink()
+    else:
+        bank_file.write_text('id = "my-bank"\nversion = [\n', "utf-8")
+
+
+def _warning_line(result: Result, bank_file: Path, how: str) -> None:
+    """Exactly one warning line on stderr naming the file (said once, however often loaded)."""
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1, result.stderr
+    (line,) = warnings
+    assert line.startswith("pdpa-check: warning: question bank 'my-bank' ")
+    assert str(bank_file) in line
+    assert ("no longer installed" if how == "removed" else "broken") in line
+    assert "using the copy of version" in line
+
+
+@pytest.mark.parametrize("how", ["removed", "broken"])
+def test_score_plan_diff_and_history_work_without_the_bank_file(
+    my_bank_db: tuple[Path, Path], how: str
+) -> None:
+    db, bank_file = my_bank_db
+    before_score = json.loads(ok("--db", db, "score", "--json").stdout)
+    before_plan = ok("--db", db, "plan", "--format", "md").stdout
+    before_diff = ok("--db", db, "diff").stdout
+    _break(bank_file, how)
+
+    score = ok("--db", db, "score", "--json")
+    _warning_line(score, bank_file, how)
+    assert json.loads(score.stdout)["score"] == before_score["score"]
+    assert json.loads(score.stdout)["assessment"]["bank_id"] == "my-bank"
+
+    plan = ok("--db", db, "plan", "--format", "md")
+    _warning_line(plan, bank_file, how)
+    assert plan.stdout == before_plan
+
+    diff = ok("--db", db, "diff")
+    _warning_line(diff, bank_file, how)
+    assert diff.stdout == before_diff
+
+    history = ok("--db", db, "history")
+    assert "my-bank" in history.stdout
+    assert MISSING_BANK not in history.stderr
+
+    text_score = ok("--db", db, "score")
+    _warning_line(text_score, bank_file, how)
+    assert "Readiness score" in text_score.stdout
+
+
+def test_a_new_assessment_still_needs_the_bank_file(my_bank_db: tuple[Path, Path]) -> None:
+    db, bank_file = my_bank_db
+    bank_file.unlink()
+    result = invoke("--db", db, "assessment", "start", "--bank", "my-bank")
+    assert_one_line_error(result, 2, MISSING_BANK)
+
+
+def test_with_no_stored_copy_either_the_old_error_stays(my_bank_db: tuple[Path, Path]) -> None:
+    db, bank_file = my_bank_db
+    bank_file.unlink()
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("DELETE FROM bank_versions WHERE bank_id = 'my-bank'")
+        conn.commit()
+    finally:
+        conn.close()
+    assert_one_line_error(invoke("--db", db, "score"), 2, MISSING_BANK)
+
+
+@pytest.mark.parametrize("how", ["removed", "broken"])
+def test_the_apps_session_uses_the_stored_copy_and_warns(
+    my_bank_db: tuple[Path, Path], how: str
+) -> None:
+    from pdpa_check.paths import locations
+    from pdpa_check.session import Session
+    from pdpa_check.store import Store, open_database
+
+    db, bank_file = my_bank_db
+    _break(bank_file, how)
+    said: list[str] = []
+    session = Session(Store(open_database(db), db), locations().user_banks, warn=said.append)
+    try:
+        assessed = session.assessed()
+        assert assessed.bank.id == "my-bank"
+        assert assessed.result.answered >= 2
+        assert session.report(redact=False).bank.id == "my-bank"
+        first, _ = session.assessments()
+        assert session.assessed(first).bank.id == "my-bank"  # history: every assessment opens
+        assert session.since_last(assessed)  # compared with the one before
+        assert session.vendor_file().startswith("# pdpa-check")
+    finally:
+        session.store.close()
+    assert said and all(str(bank_file) in message for message in said)
+
+
+@pytest.mark.parametrize("how", ["removed", "broken"])
+async def test_the_app_opens_on_the_stored_copy_and_shows_a_warning(
+    my_bank_db: tuple[Path, Path], how: str, tmp_path: Path
+) -> None:
+    from tui_support import make_app
+
+    from pdpa_check.paths import locations
+    from pdpa_check.session import Session
+    from pdpa_check.store import Store, open_database
+    from pdpa_check.tui.screens.dashboard import DashboardScreen
+
+    db, bank_file = my_bank_db
+    _break(bank_file, how)
+    session = Session(Store(open_database(db), db), locations().user_banks)
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        app.go("history")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = list(app._notifications)
+        messages = [n.message for n in shown]
+        warned = [n for n in shown if "using the copy" in n.message]
+        assert len(warned) == 1, messages  # said once, however many screens load the bank
+        assert warned[0].severity == "warning"
+        assert str(bank_file) in warned[0].message
+        assert not [n for n in shown if n.severity == "error"], messages

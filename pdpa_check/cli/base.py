@@ -28,6 +28,7 @@ from pdpa_check.text import for_output
 if TYPE_CHECKING:
     from pdpa_check.session import Session
     from pdpa_check.store import Store
+    from pdpa_check.workspace import Warnings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,6 +75,7 @@ class Context:
     org_ref: str | None
     debug: bool
     _store: Store | None = field(default=None, repr=False)
+    _warnings: Warnings | None = field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -82,6 +84,15 @@ class Context:
     @property
     def user_banks(self) -> Path:
         return self.where.user_banks
+
+    @property
+    def warn(self) -> Warnings:
+        """Warnings for this command: one line each on stderr, each said once."""
+        if self._warnings is None:
+            from pdpa_check.workspace import Warnings
+
+            self._warnings = Warnings()
+        return self._warnings
 
     def close(self) -> None:
         if self._store is not None:
@@ -143,6 +154,7 @@ class Context:
             org_ref=str(org.id),
             stale_after_days=settings.stale_after_days,
             demo=self.demo,
+            warn=self.warn,
         )
 
     def _use_demo_instead(self, allowed: bool) -> bool:

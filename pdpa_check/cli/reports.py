@@ -37,7 +37,7 @@ def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assess
     store, org, row = current(ctx, show_demo_if_none=True)
     if assessment_id is not None:
         row = store.assessment(org.id, assessment_id)
-    return store, assess(store, org, row, ctx.user_banks)
+    return store, assess(store, org, row, ctx.user_banks, warn=ctx.warn)
 
 
 @cli.command()

@@ -53,6 +53,8 @@ class Report:
     carried: frozenset[AnswerKey] = frozenset()
     # Plain sentences on what changed since the previous assessment.
     since_last: tuple[str, ...] = ()
+    # The built-in demo organisation, not the owner's business: every format says so.
+    demo: bool = False
 
     @property
     def unconfirmed(self) -> int:
@@ -85,6 +87,7 @@ def build_report(
     redacted: bool = False,
     carried: Iterable[AnswerKey] = (),
     since_last: Iterable[str] = (),
+    demo: bool = False,
 ) -> Report:
     return Report(
         generated_on=generated_on,
@@ -98,6 +101,7 @@ def build_report(
         redacted=redacted,
         carried=frozenset(carried),
         since_last=tuple(since_last),
+        demo=demo,
     )
 
 

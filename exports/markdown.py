@@ -24,6 +24,11 @@ from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measur
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.text import for_output
 
+# Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
+DEMO_NOTICE = (
+    "> **Demo:** this is the built-in demo organisation, not your business. "
+    "Create your own with `pdpa-check org create NAME`."
+)
 # Characters with inline meaning in CommonMark/GFM; backslash-escaping any ASCII
 # punctuation is always valid CommonMark, so escaping is safe even when unneeded.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|#&~@])")
@@ -80,6 +85,8 @@ def _header(report: Report) -> str:
     ]
     if report.redacted:
         lines.append("- **Redacted:** internal notes and evidence are left out of this copy")
+    if report.demo:
+        lines[1:1] = ["", DEMO_NOTICE]
     return "\n".join(lines) + "\n"
 
 

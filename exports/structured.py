@@ -28,6 +28,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "generated_on": report.generated_on.isoformat(),
         "tool_version": report.tool_version,
         "redacted": report.redacted,
+        "demo": report.demo,
         "disclaimer": DISCLAIMER,
         "organisation": {
             "name": profile.name,

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from pdpa_check.vendor import VendorUpdate
 from pdpa_check.workspace import (
     Assessed,
+    Warn,
+    Warnings,
     assess,
     bank_of,
     carried_keys,
@@ -212,8 +214,13 @@ class Session:
         today: Callable[[], dt.date] = dt.date.today,
         org_ref: str | None = None,
         stale_after_days: int = DEFAULT_STALE_DAYS,
+        demo: bool = False,
+        warn: Warn | None = None,
     ) -> None:
         self.store = store
+        # Where warnings go (stderr by default; the app shows them as notifications).
+        self.warn: Warn = warn or Warnings()
+        self.demo = demo  # the built-in demo database: exports say so
         self.user_banks = user_banks
         self.today = today
         self.stale_after_days = stale_after_days
@@ -287,7 +294,7 @@ class Session:
         if row is None:
             raise StoreError("no assessment is open: start one first", 1)
         if self._questionnaire is None or self._questionnaire.row.id != row.id:
-            bank = bank_of(self.store, row, self.user_banks)
+            bank = bank_of(self.store, row, self.user_banks, warn=self.warn)
             meta = self.store.answer_meta(row.id)
             self._questionnaire = Questionnaire(
                 self.store,
@@ -308,8 +315,8 @@ class Session:
         previous = self.store.assessment(row.organisation_id, row.carried_from)
         if (previous.bank_id, previous.bank_version) == (row.bank_id, row.bank_version):
             return None
-        old = bank_of(self.store, previous, self.user_banks)
-        new = bank_of(self.store, row, self.user_banks)
+        old = bank_of(self.store, previous, self.user_banks, warn=self.warn)
+        new = bank_of(self.store, row, self.user_banks, warn=self.warn)
         old_ids = {q.id for q in old.questions}
         new_ids = {q.id for q in new.questions}
         return BankChange(
@@ -359,7 +366,9 @@ class Session:
         if row is None:
             raise StoreError("no assessment yet: start one first", 1)
         if row.id not in self._cache:
-            self._cache[row.id] = assess(self.store, self.require_org(), row, self.user_banks)
+            self._cache[row.id] = assess(
+                self.store, self.require_org(), row, self.user_banks, warn=self.warn
+            )
         return self._cache[row.id]
 
     def _invalidate(self, assessment_id: int) -> None:
@@ -432,7 +441,9 @@ class Session:
         from pdpa_check.vendor import render_vendor_file
 
         slots, _ = self._answer_context()
-        return render_vendor_file(self.assessed(), self.plan_states(), slots, self.today())
+        return render_vendor_file(
+            self.assessed(), self.plan_states(), slots, self.today(), demo=self.demo
+        )
 
     def read_vendor_update(
         self, data: bytes, source: str, *, other_org: bool = False
@@ -521,7 +532,12 @@ class Session:
         """The export of `row` (default: current), with what changed since the one before."""
         assessed = self.assessed(row)
         return make_report(
-            self.store, assessed, self.today(), redact=redact, since_last=self.since_last(assessed)
+            self.store,
+            assessed,
+            self.today(),
+            redact=redact,
+            since_last=self.since_last(assessed),
+            demo=self.demo,
         )
 
     def previous(self, row: AssessmentRow) -> AssessmentRow | None:

@@ -100,6 +100,7 @@ class VendorFile(_Strict):
     assessment: int
     generated_on: str
     tool_version: str = ""
+    demo: bool = False
     instructions: str = ""
     items: list[VendorItem] = Field(default_factory=list)
     questions: list[VendorQuestion] = Field(default_factory=list)
@@ -150,8 +151,13 @@ def render_vendor_file(
     states: Mapping[str, PlanItemState],
     slots: list[Slot],
     today: dt.date,
+    *,
+    demo: bool = False,
 ) -> str:
-    """The file for the vendor: their items and questions, no internal notes (redacted)."""
+    """The file for the vendor: their items and questions, no internal notes (redacted).
+
+    A file from the demo says so (`demo = true`); the key is absent otherwise.
+    """
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -164,6 +170,8 @@ def render_vendor_file(
         "items": [_item_data(item, states.get(item.id)) for item in vendor_items(assessed)],
         "questions": [_question_data(slot) for slot in vendor_slots(assessed, slots)],
     }
+    if demo:
+        data = {"format": FORMAT, "format_version": FORMAT_VERSION, "demo": True, **data}
     return (
         "# pdpa-check: plan items for your IT vendor. "
         + INSTRUCTIONS[:60]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,9 +22,31 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
+from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report
+
+
+Warn = Callable[[str], None]
+
+
+def warn_on_stderr(message: str) -> None:
+    """The command line's warning: one line on stderr, so stdout stays clean for scripts."""
+    sys.stderr.write(f"pdpa-check: warning: {for_output(message)}\n")
+
+
+class Warnings:
+    """Passes each distinct warning on once: a command may load the same bank several times."""
+
+    def __init__(self, show: Warn = warn_on_stderr) -> None:
+        self.show = show
+        self._seen: set[str] = set()
+
+    def __call__(self, message: str) -> None:
+        if message not in self._seen:
+            self._seen.add(message)
+            self.show(message)
 
 
 @dataclass(frozen=True)
@@ -59,18 +82,63 @@ def default_bank(user_banks: Path | None) -> Bank:
     return find_bank(BUILTIN_BANK, user_banks)
 
 
-def bank_of(store: Store, row: AssessmentRow, user_banks: Path | None) -> Bank:
+def bank_of(
+    store: Store, row: AssessmentRow, user_banks: Path | None, *, warn: Warn = warn_on_stderr
+) -> Bank:
     """The bank version `row` was answered with: installed if it matches, else the stored copy.
 
     An assessment from before copies were kept falls back to the installed version.
+    A bank file since removed or broken is no lock-out: the stored copy is used,
+    and `warn` names the file (the error stays only when there is no copy).
     """
-    installed = find_bank(row.bank_id, user_banks)
+    try:
+        installed = find_bank(row.bank_id, user_banks)
+    except (StoreError, BankError) as error:
+        return _stored_instead(store, row, user_banks, error, warn)
     if installed.version == row.bank_version:
         return installed
     source = store.bank_source(row.bank_id, row.bank_version)
     if source is None:
         return installed
     return parse_bank_bytes(source.encode(), f"{row.bank_id} {row.bank_version} (stored copy)")
+
+
+def _stored_instead(
+    store: Store,
+    row: AssessmentRow,
+    user_banks: Path | None,
+    error: StoreError | BankError,
+    warn: Warn,
+) -> Bank:
+    """The database's copy of `row`'s bank when its file is missing or broken; else `error`."""
+    source = store.bank_source(row.bank_id, row.bank_version)
+    if source is None:
+        raise error
+    bank = parse_bank_bytes(source.encode(), f"{row.bank_id} {row.bank_version} (stored copy)")
+    warn(_stored_copy_message(row, user_banks, broken=isinstance(error, BankError)))
+    return bank
+
+
+def _stored_copy_message(row: AssessmentRow, user_banks: Path | None, *, broken: bool) -> str:
+    """One line: which bank file is missing or broken, and what is used instead."""
+    path = bank_file_path(row.bank_id, user_banks)
+    what = (
+        f"cannot be loaded ({path} is broken: check it with `pdpa-check bank validate`)"
+        if broken
+        else f"is no longer installed ({path})"
+    )
+    return (
+        f"question bank '{row.bank_id}' {what}; using the copy of version "
+        f"{row.bank_version} saved in the database with your assessments"
+    )
+
+
+def bank_file_path(bank_id: str, user_banks: Path | None) -> Path | str:
+    """The file a bank id comes from: a broken one on disk, else where it would be installed."""
+    for entry in installed_banks(user_banks):
+        if entry.bank is None and entry.path.stem == bank_id:
+            return entry.path
+    return user_banks / f"{bank_id}.toml" if user_banks is not None else f"{bank_id}.toml"
 
 
 def start_assessment(
@@ -103,9 +171,14 @@ def start_assessment(
 
 
 def assess(
-    store: Store, org: OrganisationRow, assessment: AssessmentRow, user_banks: Path | None
+    store: Store,
+    org: OrganisationRow,
+    assessment: AssessmentRow,
+    user_banks: Path | None,
+    *,
+    warn: Warn = warn_on_stderr,
 ) -> Assessed:
-    bank = bank_of(store, assessment, user_banks)
+    bank = bank_of(store, assessment, user_banks, warn=warn)
     profile = store.profile(org.id)
     answers = store.answers(assessment.id)
     result = evaluate(bank, profile, answers)
@@ -129,6 +202,7 @@ def make_report(
     *,
     redact: bool,
     since_last: Iterable[str] = (),
+    demo: bool = False,
 ) -> Report:
     from pdpa_check.exports.document import AssessmentInfo, ItemStatus, build_report
 
@@ -150,4 +224,5 @@ def make_report(
         redacted=redact,
         carried=carried_keys(store, assessed),
         since_last=since_last,
+        demo=demo,
     )

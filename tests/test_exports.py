@@ -163,7 +163,9 @@ def test_report_fields(bank: Bank, profile: Profile) -> None:
         "tool_version",
         "carried",
         "since_last",
+        "demo",
     }
+    assert report.demo is False  # only the demo database's reports say they are the demo
     assert report.unconfirmed == 1
     assert report.generated_on == GENERATED_ON
     assert report.assessment == ASSESSMENT

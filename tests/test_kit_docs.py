@@ -34,6 +34,7 @@ from test_exports import (
 )
 from tui_support import demo_session
 
+from pdpa_check.cli import base as cli_base
 from pdpa_check.cli import cli
 from pdpa_check.cli import kit_docs as kit_docs_cli
 from pdpa_check.exports.kit.faq import AI_SAFEGUARDS, CLAIMS, PROTECTIONS, render_faq_markdown
@@ -684,9 +685,11 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def test_cli_plan_on_the_demo(tmp_path: Path) -> None:
+def test_cli_plan_on_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ok("demo")
-    result = ok("kit", "plan")  # no database of one's own: the demo is shown
+    # No database of one's own: on a terminal the demo is shown (a script must ask for --demo).
+    monkeypatch.setattr(cli_base, "stdout_is_terminal", lambda: True)
+    result = ok("kit", "plan")
     tokens = md().parse(result.stdout)
     assert headings(tokens)[0] == ("h1", "First-24-hours incident plan: Kampong Threads Pte Ltd")
     assert "Showing the demo organisation" in result.stderr

@@ -24,6 +24,7 @@ from pdpa_check.settings import load_settings, save_settings
 from pdpa_check.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
+from pdpa_check.workspace import Warnings
 
 ScreenName = Literal["dashboard", "assessment", "results", "plan", "history", "profile", "kit"]
 
@@ -50,6 +51,8 @@ class PdpaCheckApp(App[None]):
     ) -> None:
         super().__init__()
         self.session = session
+        # A warning from the core (a bank file gone, its saved copy used) becomes a toast.
+        session.warn = Warnings(self._warn)
         self.config_dir = config_dir
         self.demo = demo
         self.save_theme = save_theme
@@ -73,6 +76,9 @@ class PdpaCheckApp(App[None]):
         # keep it out of the garbage collector's full passes, which otherwise pause
         # answering for tens of milliseconds every few dozen answers (benchmark P2).
         self.call_after_refresh(gc.freeze)
+
+    def _warn(self, message: str) -> None:
+        self.notify(message, title="Warning", severity="warning", timeout=15)
 
     def _remember_theme(self, _theme: object) -> None:
         if not self.save_theme:

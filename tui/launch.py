@@ -25,6 +25,7 @@ def launch(ctx: Context, *, mouse: bool = True) -> None:
             ctx.user_banks,
             org_ref=ctx.org_ref,
             stale_after_days=settings.stale_after_days,
+            demo=ctx.demo,
         )
         from pdpa_check.tui.app import PdpaCheckApp
 

@@ -28,6 +28,7 @@ from pdpa_check.text import for_output
 if TYPE_CHECKING:
     from pdpa_check.session import Session
     from pdpa_check.store import Store
+    from pdpa_check.workspace import Warnings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,6 +62,12 @@ class InputError(Exception):
     """Bad input from the user: exit code 2."""
 
 
+NO_DATABASE_FOR_SCRIPTS = (
+    "no database of your own yet: create one with `pdpa-check org create NAME`, "
+    "or add --demo to read the demo"
+)
+
+
 @dataclass
 class Context:
     where: Locations
@@ -68,6 +75,7 @@ class Context:
     org_ref: str | None
     debug: bool
     _store: Store | None = field(default=None, repr=False)
+    _warnings: Warnings | None = field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -76,6 +84,15 @@ class Context:
     @property
     def user_banks(self) -> Path:
         return self.where.user_banks
+
+    @property
+    def warn(self) -> Warnings:
+        """Warnings for this command: one line each on stderr, each said once."""
+        if self._warnings is None:
+            from pdpa_check.workspace import Warnings
+
+            self._warnings = Warnings()
+        return self._warnings
 
     def close(self) -> None:
         if self._store is not None:
@@ -86,13 +103,17 @@ class Context:
         """The open store (imported lazily so `--help` stays fast).
 
         Read-only commands pass `show_demo_if_none`: with no database of the
-        user's own yet, they show the demo organisation (saying so) instead of
-        failing, so `pdpa-check demo` followed by `pdpa-check plan` just works.
+        user's own yet, on a terminal they show the demo organisation (saying
+        so) instead of failing, so `pdpa-check demo` followed by `pdpa-check
+        plan` just works. A script (stdout not a terminal) is refused instead,
+        so it never takes the demo's data for the owner's without asking.
         """
         if self._store is None:
             from pdpa_check.store import Store, open_database
 
             if self._use_demo_instead(show_demo_if_none):
+                if not stdout_is_terminal():
+                    raise InputError(NO_DATABASE_FOR_SCRIPTS)
                 click.echo(
                     "Showing the demo organisation: you have no database of your own yet "
                     "(create one with `pdpa-check org create NAME`).",
@@ -130,6 +151,8 @@ class Context:
             self.user_banks,
             org_ref=str(org.id),
             stale_after_days=settings.stale_after_days,
+            demo=self.demo,
+            warn=self.warn,
         )
 
     def _to_create(self) -> bool:
@@ -146,6 +169,11 @@ class Context:
             and not self.where.database.exists()
             and self.where.demo_database.exists()
         )
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person is reading the output (tests replace this to act as one)."""
+    return sys.stdout.isatty()
 
 
 def _fail(message: str, code: int) -> NoReturn:

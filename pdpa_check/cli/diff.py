@@ -45,8 +45,8 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
         if after_id is None and not done:
             raise InputError("no completed assessment to compare with; give two ids")
         after_row = store.assessment(org.id, after_id) if after_id is not None else done[-1]
-    before = assess(store, org, before_row, ctx.user_banks)
-    after = assess(store, org, after_row, ctx.user_banks)
+    before = assess(store, org, before_row, ctx.user_banks, warn=ctx.warn)
+    after = assess(store, org, after_row, ctx.user_banks, warn=ctx.warn)
     changes = changes_between(before, after)
     late = overdue_items(after, store.plan_states(org.id), dt.date.today())
 

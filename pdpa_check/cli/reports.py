@@ -37,7 +37,7 @@ def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assess
     store, org, row = current(ctx, show_demo_if_none=True)
     if assessment_id is not None:
         row = store.assessment(org.id, assessment_id)
-    return store, assess(store, org, row, ctx.user_banks)
+    return store, assess(store, org, row, ctx.user_banks, warn=ctx.warn)
 
 
 @cli.command()
@@ -52,8 +52,10 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         from pdpa_check.exports.structured import report_data
         from pdpa_check.workspace import make_report
 
-        data = report_data(make_report(store, assessed, dt.date.today(), redact=True))
+        report = make_report(store, assessed, dt.date.today(), redact=True, demo=ctx.demo)
+        data = report_data(report)
         keys = (
+            "demo",
             "organisation",
             "assessment",
             "score",

@@ -84,6 +84,8 @@ class Question(_Strict):
     """A question the facts file and the app ask about the data."""
 
     key: QuestionKey
+    # A few words for a sentence: "card numbers".
+    label: str = Field(min_length=3, max_length=80)
     rule: str = Words
     text: str = Words
     covers: tuple[str, ...] = ()

@@ -91,7 +91,7 @@ def _note_to_owner(ctx: KitContext, facts: IncidentFacts) -> str:
         "> - Regulation 6 of the Notification of Data Breaches Regulations 2021 asks the notice"
         " to say, as far as you know at the time: " + "; ".join(REG6_ITEMS) + ". Each has its"
         " own part below: leave none out. Check the list against regulation 6 on Singapore"
-        " Statutes Online (sso.agc.gov.sg).",
+        " Statutes Online.",
         f"> - {_approver(ctx.contacts.get('comms_approver'))}",
         "> - If the breach is notifiable, send this only at the same time as, or after, you"
         " notify PDPC, never before.",
@@ -143,10 +143,9 @@ def _data(facts: IncidentFacts) -> str:
             f"What we know so far: {listed} We are still confirming this, and will tell you"
             " if it changes."
         )
-    if facts.affected is not None:
+    if facts.affected_verified and facts.affected is not None:
         noun = "customer" if facts.affected == 1 else "customers"
-        about = "" if facts.affected_verified else "about "
-        body += f"\n\nThe incident affects {about}{facts.affected:,} {noun}."
+        body += f"\n\nThe incident affects {facts.affected:,} {noun}."
     return f"### What information was involved\n\n{body}\n"
 
 
@@ -171,8 +170,8 @@ def _done(facts: IncidentFacts) -> str:
     prevention = inline(facts.prevention) or PREVENTION
     return (
         "### What we have done\n\n"
-        f"To reduce the harm to you: {actions}\n\n"
-        f"So that it does not happen again: {prevention}\n"
+        f"**To reduce the harm to you:** {actions}\n\n"
+        f"**So that it does not happen again:** {prevention}\n"
     )
 
 

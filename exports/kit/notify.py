@@ -62,7 +62,7 @@ HARM_WORDS = {
     "unknown": "Not known yet (uncertain): whether harm is deemed depends on the data involved",
 }
 SCALE_WORDS = {
-    "yes": "Significant scale (s26B(3), reg 4)",
+    "yes": "Yes (s26B(3), reg 4)",
     "no": "No: fewer than 500 people, counted",
     "unknown": "Not known yet (uncertain)",
 }
@@ -71,6 +71,11 @@ EXCLUSION_WORDS = {
     "no": "Does not apply: the data went beyond the organisation",
     "unknown": "Not settled yet: find out whether anyone outside saw, received or took the data",
 }
+
+
+def _with_rule(text: str, rule: str) -> str:
+    """`text (rule).`: the rule inside the sentence it supports."""
+    return f"{text.rstrip('.')} ({rule})."
 
 
 def schedule_note() -> str:
@@ -84,9 +89,14 @@ def schedule_note() -> str:
         " anyone affected, or if it is, or is likely to be, of significant scale (s26B(1))."
         " The law deems significant harm (s26B(2)) when the breach involves either:",
         "",
-        f"- {schedule.names.text} ({schedule.names.rule}) {schedule.names.full_name}"
-        f" {schedule.names.alias} {schedule.names.identification_number}",
-        f"- {schedule.accounts.text} ({schedule.accounts.rule})",
+        "- "
+        + inline(_with_rule(schedule.names.text, schedule.names.rule))
+        + " "
+        + inline(
+            f"{schedule.names.full_name} {schedule.names.alias}"
+            f" {schedule.names.identification_number}"
+        ),
+        "- " + inline(_with_rule(schedule.accounts.text, schedule.accounts.rule)),
         "",
         "This list does not limit the law: a breach involving none of it is still notifiable"
         " if significant harm is likely on the facts (s26B(1)(a)).",
@@ -95,12 +105,12 @@ def schedule_note() -> str:
         f", as amended by {', '.join(source.amended_by)})",
         "",
     ]
-    lines += [f"- {item_label(entry)}: {entry.name}." for entry in schedule.part1]
+    lines += [f"- {item_label(entry)}: {inline(entry.name)}." for entry in schedule.part1]
     lines += ["", "Part 2 of the Schedule leaves out:", ""]
-    lines += [f"- {entry.name}." for entry in schedule.part2]
+    lines += [f"- {inline(entry.name)}." for entry in schedule.part2]
     lines += [
         "",
-        f"Schedule as checked on {source.checked_on.isoformat()}. {source.check_current}",
+        f"Schedule as checked on {source.checked_on.isoformat()}. {inline(source.check_current)}",
         "",
         "### Scale and the one exclusion",
         "",
@@ -197,7 +207,7 @@ def _verdict(verdict: Verdict) -> str:
     lines = [
         f"## Verdict: {inline(verdict.words)}",
         "",
-        f"- **Significant harm:** {HARM_WORDS[verdict.significant_harm]}",
+        f"- **Significant harm:** {_harm_line(verdict)}",
         f"- **Significant scale ({SCALE_THRESHOLD} or more people, estimates count):** "
         f"{SCALE_WORDS[verdict.significant_scale]}",
     ]
@@ -217,6 +227,13 @@ def _verdict(verdict: Verdict) -> str:
     else:
         lines.append("Nothing for this verdict. If new facts come to light, run the check again.")
     return "\n".join(lines) + "\n"
+
+
+def _harm_line(verdict: Verdict) -> str:
+    words = HARM_WORDS[verdict.significant_harm]
+    if not verdict.deemed_by:
+        return words
+    return f"{words}: {inline('; '.join(verdict.deemed_by))}"
 
 
 def _clock(facts: IncidentFacts, verdict: Verdict) -> str:

@@ -97,6 +97,9 @@ title = "Suspected data breach"
 # What happened? One of:
 {kinds}
 kind = "unknown"
+# Set only by pdpa-check, when an older file said confined = "yes" and the
+# kind was read as "internal": remove it once you have checked `kind`.
+# kind_assumed = false
 
 # REQUIRED: the day you first had reason to believe there was a breach.
 discovered_on = "YYYY-MM-DD"

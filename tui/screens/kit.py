@@ -318,6 +318,9 @@ class KitScreen(BaseScreen):
             "next_update": text("next_update"),
         }
         values |= {name: tri(name) for name in TRI_FIELDS}
+        # An old file's assumed kind stays flagged until the owner picks another.
+        saved = getattr(self, "saved", None)
+        values["kind_assumed"] = bool(saved and saved.kind_assumed and saved.kind == values["kind"])
         values |= {
             name: self.query_one(f"#{widget_id(name)}", TextArea).text for name in NOTICE_AREAS
         }

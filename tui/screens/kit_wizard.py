@@ -105,6 +105,8 @@ class Draft:
 
     title: str = "Suspected data breach"
     kind: str = "unknown"
+    # Kept from an old `confined = "yes"` until the owner picks the kind.
+    kind_assumed: bool = False
     discovered: str = ""
     assessed: str = ""
     identifiers: str = "unknown"

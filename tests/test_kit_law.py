@@ -4,6 +4,7 @@ verdict's wording, and a customer notice with every item regulation 6 lists."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -218,6 +219,11 @@ def test_a_broken_schedule_is_refused_naming_the_file(change: object, message: s
         read_schedule(broken.encode(), "schedule.toml")
     assert excinfo.value.problems[0].startswith("schedule.toml: ")
     assert message in " ".join(excinfo.value.problems)
+
+
+def test_the_schedule_has_a_json_schema() -> None:
+    schema = json.loads(ok("bank", "schema", "--schedule").stdout)
+    assert {"source", "part1", "part2", "questions"} <= set(schema["properties"])
 
 
 def test_the_schedule_drives_the_questions_in_the_file_and_the_app() -> None:

@@ -20,6 +20,10 @@ FOUND = dt.date(2026, 11, 20)
 ASSESSED = dt.date(2026, 11, 27)
 
 
+# The Schedule classes asked on their own, all answered "no".
+NO_CLASSES = {"card_numbers": "no", "bank_accounts": "no", "pay": "no"}
+
+
 def facts(**fields: object) -> IncidentFacts:
     return IncidentFacts.model_validate({"discovered_on": FOUND, **fields})
 
@@ -55,6 +59,7 @@ def test_five_hundred_people_is_significant_scale_but_individuals_need_harm() ->
             credentials="no",
             identifiers="yes",
             prescribed="no",
+            **NO_CLASSES,
             affected=500,
             affected_verified=True,
             confined="no",
@@ -69,6 +74,7 @@ def test_five_hundred_people_is_significant_scale_but_individuals_need_harm() ->
             credentials="no",
             identifiers="yes",
             prescribed="no",
+            **NO_CLASSES,
             affected=499,
             affected_verified=True,
             confined="no",

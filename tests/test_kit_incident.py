@@ -58,6 +58,7 @@ CONTACTS = {
 
 FACTS = IncidentFacts(
     title="Shopify admin login stolen",
+    kind="outside_access",
     discovered_on=FOUND,
     assessed_on=FRIDAY,
     identifiers="yes",
@@ -154,6 +155,7 @@ def test_record_says_the_clock_starts_when_the_owner_decides(bank: Bank, profile
 
 def test_record_marks_what_is_uncertain(bank: Bank, profile: Profile) -> None:
     incident = facts(
+        kind="unknown",
         assessed_on=None,
         credentials="unknown",
         identifiers="unknown",
@@ -165,16 +167,17 @@ def test_record_marks_what_is_uncertain(bank: Bank, profile: Profile) -> None:
     assert "## Verdict: Not yet clear" in text
     assert "**Uncertain:**" in text
     assert "About 300 (an estimate, not yet checked: uncertain)" in text
-    assert "- whether the data left the organisation" in text
+    assert "- what kind of incident it is" in text
     assert "Not clear yet (uncertain)." in text
 
 
 def test_record_when_nothing_is_due(bank: Bank, profile: Profile) -> None:
-    confined = record(kit_context(bank, profile), facts(confined="yes", assessed_on=None))
-    assert "## Verdict: Not notifiable: confined within the organisation" in confined
+    internal = {"kind": "internal", "confined": "yes"}
+    confined = record(kit_context(bank, profile), facts(**internal, assessed_on=None))
+    assert "## Verdict: Excluded: confined within the organisation (s26B(4))" in confined
     assert "Nothing is due to PDPC on these facts" in confined
     # The owner's own decision that it is notifiable still gets its deadline.
-    decided = record(kit_context(bank, profile), facts(confined="yes"))
+    decided = record(kit_context(bank, profile), facts(**internal))
     assert "you recorded 2026-12-04 as the day you assessed it as notifiable" in decided
     assert "no later than **2026-12-07**" in decided
 
@@ -183,9 +186,11 @@ def test_record_explains_the_prescribed_classes_and_thresholds(
     bank: Bank, profile: Profile
 ) -> None:
     text = record(kit_context(bank, profile), FACTS)
-    assert "net worth" in text and "deposits and withdrawals" in text
-    assert "card and account numbers" in text and "check them against the Schedule" in text
-    assert "the regulations set 500 or more" in text
+    assert "Schedule Part 1 item 8: The person's net worth." in text
+    assert "Schedule Part 1 item 3: The number of a credit, charge or debit card" in text
+    assert "uncertain" not in text.split('## What makes harm "significant"')[1]
+    assert "affects 500 or more people (s26B(3), reg 4)" in text
+    assert "an estimate counts" in text
     assert "s26B(4)" in text
     assert "## Decision log" in text
     assert "not legal advice" in text
@@ -248,16 +253,17 @@ def test_record_toml_reads_back_as_the_same_facts(bank: Bank, profile: Profile) 
 # The notice ----------------------------------------------------------------------------
 
 
-def test_notice_never_states_an_unverified_scope(bank: Bank, profile: Profile) -> None:
+def test_notice_states_the_data_as_known_so_far(bank: Bank, profile: Profile) -> None:
     ctx = kit_context(bank, profile)
     unverified = facts(data_involved="names and card numbers", data_verified=False)
     text = render_notice_markdown(ctx, unverified)
-    assert "card numbers" not in text
-    assert "We are still confirming exactly which information was involved" in text
+    # reg 6: the data involved as known at the time, marked as such, not left out.
+    assert "What we know so far: names and card numbers. We are still confirming this" in text
+    assert "We have confirmed" not in text
     assert "may involve your personal information" in text
     verified = render_notice_markdown(ctx, facts(data_involved="names and card numbers"))
-    assert "names and card numbers" in verified
-    assert "still confirming exactly which" not in verified
+    assert "We have confirmed that this information was involved: names and card" in verified
+    assert "What we know so far" not in verified
 
 
 def test_notice_never_states_an_unverified_count(bank: Bank, profile: Profile) -> None:
@@ -556,7 +562,7 @@ def test_cli_notify_records_and_notice_reads_it_back(real_db: Path, tmp_path: Pa
     notice = ok("--db", real_db, "kit", "notice").stdout
     assert notice.startswith("# Customer notice (draft): Test Shop")
     assert "stolen password" in notice
-    assert "card numbers" not in notice  # marked unverified in the file
+    assert "What we know so far: names and card numbers." in notice  # unverified in the file
     assert "The incident affects 1,234 customers." in notice
 
 
@@ -618,14 +624,17 @@ def test_cli_notify_wizard(real_db: Path, monkeypatch: pytest.MonkeyPatch) -> No
         (found - dt.timedelta(days=1)).isoformat(),  # assessed before discovery: asked again
         "2026-02-30",  # not a date: asked again
         assessed.isoformat(),
-        "y",  # credentials
-        "x",  # not a choice: asked again
+        "1",  # kind: outside access or theft
         "y",  # identifiers
+        "x",  # not a choice: asked again
+        "y",  # credentials
+        "n",  # card numbers
+        "n",  # bank accounts
+        "n",  # pay
         "n",  # prescribed
         "lots",  # not a number: asked again
         "1,234",
         "y",  # verified
-        "n",  # confined
     ]
     result = invoke_with_input(real_db, "\n".join(answers) + "\n")
     assert result.exit_code == 0, (result.stdout, result.stderr)
@@ -638,18 +647,19 @@ def test_cli_notify_wizard(real_db: Path, monkeypatch: pytest.MonkeyPatch) -> No
     [row] = reopen_session(real_db).incidents()
     got = row.facts
     assert (got.discovered_on, got.assessed_on) == (found, assessed)
-    assert (got.credentials, got.identifiers, got.prescribed, got.confined) == (
+    assert (got.kind, got.credentials, got.identifiers, got.prescribed, got.confined) == (
+        "outside_access",
         "yes",
         "yes",
         "no",
-        "no",
+        "unknown",  # asked only for an internal incident
     )
     assert (got.affected, got.affected_verified) == (1234, True)
 
 
 def test_cli_wizard_blanks_mean_not_known(real_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kit_incident, "_stdin_is_terminal", lambda: True)
-    result = invoke_with_input(real_db, "\n" * 8)
+    result = invoke_with_input(real_db, "\n" * 12)
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert "The clock starts on the day you decide it is notifiable" in result.stdout
     [row] = reopen_session(real_db).incidents()

@@ -224,12 +224,13 @@ async def test_confined_inside_the_organisation_is_not_notifiable(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_kit(app, pilot)
         await go_to(screen, pilot, "notify")
+        choose(screen, "kind", "internal")
         choose(screen, "credentials", "yes")
         choose(screen, "confined", "yes")
         screen.query_one("#f-assessed", Input).value = "2026-12-04"
         await pilot.pause()
         shown = verdict(app)
-        assert "Not notifiable: confined within the organisation" in shown
+        assert "Excluded: confined within the organisation (s26B(4))" in shown
         # The owner's own assessment date still starts the clock, as in the record.
         assert "if your decision stands, no later than 2026-12-07" in shown
         choose(screen, "credentials", "no")
@@ -325,7 +326,7 @@ async def test_unsaved_changes_need_a_second_escape(tmp_path: Path, profile: Pro
 # The customer notice -------------------------------------------------------------------------
 
 
-async def test_notice_states_the_data_only_when_verified(tmp_path: Path, profile: Profile) -> None:
+async def test_notice_states_the_data_as_known_so_far(tmp_path: Path, profile: Profile) -> None:
     db = tmp_path / "k.db"
     app = make_app(new_session(db, profile), tmp_path / "cfg")
     data = "email addresses and order history"
@@ -342,13 +343,13 @@ async def test_notice_states_the_data_only_when_verified(tmp_path: Path, profile
         await pilot.pause()
         preview = flat(screen.query_one("#notice-preview", TextArea).text)
         assert "A staff login was used from abroad" in preview
-        assert data not in preview
-        assert "still confirming exactly which information" in preview
+        # reg 6: the data as known at the time, marked as such, not held back.
+        assert f"What we know so far: {data}. We are still confirming this" in preview
         assert "Change your password for our shop" in preview
         screen.query_one("#f-data-verified", Checkbox).value = True
         await pilot.pause()
         preview = flat(screen.query_one("#notice-preview", TextArea).text)
-        assert data in preview
+        assert f"We have confirmed that this information was involved: {data}" in preview
         await pilot.press("ctrl+s")
         await pilot.pause()
     (row,) = reopen_session(db).incidents()

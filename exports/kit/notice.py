@@ -1,8 +1,10 @@
-"""The customer notice draft: what is known, what is not, what to do, who to ask.
+"""The customer notice draft, with every item regulation 6 asks a notice to contain.
 
-It never states a scope the owner has not verified: the data involved and the
-number of customers appear only when marked verified. Gaps show as visible
-[bracketed] placeholders for the owner to fill in, never as invented facts.
+Regulation 6 of the Notification of Data Breaches Regulations 2021 (under
+s26D(3)) lists what the notice to each affected person must say, to the best of
+the organisation's knowledge at the time: so the data involved is stated as
+"what we know so far" rather than held back until verified. Each item left
+empty shows as a visible [bracketed] placeholder, never as an invented fact.
 """
 
 from __future__ import annotations
@@ -33,6 +35,21 @@ MONTHS = (
 
 WHAT_HAPPENED = "[Describe in one or two sentences what happened and when]"
 DATA_INVOLVED = "[List the customer information involved, e.g. names, email addresses, orders]"
+HOW_FOUND = "[Say how you first found out, e.g. a customer reported a strange email]"
+POTENTIAL_HARM = (
+    "[Say what harm this could cause you, e.g. phishing emails that look like ours,"
+    " or someone using your card]"
+)
+PREVENTION = "[Say what you are changing so it does not happen again, e.g. turned on MFA]"
+# The items regulation 6 lists, in the order the notice answers them (shown to the owner).
+REG6_ITEMS = (
+    "how and when you found out about the breach",
+    "the personal data involved",
+    "the harm it could cause the person",
+    "what you have done or will do to reduce that harm, and to fix what caused the breach",
+    "what the person can do to protect themselves",
+    "how to contact someone authorised to answer questions about it",
+)
 NOT_YET_KNOWN = "[Say what you are still finding out, and how: e.g. an IT firm is checking logs]"
 ACTIONS_TAKEN = "[Say what you have done so far: e.g. locked the account, changed passwords]"
 STEPS = "[Say what customers should do now, or that there is nothing they need to do]"
@@ -49,6 +66,7 @@ def render_notice_markdown(ctx: KitContext, facts: IncidentFacts) -> str:
         _opening(ctx, facts),
         _what_happened(facts),
         _data(facts),
+        _harm(facts),
         _not_known(facts),
         _done(facts),
         _steps(facts),
@@ -70,6 +88,10 @@ def _note_to_owner(ctx: KitContext, facts: IncidentFacts) -> str:
         "> **This is a draft for you, not yet for customers.**",
         ">",
         "> - Replace every part in [square brackets], and check that each sentence is true today.",
+        "> - Regulation 6 of the Notification of Data Breaches Regulations 2021 asks the notice"
+        " to say, as far as you know at the time: " + "; ".join(REG6_ITEMS) + ". Each has its"
+        " own part below: leave none out. Check the list against regulation 6 on Singapore"
+        " Statutes Online.",
         f"> - {_approver(ctx.contacts.get('comms_approver'))}",
         "> - If the breach is notifiable, send this only at the same time as, or after, you"
         " notify PDPC, never before.",
@@ -104,21 +126,22 @@ def _opening(ctx: KitContext, facts: IncidentFacts) -> str:
 
 def _what_happened(facts: IncidentFacts) -> str:
     text = inline(facts.what_happened) or WHAT_HAPPENED
+    found = inline(facts.how_found) or HOW_FOUND
     return (
         "### What happened\n\n"
-        f"{text}\n\nWe first learned of it on {long_date(facts.discovered_on)}.\n"
+        f"{text}\n\nWe first learned of it on {long_date(facts.discovered_on)}."
+        f" {_sentence(found)}\n"
     )
 
 
 def _data(facts: IncidentFacts) -> str:
-    if not facts.data_verified:
-        body = (
-            "We are still confirming exactly which information was involved. We will tell you"
-            " as soon as we know."
-        )
+    listed = _sentence(inline(facts.data_involved) or DATA_INVOLVED)
+    if facts.data_verified:
+        body = f"We have confirmed that this information was involved: {listed}"
     else:
-        body = "We have confirmed that this information was involved: " + _sentence(
-            inline(facts.data_involved) or DATA_INVOLVED
+        body = (
+            f"What we know so far: {listed} We are still confirming this, and will tell you"
+            " if it changes."
         )
     if facts.affected_verified and facts.affected is not None:
         noun = "customer" if facts.affected == 1 else "customers"
@@ -126,10 +149,15 @@ def _data(facts: IncidentFacts) -> str:
     return f"### What information was involved\n\n{body}\n"
 
 
+def _harm(facts: IncidentFacts) -> str:
+    text = inline(facts.potential_harm) or POTENTIAL_HARM
+    return f"### How this could affect you\n\n{text}\n"
+
+
 def _not_known(facts: IncidentFacts) -> str:
     gaps = []
     if not facts.data_verified:
-        gaps.append("which information was involved")
+        gaps.append("exactly which information was involved")
     if not (facts.affected_verified and facts.affected is not None):
         gaps.append("how many customers are affected")
     text = inline(facts.not_yet_known) or NOT_YET_KNOWN
@@ -138,7 +166,13 @@ def _not_known(facts: IncidentFacts) -> str:
 
 
 def _done(facts: IncidentFacts) -> str:
-    return f"### What we have done\n\n{inline(facts.actions_taken) or ACTIONS_TAKEN}\n"
+    actions = inline(facts.actions_taken) or ACTIONS_TAKEN
+    prevention = inline(facts.prevention) or PREVENTION
+    return (
+        "### What we have done\n\n"
+        f"**To reduce the harm to you:** {actions}\n\n"
+        f"**So that it does not happen again:** {prevention}\n"
+    )
 
 
 def _steps(facts: IncidentFacts) -> str:

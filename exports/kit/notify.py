@@ -15,11 +15,15 @@ from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.context import KitContext
 from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
+    CONFINED_QUESTION,
+    EXCLUSION_RULE,
+    INCIDENT_KINDS,
     PDPC_DAYS,
     SCALE_THRESHOLD,
     IncidentFacts,
     Verdict,
 )
+from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule, item_label
 from pdpa_check.text import for_output
 
 FORMAT_NAME = "pdpa-check-incident-record"
@@ -28,17 +32,6 @@ TITLE = "Breach notifiability record"
 
 TRI_WORDS = {"yes": "Yes", "no": "No", "unknown": "Not known yet (uncertain)"}
 FLAG_WORDS = {True: "Yes", False: "No"}
-
-# The facts the verdict rests on, as questions, in the order they are asked.
-QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("identifiers", "Full names, aliases or identification numbers involved?"),
-    (
-        "credentials",
-        "Account logins together with their passwords, security codes or other credentials?",
-    ),
-    ("prescribed", "Any prescribed class of data (see below)?"),
-    ("confined", "Did the data stay inside the organisation?"),
-)
 
 PDPC_RULE = (
     f"as soon as practicable, and no later than {PDPC_DAYS} calendar days after the day"
@@ -58,30 +51,78 @@ NO_PDPC_DUE = (
     " after that day."
 )
 PUBLIC_ATTENTION = (
-    "If the breach is likely to draw public or media attention, PDPC's guidance is to notify"
-    " PDPC before the people affected and before any statement to the media."
+    "If the breach is likely to draw wide public attention, or you need guidance on telling"
+    " the people affected, PDPC's guide strongly encourages you to notify PDPC and seek its"
+    " advice first, before you tell them (PDPC, Guide on Managing and Notifying Data Breaches"
+    ' under the PDPA, "Report").'
 )
+HARM_WORDS = {
+    "yes": "Harm deemed (s26B(2))",
+    "no": "Harm not deemed by the Schedule: is significant harm still likely? (s26B(1)(a))",
+    "unknown": "Not known yet (uncertain): whether harm is deemed depends on the data involved",
+}
+SCALE_WORDS = {
+    "yes": "Yes (s26B(3), reg 4)",
+    "no": "No: fewer than 500 people, counted",
+    "unknown": "Not known yet (uncertain)",
+}
+EXCLUSION_WORDS = {
+    "yes": "Excluded: confined within the organisation (s26B(4))",
+    "no": "Does not apply: the data went beyond the organisation",
+    "unknown": "Not settled yet: find out whether anyone outside saw, received or took the data",
+}
 
-PRESCRIBED_NOTE = f"""\
-## What makes harm "significant"
 
-The Act deems a breach to cause significant harm (s26B(2)) when it involves either:
+def _with_rule(text: str, rule: str) -> str:
+    """`text (rule).`: the rule inside the sentence it supports."""
+    return f"{text.rstrip('.')} ({rule})."
 
-- a person's full name, alias or identification number **together with** data in a \
-prescribed class listed in the Schedule to the Notification of Data Breaches Regulations \
-2021. Classes seen in a copy of the Schedule: private keys used for electronic signatures, \
-net worth, deposits and withdrawals, credit and advances, and data on vulnerable adults and \
-on victims of specified sexual offences. Other classes are reported, such as card and account \
-numbers, insurance and medical details, and adoption and minors' data, but could not be \
-confirmed here (uncertain): check them against the Schedule itself before relying on them; or
-- an account identifier **together with** the password, security code, security answer, \
-biometric data or other credential needed to get into that account.
 
-A breach is also notifiable when it is of significant scale: the regulations set \
-{SCALE_THRESHOLD} or more people (s26B(3)). A breach confined within the organisation (for \
-example, a staff member looking at records without authority when nothing left the \
-organisation) is not notifiable (s26B(4)).
-"""
+def schedule_note() -> str:
+    """What makes harm deemed, every Schedule class in plain words, and the exclusions."""
+    schedule = builtin_schedule()
+    source = schedule.source
+    lines = [
+        '## What makes harm "significant"',
+        "",
+        "A breach is notifiable if it results, or is likely to result, in significant harm to"
+        " anyone affected, or if it is, or is likely to be, of significant scale (s26B(1))."
+        " The law deems significant harm (s26B(2)) when the breach involves either:",
+        "",
+        "- "
+        + inline(_with_rule(schedule.names.text, schedule.names.rule))
+        + " "
+        + inline(
+            f"{schedule.names.full_name} {schedule.names.alias}"
+            f" {schedule.names.identification_number}"
+        ),
+        "- " + inline(_with_rule(schedule.accounts.text, schedule.accounts.rule)),
+        "",
+        "This list does not limit the law: a breach involving none of it is still notifiable"
+        " if significant harm is likely on the facts (s26B(1)(a)).",
+        "",
+        f"### The classes in Part 1 of the Schedule ({source.title}, {source.instrument}"
+        f", as amended by {', '.join(source.amended_by)})",
+        "",
+    ]
+    lines += [f"- {item_label(entry)}: {inline(entry.name)}." for entry in schedule.part1]
+    lines += ["", "Part 2 of the Schedule leaves out:", ""]
+    lines += [f"- {inline(entry.name)}." for entry in schedule.part2]
+    lines += [
+        "",
+        f"Schedule as checked on {source.checked_on.isoformat()}. {inline(source.check_current)}",
+        "",
+        "### Scale and the one exclusion",
+        "",
+        f"A breach is of significant scale when it affects {SCALE_THRESHOLD} or more people"
+        f" (s26B(3), reg 4). If you cannot count them yet, an estimate counts: notify PDPC"
+        f" once you have reason to believe {SCALE_THRESHOLD} or more are affected (PDPC,"
+        ' Guide on Managing and Notifying Data Breaches under the PDPA, "Significant Scale").',
+        "",
+        EXCLUSION_RULE,
+    ]
+    return "\n".join(lines) + "\n"
+
 
 DECISION_LOG = """\
 ## Decision log
@@ -105,7 +146,7 @@ def render_record_markdown(ctx: KitContext, facts: IncidentFacts, verdict: Verdi
         _answers(facts),
         _verdict(verdict),
         _clock(facts, verdict),
-        PRESCRIBED_NOTE,
+        schedule_note(),
         DECISION_LOG,
         footer(),
     ]
@@ -126,8 +167,18 @@ def _incident(ctx: KitContext, facts: IncidentFacts) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _questions(facts: IncidentFacts) -> list[tuple[str, str]]:
+    """The facts the verdict rests on, as questions, in the order they are asked."""
+    schedule = builtin_schedule()
+    rows = [("What happened?", INCIDENT_KINDS[facts.kind])]
+    rows += [(schedule.question(key).text, TRI_WORDS[getattr(facts, key)]) for key in QUESTION_KEYS]
+    if facts.kind == "internal":
+        rows.append((CONFINED_QUESTION, TRI_WORDS[facts.confined]))
+    return rows
+
+
 def _answers(facts: IncidentFacts) -> str:
-    rows = [(question, TRI_WORDS[getattr(facts, field)]) for field, question in QUESTIONS]
+    rows = _questions(facts)
     rows += [
         ("How many people are affected?", _affected(facts)),
         (
@@ -140,7 +191,7 @@ def _answers(facts: IncidentFacts) -> str:
         ),
     ]
     lines = ["## What you said about the data", "", "| Question | Your answer |", "| --- | --- |"]
-    lines += [f"| {question} | {answer} |" for question, answer in rows]
+    lines += [f"| {inline(question)} | {answer} |" for question, answer in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -156,13 +207,14 @@ def _verdict(verdict: Verdict) -> str:
     lines = [
         f"## Verdict: {inline(verdict.words)}",
         "",
-        f"- **Significant harm:** {TRI_WORDS[verdict.significant_harm]}",
-        f"- **Significant scale ({SCALE_THRESHOLD} or more people):** "
-        f"{TRI_WORDS[verdict.significant_scale]}",
-        "",
-        "Why:",
-        "",
+        f"- **Significant harm:** {_harm_line(verdict)}",
+        f"- **Significant scale ({SCALE_THRESHOLD} or more people, estimates count):** "
+        f"{SCALE_WORDS[verdict.significant_scale]}",
     ]
+    if verdict.exclusion is not None:
+        lines.append(f"- **Only within the organisation:** {EXCLUSION_WORDS[verdict.exclusion]}")
+    lines += [f"- **Check:** {inline(warning)}" for warning in verdict.warnings]
+    lines += ["", "Why:", ""]
     lines += [f"- {inline(reason)}" for reason in verdict.reasons]
     lines += ["", "### Still to find out", ""]
     if verdict.to_find_out:
@@ -175,6 +227,13 @@ def _verdict(verdict: Verdict) -> str:
     else:
         lines.append("Nothing for this verdict. If new facts come to light, run the check again.")
     return "\n".join(lines) + "\n"
+
+
+def _harm_line(verdict: Verdict) -> str:
+    words = HARM_WORDS[verdict.significant_harm]
+    if not verdict.deemed_by:
+        return words
+    return f"{words}: {inline('; '.join(verdict.deemed_by))}"
 
 
 def _clock(facts: IncidentFacts, verdict: Verdict) -> str:
@@ -268,6 +327,9 @@ def _verdict_data(verdict: Verdict) -> dict[str, Any]:
         "words": for_output(verdict.words),
         "significant_harm": verdict.significant_harm,
         "significant_scale": verdict.significant_scale,
+        "deemed_by": [for_output(item) for item in verdict.deemed_by],
+        **({"exclusion": verdict.exclusion} if verdict.exclusion is not None else {}),
+        "warnings": [for_output(warning) for warning in verdict.warnings],
         "reasons": [for_output(reason) for reason in verdict.reasons],
         "to_find_out": [for_output(gap) for gap in verdict.to_find_out],
         "notify_individuals": verdict.notify_individuals,

@@ -35,11 +35,14 @@ def bank_validate(paths: tuple[Path, ...]) -> None:
 
 
 @bank.command("schema")
-def bank_schema() -> None:
+@click.option("--schedule", is_flag=True, help="The schema of the breach Schedule file instead.")
+def bank_schema(schedule: bool) -> None:
     """Print the JSON Schema of bank files (for editors such as Taplo)."""
     from pdpa_check.questionnaires.model import Bank
+    from pdpa_check.questionnaires.schedule import Schedule
 
-    click.echo(json.dumps(Bank.model_json_schema(), indent=2))
+    model = Schedule if schedule else Bank
+    click.echo(json.dumps(model.model_json_schema(), indent=2))
 
 
 @bank.command("list")

@@ -71,6 +71,8 @@ def notify(
     session = ctx.session()
     facts = _read_facts(facts_file, session.today())
     verdict = notifiability(facts)
+    for warning in verdict.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     render = render_record_toml if fmt == "toml" else render_record_markdown
     content = render(session.kit_context(), facts, verdict)
     emit(content, output_arg, file_name(session, "incident-record", fmt), force=force)
@@ -93,12 +95,15 @@ def notice(
 ) -> None:
     """Draft the notice to customers from the facts (default: the latest recorded incident)."""
     from pdpa_check.exports.kit.notice import render_notice_markdown
+    from pdpa_check.kit.facts import LEGACY_CONFINED_WARNING
 
     if facts_file is not None and incident_id is not None:
         raise InputError("give --facts or --incident, not both")
     session = ctx.session(show_demo_if_none=True)
     if facts_file is not None:
         facts = _facts_from(facts_file)
+        if facts.kind_assumed:
+            click.echo(f"Warning: {LEGACY_CONFINED_WARNING}", err=True)
     else:
         row = _recorded(session, incident_id)
         click.echo(for_output(f"Drafting from incident #{row.id}: {row.facts.title}"), err=True)
@@ -214,7 +219,8 @@ def _summary(verdict: Verdict, saved: int | None, *, demo: bool) -> str:
 
 def _wizard(today: dt.date) -> IncidentFacts:
     """A few questions on the terminal (prompts on stderr, so stdout stays the record)."""
-    from pdpa_check.kit.facts import IncidentFacts
+    from pdpa_check.kit.facts import CONFINED_QUESTION, IncidentFacts
+    from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
 
     click.echo(
         "A few questions about the breach. Answer y (yes), n (no) or u (not known).", err=True
@@ -225,24 +231,41 @@ def _wizard(today: dt.date) -> IncidentFacts:
         latest=today,
         earliest=found,
     )
-    credentials = _ask_tri("Were account logins involved together with their passwords or codes?")
-    identifiers = _ask_tri("Were full names, aliases or ID numbers involved?")
-    prescribed = _ask_tri("Was any prescribed class of data involved (e.g. financial details)?")
+    kind = _ask_kind()
+    schedule = builtin_schedule()
+    data = {key: _ask_tri(schedule.question(key).text) for key in QUESTION_KEYS}
     affected = _ask_count("How many people are affected? (a number, blank: not known)")
     verified = affected is not None and click.confirm(
         "Is that number checked (not an estimate)?", default=False, err=True
     )
-    confined = _ask_tri("Did the data stay inside your organisation (nobody outside saw it)?")
-    return IncidentFacts(
-        discovered_on=found,
-        assessed_on=assessed,
-        credentials=credentials,
-        identifiers=identifiers,
-        prescribed=prescribed,
-        affected=affected,
-        affected_verified=verified,
-        confined=confined,
+    confined: Tri = _ask_tri(CONFINED_QUESTION) if kind == "internal" else "unknown"
+    return IncidentFacts.model_validate(
+        {
+            "discovered_on": found,
+            "assessed_on": assessed,
+            "kind": kind,
+            **data,
+            "affected": affected,
+            "affected_verified": verified,
+            "confined": confined,
+        }
     )
+
+
+def _ask_kind() -> str:
+    """What happened, chosen by number from the incident kinds."""
+    from pdpa_check.kit.facts import INCIDENT_KINDS
+
+    keys = list(INCIDENT_KINDS)
+    for number, key in enumerate(keys, 1):
+        click.echo(f"  {number}. {INCIDENT_KINDS[key]}", err=True)
+    choice: str = click.prompt(
+        "What happened? (a number)",
+        type=click.Choice([str(n) for n in range(1, len(keys) + 1)]),
+        default=str(len(keys)),
+        err=True,
+    )
+    return keys[int(choice) - 1]
 
 
 def _ask_tri(question: str) -> Tri:

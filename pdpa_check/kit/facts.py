@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from pdpa_check.questionnaires.schedule import CLASS_KEYS, builtin_schedule
 from pdpa_check.text import clean, clean_name
 
 Tri = Literal["yes", "no", "unknown"]
+# What happened: s26B(4)'s exclusion can only ever apply to the last kind.
+IncidentKind = Literal[
+    "outside_access", "device_lost", "disposal", "misdirected", "internal", "unknown"
+]
 Outcome = Literal["likely", "unclear", "unlikely", "not_notifiable"]
 CustomerStep = Literal["reset_password", "watch_phishing", "contact_bank", "watch_accounts"]
 
@@ -35,15 +40,51 @@ CUSTOMER_STEPS: dict[str, str] = {
 OUTCOME_WORDS: dict[str, str] = {
     "likely": "Likely notifiable",
     "unclear": "Not yet clear: find out the missing facts",
-    "unlikely": "Not notifiable on these facts, unless significant harm is likely anyway",
-    "not_notifiable": "Not notifiable: confined within the organisation",
+    "unlikely": (
+        "Harm not deemed and under 500 people: notifiable only if significant harm is still"
+        " likely (s26B(1)(a))"
+    ),
+    "not_notifiable": "Excluded: confined within the organisation (s26B(4))",
 }
+
+# The kinds of incident, as the owner chooses them (s26A's two limbs, split as owners see them).
+INCIDENT_KINDS: dict[str, str] = {
+    "outside_access": "Someone outside got into our systems or took the data (hacking, theft)",
+    "device_lost": "A device or storage medium holding the data was lost or stolen",
+    "disposal": "Data was thrown away, sold or recycled without being destroyed",
+    "misdirected": "A message or file went to the wrong person",
+    "internal": "Only people inside the business accessed or used it without authority",
+    "unknown": "Not known yet",
+}
+# s26B(4) in plain words: what the exclusion covers, and what it does not.
+EXCLUSION_RULE = (
+    "A breach is not notifiable if it is unauthorised access, collection, use, disclosure,"
+    " copying or modification of personal data only within the organisation (s26B(4))."
+    " The exclusion does not cover loss of a device or storage medium, wrongful disposal,"
+    " or data that reached anyone outside the organisation."
+)
+CONFINED_QUESTION = (
+    "Was it only unauthorised access, collection, use, disclosure, copying or modification"
+    " within the organisation, with no one outside seeing, receiving or taking the data?"
+)
+LEGACY_CONFINED_WARNING = (
+    "This facts file says only that the data stayed inside the organisation (confined ="
+    ' "yes"), so it was read as access or use only by people inside the business. Check'
+    " that this is what happened and set `kind`: a lost or stolen device, wrongful disposal"
+    " or a message sent to the wrong person is not covered by the exclusion (s26B(4))."
+)
+
+NOT_DEEMED = (
+    "Harm not deemed by the Schedule: none of the data the regulations list is involved."
+    " The list does not limit the law (s26B(2)): is significant harm still likely on these"
+    " facts (s26B(1)(a))? If so, the breach is notifiable."
+)
 
 # Days after the notifiability assessment by which PDPC must be told (s26D(1)).
 PDPC_DAYS = 3
 # PDPC guidance expects the assessment within 30 days of first becoming aware [S].
 ASSESSMENT_DAYS = 30
-# A breach affecting this many people or more is of significant scale (s26B(3)) [S].
+# A breach affecting this many people or more is of significant scale (s26B(3); reg 4).
 SCALE_THRESHOLD = 500
 
 Line = Annotated[str, AfterValidator(clean_name)]
@@ -56,6 +97,10 @@ class IncidentFacts(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     title: Line = "Suspected data breach"
+    # What kind of incident it is; only "internal" can be excluded under s26B(4).
+    kind: IncidentKind = "unknown"
+    # True when `kind` was read from an old file's `confined = "yes"` and not yet checked.
+    kind_assumed: bool = False
     discovered_on: dt.date
     # The day the owner assessed the breach as notifiable: the PDPC clock starts here.
     assessed_on: dt.date | None = None
@@ -63,11 +108,15 @@ class IncidentFacts(BaseModel):
     identifiers: Tri = "unknown"
     # An account identifier together with its password, security code or answer.
     credentials: Tri = "unknown"
-    # Any of the prescribed classes of data in the Schedule (financial details etc.).
+    # Schedule Part 1 classes a shop is likely to hold, each asked on its own (reg 3(1)(a)).
+    card_numbers: Tri = "unknown"
+    bank_accounts: Tri = "unknown"
+    pay: Tri = "unknown"
+    # Any other class in Part 1 of the Schedule.
     prescribed: Tri = "unknown"
     affected: int | None = Field(default=None, ge=0, le=100_000_000)
     affected_verified: bool = False
-    # Did the data stay inside the organisation (no one outside saw or took it)?
+    # For an internal incident: was it only within the organisation (s26B(4))?
     confined: Tri = "unknown"
     # A measure (e.g. strong encryption) or remedial action makes significant harm unlikely.
     harm_unlikely: bool = False
@@ -75,13 +124,27 @@ class IncidentFacts(BaseModel):
     told_not_to_notify: bool = False
     # The customer notice.
     what_happened: Text = ""
+    # How the business first learned of it (reg 6: the circumstances of becoming aware).
+    how_found: Text = ""
     data_involved: Text = ""
     data_verified: bool = False
+    # The harm the people could suffer (reg 6).
+    potential_harm: Text = ""
     not_yet_known: Text = ""
     actions_taken: Text = ""
+    # What the business does about the failure that let it happen (reg 6).
+    prevention: Text = ""
     customer_steps: tuple[CustomerStep, ...] = ("watch_phishing",)
     contact_point: Line = ""
     next_update_on: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_confined(cls, data: Any) -> Any:
+        """An old `confined = "yes"` with no kind is read as internal, flagged to check."""
+        if isinstance(data, dict) and "kind" not in data and data.get("confined") == "yes":
+            return {**data, "kind": "internal", "kind_assumed": True}
+        return data
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> IncidentFacts:
@@ -104,6 +167,11 @@ class Verdict:
     pdpc_by: dt.date | None
     notify_individuals: Tri
     individuals_note: str
+    # What made harm deemed: "account logins with passwords (reg 3(1)(b))", Schedule classes.
+    deemed_by: tuple[str, ...] = ()
+    # s26B(4): "yes" excluded, "no" not excluded, "unknown" not settled; None: not an internal kind.
+    exclusion: Tri | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def words(self) -> str:
@@ -112,21 +180,29 @@ class Verdict:
 
 def notifiability(facts: IncidentFacts) -> Verdict:
     """The verdict on `facts` under s26B and the deadlines under s26D."""
-    harm, harm_reasons, harm_gaps = _significant_harm(facts)
+    harm, deemed_by, harm_reasons, harm_gaps = _significant_harm(facts)
     scale, scale_reason, scale_gap = _significant_scale(facts)
     reasons = [*harm_reasons, scale_reason]
     gaps = [*harm_gaps, *([scale_gap] if scale_gap else [])]
-    if facts.confined == "yes":
+    exclusion = _exclusion(facts)
+    if exclusion == "yes":
         outcome: Outcome = "not_notifiable"
-        reasons.insert(0, "You said the data stayed inside the organisation (s26B(4)).")
+        reasons.insert(
+            0, f"You said only people inside the business were involved. {EXCLUSION_RULE}"
+        )
     elif "yes" in (harm, scale):
         outcome = "likely"
     elif "unknown" in (harm, scale):
         outcome = "unclear"
     else:
         outcome = "unlikely"
-    if facts.confined == "unknown" and outcome != "unlikely":
-        gaps.append("whether the data left the organisation (anyone outside saw or took it)")
+    if outcome != "unlikely":
+        gaps += _kind_gaps(facts, exclusion)
+    if facts.kind not in ("internal", "unknown") and outcome != "not_notifiable":
+        reasons.append(
+            f"What happened: {INCIDENT_KINDS[facts.kind].lower()}. The exclusion for breaches"
+            " only within the organisation (s26B(4)) does not apply to this kind of incident."
+        )
     individuals, note = _individuals(facts, harm, outcome)
     return Verdict(
         outcome=outcome,
@@ -138,33 +214,71 @@ def notifiability(facts: IncidentFacts) -> Verdict:
         pdpc_by=_pdpc_deadline(facts),
         notify_individuals=individuals,
         individuals_note=note,
+        deemed_by=deemed_by,
+        exclusion=exclusion,
+        warnings=(LEGACY_CONFINED_WARNING,) if facts.kind_assumed else (),
     )
 
 
-def _significant_harm(facts: IncidentFacts) -> tuple[Tri, list[str], list[str]]:
-    reasons: list[str] = []
-    gaps: list[str] = []
+def _exclusion(facts: IncidentFacts) -> Tri | None:
+    """s26B(4) applies only to access or use inside the organisation, never to other kinds."""
+    if facts.kind != "internal":
+        return None
+    return facts.confined
+
+
+def _kind_gaps(facts: IncidentFacts, exclusion: Tri | None) -> list[str]:
+    if facts.kind == "unknown":
+        return [
+            "what kind of incident it is (outside access or theft, a lost device, disposal,"
+            " a message to the wrong person, or access only inside the business)"
+        ]
+    if exclusion == "unknown":
+        return ["whether anyone outside the organisation saw, received or took the data"]
+    return []
+
+
+def _deemed_classes(facts: IncidentFacts) -> tuple[list[str], list[str]]:
+    """The Part 1 questions answered yes, and those not known yet, as labels with their rule."""
+    schedule = builtin_schedule()
+    found: list[str] = []
+    unknown: list[str] = []
+    for key in CLASS_KEYS:
+        question = schedule.question(key)
+        label = f"{question.label} ({question.rule})"
+        answer = getattr(facts, key)
+        if answer == "yes":
+            found.append(label)
+        elif answer == "unknown":
+            unknown.append(label)
+    return found, unknown
+
+
+def _significant_harm(facts: IncidentFacts) -> tuple[Tri, tuple[str, ...], list[str], list[str]]:
+    deemed: list[str] = []
     if facts.credentials == "yes":
-        reasons.append(
-            "Account identifiers with their passwords or security codes are involved:"
-            " significant harm is deemed (s26B(2))."
-        )
-    if facts.identifiers == "yes" and facts.prescribed == "yes":
-        reasons.append(
-            "Names or ID numbers are involved together with a prescribed class of data:"
-            " significant harm is deemed (s26B(2))."
-        )
-    if reasons:
-        return "yes", reasons, gaps
+        deemed.append("account logins with their passwords or other access data (reg 3(1)(b))")
+    found, unknown = _deemed_classes(facts)
+    if facts.identifiers == "yes":
+        deemed += [f"full names, aliases or ID numbers with {label}" for label in found]
+    if deemed:
+        reasons = [f"Harm deemed (s26B(2)): {item}." for item in deemed]
+        return "yes", tuple(deemed), reasons, []
+    gaps: list[str] = []
     if facts.credentials == "unknown":
         gaps.append("whether passwords, security codes or answers were taken with the logins")
-    if facts.identifiers == "unknown" and facts.prescribed != "no":
-        gaps.append("whether names or ID numbers were involved")
-    if facts.prescribed == "unknown" and facts.identifiers != "no":
-        gaps.append("whether any prescribed class of data (e.g. financial details) was involved")
+    if facts.identifiers == "unknown" and (found or unknown):
+        gaps.append("whether full names, aliases or ID numbers (NRIC, passport) were involved")
+    if facts.identifiers != "no":
+        gaps += [f"whether {label} was involved" for label in unknown]
     if gaps:
-        return "unknown", ["Significant harm cannot be ruled out until the data is known."], gaps
-    return "no", ["None of the data classes that make harm deemed significant is involved."], gaps
+        return (
+            "unknown",
+            (),
+            ["Whether harm is deemed cannot be settled until the data is known."],
+            gaps,
+        )
+    return "no", (), [NOT_DEEMED], gaps
 
 
 def _significant_scale(facts: IncidentFacts) -> tuple[Tri, str, str | None]:
@@ -177,11 +291,17 @@ def _significant_scale(facts: IncidentFacts) -> tuple[Tri, str, str | None]:
     count = f"{facts.affected:,}"
     firm = "" if facts.affected_verified else " (an estimate, not yet verified)"
     if facts.affected >= SCALE_THRESHOLD:
-        return "yes", f"{count} people are affected{firm}: 500 or more is significant scale.", None
+        return (
+            "yes",
+            f"{count} people are affected{firm}: significant scale (500 or more, estimates"
+            " count; s26B(3), reg 4).",
+            None,
+        )
     if not facts.affected_verified:
         return (
             "unknown",
-            f"About {count} people are affected, an estimate below 500.",
+            f"About {count} people are affected, an estimate below 500: if you have reason to"
+            " believe 500 or more are affected, that is significant scale (s26B(3), reg 4).",
             "the verified number of people affected",
         )
     return "no", f"{count} people are affected, fewer than 500.", None
@@ -195,8 +315,13 @@ def _pdpc_deadline(facts: IncidentFacts) -> dt.date | None:
 
 
 def _individuals(facts: IncidentFacts, harm: Tri, outcome: Outcome) -> tuple[Tri, str]:
-    if outcome == "not_notifiable" or harm == "no":
-        return "no", "Individuals must be told only when significant harm is likely."
+    if outcome == "not_notifiable":
+        return "no", "An excluded breach is not notifiable, so nobody must be told (s26B(4))."
+    if harm == "no":
+        return "no", (
+            "Individuals must be told only when significant harm is likely (s26D(2)): if you"
+            " decide it still is, tell them at the same time as, or after, PDPC."
+        )
     if facts.told_not_to_notify:
         return "no", (
             "Police or PDPC told you not to notify individuals: do not tell them until"

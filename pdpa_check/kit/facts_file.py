@@ -9,23 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts
-from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
+from pdpa_check.kit.facts import CONFINED_QUESTION, CUSTOMER_STEPS, INCIDENT_KINDS, IncidentFacts
+from pdpa_check.questionnaires.loader import describe_location, read_model
+from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
 
 Where = Callable[[tuple[int | str, ...], dict[str, Any]], str]
-
-
-def load_facts_file(path: Path) -> IncidentFacts:
-    """Read and check an incident facts file; BankError lists every problem."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
-    return read_facts(data, str(path))
 
 
 def read_facts(data: bytes, source: str) -> IncidentFacts:
@@ -59,7 +51,27 @@ def facts_template(today: dt.date) -> str:
     """A facts file to fill in: every field, each with what it means."""
     example = today.isoformat()
     steps = "\n".join(f"#   {key}: {text}" for key, text in CUSTOMER_STEPS.items())
-    return _TEMPLATE.format(example=example, steps=steps)
+    kinds = "\n".join(f"#   {key}: {text}" for key, text in INCIDENT_KINDS.items())
+    confined = wrap_comment(f'Only for kind = "internal": {CONFINED_QUESTION}')
+    return _TEMPLATE.format(
+        example=example, steps=steps, kinds=kinds, data=_data_questions(), confined=confined
+    )
+
+
+def wrap_comment(text: str) -> str:
+    """`text` as TOML comment lines of at most 78 characters."""
+    return "\n".join("# " + line for line in textwrap.wrap(text, 76))
+
+
+def _data_questions() -> str:
+    """The questions about the data, worded from the Schedule file, each with its rule."""
+    schedule = builtin_schedule()
+    blocks = []
+    for key in QUESTION_KEYS:
+        question = schedule.question(key)
+        comment = wrap_comment(f"{question.text} ({question.rule})")
+        blocks.append(f'{comment}\n{key} = "unknown"')
+    return "\n".join(blocks)
 
 
 _TEMPLATE = """\
@@ -72,6 +84,13 @@ _TEMPLATE = """\
 # A short name for the incident (for your own records).
 title = "Suspected data breach"
 
+# What happened? One of:
+{kinds}
+kind = "unknown"
+# Set only by pdpa-check, when an older file said confined = "yes" and the
+# kind was read as "internal": remove it once you have checked `kind`.
+# kind_assumed = false
+
 # REQUIRED: the day you first had reason to believe there was a breach.
 discovered_on = "YYYY-MM-DD"
 
@@ -80,22 +99,16 @@ discovered_on = "YYYY-MM-DD"
 # you have decided.
 # assessed_on = {example}
 
-# What data is involved?
-# Full names, aliases or identification numbers (e.g. NRIC) of the people?
-identifiers = "unknown"
-# Account logins (user name or email) together with their passwords, security
-# codes, security answers or other credentials?
-credentials = "unknown"
-# Any prescribed class of data, such as financial details (see the record
-# that `kit notify` writes for what these classes are)?
-prescribed = "unknown"
+# What data is involved? The record that `kit notify` writes lists every
+# class in the Schedule, in plain words.
+{data}
 
 # How many people are affected? Leave it out if you do not know yet.
 # affected = 120
 # true only when the number is checked, not an estimate.
 affected_verified = false
 
-# Did the data stay inside your organisation (nobody outside saw or took it)?
+{confined}
 confined = "unknown"
 
 # true if a measure in place before (e.g. strong encryption) or what you did
@@ -108,15 +121,21 @@ told_not_to_notify = false
 # customer. Anything left empty shows as a [bracketed] gap to fill in.
 # What happened and when, in one or two sentences.
 what_happened = ""
-# Which customer information was involved (e.g. names, emails, order history).
+# How you first found out (e.g. a customer reported a strange email).
+how_found = ""
+# Which customer information was involved, as far as you know today (e.g.
+# names, emails, order history). The notice states it as what you know so far.
 data_involved = ""
-# true only when you have confirmed that list; otherwise the notice says you
-# are still confirming it and does not state it.
+# true once you have confirmed that list.
 data_verified = false
+# The harm customers could suffer (e.g. phishing emails, fraudulent card use).
+potential_harm = ""
 # What you do not know yet, and how you are finding out.
 not_yet_known = ""
-# What you have done so far (e.g. locked the account, changed passwords).
+# What you have done to reduce the harm (e.g. locked the account, changed passwords).
 actions_taken = ""
+# What you are doing so it does not happen again (e.g. turned on MFA).
+prevention = ""
 # What customers should do now; any of:
 {steps}
 customer_steps = ["watch_phishing"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from textual import work
@@ -50,6 +51,7 @@ from pdpa_check.tui.screens.kit_forms import (
     wizard_form,
 )
 from pdpa_check.tui.screens.kit_wizard import (
+    KIND_CHOICES,
     LABELS,
     NOTICE_FIELDS,
     TRI_CHOICES,
@@ -286,6 +288,9 @@ class KitScreen(BaseScreen):
             for value, _ in TRI_CHOICES:
                 button = self.query_one(f"#{widget_id(name)}-{value}", MarkedRadioButton)
                 button.value = getattr(draft, name) == value
+        for value, _ in KIND_CHOICES:
+            button = self.query_one(f"#{widget_id('kind')}-{value}", MarkedRadioButton)
+            button.value = draft.kind == value
         for key in CUSTOMER_STEPS:
             self.query_one(f"#step-{key}", Checkbox).value = key in draft.customer_steps
 
@@ -303,29 +308,28 @@ class KitScreen(BaseScreen):
             chosen = pressed.id.rsplit("-", 1)[-1] if pressed and pressed.id else "unknown"
             return chosen
 
-        return Draft(
-            title=text("title"),
-            discovered=text("discovered"),
-            assessed=text("assessed"),
-            credentials=tri("credentials"),
-            identifiers=tri("identifiers"),
-            prescribed=tri("prescribed"),
-            affected=text("affected"),
-            affected_verified=tick("affected_verified"),
-            confined=tri("confined"),
-            harm_unlikely=tick("harm_unlikely"),
-            told_not_to_notify=tick("told_not_to_notify"),
-            what_happened=self.query_one(f"#{widget_id('what_happened')}", TextArea).text,
-            data_involved=self.query_one(f"#{widget_id('data_involved')}", TextArea).text,
-            data_verified=tick("data_verified"),
-            not_yet_known=self.query_one(f"#{widget_id('not_yet_known')}", TextArea).text,
-            actions_taken=self.query_one(f"#{widget_id('actions_taken')}", TextArea).text,
-            customer_steps=tuple(
-                key for key in CUSTOMER_STEPS if self.query_one(f"#step-{key}", Checkbox).value
-            ),
-            contact_point=text("contact_point"),
-            next_update=text("next_update"),
+        values: dict[str, Any] = {
+            "title": text("title"),
+            "kind": tri("kind"),
+            "discovered": text("discovered"),
+            "assessed": text("assessed"),
+            "affected": text("affected"),
+            "contact_point": text("contact_point"),
+            "next_update": text("next_update"),
+        }
+        values |= {name: tri(name) for name in TRI_FIELDS}
+        # An old file's assumed kind stays flagged until the owner picks another.
+        saved = getattr(self, "saved", None)
+        values["kind_assumed"] = bool(saved and saved.kind_assumed and saved.kind == values["kind"])
+        values |= {
+            name: self.query_one(f"#{widget_id(name)}", TextArea).text for name in NOTICE_AREAS
+        }
+        for name in ("affected_verified", "harm_unlikely", "told_not_to_notify", "data_verified"):
+            values[name] = tick(name)
+        values["customer_steps"] = tuple(
+            key for key in CUSTOMER_STEPS if self.query_one(f"#step-{key}", Checkbox).value
         )
+        return Draft(**values)
 
     @property
     def dirty(self) -> bool:

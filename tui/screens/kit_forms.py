@@ -8,6 +8,9 @@ from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
 
 from pdpa_check.kit.facts import CUSTOMER_STEPS
 from pdpa_check.tui.screens.kit_wizard import (
+    CONFINED_HINT,
+    KIND_CHOICES,
+    KIND_QUESTION,
     LABELS,
     PRESCRIBED_HINT,
     QUESTIONS,
@@ -19,15 +22,19 @@ from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 WIZARD_HINT = "The facts you know today; the verdict updates as you answer. ctrl+s saves."
 NOTICE_HINT = (
-    "A draft to send to customers. It states only what you mark as verified; the number of"
-    " people comes from the Notifiable? section."
+    "A draft to send to customers, with every item regulation 6 asks for. It states the data"
+    " as what you know so far until you mark it verified; the number of people comes from"
+    " the Notifiable? section."
 )
 # Text areas of the notice form (Draft field -> placeholder).
 NOTICE_AREAS: dict[str, str] = {
     "what_happened": "What happened and when, in plain words",
-    "data_involved": "What data was involved (e.g. names, emails, order history)",
+    "how_found": "How you first found out (e.g. a customer reported it)",
+    "data_involved": "What data was involved, as far as you know (e.g. names, emails, orders)",
+    "potential_harm": "The harm it could cause (e.g. phishing, card fraud)",
     "not_yet_known": "What you do not know yet, and how you are finding out",
-    "actions_taken": "What you have done so far (e.g. reset staff passwords)",
+    "actions_taken": "What you have done to reduce the harm (e.g. reset staff passwords)",
+    "prevention": "What you are changing so it does not happen again (e.g. MFA)",
 }
 
 
@@ -47,7 +54,11 @@ def wizard_form() -> ComposeResult:
         "Assessed as notifiable on (blank if not decided yet)",
         "YYYY-MM-DD, the day you decide",
     )
-    for name in TRI_FIELDS[:3]:
+    yield Label(KIND_QUESTION, classes="field-label")
+    with RadioSet(id=widget_id("kind"), classes="tri", compact=True):
+        for value, label in KIND_CHOICES:
+            yield MarkedRadioButton(label, id=f"{widget_id('kind')}-{value}", compact=True)
+    for name in TRI_FIELDS[:-1]:
         yield from _tri(name)
         if name == "prescribed":
             yield Static(PRESCRIBED_HINT, classes="muted hint")
@@ -60,6 +71,7 @@ def wizard_form() -> ComposeResult:
         compact=True,
     )
     yield from _tri("confined")
+    yield Static(CONFINED_HINT, classes="muted hint")
     yield Label("Exceptions to telling the individuals", classes="field-label")
     yield MarkedCheckbox(
         "A measure makes harm unlikely (e.g. strong encryption)",
@@ -93,7 +105,7 @@ def notice_form() -> ComposeResult:
         yield _error(name)
         if name == "data_involved":
             yield MarkedCheckbox(
-                "Verified: the notice may state it",
+                "Verified (otherwise the notice says it is what you know so far)",
                 id=widget_id("data_verified"),
                 compact=True,
             )

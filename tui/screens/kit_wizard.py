@@ -17,31 +17,36 @@ from textual.content import Content
 from pdpa_check.dates import parse_date
 from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
+    CONFINED_QUESTION,
+    INCIDENT_KINDS,
     PDPC_DAYS,
     IncidentFacts,
     Verdict,
 )
+from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
 
 # Answer values of the yes / no / don't know questions, as the radio buttons show them.
 TRI_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"), ("unknown", "Don't know"))
-TRI_FIELDS = ("credentials", "identifiers", "prescribed", "confined")
+# The questions about the data come from the Schedule file; `confined` only for internal incidents.
+TRI_FIELDS: tuple[str, ...] = (*QUESTION_KEYS, "confined")
+KIND_CHOICES: tuple[tuple[str, str], ...] = tuple(INCIDENT_KINDS.items())
 
-QUESTIONS: dict[str, str] = {
-    "credentials": (
-        "Were account logins involved together with their passwords, security codes"
-        " or security answers?"
-    ),
-    "identifiers": "Were full names, aliases or ID numbers (e.g. NRIC) involved?",
-    "prescribed": "Was any prescribed class of data involved?",
-    "confined": (
-        "Did the data stay inside the organisation (nobody outside saw it, took it or received it)?"
-    ),
-}
+
+def _questions() -> dict[str, str]:
+    schedule = builtin_schedule()
+    asked: dict[str, str] = {key: schedule.question(key).text for key in QUESTION_KEYS}
+    return {**asked, "confined": f"{CONFINED_QUESTION} (s26B(4))"}
+
+
+QUESTIONS: dict[str, str] = _questions()
+KIND_QUESTION = "What happened?"
 PRESCRIBED_HINT = (
-    "Prescribed classes are listed in the Schedule to the breach notification regulations:"
-    " e.g. financial details such as deposits, withdrawals, credit or net worth, and private"
-    " keys for e-signatures. Card, account, insurance and medical details are reported to be"
-    " listed too: check the Schedule."
+    "The record you export lists every class in the Schedule to the breach notification"
+    " regulations, in plain words, with its item number."
+)
+CONFINED_HINT = (
+    "Only for access or use inside the business: the exclusion (s26B(4)) never covers a lost"
+    " device, wrongful disposal or a message to the wrong person."
 )
 # Short labels for the customer steps (the notice prints the full sentence).
 STEP_LABELS: dict[str, str] = {
@@ -68,9 +73,12 @@ LABELS = {
     "assessed": "Assessed as notifiable on",
     "affected": "Number of people affected",
     "what_happened": "What happened",
-    "data_involved": "Data involved",
+    "how_found": "How you found out",
+    "data_involved": "Data involved (what you know so far)",
+    "potential_harm": "Harm it could cause customers",
     "not_yet_known": "Not yet known",
-    "actions_taken": "What you have done",
+    "actions_taken": "What you have done to reduce the harm",
+    "prevention": "What you are doing so it does not happen again",
     "contact_point": "Contact point",
     "next_update": "Next update on",
     "customer_steps": "What customers should do",
@@ -78,9 +86,12 @@ LABELS = {
 NOTICE_FIELDS = frozenset(
     {
         "what_happened",
+        "how_found",
         "data_involved",
+        "potential_harm",
         "not_yet_known",
         "actions_taken",
+        "prevention",
         "contact_point",
         "next_update",
         "customer_steps",
@@ -93,10 +104,16 @@ class Draft:
     """The incident forms as typed: dates and the count are still text."""
 
     title: str = "Suspected data breach"
+    kind: str = "unknown"
+    # Kept from an old `confined = "yes"` until the owner picks the kind.
+    kind_assumed: bool = False
     discovered: str = ""
     assessed: str = ""
-    credentials: str = "unknown"
     identifiers: str = "unknown"
+    credentials: str = "unknown"
+    card_numbers: str = "unknown"
+    bank_accounts: str = "unknown"
+    pay: str = "unknown"
     prescribed: str = "unknown"
     affected: str = ""
     affected_verified: bool = False
@@ -104,10 +121,13 @@ class Draft:
     harm_unlikely: bool = False
     told_not_to_notify: bool = False
     what_happened: str = ""
+    how_found: str = ""
     data_involved: str = ""
     data_verified: bool = False
+    potential_harm: str = ""
     not_yet_known: str = ""
     actions_taken: str = ""
+    prevention: str = ""
     customer_steps: tuple[str, ...] = ("watch_phishing",)
     contact_point: str = ""
     next_update: str = ""
@@ -120,25 +140,17 @@ def blank_draft(today: dt.date) -> Draft:
 
 def draft_of(facts: IncidentFacts) -> Draft:
     """The form showing saved `facts`."""
+    same = {
+        f.name: getattr(facts, f.name)
+        for f in fields(Draft)
+        if f.name not in (*FACT_FIELDS, "affected", "customer_steps")
+    }
     return Draft(
-        title=facts.title,
+        **same,
         discovered=facts.discovered_on.isoformat(),
         assessed=facts.assessed_on.isoformat() if facts.assessed_on else "",
-        credentials=facts.credentials,
-        identifiers=facts.identifiers,
-        prescribed=facts.prescribed,
         affected="" if facts.affected is None else str(facts.affected),
-        affected_verified=facts.affected_verified,
-        confined=facts.confined,
-        harm_unlikely=facts.harm_unlikely,
-        told_not_to_notify=facts.told_not_to_notify,
-        what_happened=facts.what_happened,
-        data_involved=facts.data_involved,
-        data_verified=facts.data_verified,
-        not_yet_known=facts.not_yet_known,
-        actions_taken=facts.actions_taken,
         customer_steps=tuple(facts.customer_steps),
-        contact_point=facts.contact_point,
         next_update=facts.next_update_on.isoformat() if facts.next_update_on else "",
     )
 
@@ -209,6 +221,7 @@ def verdict_content(facts: IncidentFacts, verdict: Verdict) -> Content:
     """Outcome, reasons, what to find out, the deadlines, and that it is guidance."""
     parts: list[Content] = [
         Content.assemble(("Verdict: ", "bold"), (verdict.words, "bold reverse")),
+        *(_bullet(f"Check: {warning}") for warning in verdict.warnings),
         _heading("Why"),
         *(_bullet(reason) for reason in verdict.reasons),
     ]

@@ -33,6 +33,7 @@ from typing import Any
 
 import pytest
 
+from pdpa_check.exports.coverage import render_coverage
 from pdpa_check.questionnaires.loader import builtin_bank_path
 from pdpa_check.questionnaires.measures import MEASURES_BY_ID
 from pdpa_check.questionnaires.model import Bank
@@ -370,3 +371,12 @@ def test_a_question_whose_measures_and_references_differ_is_reported() -> None:
 def test_the_header_checker_fails_an_unsourced_breach_rule() -> None:
     assert header_problems("Notify PDPC within 3 calendar days.")
     assert not header_problems("Notify PDPC within 3 calendar days (s26D(1)).")
+
+
+def test_the_coverage_doc_states_the_edition_the_bank_maps(bank: Bank) -> None:
+    doc = render_coverage(bank)
+    assert doc.count("Cyber Essentials edition mapped: CSA Cyber Essentials mark, 2025") == 2
+    unstated = render_coverage(
+        one_question_bank().model_copy(update={"cyber_essentials_edition": None})
+    )
+    assert "Cyber Essentials edition mapped: not stated by this bank." in unstated

@@ -288,9 +288,11 @@ def test_the_media_rule_says_what_pdpc_guidance_says_and_cites_it(bank: Bank) ->
             continue  # reworded by the incident-kinds change (issue 14, items 1-4)
         for sentence in entry.sentences():
             if re.search(r"media statement|public or media", sentence):
-                assert "public attention" in sentence, sentence
+                # PDPC's page: widespread public attention, PDPC first, then people and media.
+                assert "widespread public attention" in sentence, sentence
                 assert any(
-                    "Guidance on Notification to Affected Individuals" in r
+                    kind(r) == "guidance"
+                    and "Guidance on Notification to Affected Individuals" in r
                     for r in entry.references
                 ), entry.where
 

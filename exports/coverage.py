@@ -40,8 +40,16 @@ def _header(bank: Bank) -> str:
         f"`pdpa-check bank coverage --bank {bank.id}`. Regenerate it rather than edit it.\n\n"
         f"{len(bank.questions)} questions ({len(scored)} scored, {critical} critical) in "
         f"{len(bank.domains)} areas; scored questions map to {len(covered)} of the "
-        f"{len(MEASURES)} CSA Cyber Essentials measures.\n"
+        f"{len(MEASURES)} CSA Cyber Essentials measures.\n\n"
+        f"{_edition(bank)}\n"
     )
+
+
+def _edition(bank: Bank) -> str:
+    """The Cyber Essentials edition the bank maps to, as the bank states it."""
+    if bank.cyber_essentials_edition is None:
+        return "Cyber Essentials edition mapped: not stated by this bank."
+    return f"Cyber Essentials edition mapped: {inline(bank.cyber_essentials_edition)}"
 
 
 def _questions(bank: Bank) -> str:
@@ -71,6 +79,8 @@ def _measures(bank: Bank) -> str:
         "the published measures (the summaries are in our words), so the tally it gives is "
         "indicative: not a certification or a CSA assessment. CSA-appointed certification "
         "bodies assess the Cyber Essentials mark.",
+        "",
+        _edition(bank),
         "",
         "| Measure | Category | In short | Questions |",
         "| --- | --- | --- | --- |",

@@ -204,6 +204,8 @@ class Bank(_Strict):
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     title: Text
     description: Text
+    # Which edition of CSA's Cyber Essentials the `cyber_essentials` mappings follow.
+    cyber_essentials_edition: Text | None = None
     domains: list[Domain] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     actions: list[Action] = Field(default_factory=list)

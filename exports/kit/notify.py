@@ -38,8 +38,9 @@ PDPC_RULE = (
     " you assessed the breach as notifiable"
 )
 ASSESS_RULE = (
-    f"PDPC's guide expects the assessment within {ASSESSMENT_DAYS} calendar days of first"
-    " becoming aware of a possible breach (guidance, not the Act)"
+    f"PDPC's guide expects the assessment within {ASSESSMENT_DAYS} calendar days of when you"
+    " first had credible grounds to believe a breach occurred (PDPC, Guide on Managing and"
+    " Notifying Data Breaches under the PDPA; guidance, not the Act)"
 )
 CLOCK_NOT_STARTED = (
     "The clock starts on the day you decide it is notifiable: record that date. From that day"
@@ -241,9 +242,11 @@ def _clock(facts: IncidentFacts, verdict: Verdict) -> str:
         "## The clock",
         "",
         f"- **Finish the assessment by {verdict.assess_by.isoformat()}:** PDPC's guide expects"
-        f" the assessment within {ASSESSMENT_DAYS} calendar days of first becoming aware of a"
-        " possible breach. This is PDPC's expectation, not a deadline in the Act; the Act asks"
-        " you to assess reasonably and quickly. If it takes longer, write down why.",
+        f" the assessment within {ASSESSMENT_DAYS} calendar days of when you first had credible"
+        " grounds to believe a breach occurred (PDPC, Guide on Managing and Notifying Data"
+        " Breaches under the PDPA). This is PDPC's expectation, not a deadline in the Act; the"
+        " Act asks you to assess reasonably and expeditiously (s26C(2)). If it takes longer,"
+        " write down why.",
         f"- **Notify PDPC:** {_pdpc_line(facts, verdict)}",
         f"- **Tell the people affected:** {_individuals_line(verdict)}",
     ]

@@ -12,7 +12,8 @@ word by `atom()`, and every wrapped line is guarded by `_guard()`, so a wrap can
 
 Facts come from the project's PDPA fact sheet: PDPC is told no later than 3 calendar
 days after the day the breach is assessed as notifiable; individuals at the same time as
-or after PDPC; PDPC's guide expects the assessment within 30 days of becoming aware.
+or after PDPC; PDPC's guide expects the assessment within 30 days of credible grounds to
+believe a breach occurred.
 """
 
 from __future__ import annotations
@@ -177,8 +178,9 @@ def notices(ctx: KitContext) -> list[Notice]:
             "PDPC",
             "only if the breach is notifiable (significant harm is likely, or 500 or more people"
             " are affected): no later than 3 calendar days after the day you assess it as"
-            " notifiable, on PDPC's online form. PDPC's guide expects that assessment within 30"
-            " days of becoming aware; " + code("pdpa-check kit notify") + " counts the days.",
+            " notifiable, on PDPC's online form (PDPA s26D(1)). PDPC's guide expects that"
+            " assessment within 30 days of when you first had credible grounds to believe a"
+            " breach occurred; " + code("pdpa-check kit notify") + " counts the days.",
         ),
         Notice(
             "Affected individuals",

@@ -82,7 +82,8 @@ NOT_DEEMED = (
 
 # Days after the notifiability assessment by which PDPC must be told (s26D(1)).
 PDPC_DAYS = 3
-# PDPC guidance expects the assessment within 30 days of first becoming aware [S].
+# PDPC's guide (Managing and Notifying Data Breaches under the PDPA) expects the assessment
+# within 30 days of credible grounds to believe a breach occurred: guidance, not the Act.
 ASSESSMENT_DAYS = 30
 # A breach affecting this many people or more is of significant scale (s26B(3); reg 4).
 SCALE_THRESHOLD = 500

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from pdpa_check.questionnaires.cache import cached
 from pdpa_check.questionnaires.errors import BankError as BankError  # re-exported
+from pdpa_check.questionnaires.errors import Problems
 from pdpa_check.questionnaires.model import Bank, Question
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,10 +53,10 @@ def _validate_bank(data: bytes, source: str) -> Bank:
     try:
         bank = Bank.model_validate(raw)
     except ValidationError as error:
-        raise BankError(_schema_problems(error, raw, source)) from None
-    problems = [f"{source}: {problem}" for problem in cross_check(bank)]
-    if problems:
-        raise BankError(problems)
+        raise _schema_problems(error, raw, source).error() from None
+    problems = Problems()
+    problems.extend(f"{source}: {problem}" for problem in cross_check(bank))
+    problems.raise_if_any()
     return bank
 
 
@@ -109,18 +110,17 @@ def read_model(
     data: bytes,
     source: str,
     where: Callable[[tuple[int | str, ...], dict[str, Any]], str],
+    context: dict[str, Any] | None = None,
 ) -> M:
-    """Parse TOML bytes into `model`; every problem named as `source: place: message`."""
+    """Parse TOML bytes into `model`; every problem named as `source: place: message`.
+
+    `context` reaches the model's validators (e.g. `{"today": date}` for date ranges).
+    """
     raw = read_toml(data, source)
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as error:
-        raise BankError(
-            [
-                f"{source}: {where(item['loc'], raw)}: {item['msg']}"
-                for item in error.errors(include_url=False, include_input=False)
-            ]
-        ) from None
+        raise _described(error, source, lambda loc: where(loc, raw)).error() from None
 
 
 def toml_error_message(error: tomllib.TOMLDecodeError, source: str, text: str = "") -> str:
@@ -139,10 +139,18 @@ def toml_error_message(error: tomllib.TOMLDecodeError, source: str, text: str = 
     return f"{source}: {message}"
 
 
-def _schema_problems(error: ValidationError, raw: dict[str, Any], source: str) -> list[str]:
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        problems.append(f"{source}: {describe_location(item['loc'], raw)}: {item['msg']}")
+def _schema_problems(error: ValidationError, raw: dict[str, Any], source: str) -> Problems:
+    return _described(error, source, lambda loc: describe_location(loc, raw))
+
+
+def _described(
+    error: ValidationError, source: str, where: Callable[[tuple[int | str, ...]], str]
+) -> Problems:
+    """Pydantic's errors as `source: place: message`, building only the messages kept."""
+    problems = Problems()
+    kept = error.errors(include_url=False, include_input=False)[: problems.limit]
+    problems.extend(f"{source}: {where(item['loc'])}: {item['msg']}" for item in kept)
+    problems.count(error.error_count() - len(kept))  # the rest: counted, never formatted
     return problems
 
 

@@ -24,6 +24,7 @@ from pdpa_check.cli.base import (
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
+from pdpa_check.dates import EARLIEST
 from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def notice(
         raise InputError("give --facts or --incident, not both")
     session = ctx.session(show_demo_if_none=True)
     if facts_file is not None:
-        facts = load_facts_file(facts_file)
+        facts = load_facts_file(facts_file, session.today())
     else:
         row = _recorded(session, incident_id)
         click.echo(for_output(f"Drafting from incident #{row.id}: {row.facts.title}"), err=True)
@@ -158,7 +159,7 @@ def _read_facts(facts_file: Path | None, today: dt.date) -> IncidentFacts:
     from pdpa_check.kit.facts_file import load_facts_file
 
     if facts_file is not None:
-        return load_facts_file(facts_file)
+        return load_facts_file(facts_file, today)
     if not _stdin_is_terminal():
         raise InputError(
             "no facts given: pass --facts FILE (`pdpa-check kit template` writes one to fill"
@@ -214,7 +215,10 @@ def _wizard(today: dt.date) -> IncidentFacts:
     click.echo(
         "A few questions about the breach. Answer y (yes), n (no) or u (not known).", err=True
     )
-    found = _ask_date("When did you first learn of the breach? (YYYY-MM-DD)", today, today) or today
+    found = (
+        _ask_date("When did you first learn of the breach? (YYYY-MM-DD)", today, today, EARLIEST)
+        or today
+    )
     assessed = _ask_date(
         "When did you decide it is notifiable? (YYYY-MM-DD, blank: not yet)",
         latest=today,

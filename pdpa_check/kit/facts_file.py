@@ -13,25 +13,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts
+from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, date_problems
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 
 Where = Callable[[tuple[int | str, ...], dict[str, Any]], str]
 
 
-def load_facts_file(path: Path) -> IncidentFacts:
+def load_facts_file(path: Path, today: dt.date) -> IncidentFacts:
     """Read and check an incident facts file; BankError lists every problem."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
-    return read_facts(data, str(path))
+    return read_facts(data, str(path), today)
 
 
-def read_facts(data: bytes, source: str) -> IncidentFacts:
-    """Incident facts from TOML bytes; BankError names `source` and the place."""
+def read_facts(data: bytes, source: str, today: dt.date) -> IncidentFacts:
+    """Incident facts from TOML bytes, dates checked as of `today`.
+
+    BankError names `source`, the field and its line.
+    """
     text = data.decode("utf-8", errors="replace")
-    return read_model(IncidentFacts, data, source, _where_in(text))
+    where = _where_in(text)
+    facts = read_model(IncidentFacts, data, source, where)
+    wrong = date_problems(facts, today)
+    if wrong:
+        raise BankError(
+            [f"{source}: {where((name,), {})}: {message}" for name, message in wrong.items()]
+        )
+    return facts
 
 
 def _where_in(text: str) -> Where:

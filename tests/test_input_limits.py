@@ -212,10 +212,11 @@ def test_saving_the_theme_leaves_a_broken_settings_file_alone(tmp_path: Path) ->
     assert (config / "config.toml").read_bytes() == broken
 
 
-def test_saving_settings_for_the_first_time_writes_only_what_changed(tmp_path: Path) -> None:
+def test_saving_settings_for_the_first_time_writes_every_changed_setting(tmp_path: Path) -> None:
     config = tmp_path / "new"
-    assert save_settings(config, Settings(theme="nord")) is None
-    assert (config / "config.toml").read_text("utf-8") == tomli_w.dumps({"theme": "nord"})
+    assert save_settings(config, Settings(theme="nord", stale_after_days=30)) is None
+    written = (config / "config.toml").read_text("utf-8")
+    assert written == tomli_w.dumps({"theme": "nord", "stale_after_days": 30})
 
 
 # Error lists ---------------------------------------------------------------------------------

@@ -287,8 +287,10 @@ class AssessmentScreen(BaseScreen):
         """
         key = self._note_key
         self._cancel_note_save()
-        slots = self.questionnaire.slots
-        if key is not None and self.index < len(slots) and slots[self.index].key == key:
+        if key is None:
+            return
+        slots = self.attempt(lambda: self.questionnaire.slots, "The note was not saved")
+        if slots is not None and self.index < len(slots) and slots[self.index].key == key:
             self._notes_done()
 
     def on_screen_suspend(self, _event: ScreenSuspend) -> None:
@@ -367,6 +369,7 @@ class AssessmentScreen(BaseScreen):
         self.show(self.index)
 
     def action_finish(self) -> None:
+        self._flush_notes()  # the note belongs to the assessment being finished
         q = self.questionnaire
         missing = len(q.slots) - q.answered
         if missing:

@@ -321,3 +321,21 @@ def test_score_into_head_ends_quietly(demo_env: dict[str, str], tmp_path: Path) 
     # 0 if head read everything before closing, 141 if it closed first; never an error.
     assert proc.stdout.strip() in {"0", str(EXIT_CLOSED_PIPE)}
     assert (tmp_path / "err.txt").read_text() == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--demo", "answers", "import", "{folder}"],
+        ["--demo", "kit", "notify", "--facts", "{folder}"],
+        ["--db", "{folder}", "score"],
+    ],
+)
+def test_a_folder_given_as_a_file_is_one_line(args: list[str], tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = invoke(*(arg.format(folder=folder) for arg in args))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()  # not click's four-line usage block
+    assert line.startswith("pdpa-check: error: Invalid value for ")
+    assert line.endswith(f"File '{folder}' is a directory.")

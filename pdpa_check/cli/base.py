@@ -214,11 +214,35 @@ def writer_lock(obj: Context, name: str) -> Iterator[None]:
         lock.release()
 
 
+def _path_problem(error: click.BadParameter) -> NoReturn:
+    """A file or folder argument click refused (missing, a folder, unreadable): one line."""
+    _fail(error.format_message(), EXIT_BAD_INPUT)
+
+
+def _is_path_error(error: click.BadParameter) -> bool:
+    return error.param is not None and isinstance(error.param.type, click.Path)
+
+
 class _Command(click.Command):
     """A command that takes the database lock first when it writes.
 
     A writing command run with `--no-save` writes nothing, so it takes no lock.
     """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # A bad path is bad input, not a usage mistake: one line, not the usage block.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.BadParameter as error:
+            if not _is_path_error(error):
+                raise
+            _path_problem(error)
 
     def invoke(self, ctx: click.Context) -> object:
         name = command_name(ctx)
@@ -285,6 +309,10 @@ class _Group(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except BrokenPipeError:
             end_on_closed_pipe()
+        except click.BadParameter as error:
+            if not _is_path_error(error):
+                raise
+            _path_problem(error)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -25,6 +25,9 @@ from pdpa_check.questionnaires.model import Bank, Question
 M = TypeVar("M", bound=BaseModel)
 
 BUILTIN_BANK = "pdpa-sme-starter"
+# Input files (banks, answers, vendor and incident files) larger than this are refused
+# unread: the biggest real one is a few hundred kB.
+MAX_INPUT_BYTES = 5 * 1024 * 1024
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _AT_END = " (at end of document)"
 _SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
@@ -62,11 +65,27 @@ def _validate_bank(data: bytes, source: str) -> Bank:
 
 def load_bank_file(path: Path) -> Bank:
     """Read and validate one bank file."""
+    return parse_bank_bytes(read_input_file(path), str(path))
+
+
+def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a file the owner gives us; BankError if unreadable or over `limit`.
+
+    At most `limit + 1` bytes are read, so a huge file costs no more memory than that.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as error:
         raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
-    return parse_bank_bytes(data, str(path))
+    if len(data) > limit:
+        raise BankError(
+            [
+                f"{path}: file is larger than {limit // (1024 * 1024)} MB: too big for a"
+                " pdpa-check file; check it is the file you meant"
+            ]
+        )
+    return data
 
 
 def check_bank_files(paths: list[Path]) -> list[str]:

@@ -28,9 +28,11 @@ from pdpa_check.kit.facts import IncidentFacts, notifiability
 from pdpa_check.kit.facts_file import read_facts
 from pdpa_check.paths import locations
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, Problems
+from pdpa_check.questionnaires.loader import MAX_INPUT_BYTES, read_input_file
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.settings import Settings, load_settings, save_settings
 from pdpa_check.tui.screens.kit_wizard import Draft, build_facts
+from pdpa_check.tui.screens.vendor_import import problem_list
 from pdpa_check.vendor import VendorItem
 
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
@@ -339,3 +341,30 @@ def test_a_folder_given_as_a_file_is_one_line(args: list[str], tmp_path: Path) -
     (line,) = result.stderr.splitlines()  # not click's four-line usage block
     assert line.startswith("pdpa-check: error: Invalid value for ")
     assert line.endswith(f"File '{folder}' is a directory.")
+
+
+# Size limit ----------------------------------------------------------------------------------
+
+
+def test_an_input_file_over_five_megabytes_is_refused_unread(real_db: Path, tmp_path: Path) -> None:
+    facts = tmp_path / "incident.toml"
+    padding = "# padding\n" * (MAX_INPUT_BYTES // 10)  # a valid file, just far too big
+    facts.write_text(f"{padding}discovered_on = 2026-01-02\n", "utf-8")
+    result = invoke("--db", real_db, "kit", "notify", "--facts", facts)
+    assert_one_line_error(result, f"{facts}: file is larger than 5 MB")
+    assert reopen_session(real_db).incidents() == []
+    bank = tmp_path / "bank.toml"
+    bank.write_bytes(b"#" * (MAX_INPUT_BYTES + 1))
+    assert_one_line_error(invoke("bank", "validate", bank), f"{bank}: file is larger than 5 MB")
+    with pytest.raises(BankError, match="larger than 5 MB"):
+        read_input_file(bank)
+    assert len(read_input_file(bank, limit=MAX_INPUT_BYTES + 1)) == MAX_INPUT_BYTES + 1
+
+
+def test_the_apps_vendor_import_lists_fifty_problems_and_a_count() -> None:
+    error = Problems()
+    error.extend(f"v.toml: items[{n}]: no such item" for n in range(400_000))
+    shown = problem_list(error.error()).splitlines()
+    assert len(shown) == 1 + MAX_PROBLEMS + 1
+    assert shown[-2] == "- v.toml: items[49]: no such item"
+    assert shown[-1] == "... and 399950 more problem(s)"

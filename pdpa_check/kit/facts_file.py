@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, date_problems
-from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
+from pdpa_check.questionnaires.loader import (
+    BankError,
+    describe_location,
+    read_input_file,
+    read_model,
+)
 
 Where = Callable[[tuple[int | str, ...], dict[str, Any]], str]
 
 
 def load_facts_file(path: Path, today: dt.date) -> IncidentFacts:
     """Read and check an incident facts file; BankError lists every problem."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
-    return read_facts(data, str(path), today)
+    return read_facts(read_input_file(path), str(path), today)
 
 
 def read_facts(data: bytes, source: str, today: dt.date) -> IncidentFacts:

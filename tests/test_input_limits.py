@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from pydantic import ValidationError
 from tui_support import TODAY, new_session, reopen_session
 
-from pdpa_check.cli import cli
+from pdpa_check.cli import cli, kit_incident
 from pdpa_check.cli.base import EXIT_CLOSED_PIPE, InputError, handled
 from pdpa_check.dates import check_past, check_plan, parse_past_date, parse_plan_date
 from pdpa_check.demo import build_demo
@@ -111,6 +111,23 @@ def test_kit_notify_refuses_a_discovery_before_2000(real_db: Path, tmp_path: Pat
     facts.write_text(FACTS_TOML.format(found="1999-06-01", assessed="2026-01-02"), "utf-8")
     result = invoke("--db", real_db, "kit", "notify", "--facts", facts)
     assert_one_line_error(result, "discovered_on (line 2): 1999-06-01 is before 2000-01-01")
+
+
+def test_the_notify_wizard_asks_again_for_a_discovery_before_2000(
+    real_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kit_incident, "_stdin_is_terminal", lambda: True)
+    answers = ["1999-12-31", "2020-05-01", "", "u", "u", "u", "", "u"]
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(real_db), "kit", "notify"],
+        input="\n".join(answers) + "\n",
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert "this cannot be before 2000-01-01" in result.stderr
+    [row] = reopen_session(real_db).incidents()
+    assert row.facts.discovered_on == dt.date(2020, 5, 1)
 
 
 def test_read_facts_checks_dates_against_the_given_today() -> None:

@@ -28,6 +28,10 @@ BUILTIN_BANK = "pdpa-sme-starter"
 # Input files (banks, answers, vendor and incident files) larger than this are refused
 # unread: the biggest real one is a few hundred kB.
 MAX_INPUT_BYTES = 5 * 1024 * 1024
+# A list in an input file longer than this is refused before it is validated (the
+# largest real one, an answers file, has a few hundred entries).
+MAX_ENTRIES = 20_000
+_LENGTH_CHECK_DEPTH = 4  # lists inside entries (`answers[3].steps`) are checked too
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _AT_END = " (at end of document)"
 _SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
@@ -117,11 +121,34 @@ def read_toml(data: bytes, source: str) -> dict[str, Any]:
     if not text.strip():
         raise BankError([f"{source}: file is empty"])
     try:
-        return tomllib.loads(text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BankError([toml_error_message(error, source, text)]) from None
     except RecursionError:
         raise BankError([f"{source}: values are nested too deeply to read"]) from None
+    _check_lengths(raw, source)
+    return raw
+
+
+def _check_lengths(raw: dict[str, Any], source: str) -> None:
+    """Refuse a list longer than MAX_ENTRIES before validating it.
+
+    Validation describes every bad entry, and a list of 400,000 bad entries
+    would cost hundreds of MB; no real file comes near this many.
+    """
+    pending: list[tuple[str, object, int]] = [(key, value, 1) for key, value in raw.items()]
+    while pending:
+        where, value, depth = pending.pop()
+        children: list[tuple[str, object]] = []
+        if isinstance(value, list):
+            if len(value) > MAX_ENTRIES:
+                count = f"{len(value):,} entries"
+                raise BankError([f"{source}: {where}: {count}; at most {MAX_ENTRIES:,} are read"])
+            children = [(f"{where}[{n}]", item) for n, item in enumerate(value)]
+        elif isinstance(value, dict):
+            children = [(f"{where}.{key}", item) for key, item in value.items()]
+        if depth < _LENGTH_CHECK_DEPTH:
+            pending += [(name, item, depth + 1) for name, item in children]
 
 
 def read_model(

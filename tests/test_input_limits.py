@@ -28,7 +28,7 @@ from pdpa_check.kit.facts import IncidentFacts, notifiability
 from pdpa_check.kit.facts_file import read_facts
 from pdpa_check.paths import locations
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, Problems
-from pdpa_check.questionnaires.loader import MAX_INPUT_BYTES, read_input_file
+from pdpa_check.questionnaires.loader import MAX_INPUT_BYTES, read_input_file, read_toml
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.settings import Settings, load_settings, save_settings
 from pdpa_check.tui.screens.kit_wizard import Draft, build_facts
@@ -385,3 +385,17 @@ def test_the_apps_vendor_import_lists_fifty_problems_and_a_count() -> None:
     assert len(shown) == 1 + MAX_PROBLEMS + 1
     assert shown[-2] == "- v.toml: items[49]: no such item"
     assert shown[-1] == "... and 399950 more problem(s)"
+
+
+def test_a_list_of_400000_bad_entries_is_refused_before_validation(
+    real_db: Path, tmp_path: Path
+) -> None:
+    # Validating it would describe every entry: hundreds of MB (issue 13 measured 507 MB).
+    facts = tmp_path / "incident.toml"
+    steps = ", ".join('"x"' for _ in range(400_000))
+    facts.write_text(f"discovered_on = 2026-01-02\ncustomer_steps = [{steps}]\n", "utf-8")
+    result = invoke("--db", real_db, "kit", "notify", "--facts", facts)
+    assert_one_line_error(result, f"{facts}: customer_steps: 400,000 entries; at most 20,000")
+    assert len(result.stderr.splitlines()) == 2
+    with pytest.raises(BankError, match=r"answers\[0\]\.steps: 20,001 entries"):
+        read_toml(tomli_w.dumps({"answers": [{"steps": ["x"] * 20_001}]}).encode(), "a.toml")

@@ -1,14 +1,16 @@
 """The user's preferences (theme), kept in `config.toml` in the config folder.
 
 A broken or unreadable file never stops the app: the defaults apply and the
-file is left as it is until the user changes a setting.
+file is left as it is; saving a setting then refuses rather than overwrite it.
+Saving changes only the keys whose value changed and keeps everything else.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -35,6 +37,11 @@ def load_settings(config_dir: Path) -> Settings:
         data = tomllib.loads(settings_file(config_dir).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return Settings()
+    return _settings_from(data)
+
+
+def _settings_from(data: dict[str, Any]) -> Settings:
+    """The settings a parsed file gives, defaults for anything missing or invalid."""
     theme = data.get("theme")
     days = data.get("stale_after_days")
     valid_days = isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 3650
@@ -45,12 +52,40 @@ def load_settings(config_dir: Path) -> Settings:
 
 
 def save_settings(config_dir: Path, settings: Settings) -> str | None:
-    """Write the settings privately; returns a message when that was not possible."""
+    """Write the changed settings privately, keeping every other key in the file.
+
+    Returns a message when that was not possible; a file that does not parse
+    is left exactly as it is (the owner's hand edits are never overwritten).
+    """
+    path = settings_file(config_dir)
+    try:
+        data = _read_existing(path)
+    except ValueError as error:
+        return f"could not save settings: {path}: {error}; fix or remove it, then try again"
+    current = _settings_from(data)
+    for item in fields(Settings):
+        value = getattr(settings, item.name)
+        if value != getattr(current, item.name):
+            data[item.name] = value
     try:
         private_mkdir(config_dir)
-        write_atomic(
-            settings_file(config_dir), tomli_w.dumps({"theme": settings.theme}), force=True
-        )
+        write_atomic(path, tomli_w.dumps(data), force=True)
     except (OSError, ExportError) as error:
         return f"could not save settings: {error}"
     return None
+
+
+def _read_existing(path: Path) -> dict[str, Any]:
+    """The file's current contents ({} when there is none); ValueError if unusable."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ValueError(f"cannot read it ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise ValueError("it is not valid UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"it does not parse ({error})") from None

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from pdpa_check import __version__
-from pdpa_check.dates import parse_date
+from pdpa_check.dates import check_past, parse_date
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.answers_file import Organisation, check_organisation
 from pdpa_check.questionnaires.applicability import Slot
@@ -40,12 +40,16 @@ INSTRUCTIONS = (
 )
 
 
-def _check_day(value: str) -> str:
+def _check_day(value: str, info: ValidationInfo) -> str:
+    """A completion date: a real day from 2000 to today (the context's `today` if given)."""
     if value:
         try:
-            parse_date(value)
+            day = parse_date(value)
         except ValueError as error:
             raise ValueError(f"not a date: {error}") from None
+        context = info.context if isinstance(info.context, dict) else {}
+        today = context.get("today")
+        check_past(day, today if isinstance(today, dt.date) else dt.date.today())
     return value
 
 

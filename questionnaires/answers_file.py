@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.errors import Problems
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
@@ -184,7 +185,7 @@ def parse_answers_file(data: bytes, source: str, bank: Bank, profile: Profile) -
             ]
         )
     other_version = parsed.bank_version != bank.version
-    problems: list[str] = []
+    problems = Problems()
     result = ParsedAnswers(parsed, [], [], [])
     seen: set[AnswerKey] = set()
     for index, entry in enumerate(parsed.answers):
@@ -200,18 +201,17 @@ def parse_answers_file(data: bytes, source: str, bank: Bank, profile: Profile) -
         try:
             key, answer = check_entry(entry, bank, profile)
         except ValueError as error:
-            problems.append(f"{place}: {error}")
+            problems.add(f"{place}: {error}")
             continue
         if key in seen:
-            problems.append(f"{place}: answered twice in this file")
+            problems.add(f"{place}: answered twice in this file")
         seen.add(key)
         if answer is None:
             if entry.value == CLEAR:
                 result.cleared.append(key)
         else:
             result.answers.append(answer)
-    if problems:
-        raise BankError(problems)
+    problems.raise_if_any()
     return result
 
 

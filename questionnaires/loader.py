@@ -6,7 +6,9 @@ syntax, `file: question <id>: <field>: message` for schema problems.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections import Counter
 from collections.abc import Callable
@@ -19,11 +21,19 @@ from pydantic import BaseModel, ValidationError
 
 from pdpa_check.questionnaires.cache import cached
 from pdpa_check.questionnaires.errors import BankError as BankError  # re-exported
+from pdpa_check.questionnaires.errors import Problems, UnreadableFile
 from pdpa_check.questionnaires.model import Bank, Question
 
 M = TypeVar("M", bound=BaseModel)
 
 BUILTIN_BANK = "pdpa-sme-starter"
+# Input files (banks, answers, vendor and incident files) larger than this are refused
+# unread: the biggest real one is a few hundred kB.
+MAX_INPUT_BYTES = 5 * 1024 * 1024  # no honest bank, answers, vendor or facts file nears this
+# A list in an input file longer than this is refused before it is validated (the
+# largest real one, an answers file, has a few hundred entries).
+MAX_ENTRIES = 20_000
+_LENGTH_CHECK_DEPTH = 4  # lists inside entries (`answers[3].steps`) are checked too
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _AT_END = " (at end of document)"
 _SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
@@ -52,20 +62,47 @@ def _validate_bank(data: bytes, source: str) -> Bank:
     try:
         bank = Bank.model_validate(raw)
     except ValidationError as error:
-        raise BankError(_schema_problems(error, raw, source)) from None
-    problems = [f"{source}: {problem}" for problem in cross_check(bank)]
-    if problems:
-        raise BankError(problems)
+        raise _schema_problems(error, raw, source).error() from None
+    problems = Problems()
+    problems.extend(f"{source}: {problem}" for problem in cross_check(bank))
+    problems.raise_if_any()
     return bank
 
 
 def load_bank_file(path: Path) -> Bank:
     """Read and validate one bank file."""
+    return parse_bank_bytes(read_input_file(path), str(path))
+
+
+def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a file the owner gives us, or UnreadableFile (one line).
+
+    Opened without blocking (a FIFO is refused, never waited on) and read
+    through that one descriptor, so the size checked is the size read; at most
+    `limit + 1` bytes are read, so a huge file costs no more memory than that.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise UnreadableFile(f"{path}: is a folder; give the file to read") from None
     except OSError as error:
-        raise BankError([f"{path}: cannot read file: {error.strerror}"]) from None
-    return parse_bank_bytes(data, str(path))
+        raise UnreadableFile(f"{path}: cannot read: {error.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise UnreadableFile(f"{path}: is {kind}; give the file to read")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise UnreadableFile(f"{path}: cannot read: {error.strerror}") from None
+    if len(data) > limit:
+        size = max(info.st_size, len(data)) / (1024 * 1024)
+        raise UnreadableFile(
+            f"{path}: file is {size:.1f} MB; input files are limited to {limit // (1024 * 1024)} MB"
+        )
+    return data
 
 
 def check_bank_files(paths: list[Path]) -> list[str]:
@@ -97,11 +134,34 @@ def read_toml(data: bytes, source: str) -> dict[str, Any]:
     if not text.strip():
         raise BankError([f"{source}: file is empty"])
     try:
-        return tomllib.loads(text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BankError([toml_error_message(error, source, text)]) from None
     except RecursionError:
         raise BankError([f"{source}: values are nested too deeply to read"]) from None
+    _check_lengths(raw, source)
+    return raw
+
+
+def _check_lengths(raw: dict[str, Any], source: str) -> None:
+    """Refuse a list longer than MAX_ENTRIES before validating it.
+
+    Validation describes every bad entry, and a list of 400,000 bad entries
+    would cost hundreds of MB; no real file comes near this many.
+    """
+    pending: list[tuple[str, object, int]] = [(key, value, 1) for key, value in raw.items()]
+    while pending:
+        where, value, depth = pending.pop()
+        children: list[tuple[str, object]] = []
+        if isinstance(value, list):
+            if len(value) > MAX_ENTRIES:
+                count = f"{len(value):,} entries"
+                raise BankError([f"{source}: {where}: {count}; at most {MAX_ENTRIES:,} are read"])
+            children = [(f"{where}[{n}]", item) for n, item in enumerate(value)]
+        elif isinstance(value, dict):
+            children = [(f"{where}.{key}", item) for key, item in value.items()]
+        if depth < _LENGTH_CHECK_DEPTH:
+            pending += [(name, item, depth + 1) for name, item in children]
 
 
 def read_model(
@@ -109,18 +169,17 @@ def read_model(
     data: bytes,
     source: str,
     where: Callable[[tuple[int | str, ...], dict[str, Any]], str],
+    context: dict[str, Any] | None = None,
 ) -> M:
-    """Parse TOML bytes into `model`; every problem named as `source: place: message`."""
+    """Parse TOML bytes into `model`; every problem named as `source: place: message`.
+
+    `context` reaches the model's validators (e.g. `{"today": date}` for date ranges).
+    """
     raw = read_toml(data, source)
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as error:
-        raise BankError(
-            [
-                f"{source}: {where(item['loc'], raw)}: {item['msg']}"
-                for item in error.errors(include_url=False, include_input=False)
-            ]
-        ) from None
+        raise _described(error, source, lambda loc: where(loc, raw)).error() from None
 
 
 def toml_error_message(error: tomllib.TOMLDecodeError, source: str, text: str = "") -> str:
@@ -139,10 +198,18 @@ def toml_error_message(error: tomllib.TOMLDecodeError, source: str, text: str = 
     return f"{source}: {message}"
 
 
-def _schema_problems(error: ValidationError, raw: dict[str, Any], source: str) -> list[str]:
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        problems.append(f"{source}: {describe_location(item['loc'], raw)}: {item['msg']}")
+def _schema_problems(error: ValidationError, raw: dict[str, Any], source: str) -> Problems:
+    return _described(error, source, lambda loc: describe_location(loc, raw))
+
+
+def _described(
+    error: ValidationError, source: str, where: Callable[[tuple[int | str, ...]], str]
+) -> Problems:
+    """Pydantic's errors as `source: place: message`, building only the messages kept."""
+    problems = Problems()
+    kept = error.errors(include_url=False, include_input=False)[: problems.limit]
+    problems.extend(f"{source}: {where(item['loc'])}: {item['msg']}" for item in kept)
+    problems.count(error.error_count() - len(kept))  # the rest: counted, never formatted
     return problems
 
 

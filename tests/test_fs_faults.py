@@ -31,10 +31,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pdpa_check.cli import base, cli
-from pdpa_check.cli.base import InputError
-from pdpa_check.cli.files import read_input_file
 from pdpa_check.exports.writer import ExportError, write_atomic, write_new_files
 from pdpa_check.paths import locations
+from pdpa_check.questionnaires.errors import UnreadableFile
+from pdpa_check.questionnaires.loader import read_input_file
 from pdpa_check.store import db as store_db
 from pdpa_check.store.backups import check_backup, list_backups, restore
 from pdpa_check.store.db import StoreError, fault_message
@@ -600,18 +600,19 @@ def test_an_input_file_over_5_mb_is_refused_before_parsing(db: Path, tmp_path: P
     big.write_bytes(b"# padding\n" * 650_000)  # 6.2 MB
     before = answer_rows(db)
     for args in import_commands(big):
-        refused(invoke("--db", db, *args), 2, f"{big} is 6.2 MB; import files are limited to 5 MB")
+        too_big = f"{big}: file is 6.2 MB; input files are limited to 5 MB"
+        refused(invoke("--db", db, *args), 2, too_big)
     assert answer_rows(db) == before
 
 
 def test_read_input_file_never_waits_on_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "answers.toml"
     os.mkfifo(fifo)
-    with pytest.raises(InputError, match="not a regular file"):
+    with pytest.raises(UnreadableFile, match="not a regular file"):
         read_input_file(fifo)
     small = tmp_path / "ok.toml"
     small.write_bytes(b"a = 1\n")
     assert read_input_file(small) == b"a = 1\n"
     assert read_input_file(small, limit=6) == b"a = 1\n"
-    with pytest.raises(InputError, match="limited"):
+    with pytest.raises(UnreadableFile, match="limited"):
         read_input_file(small, limit=5)

@@ -461,9 +461,9 @@ def test_template_parses_and_validates_once_the_date_is_filled_in() -> None:
     template = facts_template(GENERATED_ON)
     assert tomllib.loads(template)["discovered_on"] == "YYYY-MM-DD"
     with pytest.raises(BankError) as excinfo:
-        read_facts(template.encode(), "f.toml")
+        read_facts(template.encode(), "f.toml", GENERATED_ON)
     assert excinfo.value.problems[0].startswith("f.toml: discovered_on (line ")
-    parsed = read_facts(filled(template).encode(), "f.toml")
+    parsed = read_facts(filled(template).encode(), "f.toml", GENERATED_ON)
     assert parsed.discovered_on == FOUND
     assert parsed == IncidentFacts(discovered_on=FOUND)
 
@@ -501,7 +501,7 @@ def test_facts_file_problems_name_the_file_and_place(
 ) -> None:
     text = change(filled(facts_template(GENERATED_ON)))
     with pytest.raises(BankError) as excinfo:
-        read_facts(text.encode(), "f.toml")
+        read_facts(text.encode(), "f.toml", GENERATED_ON)
     problems = excinfo.value.problems
     assert problems and all(p.startswith("f.toml") for p in problems)
     assert any(fragment in p for p in problems), problems
@@ -511,7 +511,7 @@ def test_facts_file_line_numbers_are_right() -> None:
     text = filled(facts_template(GENERATED_ON)).replace('confined = "unknown"', 'confined = "x"')
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("confined ="))
     with pytest.raises(BankError) as excinfo:
-        read_facts(text.encode(), "f.toml")
+        read_facts(text.encode(), "f.toml", GENERATED_ON)
     assert excinfo.value.problems[0].startswith(f"f.toml: confined (line {line}): ")
 
 
@@ -698,7 +698,7 @@ def test_cli_incidents_empty(real_db: Path) -> None:
 
 def test_cli_template_validates_once_filled(real_db: Path, tmp_path: Path) -> None:
     printed = ok("kit", "template").stdout
-    assert read_facts(filled(printed).encode(), "t.toml").discovered_on == FOUND
+    assert read_facts(filled(printed).encode(), "t.toml", GENERATED_ON).discovered_on == FOUND
     target = tmp_path / "incident.toml"
     ok("kit", "template", "-o", target)
     assert_error(invoke("kit", "template", "-o", target), 1, "already exists")

@@ -40,7 +40,7 @@ TRI = st.sampled_from(["yes", "no", "unknown"])
 LOST_LAPTOP = """\
 title = "Unencrypted laptop lost on the MRT"
 kind = "device_lost"
-discovered_on = 2026-12-01
+discovered_on = 2026-11-20
 assessed_on = 2026-12-02
 identifiers = "yes"
 credentials = "yes"
@@ -50,7 +50,7 @@ confined = "yes"
 """
 OLD_CONFINED = """\
 title = "Staff member looked at orders"
-discovered_on = 2026-12-01
+discovered_on = 2026-11-20
 identifiers = "yes"
 credentials = "no"
 prescribed = "no"
@@ -151,7 +151,7 @@ def test_old_confined_yes_is_read_as_internal_with_a_warning(
     real_db: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    old = read_facts(OLD_CONFINED.encode(), "old.toml")
+    old = read_facts(OLD_CONFINED.encode(), "old.toml", dt.date(2026, 12, 4))
     assert (old.kind, old.kind_assumed) == ("internal", True)
     path = tmp_path / "old.toml"
     path.write_text(OLD_CONFINED, encoding="utf-8")
@@ -161,7 +161,9 @@ def test_old_confined_yes_is_read_as_internal_with_a_warning(
     assert 'confined = "yes"' in warning and "Check that this is what happened" in warning
     assert "- **Check:** This facts file says only" in result.stdout
     # Once the owner states the kind, the warning goes.
-    checked = read_facts(('kind = "internal"\n' + OLD_CONFINED).encode(), "new.toml")
+    checked = read_facts(
+        ('kind = "internal"\n' + OLD_CONFINED).encode(), "new.toml", dt.date(2026, 12, 4)
+    )
     assert checked.kind_assumed is False and notifiability(checked).warnings == ()
 
 
@@ -169,7 +171,7 @@ async def test_the_app_flags_an_assumed_kind_until_the_owner_picks_one(
     tmp_path: Path, profile: Profile
 ) -> None:
     session = new_session(tmp_path / "k.db", profile)
-    session.save_incident(read_facts(OLD_CONFINED.encode(), "old.toml"))
+    session.save_incident(read_facts(OLD_CONFINED.encode(), "old.toml", dt.date(2026, 12, 4)))
     app = make_app(session, tmp_path / "cfg")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_kit(app, pilot)

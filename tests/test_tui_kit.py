@@ -195,12 +195,12 @@ async def test_wizard_shows_likely_notifiable_with_the_pdpc_deadline_and_saves(
         assert "not legal advice" in verdict(app)
         choose(screen, "credentials", "yes")
         choose(screen, "confined", "no")
-        screen.query_one("#f-assessed", Input).value = "2026-12-04"
+        screen.query_one("#f-assessed", Input).value = "2026-11-27"
         screen.query_one("#f-affected", Input).value = "1,200"
         await pilot.pause()
         shown = verdict(app)
         assert "Likely notifiable" in shown
-        assert "no later than 2026-12-07: 3 calendar days after 2026-12-04" in shown
+        assert "no later than 2026-11-30: 3 calendar days after 2026-11-27" in shown
         assert "Individuals: tell them" in shown
         assert "New incident: not saved yet" in flat(shown_text(app, "#incident-label"))
         assert app.session.incidents() == []  # nothing saved before ctrl+s
@@ -211,7 +211,7 @@ async def test_wizard_shows_likely_notifiable_with_the_pdpc_deadline_and_saves(
     (row,) = reopen_session(db).incidents()
     assert row.facts.credentials == "yes"
     assert row.facts.confined == "no"
-    assert row.facts.assessed_on == dt.date(2026, 12, 4)
+    assert row.facts.assessed_on == dt.date(2026, 11, 27)
     assert row.facts.discovered_on == TODAY
     assert row.facts.affected == 1200
     assert row.facts.affected_verified is False
@@ -227,12 +227,12 @@ async def test_confined_inside_the_organisation_is_not_notifiable(
         choose(screen, "kind", "internal")
         choose(screen, "credentials", "yes")
         choose(screen, "confined", "yes")
-        screen.query_one("#f-assessed", Input).value = "2026-12-04"
+        screen.query_one("#f-assessed", Input).value = "2026-11-27"
         await pilot.pause()
         shown = verdict(app)
         assert "Excluded: confined within the organisation (s26B(4))" in shown
         # The owner's own assessment date still starts the clock, as in the record.
-        assert "if your decision stands, no later than 2026-12-07" in shown
+        assert "if your decision stands, no later than 2026-11-30" in shown
         choose(screen, "credentials", "no")
         screen.query_one("#f-assessed", Input).value = ""
         await pilot.pause()
@@ -445,17 +445,17 @@ async def test_export_record_saves_the_incident_and_writes_markdown_and_toml(
         screen = await open_kit(app, pilot)
         await go_to(screen, pilot, "notify")
         choose(screen, "credentials", "yes")
-        screen.query_one("#f-assessed", Input).value = "2026-12-04"
+        screen.query_one("#f-assessed", Input).value = "2026-11-27"
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
         await pilot.pause()
         (row,) = app.session.incidents()
-        assert row.facts.assessed_on == dt.date(2026, 12, 4)  # saved before exporting
+        assert row.facts.assessed_on == dt.date(2026, 11, 27)  # saved before exporting
         stem = f"test-shop-incident-record-{TODAY}"
         markdown = (folder / f"{stem}.md").read_text(encoding="utf-8")
         data = tomllib.loads((folder / f"{stem}.toml").read_text(encoding="utf-8"))
-        assert "2026-12-07" in markdown
-        assert dt.date(2026, 12, 7) in values(data)
+        assert "2026-11-30" in markdown
+        assert dt.date(2026, 11, 30) in values(data)
         await go_to(screen, pilot, "notice")
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
@@ -549,15 +549,16 @@ def test_build_facts_round_trips_a_draft_and_names_each_problem() -> None:
         customer_steps=("contact_bank",),
         next_update_on=dt.date(2026, 11, 30),
     )
-    assert build_facts(draft_of(facts)) == facts
+    assert build_facts(draft_of(facts), TODAY) == facts
     problems = build_facts(
-        Draft(discovered="", assessed="22/11/2026", affected="about 40", next_update="2026-02-30")
+        Draft(discovered="", assessed="22/11/2026", affected="about 40", next_update="2026-02-30"),
+        TODAY,
     )
     assert isinstance(problems, dict)
     assert set(problems) == {"discovered", "assessed", "affected", "next_update"}
     assert "YYYY-MM-DD" in problems["assessed"]
     assert "not a real date" in problems["next_update"]
-    too_many = build_facts(Draft(discovered="2026-11-20", affected="100000001"))
+    too_many = build_facts(Draft(discovered="2026-11-20", affected="100000001"), TODAY)
     assert isinstance(too_many, dict) and set(too_many) == {"affected"}
 
 

@@ -176,12 +176,12 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
     it is; `value = "clear"` clears it. Before answers already given are changed
     or cleared, a verified backup is taken.
     """
-    from pdpa_check.cli.files import read_input_file
     from pdpa_check.questionnaires.answers_file import (
         Organisation,
         check_organisation,
         parse_answers_file,
     )
+    from pdpa_check.questionnaires.loader import read_input_file
 
     data = read_input_file(file)
     target = answer_target(ctx)

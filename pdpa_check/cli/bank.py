@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from pdpa_check.cli.base import EXIT_BAD_INPUT, Context, cli, handled, pass_ctx
+from pdpa_check.cli.base import EXIT_BAD_INPUT, Context, cli, echo_problems, handled, pass_ctx
 from pdpa_check.cli.output import console, plain
-from pdpa_check.text import for_output
 
 
 @cli.group()
@@ -26,10 +25,9 @@ def bank_validate(paths: tuple[Path, ...]) -> None:
     from pdpa_check.questionnaires.loader import check_bank_files
 
     problems = check_bank_files(list(paths))
-    for problem in problems:
-        click.echo(for_output(problem), err=True)
     if problems:
-        click.echo(f"{len(problems)} problem(s) found", err=True)
+        count = echo_problems(problems)
+        click.echo(f"{count} problem(s) found", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     click.echo(f"{len(paths)} file(s) OK")
 

@@ -7,6 +7,7 @@ never with local variables.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,13 +15,13 @@ from dataclasses import dataclass, field
 from functools import wraps
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from pdpa_check import __version__
 from pdpa_check.paths import Locations, locations
-from pdpa_check.questionnaires.errors import BankError
+from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, UnreadableFile, one_line
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.lock import APP, LOCKED_EXIT_CODE, DatabaseLock
 from pdpa_check.text import for_output
@@ -36,6 +37,9 @@ R = TypeVar("R")
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = LOCKED_EXIT_CODE  # 3: another pdpa-check has the database open
+# The reader of our output went away (`pdpa-check score | head -3`): 128 + SIGPIPE,
+# the status a shell shows for any tool stopped by a closed pipe (as 130 is for Ctrl-C).
+EXIT_CLOSED_PIPE = 141
 
 # Commands that change the database hold its lock while they run, and refuse
 # (exit 3) while the app has it open. Everything else only reads and works
@@ -177,8 +181,18 @@ def stdout_is_terminal() -> bool:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"pdpa-check: error: {for_output(message)}", err=True)
+    click.echo(f"pdpa-check: error: {for_output(one_line(message))}", err=True)
     sys.exit(code)
+
+
+def echo_problems(problems: list[str], total: int | None = None) -> int:
+    """Print the first MAX_PROBLEMS problems, one line each, then how many more; the total."""
+    count = max(total or 0, len(problems))
+    for problem in problems[:MAX_PROBLEMS]:
+        click.echo(for_output(one_line(problem)), err=True)
+    if count > MAX_PROBLEMS:
+        click.echo(f"... and {count - MAX_PROBLEMS} more problem(s)", err=True)
+    return count
 
 
 def handled(func: Callable[P, R]) -> Callable[P, R]:
@@ -190,10 +204,11 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
 
         try:
             return func(*args, **kwargs)
+        except UnreadableFile as error:  # the file as a whole: one line
+            _fail(error.problems[0], EXIT_BAD_INPUT)
         except BankError as error:
-            for problem in error.problems:
-                click.echo(for_output(problem), err=True)
-            _fail(f"{len(error.problems)} problem(s) found", EXIT_BAD_INPUT)
+            count = echo_problems(error.problems, error.total)
+            _fail(f"{count} problem(s) found", EXIT_BAD_INPUT)
         except StoreError as error:
             _fail(str(error), error.exit_code)
         except InputError as error:
@@ -233,11 +248,35 @@ def writer_lock(obj: Context, name: str) -> Iterator[None]:
         lock.release()
 
 
+def _path_problem(error: click.BadParameter) -> NoReturn:
+    """A file or folder argument click refused (missing, a folder, unreadable): one line."""
+    _fail(error.format_message(), EXIT_BAD_INPUT)
+
+
+def _is_path_error(error: click.BadParameter) -> bool:
+    return error.param is not None and isinstance(error.param.type, click.Path)
+
+
 class _Command(click.Command):
     """A command that takes the database lock first when it writes.
 
     A writing command run with `--no-save` writes nothing, so it takes no lock.
     """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # A bad path is bad input, not a usage mistake: one line, not the usage block.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.BadParameter as error:
+            if not _is_path_error(error):
+                raise
+            _path_problem(error)
 
     def invoke(self, ctx: click.Context) -> object:
         name = command_name(ctx)
@@ -291,6 +330,30 @@ class _Group(click.Group):
     def parent_is_root(self) -> bool:
         return self is cli
 
+    # A closed pipe is caught here, before click's own handler turns it into exit 1:
+    # in parsing (`--help`, `--version`) and in running the command.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            end_on_closed_pipe()
+        except click.BadParameter as error:
+            if not _is_path_error(error):
+                raise
+            _path_problem(error)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            end_on_closed_pipe()
+
 
 @click.group(
     cls=_Group,
@@ -342,6 +405,19 @@ def _open_app(obj: Context, *, mouse: bool) -> None:
     launch(obj, mouse=mouse)
 
 
+def end_on_closed_pipe() -> NoReturn:
+    """Stop quietly when the reader closed our output, as the Python docs recommend.
+
+    Standard output is pointed at /dev/null first, so the flush at exit cannot
+    fail again and print "Exception ignored" (see the note on SIGPIPE in the
+    `signal` module's documentation).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(EXIT_CLOSED_PIPE)
+
+
 def main() -> None:
     """Console-script entry point: no traceback for anything unexpected either."""
     debug = "--debug" in sys.argv
@@ -349,6 +425,8 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except SystemExit:
         raise
+    except BrokenPipeError:
+        end_on_closed_pipe()
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as error:

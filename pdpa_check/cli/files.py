@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,40 +13,6 @@ if TYPE_CHECKING:
     from pdpa_check.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-MAX_INPUT_BYTES = 5 * 1024 * 1024  # no honest answers, vendor or facts file comes near this
-
-
-def read_input_file(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of an input file, or one InputError line (folder, unreadable, too big).
-
-    Opened without blocking (a FIFO is refused, never waited on) and read
-    through that one descriptor, so the size checked is the size read.
-    """
-    from pdpa_check.cli.base import InputError
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; give the file to read") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise InputError(f"{path}: is {kind}; give the file to read")
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            data = handle.read(limit + 1)
-        except OSError as error:
-            raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    if len(data) > limit:
-        size = max(info.st_size, len(data)) / (1024 * 1024)
-        raise InputError(
-            f"{path} is {size:.1f} MB; import files are limited to {limit // (1024 * 1024)} MB"
-        )
-    return data
 
 
 def output_options(func: F) -> F:

@@ -24,6 +24,7 @@ from pdpa_check.cli.base import (
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
+from pdpa_check.dates import EARLIEST
 from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
@@ -96,12 +97,13 @@ def notice(
     """Draft the notice to customers from the facts (default: the latest recorded incident)."""
     from pdpa_check.exports.kit.notice import render_notice_markdown
     from pdpa_check.kit.facts import LEGACY_CONFINED_WARNING
+    from pdpa_check.kit.facts_file import load_facts_file
 
     if facts_file is not None and incident_id is not None:
         raise InputError("give --facts or --incident, not both")
     session = ctx.session(show_demo_if_none=True)
     if facts_file is not None:
-        facts = _facts_from(facts_file)
+        facts = load_facts_file(facts_file, session.today())
         if facts.kind_assumed:
             click.echo(f"Warning: {LEGACY_CONFINED_WARNING}", err=True)
     else:
@@ -158,17 +160,11 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _facts_from(path: Path) -> IncidentFacts:
-    """The facts file, read by the shared input reader (one line for a folder or a huge file)."""
-    from pdpa_check.cli.files import read_input_file
-    from pdpa_check.kit.facts_file import read_facts
-
-    return read_facts(read_input_file(path), str(path))
-
-
 def _read_facts(facts_file: Path | None, today: dt.date) -> IncidentFacts:
+    from pdpa_check.kit.facts_file import load_facts_file
+
     if facts_file is not None:
-        return _facts_from(facts_file)
+        return load_facts_file(facts_file, today)
     if not _stdin_is_terminal():
         raise InputError(
             "no facts given: pass --facts FILE (`pdpa-check kit template` writes one to fill"
@@ -225,7 +221,10 @@ def _wizard(today: dt.date) -> IncidentFacts:
     click.echo(
         "A few questions about the breach. Answer y (yes), n (no) or u (not known).", err=True
     )
-    found = _ask_date("When did you first learn of the breach? (YYYY-MM-DD)", today, today) or today
+    found = (
+        _ask_date("When did you first learn of the breach? (YYYY-MM-DD)", today, today, EARLIEST)
+        or today
+    )
     assessed = _ask_date(
         "When did you decide it is notifiable? (YYYY-MM-DD, blank: not yet)",
         latest=today,

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 here; the entry point ends a closed pipe quietly instead.
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(highlight=False, emoji=False)
 
 
 def plain(text: str, style: str = "") -> Text:

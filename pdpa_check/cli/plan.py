@@ -100,7 +100,7 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     Nothing is applied if anything in the file is wrong; each problem is listed
     with the item it concerns. Applying the same file twice changes nothing.
     """
-    from pdpa_check.cli.files import read_input_file
+    from pdpa_check.questionnaires.loader import read_input_file
     from pdpa_check.vendor import preview
 
     data = read_input_file(file)
@@ -146,7 +146,7 @@ def plan_set(
     review_date: str | None,
 ) -> None:
     """Set a plan item's status, owner or due date (accepted risk needs reason and review)."""
-    from pdpa_check.dates import parse_date
+    from pdpa_check.dates import check_plan, parse_date
     from pdpa_check.text import TextError, clean_name
 
     session = ctx.session()
@@ -155,9 +155,13 @@ def plan_set(
     for label, day in (("--due", due_date), ("--review", review_date)):
         if day:
             try:
-                parse_date(day)
+                parsed = parse_date(day)
             except ValueError as error:
                 raise InputError(f"{label}: not a date: {error}") from None
+            try:
+                check_plan(parsed, session.today())  # within ten years: a sane due or review
+            except ValueError as error:
+                raise InputError(f"{label}: {error}") from None
     state = session.plan_states().get(item_id)
     if status == "accepted_risk" and not (
         (reason or (state and state.risk_reason)) and (review_date or (state and state.review_date))

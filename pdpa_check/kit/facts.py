@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from pdpa_check.dates import check_past, check_plan
 from pdpa_check.questionnaires.schedule import CLASS_KEYS, builtin_schedule
 from pdpa_check.text import clean, clean_name
 
@@ -154,6 +155,28 @@ class IncidentFacts(BaseModel):
         return self
 
 
+def date_problems(facts: IncidentFacts, today: dt.date) -> dict[str, str]:
+    """Field -> what is wrong, for dates outside a sane range as of `today`.
+
+    Discovery and assessment have happened (2000 to today); the next update to
+    customers is at most ten years ahead.
+    """
+    checks = (
+        ("discovered_on", facts.discovered_on, check_past),
+        ("assessed_on", facts.assessed_on, check_past),
+        ("next_update_on", facts.next_update_on, check_plan),
+    )
+    problems: dict[str, str] = {}
+    for name, day, check in checks:
+        if day is None:
+            continue
+        try:
+            check(day, today)
+        except ValueError as error:
+            problems[name] = str(error)
+    return problems
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether the breach is likely notifiable, why, and by when."""
@@ -211,7 +234,7 @@ def notifiability(facts: IncidentFacts) -> Verdict:
         significant_scale=scale,
         reasons=tuple(reasons),
         to_find_out=tuple(gaps),
-        assess_by=facts.discovered_on + dt.timedelta(days=ASSESSMENT_DAYS),
+        assess_by=_days_after(facts.discovered_on, ASSESSMENT_DAYS),
         pdpc_by=_pdpc_deadline(facts),
         notify_individuals=individuals,
         individuals_note=note,
@@ -312,7 +335,18 @@ def _pdpc_deadline(facts: IncidentFacts) -> dt.date | None:
     """The owner's own assessment starts the clock, even where these facts alone would not."""
     if facts.assessed_on is None:
         return None
-    return facts.assessed_on + dt.timedelta(days=PDPC_DAYS)
+    return _days_after(facts.assessed_on, PDPC_DAYS)
+
+
+def _days_after(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days`, held at the calendar's last day rather than overflowing.
+
+    Input is range-checked, but a record saved by an older version may hold any date.
+    """
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def _individuals(facts: IncidentFacts, harm: Tri, outcome: Outcome) -> tuple[Tri, str]:

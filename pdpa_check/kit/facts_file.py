@@ -11,19 +11,46 @@ import datetime as dt
 import re
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from pdpa_check.kit.facts import CONFINED_QUESTION, CUSTOMER_STEPS, INCIDENT_KINDS, IncidentFacts
-from pdpa_check.questionnaires.loader import describe_location, read_model
+from pdpa_check.kit.facts import (
+    CONFINED_QUESTION,
+    CUSTOMER_STEPS,
+    INCIDENT_KINDS,
+    IncidentFacts,
+    date_problems,
+)
+from pdpa_check.questionnaires.loader import (
+    BankError,
+    describe_location,
+    read_input_file,
+    read_model,
+)
 from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
 
 Where = Callable[[tuple[int | str, ...], dict[str, Any]], str]
 
 
-def read_facts(data: bytes, source: str) -> IncidentFacts:
-    """Incident facts from TOML bytes; BankError names `source` and the place."""
+def load_facts_file(path: Path, today: dt.date) -> IncidentFacts:
+    """Read and check an incident facts file; BankError lists every problem."""
+    return read_facts(read_input_file(path), str(path), today)
+
+
+def read_facts(data: bytes, source: str, today: dt.date) -> IncidentFacts:
+    """Incident facts from TOML bytes, dates checked as of `today`.
+
+    BankError names `source`, the field and its line.
+    """
     text = data.decode("utf-8", errors="replace")
-    return read_model(IncidentFacts, data, source, _where_in(text))
+    where = _where_in(text)
+    facts = read_model(IncidentFacts, data, source, where)
+    wrong = date_problems(facts, today)
+    if wrong:
+        raise BankError(
+            [f"{source}: {where((name,), {})}: {message}" for name, message in wrong.items()]
+        )
+    return facts
 
 
 def _where_in(text: str) -> Where:

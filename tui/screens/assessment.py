@@ -6,6 +6,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import ScreenSuspend
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -29,6 +31,8 @@ from pdpa_check.tui.widgets.question_text import (
 )
 
 ANSWER_KEYS = ["y", "p", "n", "u", "x", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+# A note or evidence is saved this many seconds after typing stops, so a killed app keeps it.
+NOTE_SAVE_DELAY = 1.0
 
 
 class CardScroll(VerticalScroll, inherit_bindings=False):
@@ -70,6 +74,8 @@ class AssessmentScreen(BaseScreen):
         self.stale: set[AnswerKey] = set()
         self.finish_anyway = False  # set by a first ctrl+f with unconfirmed answers
         self.new_questions: set[str] = set()  # added to the bank since the last assessment
+        self._note_timer: Timer | None = None  # the pending save of a note being typed
+        self._note_key: AnswerKey | None = None  # the question that note belongs to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,6 +141,7 @@ class AssessmentScreen(BaseScreen):
 
     def show(self, index: int) -> None:
         """Show slot `index` (clamped) and remember it as the resume point."""
+        self._flush_notes()  # a note typed for the question being left is saved first
         q = self.questionnaire
         self.index = max(0, min(index, len(q.slots) - 1))
         self.pending = None
@@ -240,6 +247,7 @@ class AssessmentScreen(BaseScreen):
     def save(self, raw: str) -> None:
         """Save `raw` for the current question, then go on to the next one."""
         q, key = self.questionnaire, self.slot.key
+        self._cancel_note_save()  # the answer saves the note with it
         self.pending = raw
         note = self.query_one("#note", Input).value
         evidence = self.query_one("#evidence", Input).value
@@ -259,9 +267,44 @@ class AssessmentScreen(BaseScreen):
         if q.answered == len(q.slots):
             self.notify("Every question is answered: press ctrl+f to finish and see your score.")
 
+    @on(Input.Changed, "#note, #evidence")
+    def _notes_typed(self) -> None:
+        """Save the note a moment after typing stops (each keystroke restarts the wait)."""
+        self._cancel_note_save()
+        self._note_key = self.slot.key
+        self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._flush_notes)
+
+    def _cancel_note_save(self) -> None:
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self._note_key = None
+
+    def _flush_notes(self) -> None:
+        """Save a pending note now, if the question it was typed for is still shown.
+
+        Skip logic can move the questions under the same index, so the note is
+        saved only for the question it was typed for.
+        """
+        key = self._note_key
+        self._cancel_note_save()
+        if key is None:
+            return
+        slots = self.attempt(lambda: self.questionnaire.slots, "The note was not saved")
+        if slots is not None and self.index < len(slots) and slots[self.index].key == key:
+            self._notes_done()
+
+    def on_screen_suspend(self, _event: ScreenSuspend) -> None:
+        self._flush_notes()  # another screen covers this one: do not wait for the timer
+
     @on(Input.Submitted, "#note, #evidence")
     @on(Input.Blurred, "#note, #evidence")
     def _notes_done(self) -> None:
+        """Save the note and evidence shown with the current answer, if they changed.
+
+        A question not answered yet has no answer row to hold a note: the owner is
+        told to choose an answer, and the note is saved with it.
+        """
+        self._cancel_note_save()
         answer = self.questionnaire.answers.get(self.slot.key)
         note = self.query_one("#note", Input).value
         evidence = self.query_one("#evidence", Input).value
@@ -269,7 +312,9 @@ class AssessmentScreen(BaseScreen):
             if note or evidence:
                 self._show_status("Choose an answer to save this note with it.")
             return
-        if (note, evidence) != (answer.note, answer.evidence):
+        # Unchanged, or exactly as shown: nothing typed, nothing to save.
+        shown = (for_output(answer.note), for_output(answer.evidence))
+        if (note, evidence) not in ((answer.note, answer.evidence), shown):
             saved = self.attempt(
                 lambda: self.questionnaire.answer(
                     self.slot, answer.value, note=note, evidence=evidence
@@ -324,6 +369,7 @@ class AssessmentScreen(BaseScreen):
         self.show(self.index)
 
     def action_finish(self) -> None:
+        self._flush_notes()  # the note belongs to the assessment being finished
         q = self.questionnaire
         missing = len(q.slots) - q.answered
         if missing:

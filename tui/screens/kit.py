@@ -337,7 +337,7 @@ class KitScreen(BaseScreen):
 
     def _form_changed(self) -> None:
         draft = self.read_draft()
-        built = build_facts(draft)
+        built = build_facts(draft, self.session.today())
         self._show_problems(built if isinstance(built, dict) else {})
         self._show_label(draft)
         self._show_verdict(draft)
@@ -360,7 +360,9 @@ class KitScreen(BaseScreen):
 
     def _show_verdict(self, draft: Draft) -> None:
         # The verdict reads the wizard's facts only: a notice field never hides it.
-        wizard = build_facts(replace(draft, **{n: getattr(Draft(), n) for n in NOTICE_FIELDS}))
+        wizard = build_facts(
+            replace(draft, **{n: getattr(Draft(), n) for n in NOTICE_FIELDS}), self.session.today()
+        )
         verdict = self.query_one("#verdict", Static)
         if isinstance(wizard, dict):
             verdict.update(verdict_waiting(wizard))
@@ -432,7 +434,7 @@ class KitScreen(BaseScreen):
     def save_incident(self) -> IncidentFacts | None:
         """Save both forms as one incident; on a problem show it beside the field."""
         draft = self.read_draft()
-        built = build_facts(draft)
+        built = build_facts(draft, self.session.today())
         if isinstance(built, dict):
             self.touched |= set(built)
             self._show_problems(built)
@@ -510,7 +512,7 @@ class KitScreen(BaseScreen):
             self._stale.discard(name)
 
     def _show_notice(self, built: IncidentFacts | dict[str, str] | None = None) -> None:
-        built = build_facts(self.read_draft()) if built is None else built
+        built = build_facts(self.read_draft(), self.session.today()) if built is None else built
         area = self.query_one("#notice-preview", TextArea)
         if isinstance(built, dict):
             names = ", ".join(LABELS.get(name, name).lower() for name in built)

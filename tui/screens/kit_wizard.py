@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from textual.content import Content
 
-from pdpa_check.dates import parse_date
+from pdpa_check.dates import check_past, check_plan, parse_date
 from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
     CONFINED_QUESTION,
@@ -155,8 +155,8 @@ def draft_of(facts: IncidentFacts) -> Draft:
     )
 
 
-def build_facts(draft: Draft) -> IncidentFacts | dict[str, str]:
-    """The facts the form describes, or form field -> what to fix."""
+def build_facts(draft: Draft, today: dt.date) -> IncidentFacts | dict[str, str]:
+    """The facts the form describes, or form field -> what to fix (dates as of `today`)."""
     problems: dict[str, str] = {}
     data: dict[str, Any] = {
         f.name: getattr(draft, f.name)
@@ -171,8 +171,10 @@ def build_facts(draft: Draft) -> IncidentFacts | dict[str, str]:
         if not text:
             problems[name] = "Enter the day you first knew of it, e.g. 2026-11-27."
             continue
+        # Discovery and assessment have happened; the next update is at most ten years ahead.
+        check = check_plan if target == "next_update_on" else check_past
         try:
-            data[target] = parse_date(text)
+            data[target] = check(parse_date(text), today)
         except ValueError as error:
             problems[name] = _sentence(str(error))
     count = draft.affected.strip().replace(",", "").replace(" ", "")

@@ -309,6 +309,7 @@ class PlanScreen(BaseScreen):
             state.risk_reason if state else "",
             (state.risk_accepted_by if state else "") or (state.owner if state else ""),
             state.review_date if state else None,
+            self.session.today(),
         )
         self.app.push_screen(form, partial(self._risk_accepted, item))
 
@@ -330,7 +331,10 @@ class PlanScreen(BaseScreen):
             return
         state = self.states.get(item.id)
         form = OwnerDueForm(
-            self.view(item).title, state.owner if state else "", state.due_date if state else None
+            self.view(item).title,
+            state.owner if state else "",
+            state.due_date if state else None,
+            self.session.today(),
         )
         self.app.push_screen(form, partial(self._owner_due_chosen, item))
 

@@ -14,7 +14,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from pdpa_check.paths import locations
 from pdpa_check.questionnaires.answers_file import OTHER_ORG_BUTTON, OtherOrganisation
-from pdpa_check.questionnaires.loader import BankError
+from pdpa_check.questionnaires.errors import MAX_PROBLEMS
+from pdpa_check.questionnaires.loader import BankError, read_input_file
 from pdpa_check.session import Session
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
@@ -88,15 +89,18 @@ class VendorImportScreen(ModalScreen[bool]):
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         self.source = str(path)
         try:
-            data = path.read_bytes()
+            data = read_input_file(path)
+        except BankError as error:  # unreadable, a folder, or too big to be a vendor file
+            self._show(f"Could not read it: {error.problems[0]}")
+            return
+        try:
             update = self.session.read_vendor_update(data, str(path), other_org=self.other_org)
         except OtherOrganisation as error:
             self._show(f"NOT APPLIED: {error.problems[0]}")
             self.query_one("#other-org", Button).display = True
             return
         except BankError as error:
-            lines = ["NOT APPLIED: the file has problems (nothing was changed):"]
-            self._show("\n".join(lines + [f"- {p}" for p in error.problems]))
+            self._show(problem_list(error))
             return
         except EXPECTED_ERRORS as error:
             self._show(f"Could not read it: {describe(error)}")
@@ -129,3 +133,13 @@ class VendorImportScreen(ModalScreen[bool]):
 
     def _show(self, message: str) -> None:
         self.query_one("#result", Static).update(Text(for_output(message)))
+
+
+def problem_list(error: BankError) -> str:
+    """The file's problems, the first MAX_PROBLEMS of them, then how many more."""
+    lines = ["NOT APPLIED: the file has problems (nothing was changed):"]
+    lines += [f"- {problem}" for problem in error.problems[:MAX_PROBLEMS]]
+    more = max(error.total, len(error.problems)) - MAX_PROBLEMS
+    if more > 0:
+        lines.append(f"... and {more} more problem(s)")
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ Plan screen saves what comes back; the forms never touch the session.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -15,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from pdpa_check.dates import parse_date
+from pdpa_check.dates import parse_date as parse_date  # re-exported for the tests
+from pdpa_check.dates import parse_plan_date
 from pdpa_check.text import TextError, clean, clean_name, for_output
 from pdpa_check.tui.widgets.plain import plain
 
@@ -140,7 +142,8 @@ class PlanForm(ModalScreen[object]):
 class OwnerDueForm(PlanForm):
     """Who does the item and by when; a blank due date clears it."""
 
-    def __init__(self, item_title: str, owner: str, due_date: str | None) -> None:
+    def __init__(self, item_title: str, owner: str, due_date: str | None, today: dt.date) -> None:
+        self.today = today
         super().__init__(
             f"Owner and due date: {item_title}",
             [
@@ -158,7 +161,7 @@ class OwnerDueForm(PlanForm):
             errors["owner"] = str(error)
         if self.value("due").strip():
             try:
-                due = parse_date(self.value("due")).isoformat()
+                due = parse_plan_date(self.value("due"), self.today).isoformat()
             except ValueError as error:
                 errors["due"] = str(error)
         if errors:
@@ -170,7 +173,10 @@ class OwnerDueForm(PlanForm):
 class AcceptRiskForm(PlanForm):
     """Accepting a risk needs a reason, who accepted it and when to look again."""
 
-    def __init__(self, item_title: str, reason: str, accepted_by: str, review: str | None) -> None:
+    def __init__(
+        self, item_title: str, reason: str, accepted_by: str, review: str | None, today: dt.date
+    ) -> None:
+        self.today = today
         super().__init__(
             f"Accept the risk: {item_title}",
             [
@@ -199,7 +205,7 @@ class AcceptRiskForm(PlanForm):
             errors["review"] = "give a date to look at this again"
         else:
             try:
-                review = parse_date(self.value("review")).isoformat()
+                review = parse_plan_date(self.value("review"), self.today).isoformat()
             except ValueError as error:
                 errors["review"] = str(error)
         if errors:

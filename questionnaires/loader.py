@@ -86,7 +86,7 @@ def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     except IsADirectoryError:
         raise UnreadableFile(f"{path}: is a folder; give the file to read") from None
     except OSError as error:
-        raise UnreadableFile(f"{path}: cannot read: {error.strerror}") from None
+        raise UnreadableFile(f"{path}: cannot read file: {error.strerror}") from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
@@ -96,7 +96,7 @@ def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
         try:
             data = handle.read(limit + 1)
         except OSError as error:
-            raise UnreadableFile(f"{path}: cannot read: {error.strerror}") from None
+            raise UnreadableFile(f"{path}: cannot read file: {error.strerror}") from None
     if len(data) > limit:
         size = max(info.st_size, len(data)) / (1024 * 1024)
         raise UnreadableFile(

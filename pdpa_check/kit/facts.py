@@ -294,7 +294,7 @@ def _significant_harm(facts: IncidentFacts) -> tuple[Tri, tuple[str, ...], list[
     if facts.identifiers == "unknown" and (found or unknown):
         gaps.append("whether full names, aliases or ID numbers (NRIC, passport) were involved")
     if facts.identifiers != "no":
-        gaps += [f"whether {label} was involved" for label in unknown]
+        gaps += [f"whether {label} {_were(label)} involved" for label in unknown]
     if gaps:
         return (
             "unknown",
@@ -303,6 +303,11 @@ def _significant_harm(facts: IncidentFacts) -> tuple[Tri, tuple[str, ...], list[
             gaps,
         )
     return "no", (), [NOT_DEEMED], gaps
+
+
+def _were(label: str) -> str:
+    """`were` for a plural label ("card numbers"), `was` for a single one ("another class")."""
+    return "were" if label.endswith("s") else "was"
 
 
 def _significant_scale(facts: IncidentFacts) -> tuple[Tri, str, str | None]:

@@ -55,7 +55,7 @@ def wizard_form() -> ComposeResult:
         "YYYY-MM-DD, the day you decide",
     )
     yield Label(KIND_QUESTION, classes="field-label")
-    with RadioSet(id=widget_id("kind"), classes="tri", compact=True):
+    with RadioSet(id=widget_id("kind"), classes="choices", compact=True):
         for value, label in KIND_CHOICES:
             yield MarkedRadioButton(label, id=f"{widget_id('kind')}-{value}", compact=True)
     for name in TRI_FIELDS[:-1]:

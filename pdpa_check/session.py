@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -226,6 +226,7 @@ class Session:
         self.stale_after_days = stale_after_days
         self._cache: dict[int, Assessed] = {}
         self._questionnaire: Questionnaire | None = None
+        self._plan_behind = False  # answers changed since the plan was last stored
         orgs = store.organisations()
         self.org: OrganisationRow | None = None
         if orgs:
@@ -302,7 +303,7 @@ class Session:
                 bank,
                 self.profile,
                 self.store.answers(row.id),
-                on_change=partial(self._invalidate, row.id),
+                on_change=partial(self._answers_changed, row.id),
                 carried={key for key, about in meta.items() if about.carried},
             )
         return self._questionnaire
@@ -371,6 +372,19 @@ class Session:
             )
         return self._cache[row.id]
 
+    def _answers_changed(self, assessment_id: int) -> None:
+        self._invalidate(assessment_id)
+        self._plan_behind = True
+
+    def settle_plan(self) -> None:
+        """Store what answers given since the last call did to the plan (see `sync_plan`).
+
+        Called when the owner leaves the questions, not after each answer, so
+        answering stays fast; until then every read shows the plan as it will be.
+        """
+        if self._plan_behind:
+            self.sync_plan()
+
     def _invalidate(self, assessment_id: int) -> None:
         self._cache.pop(assessment_id, None)
 
@@ -381,9 +395,30 @@ class Session:
     # Plan ----------------------------------------------------------------
 
     def plan_states(self) -> dict[str, PlanItemState]:
+        """Each plan item's state as the current answers make it.
+
+        Reading never writes: changes `sync_plan` would store (an item closed
+        because its gap closed, reopened, an accepted risk due for review) are
+        applied here in memory only.
+        """
+        stored = self.store.plan_states(self.require_org().id)
+        if self.current() is None:
+            return stored
+        pending = reconcile(self.assessed().plan, stored, self.today())
+        for change in pending:
+            stored[change.item_id] = replace(
+                stored[change.item_id], status=change.status, auto_closed=change.auto_closed
+            )
+        return stored
+
+    def _states_for(self, row: AssessmentRow) -> dict[str, PlanItemState]:
+        """The current assessment's states as its answers make them; an older one's as stored."""
+        if row == self.current():
+            return self.plan_states()
         return self.store.plan_states(self.require_org().id)
 
     def update_plan_item(self, item_key: str, **changes: str | None) -> None:
+        self.sync_plan()  # the owner's change lands on the state they were shown
         self.store.update_plan_item(self.require_org().id, item_key, **changes)
 
     def open_items(self, plan: Plan) -> list[PlanItem]:
@@ -396,11 +431,17 @@ class Session:
         ]
 
     def sync_plan(self) -> list[ItemChange]:
-        """Close, reopen or bring back stored plan items to match the current answers."""
+        """Store the closing, reopening or return of plan items the current answers call for.
+
+        A write: called after answers change, when an assessment completes and
+        before a plan item is changed, never from a read.
+        """
         if self.current() is None:
             return []
         org_id = self.require_org().id
-        changes = reconcile(self.assessed().plan, self.plan_states(), self.today())
+        stored = self.store.plan_states(org_id)
+        changes = reconcile(self.assessed().plan, stored, self.today())
+        self._plan_behind = False
         for change in changes:
             self.store.change_plan_item(
                 org_id,
@@ -454,7 +495,6 @@ class Session:
         """
         from pdpa_check.vendor import read_vendor_file
 
-        self.sync_plan()
         slots, answers = self._answer_context()
         open_row = self.open_assessment()
         return read_vendor_file(
@@ -470,6 +510,7 @@ class Session:
 
     def apply_vendor_update(self, update: VendorUpdate, source: str) -> None:
         """Apply a checked update, recording the vendor's file as who made each change."""
+        self.sync_plan()  # the stored states are those the update was checked against
         org_id = self.require_org().id
         by = f"vendor file {Path(source).name}"
         for change in update.items:
@@ -534,6 +575,7 @@ class Session:
         return make_report(
             self.store,
             assessed,
+            self._states_for(assessed.assessment),
             self.today(),
             redact=redact,
             since_last=self.since_last(assessed),

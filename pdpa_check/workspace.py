@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report
+    from pdpa_check.store.repo import PlanItemState
 
 
 Warn = Callable[[str], None]
@@ -198,6 +199,7 @@ def carried_keys(store: Store, assessed: Assessed) -> set[AnswerKey]:
 def make_report(
     store: Store,
     assessed: Assessed,
+    states: Mapping[str, PlanItemState],
     today: dt.date,
     *,
     redact: bool,
@@ -206,7 +208,6 @@ def make_report(
 ) -> Report:
     from pdpa_check.exports.document import AssessmentInfo, ItemStatus, build_report
 
-    states = store.plan_states(assessed.org.id)
     statuses = {
         key: ItemStatus(status=s.status, owner=s.owner, due_date=s.due_date)
         for key, s in states.items()

@@ -121,6 +121,7 @@ def answer(
         target.store.save_answer(row.id, parsed)
         shown = f"{question_id}/{system_key}" if system_key else question_id
         click.echo(f"Saved {shown} = {parsed.value} (assessment {row.id})")
+    ctx.session().sync_plan()  # the plan follows the answers
 
 
 @cli.group()
@@ -204,6 +205,7 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
             click.echo("Nothing was changed.")
             return
     _apply(target, update)
+    ctx.session().sync_plan()  # the plan follows the answers
 
 
 def _compare(target: Target, parsed: ParsedAnswers, *, confirm: bool) -> AnswersImport:

@@ -160,6 +160,8 @@ class PlainRun:
             self._counts()
             self._say(RESUME_HINT)
             return
+        finally:
+            self.session.settle_plan()  # the plan follows the answers given
         self._finish()
 
     def _first(self) -> int | None:

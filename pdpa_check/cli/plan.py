@@ -56,7 +56,6 @@ def plan(
         if fmt != "toml" or assessment_id is not None:
             raise InputError("--for-vendor goes with --format toml, for the current plan")
         session = ctx.session(show_demo_if_none=True)
-        session.sync_plan()
         emit(
             session.vendor_file(),
             output_arg,
@@ -72,7 +71,6 @@ def plan(
     )
     if row is None and session.current() is None:
         raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
-    session.sync_plan()
     report = session.report(redact=redact, row=row)
     renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
     emit(renderers[fmt](report), output_arg, _default_name(report.profile.name, fmt), force=force)

@@ -15,29 +15,19 @@ from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
 if TYPE_CHECKING:
-    from pdpa_check.store import AssessmentRow, OrganisationRow, Store
+    from pdpa_check.session import Session
     from pdpa_check.workspace import Assessed
 
 
-def current(
-    ctx: Context, *, show_demo_if_none: bool = False
-) -> tuple[Store, OrganisationRow, AssessmentRow]:
-    """The organisation and its open (else latest) assessment; an error if none."""
-    store = ctx.store(show_demo_if_none=show_demo_if_none)
-    org = store.find_organisation(ctx.org_ref)
-    row = store.current_assessment(org.id)
-    if row is None:
+def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Session, Assessed]:
+    """The session and the chosen (default: current) assessment, scored and planned."""
+    session = ctx.session(show_demo_if_none=True)
+    row = (
+        session.store.assessment(session.require_org().id, assessment_id) if assessment_id else None
+    )
+    if row is None and session.current() is None:
         raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
-    return store, org, row
-
-
-def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assessed]:
-    from pdpa_check.workspace import assess
-
-    store, org, row = current(ctx, show_demo_if_none=True)
-    if assessment_id is not None:
-        row = store.assessment(org.id, assessment_id)
-    return store, assess(store, org, row, ctx.user_banks, warn=ctx.warn)
+    return session, session.assessed(row)
 
 
 @cli.command()
@@ -47,13 +37,11 @@ def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Store, Assess
 @handled
 def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     """Show the readiness score, per area, with critical gaps."""
-    store, assessed = assessed_for(ctx, assessment_id)
+    session, assessed = assessed_for(ctx, assessment_id)
     if as_json:
         from pdpa_check.exports.structured import report_data
-        from pdpa_check.workspace import make_report
 
-        report = make_report(store, assessed, dt.date.today(), redact=True, demo=ctx.demo)
-        data = report_data(report)
+        data = report_data(session.report(redact=True, row=assessed.assessment))
         keys = (
             "demo",
             "organisation",

@@ -295,6 +295,7 @@ class AssessmentScreen(BaseScreen):
 
     def on_screen_suspend(self, _event: ScreenSuspend) -> None:
         self._flush_notes()  # another screen covers this one: do not wait for the timer
+        self.attempt(self.session.settle_plan, "Could not update the plan items")
 
     @on(Input.Submitted, "#note, #evidence")
     @on(Input.Blurred, "#note, #evidence")
@@ -350,6 +351,8 @@ class AssessmentScreen(BaseScreen):
         if isinstance(self.focused, Input) and self.focused.id != "typed":
             self.query_one("#choices", OptionList).focus()
             return
+        self._flush_notes()
+        self.attempt(self.session.settle_plan, "Could not update the plan items")
         super().action_back()
 
     def action_confirm_area(self) -> None:

@@ -134,7 +134,6 @@ class DashboardScreen(BaseScreen):
         if self.session.current() is None:
             self._update("#plan", "Plan", Text("Answer the questions to get a plan."))
             return
-        self.attempt(self.session.sync_plan, "Could not update the plan items")
         assessed = self.attempt(self.session.assessed, "Could not score the assessment")
         if assessed is None:
             return

@@ -99,7 +99,6 @@ class PlanScreen(BaseScreen):
         if self.session.org is not None:
             row = self.attempt(self.session.current, "Could not read the assessments")
             if row is not None:
-                self.attempt(self.session.sync_plan, "Could not update the plan items")
                 self.assessed = self.attempt(self.session.assessed, "Could not build the plan")
         states = (
             self.attempt(self.session.plan_states, "Could not read the plan")

@@ -15,7 +15,18 @@ from typing import TYPE_CHECKING
 
 from pdpa_check.dates import add_months, parse_day
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
+from pdpa_check.questionnaires.answers_file import (
+    AnswerEntry,
+    AnswersImport,
+    InvalidAnswer,
+    Organisation,
+    check_entry,
+    check_organisation,
+    compare_import,
+    parse_answers_file,
+)
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan
@@ -54,6 +65,16 @@ PLAN_STATUSES: dict[str, str] = {
     "accepted_risk": "Accepted risk",
 }
 CLOSED_STATUSES = frozenset({"done", "accepted_risk"})
+
+
+@dataclass(frozen=True)
+class AnswersImportPreview:
+    """An answers file checked against the organisation, before anything changes."""
+
+    org: OrganisationRow
+    into: AssessmentRow | None  # the open assessment; None: a new one is started
+    named: int | None  # the assessment the file was exported from
+    update: AnswersImport
 
 
 @dataclass(frozen=True)
@@ -281,13 +302,92 @@ class Session:
         done = self.completed()
         return add_months(done[-1].completed, 3) if done else None
 
-    def start_assessment(self) -> Questionnaire:
-        """Start a new assessment on the default bank (the open one if there is one)."""
+    def start_assessment(self, bank_id: str | None = None) -> Questionnaire:
+        """Start a new assessment (default bank unless named); the open one if there is one.
+
+        Last quarter's answers come along, to confirm.
+        """
         org = self.require_org()
         if self.open_assessment() is None:
-            start_assessment(self.store, org.id, self.user_banks)
+            start_assessment(self.store, org.id, self.user_banks, bank_id=bank_id or BUILTIN_BANK)
             self._forget()
         return self.questionnaire()
+
+    # Answers given by question id (the command line and answers files) -----
+
+    def answering_bank(self) -> Bank:
+        """The bank new answers are checked against: the open assessment's, else the default."""
+        if self.open_assessment() is not None:
+            return self.questionnaire().bank
+        return default_bank(self.user_banks)
+
+    def answer_question(self, entry: AnswerEntry) -> tuple[AnswerKey, Answer | None, int]:
+        """Save (or, for "" or "clear", clear) one answer; (key, answer, assessment id).
+
+        InvalidAnswer says what is wrong with the entry. An assessment is started
+        when none is open; the plan then follows the answers.
+        """
+        try:
+            key, answer = check_entry(entry, self.answering_bank(), self.profile)
+        except ValueError as error:
+            raise InvalidAnswer(str(error)) from None
+        row_id = self.start_assessment().row.id
+        if answer is None:
+            self.store.clear_answer(row_id, key)
+        else:
+            self.store.save_answer(row_id, answer)
+        self._forget()
+        self.sync_plan()
+        return key, answer, row_id
+
+    def read_answers_import(
+        self, data: bytes, source: str, *, other_org: bool = False, confirm: bool = False
+    ) -> AnswersImportPreview:
+        """What importing an answers file would change; BankError listing every problem.
+
+        A file written for another organisation is refused unless `other_org`;
+        carried answers the file gives unchanged are confirmed only with `confirm`.
+        """
+        bank, org = self.answering_bank(), self.require_org()
+        parsed = parse_answers_file(data, source, bank, self.profile)
+        header = parsed.header
+        into = Organisation(self.profile.name, org.uid)
+        check_organisation(
+            source, header.organisation, header.organisation_id, into, other_org=other_org
+        )
+        row = self.open_assessment()
+        stored, carried = self._answers_to_compare(row, bank)
+        update = compare_import(parsed, bank, stored, carried, confirm=confirm)
+        return AnswersImportPreview(org, row, header.assessment, update)
+
+    def _answers_to_compare(
+        self, row: AssessmentRow | None, bank: Bank
+    ) -> tuple[dict[AnswerKey, Answer], set[AnswerKey]]:
+        """The answers an import lands on: the open assessment's, or those a new one carries."""
+        if row is not None:
+            q = self.questionnaire()
+            return dict(q.answers), set(q.carried)
+        done = [r for r in self.assessments() if r.completed_at is not None]
+        last = self.store.answers(done[-1].id) if done else {}
+        carried_over = {key: a for key, a in last.items() if key[0] in bank.questions_by_id}
+        return carried_over, set(carried_over)
+
+    def apply_answers_import(self, preview: AnswersImportPreview) -> tuple[int, Path | None]:
+        """Import checked answers in one transaction: (assessment id, backup taken first or None).
+
+        A verified backup is made before answers already given are changed or cleared.
+        """
+        from pdpa_check.store.backups import BEFORE_IMPORT, make_backup
+
+        update = preview.update
+        backup = None
+        if update.touches_existing:
+            backup = make_backup(self.store.conn, self.store.path, BEFORE_IMPORT)
+        row_id = self.start_assessment().row.id
+        self.store.replace_answers(row_id, update.to_save(), update.to_clear())
+        self._forget()
+        self.sync_plan()
+        return row_id, backup
 
     def questionnaire(self) -> Questionnaire:
         """The open assessment's questionnaire; an error when none is open."""

@@ -61,6 +61,10 @@ class AnswersFile(BaseModel):
     answers: list[AnswerEntry] = Field(default_factory=list)
 
 
+class InvalidAnswer(Exception):
+    """An answer given by question id that the bank or the organisation's systems refuse."""
+
+
 class OtherOrganisation(BankError):
     """A file written for another organisation than the one it would change."""
 

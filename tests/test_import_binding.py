@@ -19,6 +19,8 @@ import tomli_w
 from click.testing import CliRunner, Result
 
 from pdpa_check.cli import cli
+from pdpa_check.questionnaires.answers import Answer
+from pdpa_check.store import Store, open_database
 from pdpa_check.store.backups import check_backup, list_backups
 
 Rows = list[tuple[Any, ...]]
@@ -366,7 +368,11 @@ def test_assessment_complete_from_the_cli_brings_the_plan_in_line_as_the_app_doe
 ) -> None:
     beta = ("--db", two_orgs, "--org", "2")
     ok(*beta, "plan", "set", "enforce-mfa/shopify", "--status", "in_progress")
-    ok(*beta, "answer", "acc-mfa", "yes", "--system", "shopify")
+    # Saved straight into the store: only completing can bring the plan in line.
+    store = Store(open_database(two_orgs), two_orgs)
+    store.save_answer(2, Answer(question_id="acc-mfa", system_key="shopify", value="yes"))
+    store.close()
+    assert plan_status(two_orgs, 2, "enforce-mfa/shopify") == "in_progress"
     before = everything(two_orgs)["plan_items"]
     ok(*beta, "assessment", "complete")
     assert plan_status(two_orgs, 2, "enforce-mfa/shopify") == "done"

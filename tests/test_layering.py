@@ -44,3 +44,18 @@ def test_the_app_never_escapes_markup_it_avoids_it() -> None:
         if escaping.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_the_front_ends_change_data_only_through_the_session() -> None:
+    """The app and the command line take one service path for every change (issue 15)."""
+    changes = re.compile(
+        r"\bstore\.(save_\w+|clear_\w+|replace_\w+|create_organisation|update_\w+|change_\w+"
+        r"|start_assessment|complete_assessment|confirm_answers|set_\w+)\("
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for folder in ["pdpa_check/cli", "tui"]
+        for path in (ROOT / folder).rglob("*.py")
+        for match in changes.finditer(path.read_text())
+    ]
+    assert offenders == []

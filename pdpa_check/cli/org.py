@@ -33,6 +33,7 @@ def org_create(
     ctx: Context, name: str, staff_count: int, sector: str, systems: tuple[str, ...]
 ) -> None:
     """Create an organisation (and the database, if there is none yet)."""
+    from pdpa_check.session import Session
     from pdpa_check.store import Store, create_database, open_database
     from pdpa_check.store.db import interrupted_creation
     from pdpa_check.store.repo import unique_system_key
@@ -64,7 +65,7 @@ def org_create(
     try:
         if any(o.name.casefold() == profile.name.casefold() for o in store.organisations()):
             raise InputError(f"an organisation called {profile.name!r} already exists")
-        org_id = store.create_organisation(profile)
+        org_id = Session(store, ctx.user_banks).save_profile(profile, new=True).id
     finally:
         store.close()
     if created:

@@ -30,7 +30,13 @@ from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan
-from pdpa_check.scoring.lifecycle import AUTO, ItemChange, done_but_open, reconcile
+from pdpa_check.scoring.lifecycle import (
+    AUTO,
+    CLOSED_STATUSES,
+    ItemChange,
+    done_but_open,
+    reconcile,
+)
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.settings import DEFAULT_STALE_DAYS
@@ -56,15 +62,6 @@ from pdpa_check.workspace import (
     make_report,
     start_assessment,
 )
-
-# Plan item statuses a person sets, in the order they are offered.
-PLAN_STATUSES: dict[str, str] = {
-    "open": "Open",
-    "in_progress": "In progress",
-    "done": "Done",
-    "accepted_risk": "Accepted risk",
-}
-CLOSED_STATUSES = frozenset({"done", "accepted_risk"})
 
 
 @dataclass(frozen=True)

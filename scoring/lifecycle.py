@@ -9,9 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pdpa_check.scoring.result import Plan
+
+# A plan item's status, with the words a person sees, in the order they are offered.
+PlanStatus = Literal["open", "in_progress", "done", "accepted_risk"]
+PLAN_STATUSES: dict[PlanStatus, str] = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "accepted_risk": "Accepted risk",
+}
+CLOSED_STATUSES: frozenset[str] = frozenset({"done", "accepted_risk"})
 
 AUTO = "pdpa-check"  # who made an automatic change, in the item's history
 CLOSED_NOTE = "closed automatically: the answers no longer show this gap"

@@ -12,6 +12,7 @@ from sqlite_utils import Database, Migrations
 
 migrations = Migrations("pdpa-check")
 
+# Released schema steps keep their own copy: the list a step was written with never changes.
 PLAN_STATUSES = ("open", "in_progress", "done", "accepted_risk")
 
 

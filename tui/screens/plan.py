@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from pdpa_check.scoring.lifecycle import PLAN_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, PlanItem
-from pdpa_check.session import PLAN_STATUSES
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.plan_forms import (

@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, Plan, PlanItem
-from pdpa_check.session import CLOSED_STATUSES
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import for_output
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.files import confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
 from pdpa_check.text import for_output
 
@@ -112,13 +112,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
 
 
 @answers.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
-@click.option(
-    "--other-org",
-    is_flag=True,
-    help="Import a file written for another organisation into this one.",
-)
+@import_options
 @click.option(
     "--confirm",
     is_flag=True,
@@ -143,12 +137,8 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
     if preview.update.empty:
         click.echo("Nothing to import: every answer in the file is already stored.")
         return
-    if not yes:
-        if not sys.stdin.isatty():
-            raise InputError("not imported: confirm on a terminal, or run again with --yes")
-        if not click.confirm("Import these answers?", default=False):
-            click.echo("Nothing was changed.")
-            return
+    if not confirmed(yes, "Import these answers?", refused="not imported"):
+        return
     row_id, backup = session.apply_answers_import(preview)
     click.echo(
         f"Imported into assessment {row_id} of {for_output(preview.org.name)}: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,6 +14,34 @@ if TYPE_CHECKING:
     from pdpa_check.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def import_options(func: F) -> F:
+    """Add FILE, `--yes` and `--other-org` to a command that reads a file back in."""
+    func = click.option(
+        "--other-org",
+        is_flag=True,
+        help="Take a file written for another organisation as meant for this one.",
+    )(func)
+    func = click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")(func)
+    return click.argument("file", type=click.Path(path_type=Path))(func)
+
+
+def confirmed(yes: bool, question: str, *, refused: str) -> bool:
+    """True to go ahead: `--yes`, or the owner says so on a terminal.
+
+    Off a terminal without `--yes`, InputError starting with `refused` ("not applied").
+    """
+    from pdpa_check.cli.base import InputError
+
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise InputError(f"{refused}: confirm on a terminal, or run again with --yes")
+    if click.confirm(question, default=False):
+        return True
+    click.echo("Nothing was changed.")
+    return False
 
 
 def output_options(func: F) -> F:

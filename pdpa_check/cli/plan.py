@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
-from pdpa_check.cli.files import emit
+from pdpa_check.cli.files import confirmed, emit, import_options
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
@@ -83,13 +82,7 @@ def _default_name(org_name: str, suffix: str) -> str:
 
 
 @plan.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
-@click.option(
-    "--other-org",
-    is_flag=True,
-    help="Apply a file written for another organisation to this one.",
-)
+@import_options
 @pass_ctx
 @handled
 def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
@@ -111,12 +104,8 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     out.print(plain(f"{file} would change:", "bold"))
     for line in preview(update):
         out.print(plain(f"  {line}"))
-    if not yes:
-        if not sys.stdin.isatty():
-            raise InputError("not applied: confirm on a terminal, or run again with --yes")
-        if not click.confirm("Apply these changes?", default=False):
-            click.echo("Nothing was changed.")
-            return
+    if not confirmed(yes, "Apply these changes?", refused="not applied"):
+        return
     session.apply_vendor_update(update, str(file))
     click.echo(f"Applied {len(update.items) + len(update.answers)} change(s) from {file.name}.")
 

@@ -447,6 +447,7 @@ def test_record_toml_round_trips_hostile_text(text: str, profile: Profile) -> No
         "basis",
         "facts",
         "verdict",
+        "audit",
     }
 
 

@@ -512,13 +512,13 @@ def _individuals(facts: IncidentFacts, harm: Tri, outcome: Outcome) -> tuple[Tri
 
 
 def _instructed_note(facts: IncidentFacts) -> str:
-    who = {
-        "law_enforcement": "A prescribed law enforcement agency instructed you",
-        "pdpc_direction": "PDPC directed you",
-    }.get(facts.not_telling_grounds, "Police or PDPC told you")
+    who, rule = {
+        "law_enforcement": ("A prescribed law enforcement agency instructed you", "s26D(6)(a)"),
+        "pdpc_direction": ("PDPC directed you", "s26D(6)(b)"),
+    }.get(facts.not_telling_grounds, ("Police or PDPC told you", "s26D(6)"))
     return (
         f"{who} not to notify individuals: you must not tell them while that instruction"
-        " stands (s26D(6))."
+        f" stands ({rule}). Keep a copy of the instruction."
     )
 
 

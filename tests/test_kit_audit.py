@@ -13,7 +13,9 @@ import pytest
 from golden_files import check_golden
 from test_cli import ok
 from test_kit_incident import FACTS, facts, kit_context, real_db, record  # noqa: F401
-from tui_support import reopen_session
+from test_tui_kit import choose, flat, go_to, open_kit, verdict
+from textual.widgets import Input, TextArea
+from tui_support import make_app, new_session, reopen_session, shown_text
 
 from pdpa_check.exports.kit.notify import render_record_toml
 from pdpa_check.exports.markdown import inline
@@ -24,6 +26,7 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
 
 TODAY = dt.date(2026, 12, 8)
+LOG_FIELDS = ("at", "who", "what")
 LOG = [
     {"at": dt.datetime(2026, 12, 1, 9, 30), "who": "Mei Ling Tan", "what": "Customer reported"},
     {"at": dt.date(2026, 12, 4), "who": "Raj Kumar", "what": "Assessed as notifiable"},
@@ -282,3 +285,85 @@ def test_cli_notify_saves_the_log_and_prints_the_trail(real_db: Path, tmp_path: 
     assert "| 2026-11-30 16:05 | Raj Kumar |" in result.stdout
     [row] = reopen_session(real_db).incidents()
     assert row.facts == audited()
+
+
+# The app ----------------------------------------------------------------------------------
+
+
+async def test_the_app_records_the_trail_and_saves_it_with_the_incident(
+    tmp_path: Path, profile: Profile
+) -> None:
+    db = tmp_path / "k.db"
+    app = make_app(new_session(db, profile), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_kit(app, pilot)
+        await go_to(screen, pilot, "notify")
+        values = {
+            "discovered": "2026-11-20",
+            "assessed": "2026-11-21",
+            "pdpc_notified": "2026-11-26",
+            "individuals_notified": "2026-11-26",
+        }
+        for name, value in values.items():
+            screen.query_one(f"#f-{name.replace('_', '-')}", Input).value = value
+        choose(screen, "not-telling-grounds", "technological_measure")
+        await pilot.pause()
+        shown = verdict(app)
+        assert "2 calendar days after the deadline" in shown and "Reasons for a late" in shown
+        assert "write down why" in shown
+        screen.query_one("#f-not-telling-why", TextArea).load_text("AES-256; key not taken.")
+        screen.query_one("#f-late-reasons", TextArea).load_text("Owner in hospital.")
+
+        # A step with a bad time is refused beside the field, and nothing is added.
+        log_fields = {name: screen.query_one(f"#f-log-{name}", Input) for name in LOG_FIELDS}
+        log_fields["at"].value = "26/11 9am"
+        log_fields["who"].value = "Mei Ling Tan"
+        log_fields["what"].value = "Notified PDPC with its online form."
+        screen.add_to_log()
+        await pilot.pause()
+        assert "Use a date and time such as" in flat(shown_text(app, "#f-log-at-error"))
+        assert screen.log_entries == ()
+        log_fields["at"].value = "2026-11-26 10:15"
+        screen.add_to_log()
+        log_fields["at"].value = "2026-11-20"
+        log_fields["who"].value = "Raj Kumar"
+        log_fields["what"].value = "Found the laptop missing."
+        screen.add_to_log()
+        await pilot.pause()
+        assert [entry.who for entry in screen.log_entries] == ["Raj Kumar", "Mei Ling Tan"]
+        assert "2026-11-26 10:15 · Mei Ling Tan" in flat(shown_text(app, "#log-table"))
+        assert all(field.value == "" for field in log_fields.values())
+        assert "late" not in verdict(app).split("Individuals", 1)[1]
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [row] = reopen_session(db).incidents()
+    assert row.facts.pdpc_notified_on == dt.date(2026, 11, 26)
+    assert row.facts.individuals_notified_on == dt.date(2026, 11, 26)
+    assert row.facts.not_telling_grounds == "technological_measure" and row.facts.harm_unlikely
+    assert row.facts.not_telling_why == "AES-256; key not taken."
+    assert row.facts.late_reasons == "Owner in hospital."
+    assert [(e.at, e.who) for e in row.facts.log] == [
+        (dt.date(2026, 11, 20), "Raj Kumar"),
+        (dt.datetime(2026, 11, 26, 10, 15), "Mei Ling Tan"),
+    ]
+
+
+async def test_the_app_keeps_an_old_incidents_flag_until_a_ground_is_chosen(
+    tmp_path: Path, profile: Profile
+) -> None:
+    db = tmp_path / "k.db"
+    session = new_session(db, profile)
+    session.save_incident(IncidentFacts(discovered_on=dt.date(2026, 11, 20), harm_unlikely=True))
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_kit(app, pilot)
+        await go_to(screen, pilot, "notify")
+        assert not screen.dirty
+        assert "Choose the ground" in verdict(app)
+        choose(screen, "not-telling-grounds", "law_enforcement")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [row] = reopen_session(db).incidents()
+    assert row.facts.told_not_to_notify and not row.facts.harm_unlikely

@@ -148,7 +148,7 @@ def _moment(value: Any) -> dt.datetime | dt.date:
             )
         except ValueError:
             raise ValueError(
-                "use a date and time such as 2026-12-01T09:30, or a date such as 2026-12-01"
+                "use a date and time such as 2026-12-01 09:30, or a date such as 2026-12-01"
             ) from None
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
@@ -156,7 +156,7 @@ def _moment(value: Any) -> dt.datetime | dt.date:
         return value.replace(second=0, microsecond=0)
     if isinstance(value, dt.date):
         return value
-    raise ValueError("use a date and time such as 2026-12-01T09:30, or a date such as 2026-12-01")
+    raise ValueError("use a date and time such as 2026-12-01 09:30, or a date such as 2026-12-01")
 
 
 # Written to JSON explicitly: pydantic's union serialiser warns on a plain-validated union.

@@ -447,6 +447,7 @@ def test_record_toml_round_trips_hostile_text(text: str, profile: Profile) -> No
         "basis",
         "facts",
         "verdict",
+        "audit",
     }
 
 
@@ -472,7 +473,9 @@ def test_template_explains_every_field() -> None:
     template = facts_template(GENERATED_ON)
     lines = template.splitlines()
     for field in IncidentFacts.model_fields:
-        line = next((n for n, text in enumerate(lines) if re.match(rf"#? ?{field} =", text)), None)
+        # A list of tables (the log) is shown as its `[[log]]` header.
+        form = rf"#? ?({field} =|\[\[{field}\]\]$)"
+        line = next((n for n, text in enumerate(lines) if re.match(form, text)), None)
         assert line is not None, field
         assert lines[line - 1].startswith("#"), field  # a comment says what it is
     for key in CUSTOMER_STEPS:

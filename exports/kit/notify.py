@@ -6,6 +6,7 @@ Every outside string goes through `inline()` (Markdown) or `for_output()` (TOML)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import tomli_w
@@ -17,11 +18,14 @@ from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
     CONFINED_QUESTION,
     EXCLUSION_RULE,
+    GROUNDS_ASK,
     INCIDENT_KINDS,
+    NOTICE_GROUNDS,
     PDPC_DAYS,
     SCALE_THRESHOLD,
     IncidentFacts,
     Verdict,
+    pdpc_days_late,
 )
 from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule, item_label
 from pdpa_check.text import for_output
@@ -31,7 +35,6 @@ FORMAT_VERSION = 1
 TITLE = "Breach notifiability record"
 
 TRI_WORDS = {"yes": "Yes", "no": "No", "unknown": "Not known yet (uncertain)"}
-FLAG_WORDS = {True: "Yes", False: "No"}
 
 PDPC_RULE = (
     f"as soon as practicable, and no later than {PDPC_DAYS} calendar days after the day"
@@ -125,6 +128,27 @@ def schedule_note() -> str:
     return "\n".join(lines) + "\n"
 
 
+# s48J(6)(d), as laws.sg gives it; the enforcement guidance is named where to look, unquoted.
+MITIGATION_NOTE = (
+    "In deciding a financial penalty, PDPC must have regard to whether the organisation took"
+    " any action to mitigate the effects and consequences of the non-compliance, and the"
+    " timeliness and effectiveness of that action (PDPA s48J(6)(d)). This record and its log"
+    " are your evidence of a prompt, documented assessment and of what you did when. How PDPC"
+    " weighs voluntary notification and other mitigating factors is set out in PDPC's Advisory"
+    " Guidelines on Enforcement of Data Protection Provisions and its Guide on Active"
+    " Enforcement (their parts on financial penalties): read them there."
+)
+LATE_RULE = (
+    f"The Act asks for notice no later than {PDPC_DAYS} calendar days after the assessment"
+    " (s26D(1)). Write down why the notice was late, with the evidence, and give the reasons"
+    " when you notify PDPC."
+)
+NO_LOG = (
+    "No steps logged yet. Log each step as you take it: in the facts file as `[[log]]`"
+    " entries (`at`, `who`, `what`), or with Add to log in the app."
+)
+
+
 DECISION_LOG = """\
 ## Decision log
 
@@ -147,6 +171,7 @@ def render_record_markdown(ctx: KitContext, facts: IncidentFacts, verdict: Verdi
         _answers(facts),
         _verdict(verdict),
         _clock(facts, verdict),
+        _audit(facts, verdict),
         schedule_note(),
         DECISION_LOG,
         footer(),
@@ -182,18 +207,23 @@ def _answers(facts: IncidentFacts) -> str:
     rows = _questions(facts)
     rows += [
         ("How many people are affected?", _affected(facts)),
-        (
-            "Does a measure or a remedial action make significant harm unlikely?",
-            FLAG_WORDS[facts.harm_unlikely],
-        ),
-        (
-            "Did the police or PDPC say not to tell the people affected?",
-            FLAG_WORDS[facts.told_not_to_notify],
-        ),
+        ("Grounds for not telling the people affected, if any", _grounds(facts)),
     ]
     lines = ["## What you said about the data", "", "| Question | Your answer |", "| --- | --- |"]
     lines += [f"| {inline(question)} | {answer} |" for question, answer in rows]
     return "\n".join(lines) + "\n"
+
+
+def _grounds(facts: IncidentFacts) -> str:
+    """The ground chosen, or an older file's flag that does not say which limb applies."""
+    if facts.not_telling_grounds != "none" or not (facts.harm_unlikely or facts.told_not_to_notify):
+        return inline(NOTICE_GROUNDS[facts.not_telling_grounds])
+    if facts.told_not_to_notify:
+        return "Police or PDPC said not to tell them (s26D(6)); which one not recorded yet"
+    return (
+        "A measure or remedial action makes significant harm unlikely (s26D(5)); which one"
+        " not recorded yet"
+    )
 
 
 def _affected(facts: IncidentFacts) -> str:
@@ -255,6 +285,95 @@ def _clock(facts: IncidentFacts, verdict: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _audit(facts: IncidentFacts, verdict: Verdict) -> str:
+    """The steps and their dates, any late notice and why, the grounds, the log, and why keep it."""
+    lines = [
+        "## Audit trail",
+        "",
+        "| Step | Date |",
+        "| --- | --- |",
+        f"| First had reason to believe there was a breach | {facts.discovered_on.isoformat()} |",
+        f"| Assessed as notifiable | {_day(facts.assessed_on)} |",
+        f"| PDPC notified{_due(verdict)} | {_day(facts.pdpc_notified_on)} |",
+        f"| People affected told | {_told(facts)} |",
+        "",
+    ]
+    lines += _late(facts, verdict)
+    lines += _not_telling(facts)
+    lines += ["### Log", ""]
+    if facts.log:
+        lines += ["| When | Who | What |", "| --- | --- | --- |"]
+        lines += [
+            f"| {entry.when} | {inline(entry.who)} | {inline(' '.join(entry.what.split()))} |"
+            for entry in facts.log
+        ]
+    else:
+        lines.append(NO_LOG)
+    lines += ["", "### Why keep this trail", "", MITIGATION_NOTE]
+    return "\n".join(lines) + "\n"
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else "not recorded yet"
+
+
+def _due(verdict: Verdict) -> str:
+    return f" (no later than {verdict.pdpc_by.isoformat()}, s26D(1))" if verdict.pdpc_by else ""
+
+
+def _told(facts: IncidentFacts) -> str:
+    if facts.individuals_notified_on is not None:
+        return facts.individuals_notified_on.isoformat()
+    if facts.not_telling_grounds != "none" or facts.harm_unlikely or facts.told_not_to_notify:
+        return "not told: see the grounds below"
+    return "not recorded yet"
+
+
+def _late(facts: IncidentFacts, verdict: Verdict) -> list[str]:
+    """Reasons for a PDPC notice after the s26D(1) deadline, asked for visibly when missing."""
+    late = pdpc_days_late(facts, verdict)
+    if not late or facts.pdpc_notified_on is None or verdict.pdpc_by is None:
+        return []
+    days = f"{late} calendar day{'s' if late != 1 else ''}"
+    lines = [
+        "### Late notice to PDPC",
+        "",
+        f"PDPC was notified on {facts.pdpc_notified_on.isoformat()}, {days} after the deadline"
+        f" ({verdict.pdpc_by.isoformat()}). {LATE_RULE}",
+        "",
+    ]
+    if facts.late_reasons:
+        lines += [f"**Reasons:** {inline(' '.join(facts.late_reasons.split()))}", ""]
+    else:
+        lines += [
+            "**Reasons for the late notice: [not recorded yet: write them in `late_reasons`, or"
+            " under Reasons for a late notice in the app]**",
+            "",
+        ]
+    return lines
+
+
+def _not_telling(facts: IncidentFacts) -> list[str]:
+    """The grounds for not telling the people affected, and the owner's explanation."""
+    grounds = facts.not_telling_grounds
+    if grounds == "none" and not (facts.harm_unlikely or facts.told_not_to_notify):
+        return []
+    lines = ["### Not telling the people affected", "", f"- **Grounds:** {_grounds(facts)}"]
+    if grounds == "none":
+        lines.append(
+            "- **Which ground: [not chosen yet: choose one in `not_telling_grounds`, or under"
+            " Grounds for not telling them in the app]**"
+        )
+    elif facts.not_telling_why:
+        lines.append(f"- **Why:** {inline(' '.join(facts.not_telling_why.split()))}")
+    else:
+        lines.append(
+            f"- **Why: [not explained yet: write down {GROUNDS_ASK[grounds]}, in"
+            " `not_telling_why`]**"
+        )
+    return [*lines, ""]
+
+
 def _pdpc_line(facts: IncidentFacts, verdict: Verdict) -> str:
     if verdict.pdpc_by is None or facts.assessed_on is None:
         return CLOCK_NOT_STARTED if verdict.outcome in ("likely", "unclear") else NO_PDPC_DUE
@@ -304,6 +423,7 @@ def record_data(ctx: KitContext, facts: IncidentFacts, verdict: Verdict) -> dict
         "basis": basis,
         "facts": facts_data(facts),
         "verdict": _verdict_data(verdict),
+        "audit": _audit_data(facts, verdict),
     }
 
 
@@ -318,6 +438,21 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     return value
+
+
+def _audit_data(facts: IncidentFacts, verdict: Verdict) -> dict[str, Any]:
+    """What the audit trail still needs: reasons for a late notice, and the grounds explained."""
+    late = pdpc_days_late(facts, verdict)
+    grounds = facts.not_telling_grounds
+    return {
+        "pdpc_days_late": late,
+        "late_reasons_missing": bool(late) and not facts.late_reasons,
+        "grounds_not_chosen": grounds == "none"
+        and (facts.harm_unlikely or facts.told_not_to_notify),
+        "grounds_not_explained": grounds != "none" and not facts.not_telling_why,
+        "log_entries": len(facts.log),
+        "mitigation_note": MITIGATION_NOTE,
+    }
 
 
 def _verdict_data(verdict: Verdict) -> dict[str, Any]:

@@ -11,7 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from pdpa_check.dates import check_past, check_plan
 from pdpa_check.questionnaires.schedule import CLASS_KEYS, builtin_schedule
@@ -23,6 +33,10 @@ IncidentKind = Literal[
     "outside_access", "device_lost", "disposal", "misdirected", "internal", "unknown"
 ]
 Outcome = Literal["likely", "unclear", "unlikely", "not_notifiable"]
+# Why the people affected are not told: the s26D(5) exceptions and the s26D(6) prohibitions.
+NoticeGrounds = Literal[
+    "none", "remedial_action", "technological_measure", "law_enforcement", "pdpc_direction"
+]
 CustomerStep = Literal["reset_password", "watch_phishing", "contact_bank", "watch_accounts"]
 
 CUSTOMER_STEPS: dict[str, str] = {
@@ -57,6 +71,37 @@ INCIDENT_KINDS: dict[str, str] = {
     "internal": "Only people inside the business accessed or used it without authority",
     "unknown": "Not known yet",
 }
+# The grounds for not telling the people affected, as the owner chooses them (s26D(5), (6)).
+NOTICE_GROUNDS: dict[str, str] = {
+    "none": "None: the people affected are told (or will be)",
+    "remedial_action": (
+        "Action we took after assessing the breach makes significant harm to them unlikely"
+        " (s26D(5)(a))"
+    ),
+    "technological_measure": (
+        "A technological measure in place before the breach (e.g. strong encryption) makes"
+        " significant harm to them unlikely (s26D(5)(b))"
+    ),
+    "law_enforcement": (
+        "A prescribed law enforcement agency instructed us not to tell them (s26D(6)(a))"
+    ),
+    "pdpc_direction": "PDPC directed us not to tell them (s26D(6)(b))",
+}
+HARM_UNLIKELY_GROUNDS = frozenset({"remedial_action", "technological_measure"})
+INSTRUCTED_GROUNDS = frozenset({"law_enforcement", "pdpc_direction"})
+# What the owner writes down for each ground, so the record shows why it applies.
+GROUNDS_ASK: dict[str, str] = {
+    "remedial_action": "what you did, when, and why it makes significant harm unlikely",
+    "technological_measure": (
+        "the measure (e.g. which encryption, and that the key was not taken) and why it makes"
+        " significant harm unlikely"
+    ),
+    "law_enforcement": "which agency instructed you, who, when, and how (keep the instruction)",
+    "pdpc_direction": "when and how PDPC directed you (keep the direction)",
+}
+# Most log entries: one each for the last audit-trail step kept per incident.
+MAX_LOG_ENTRIES = 500
+
 # s26B(4) in plain words: what the exclusion covers, and what it does not.
 EXCLUSION_RULE = (
     "A breach is not notifiable if it is unauthorised access, collection, use, disclosure,"
@@ -93,6 +138,63 @@ Line = Annotated[str, AfterValidator(clean_name)]
 Text = Annotated[str, AfterValidator(lambda text: clean(text).strip())]
 
 
+def _moment(value: Any) -> dt.datetime | dt.date:
+    """A local date and time, or a date alone: from TOML, JSON or typed text."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = (
+                dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+            )
+        except ValueError:
+            raise ValueError(
+                "use a date and time such as 2026-12-01 09:30, or a date such as 2026-12-01"
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise ValueError("give the local time without an offset, e.g. 2026-12-01T09:30")
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, dt.date):
+        return value
+    raise ValueError("use a date and time such as 2026-12-01 09:30, or a date such as 2026-12-01")
+
+
+# Written to JSON explicitly: pydantic's union serialiser warns on a plain-validated union.
+Moment = Annotated[
+    dt.datetime | dt.date,
+    PlainValidator(_moment),
+    PlainSerializer(lambda value: value.isoformat(), when_used="json"),
+]
+
+
+def _filled(text: str) -> str:
+    if not text:
+        raise ValueError("write something here: an entry cannot be blank")
+    return text
+
+
+class LogEntry(BaseModel):
+    """One step in the incident's audit trail: when, who did it, and what was done."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # A local date and time (2026-12-01T09:30:00), or just the date when the time is not known.
+    at: Moment
+    who: Annotated[Line, AfterValidator(_filled)]
+    what: Annotated[Text, AfterValidator(_filled)]
+
+    @property
+    def day(self) -> dt.date:
+        return self.at.date() if isinstance(self.at, dt.datetime) else self.at
+
+    @property
+    def when(self) -> str:
+        """`2026-12-01 09:30`, or the date alone when no time was given."""
+        if isinstance(self.at, dt.datetime):
+            return self.at.isoformat(sep=" ", timespec="minutes")
+        return self.at.isoformat()
+
+
 class IncidentFacts(BaseModel):
     """The facts of one incident as far as the owner knows them today."""
 
@@ -121,9 +223,18 @@ class IncidentFacts(BaseModel):
     # For an internal incident: was it only within the organisation (s26B(4))?
     confined: Tri = "unknown"
     # A measure (e.g. strong encryption) or remedial action makes significant harm unlikely.
+    # Set from `not_telling_grounds`; older files set it directly, without saying which.
     harm_unlikely: bool = False
-    # Police or PDPC said not to tell the individuals.
+    # Police or PDPC said not to tell the individuals (set as `harm_unlikely` is).
     told_not_to_notify: bool = False
+    # Why the people affected are not told, chosen explicitly, and the owner's explanation.
+    not_telling_grounds: NoticeGrounds = "none"
+    not_telling_why: Text = ""
+    # The audit trail: when PDPC and the people affected were told, and why any notice was late.
+    pdpc_notified_on: dt.date | None = None
+    individuals_notified_on: dt.date | None = None
+    late_reasons: Text = ""
+    log: tuple[LogEntry, ...] = Field(default=(), max_length=MAX_LOG_ENTRIES)
     # The customer notice.
     what_happened: Text = ""
     # How the business first learned of it (reg 6: the circumstances of becoming aware).
@@ -148,6 +259,29 @@ class IncidentFacts(BaseModel):
             return {**data, "kind": "internal", "kind_assumed": True}
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _grounds_set_the_flags(cls, data: Any) -> Any:
+        """A ground chosen explicitly decides both flags; with none, an old file's flags stand."""
+        if not isinstance(data, dict):
+            return data
+        grounds = data.get("not_telling_grounds", "none")
+        if grounds in HARM_UNLIKELY_GROUNDS or grounds in INSTRUCTED_GROUNDS:
+            return {
+                **data,
+                "harm_unlikely": grounds in HARM_UNLIKELY_GROUNDS,
+                "told_not_to_notify": grounds in INSTRUCTED_GROUNDS,
+            }
+        return data
+
+    @field_validator("pdpc_notified_on", "individuals_notified_on")
+    @classmethod
+    def _not_before_discovery(cls, day: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        found = info.data.get("discovered_on")
+        if day is not None and isinstance(found, dt.date) and day < found:
+            raise ValueError(f"this cannot be before discovered_on ({found.isoformat()})")
+        return day
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> IncidentFacts:
         if self.assessed_on is not None and self.assessed_on < self.discovered_on:
@@ -158,14 +292,17 @@ class IncidentFacts(BaseModel):
 def date_problems(facts: IncidentFacts, today: dt.date) -> dict[str, str]:
     """Field -> what is wrong, for dates outside a sane range as of `today`.
 
-    Discovery and assessment have happened (2000 to today); the next update to
-    customers is at most ten years ahead.
+    Discovery, assessment, the notifications and the logged steps have happened
+    (2000 to today); the next update to customers is at most ten years ahead.
     """
-    checks = (
+    checks = [
         ("discovered_on", facts.discovered_on, check_past),
         ("assessed_on", facts.assessed_on, check_past),
+        ("pdpc_notified_on", facts.pdpc_notified_on, check_past),
+        ("individuals_notified_on", facts.individuals_notified_on, check_past),
         ("next_update_on", facts.next_update_on, check_plan),
-    )
+    ]
+    checks += [(f"log[{n}].at", entry.day, check_past) for n, entry in enumerate(facts.log)]
     problems: dict[str, str] = {}
     for name, day, check in checks:
         if day is None:
@@ -240,7 +377,7 @@ def notifiability(facts: IncidentFacts) -> Verdict:
         individuals_note=note,
         deemed_by=deemed_by,
         exclusion=exclusion,
-        warnings=(LEGACY_CONFINED_WARNING,) if facts.kind_assumed else (),
+        warnings=((LEGACY_CONFINED_WARNING,) if facts.kind_assumed else ()) + audit_warnings(facts),
     )
 
 
@@ -363,18 +500,67 @@ def _individuals(facts: IncidentFacts, harm: Tri, outcome: Outcome) -> tuple[Tri
             " decide it still is, tell them at the same time as, or after, PDPC."
         )
     if facts.told_not_to_notify:
-        return "no", (
-            "Police or PDPC told you not to notify individuals: do not tell them until"
-            " that instruction is lifted (s26D(6))."
-        )
+        return "no", _instructed_note(facts)
     if facts.harm_unlikely:
-        return "no", (
-            "You said a measure or remedial action makes significant harm unlikely;"
-            " then individuals need not be told (s26D(5)). Record why you believe this."
-        )
+        return "no", _harm_unlikely_note(facts)
     if harm == "unknown":
         return "unknown", "If significant harm is likely, tell the individuals too."
     return "yes", (
         "Tell each affected person at the same time as, or after, you notify PDPC,"
         " never before (s26D(2))."
     )
+
+
+def _instructed_note(facts: IncidentFacts) -> str:
+    who, rule = {
+        "law_enforcement": ("A prescribed law enforcement agency instructed you", "s26D(6)(a)"),
+        "pdpc_direction": ("PDPC directed you", "s26D(6)(b)"),
+    }.get(facts.not_telling_grounds, ("Police or PDPC told you", "s26D(6)"))
+    return (
+        f"{who} not to notify individuals: you must not tell them while that instruction"
+        f" stands ({rule}). Keep a copy of the instruction."
+    )
+
+
+def _harm_unlikely_note(facts: IncidentFacts) -> str:
+    which = {
+        "remedial_action": "action you took after assessing the breach (s26D(5)(a))",
+        "technological_measure": (
+            "a technological measure in place before the breach (s26D(5)(b))"
+        ),
+    }.get(facts.not_telling_grounds)
+    if which is None:
+        return (
+            "You said a measure or remedial action makes significant harm unlikely;"
+            " then individuals need not be told (s26D(5)). Say which (not_telling_grounds)"
+            " and record why you believe this."
+        )
+    return (
+        f"You said {which} makes significant harm to them unlikely; then individuals need"
+        " not be told (s26D(5)). Record why you believe this."
+    )
+
+
+def pdpc_days_late(facts: IncidentFacts, verdict: Verdict) -> int:
+    """Calendar days the recorded PDPC notice came after the s26D(1) deadline; 0 if on time."""
+    if facts.pdpc_notified_on is None or verdict.pdpc_by is None:
+        return 0
+    return max(0, (facts.pdpc_notified_on - verdict.pdpc_by).days)
+
+
+def audit_warnings(facts: IncidentFacts) -> tuple[str, ...]:
+    """Steps recorded out of the order the Act sets, each as a warning to act on."""
+    told, pdpc = facts.individuals_notified_on, facts.pdpc_notified_on
+    warnings: list[str] = []
+    if told is not None and (pdpc is None or told < pdpc):
+        warnings.append(
+            "You recorded telling the people affected"
+            + (" before notifying PDPC" if pdpc else " but no date for notifying PDPC")
+            + ": individuals are told at the same time as, or after, PDPC (s26D(2))."
+        )
+    if pdpc is not None and facts.assessed_on is None:
+        warnings.append(
+            "You recorded notifying PDPC but not the day you assessed the breach as"
+            " notifiable: record it (assessed_on), since the deadline counts from it (s26D(1))."
+        )
+    return tuple(warnings)

@@ -17,7 +17,9 @@ from typing import Any
 from pdpa_check.kit.facts import (
     CONFINED_QUESTION,
     CUSTOMER_STEPS,
+    GROUNDS_ASK,
     INCIDENT_KINDS,
+    NOTICE_GROUNDS,
     IncidentFacts,
     date_problems,
 )
@@ -48,9 +50,17 @@ def read_facts(data: bytes, source: str, today: dt.date) -> IncidentFacts:
     wrong = date_problems(facts, today)
     if wrong:
         raise BankError(
-            [f"{source}: {where((name,), {})}: {message}" for name, message in wrong.items()]
+            [f"{source}: {where(_loc(name), {})}: {message}" for name, message in wrong.items()]
         )
     return facts
+
+
+def _loc(name: str) -> tuple[int | str, ...]:
+    """`log[2].at` as the location pydantic would give it: ("log", 2, "at")."""
+    match = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", name)
+    if match is None:
+        return (name,)
+    return (match[1], int(match[2]), match[3])
 
 
 def _where_in(text: str) -> Where:
@@ -60,18 +70,39 @@ def _where_in(text: str) -> Where:
         # The only whole-model check is the order of the two dates.
         key = str(loc[0]) if loc else "assessed_on"
         place = describe_location(loc, raw) if loc else key
-        line = _line_of(text, key)
+        if len(loc) >= 2 and isinstance(loc[1], int):
+            line = _line_in_table(text, key, loc[1], str(loc[2]) if len(loc) > 2 else None)
+        else:
+            line = _line_of(text, key)
         return f"{place} (line {line})" if line else place
 
     return where
 
 
-def _line_of(text: str, key: str) -> int | None:
+def _line_of(text: str, key: str, lines: list[str] | None = None, start: int = 0) -> int | None:
+    """The line number of `key = ...` at the top level (or in `lines` from `start`)."""
     pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
-    for number, line in enumerate(text.splitlines(), 1):
-        if pattern.match(line):
-            return number
+    lines = text.splitlines() if lines is None else lines
+    for number in range(start, len(lines)):
+        if _TABLE.match(lines[number]) and number > start:
+            return None
+        if pattern.match(lines[number]):
+            return number + 1
     return None
+
+
+_TABLE = re.compile(r"^\s*\[")
+
+
+def _line_in_table(text: str, table: str, index: int, key: str | None) -> int | None:
+    """The line of `key` in the `index`th `[[table]]` (its header line without a key)."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+    lines = text.splitlines()
+    starts = [number for number, line in enumerate(lines) if header.match(line)]
+    if index >= len(starts):
+        return _line_of(text, table)
+    found = _line_of(text, key, lines, starts[index]) if key else None
+    return found or starts[index] + 1
 
 
 def facts_template(today: dt.date) -> str:
@@ -80,9 +111,23 @@ def facts_template(today: dt.date) -> str:
     steps = "\n".join(f"#   {key}: {text}" for key, text in CUSTOMER_STEPS.items())
     kinds = "\n".join(f"#   {key}: {text}" for key, text in INCIDENT_KINDS.items())
     confined = wrap_comment(f'Only for kind = "internal": {CONFINED_QUESTION}')
+    grounds = "\n".join(_choice(key, text) for key, text in NOTICE_GROUNDS.items())
+    why = "\n".join(_choice(key, f"{text}.") for key, text in GROUNDS_ASK.items())
     return _TEMPLATE.format(
-        example=example, steps=steps, kinds=kinds, data=_data_questions(), confined=confined
+        example=example,
+        steps=steps,
+        kinds=kinds,
+        data=_data_questions(),
+        confined=confined,
+        grounds=grounds,
+        why=why,
     )
+
+
+def _choice(key: str, text: str) -> str:
+    """`#   key: text` as comment lines, continued with a deeper indent."""
+    lines = textwrap.wrap(f"{key}: {text}", 76, initial_indent="  ", subsequent_indent="    ")
+    return "\n".join("# " + line for line in lines)
 
 
 def wrap_comment(text: str) -> str:
@@ -138,11 +183,24 @@ affected_verified = false
 {confined}
 confined = "unknown"
 
-# true if a measure in place before (e.g. strong encryption) or what you did
-# after the breach makes significant harm to the people unlikely.
-harm_unlikely = false
-# true if the police or PDPC told you not to notify the people affected.
-told_not_to_notify = false
+# If the people affected are NOT to be told, why (the Act allows only these):
+{grounds}
+not_telling_grounds = "none"
+# Explain the ground you chose:
+{why}
+not_telling_why = ""
+# Older files said only harm_unlikely = true or told_not_to_notify = true.
+# not_telling_grounds now sets both: leave these two out.
+# harm_unlikely = false
+# told_not_to_notify = false
+
+# The audit trail. The day you notified PDPC (with PDPC's online form):
+# pdpc_notified_on = {example}
+# The day you told the people affected (the same day as PDPC, or later):
+# individuals_notified_on = {example}
+# Why, if you notified PDPC later than 3 calendar days after assessed_on
+# (the record asks for this when the date you give is past the deadline).
+late_reasons = ""
 
 # For the customer notice (`kit notice`). Plain words, as you would tell a
 # customer. Anything left empty shows as a [bracketed] gap to fill in.
@@ -170,4 +228,14 @@ customer_steps = ["watch_phishing"]
 contact_point = ""
 # When you will next update customers.
 # next_update_on = {example}
+
+# The log: one [[log]] table for each step, in the order they happened:
+# when (a local date and time, or just the date), who did it, and what was
+# done or decided. Log at least when you found out, assessed the breach,
+# notified PDPC and told the people affected. Keep the log at the end of this
+# file: a line after a [[log]] table belongs to that table.
+# [[log]]
+# at = {example}T09:30:00
+# who = "Mei Ling Tan"
+# what = "A customer reported a phishing email that quoted her order number."
 """

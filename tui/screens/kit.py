@@ -10,6 +10,7 @@ never over an existing file.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -39,7 +40,7 @@ from textual.widgets import (
 from pdpa_check.exports.writer import file_stem, write_new_files
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact
 from pdpa_check.kit.context import KitContext
-from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, notifiability
+from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, LogEntry, notifiability
 from pdpa_check.paths import locations
 from pdpa_check.store.kit import IncidentRow
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
@@ -51,6 +52,7 @@ from pdpa_check.tui.screens.kit_forms import (
     wizard_form,
 )
 from pdpa_check.tui.screens.kit_wizard import (
+    GROUNDS_CHOICES,
     KIND_CHOICES,
     LABELS,
     NOTICE_FIELDS,
@@ -60,6 +62,7 @@ from pdpa_check.tui.screens.kit_wizard import (
     blank_draft,
     build_facts,
     draft_of,
+    log_entry,
     verdict_content,
     verdict_waiting,
 )
@@ -80,6 +83,13 @@ CONTACTS_HINT = (
     "Who to call in the first hour. tab to a field, type a name and how to reach them,"
     " then press enter (or Save). The first three are needed for the 24-hour plan."
 )
+# Text areas of the wizard form (besides the notice's).
+WIZARD_AREAS = ("not_telling_why", "late_reasons")
+# Date inputs of the wizard and notice forms, beyond the discovery date.
+DATE_INPUTS = ("assessed", "pdpc_notified", "individuals_notified", "next_update")
+TICKS = ("affected_verified", "data_verified")
+# The three fields of a new log entry (Add to log).
+LOG_INPUTS = ("log_at", "log_who", "log_what")
 # The kind of document in exported file names (as `pdpa-check kit ...` names them).
 DOCUMENT_NAMES = {
     "plan": "incident-plan",
@@ -115,6 +125,10 @@ class KitScreen(BaseScreen):
         self.touched: set[str] = set()
         self.warned: tuple[str, Draft] | None = None
         self.exporting = False
+        # The incident's log: saved entries plus those added since (saved with ctrl+s).
+        self.log_entries: tuple[LogEntry, ...] = ()
+        # What is wrong with the step being typed, shown until it is fixed or added.
+        self.log_problems: dict[str, str] = {}
         self._ctx: KitContext | None = None
         self._stale: set[str] = {"plan", "faq", "notice"}
 
@@ -277,20 +291,22 @@ class KitScreen(BaseScreen):
         self._form_changed()
 
     def _fill(self, draft: Draft) -> None:
-        for name in ("title", "discovered", "assessed", "affected", "contact_point"):
+        for name in ("title", "discovered", "affected", "contact_point", *DATE_INPUTS):
             self.query_one(f"#{widget_id(name)}", Input).value = str(getattr(draft, name))
-        self.query_one(f"#{widget_id('next_update')}", Input).value = draft.next_update
-        for name in NOTICE_AREAS:
+        for name in (*NOTICE_AREAS, *WIZARD_AREAS):
             self.query_one(f"#{widget_id(name)}", TextArea).load_text(getattr(draft, name))
-        for name in ("affected_verified", "harm_unlikely", "told_not_to_notify", "data_verified"):
+        for name in TICKS:
             self.query_one(f"#{widget_id(name)}", Checkbox).value = bool(getattr(draft, name))
+        self.log_entries = draft.log
+        self._show_log()
         for name in TRI_FIELDS:
             for value, _ in TRI_CHOICES:
                 button = self.query_one(f"#{widget_id(name)}-{value}", MarkedRadioButton)
                 button.value = getattr(draft, name) == value
-        for value, _ in KIND_CHOICES:
-            button = self.query_one(f"#{widget_id('kind')}-{value}", MarkedRadioButton)
-            button.value = draft.kind == value
+        for field, choices in (("kind", KIND_CHOICES), ("not_telling_grounds", GROUNDS_CHOICES)):
+            for value, _ in choices:
+                button = self.query_one(f"#{widget_id(field)}-{value}", MarkedRadioButton)
+                button.value = getattr(draft, field) == value
         for key in CUSTOMER_STEPS:
             self.query_one(f"#step-{key}", Checkbox).value = key in draft.customer_steps
 
@@ -312,19 +328,25 @@ class KitScreen(BaseScreen):
             "title": text("title"),
             "kind": tri("kind"),
             "discovered": text("discovered"),
-            "assessed": text("assessed"),
             "affected": text("affected"),
             "contact_point": text("contact_point"),
-            "next_update": text("next_update"),
+            "not_telling_grounds": tri("not_telling_grounds").replace("unknown", "none"),
+            "log": getattr(self, "log_entries", ()),
         }
+        values |= {name: text(name) for name in DATE_INPUTS}
         values |= {name: tri(name) for name in TRI_FIELDS}
         # An old file's assumed kind stays flagged until the owner picks another.
         saved = getattr(self, "saved", None)
         values["kind_assumed"] = bool(saved and saved.kind_assumed and saved.kind == values["kind"])
+        # An older incident's flags, set without a ground, stand until a ground is chosen.
+        legacy = bool(saved) and values["not_telling_grounds"] == "none"
+        values["harm_unlikely"] = legacy and bool(saved and saved.harm_unlikely)
+        values["told_not_to_notify"] = legacy and bool(saved and saved.told_not_to_notify)
         values |= {
-            name: self.query_one(f"#{widget_id(name)}", TextArea).text for name in NOTICE_AREAS
+            name: self.query_one(f"#{widget_id(name)}", TextArea).text
+            for name in (*NOTICE_AREAS, *WIZARD_AREAS)
         }
-        for name in ("affected_verified", "harm_unlikely", "told_not_to_notify", "data_verified"):
+        for name in TICKS:
             values[name] = tick(name)
         values["customer_steps"] = tuple(
             key for key in CUSTOMER_STEPS if self.query_one(f"#step-{key}", Checkbox).value
@@ -370,6 +392,7 @@ class KitScreen(BaseScreen):
             verdict.update(verdict_content(wizard, notifiability(wizard)))
 
     def _show_problems(self, problems: dict[str, str]) -> None:
+        problems = {**problems, **getattr(self, "log_problems", {})}
         for error in self.query(".field-error").results(Static):
             name = (error.id or "").removeprefix("f-").removesuffix("-error").replace("-", "_")
             message = problems.get(name) if name in self.touched else None
@@ -414,9 +437,43 @@ class KitScreen(BaseScreen):
             "notify-export": self.action_export,
             "notice-export": self.action_export,
             "notify-new": self.action_new_incident,
+            "log-add": self.add_to_log,
         }
         if event.button.id in actions:
             actions[event.button.id]()
+
+    # The log ---------------------------------------------------------------------------------
+
+    def add_to_log(self) -> None:
+        """Add the typed step to the log, or show what to fix beside the field."""
+        fields = {name: self.query_one(f"#{widget_id(name)}", Input) for name in LOG_INPUTS}
+        now = dt.datetime.combine(self.session.today(), dt.datetime.now().time())
+        when, who, what = (field.value for field in fields.values())
+        made = log_entry(when, who, what, now)
+        self.log_problems = made if isinstance(made, dict) else {}
+        if isinstance(made, dict):
+            self.touched |= set(made)
+            self._show_problems({})
+            self.query_one(f"#{widget_id(next(iter(made)))}").focus()
+            return
+        # Kept in time order, so a step logged late still reads in its place.
+        self.log_entries = tuple(sorted((*self.log_entries, made), key=_log_order))
+        for field in fields.values():
+            field.value = ""
+        self.touched -= set(LOG_INPUTS)
+        self._show_log()
+        self._form_changed()
+        self.notify("Added to the log: ctrl+s saves it with the incident.")
+
+    def _show_log(self) -> None:
+        table = self.query_one("#log-table", Static)
+        if not self.log_entries:
+            table.update(Content.styled("No steps logged yet.", "italic"))
+            return
+        lines = [
+            Content(f"• {entry.when} · {entry.who}: {entry.what}") for entry in self.log_entries
+        ]
+        table.update(Content("\n").join(lines))
 
     # Saving ----------------------------------------------------------------------------------
 
@@ -594,6 +651,13 @@ def _render(ctx: KitContext, name: str, facts: IncidentFacts | None) -> list[tup
     from pdpa_check.exports.kit.notice import render_notice_markdown
 
     return [("md", render_notice_markdown(ctx, facts))]
+
+
+def _log_order(entry: LogEntry) -> tuple[dt.date, dt.time]:
+    """When a step happened; a date alone sorts before the times of that day."""
+    if isinstance(entry.at, dt.datetime):
+        return entry.at.date(), entry.at.time()
+    return entry.at, dt.time.min
 
 
 def _show_text(area: TextArea, text: str) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
 from pdpa_check.kit.facts import CUSTOMER_STEPS
 from pdpa_check.tui.screens.kit_wizard import (
     CONFINED_HINT,
+    GROUNDS_CHOICES,
     KIND_CHOICES,
     KIND_QUESTION,
     LABELS,
@@ -21,6 +22,10 @@ from pdpa_check.tui.screens.kit_wizard import (
 from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 WIZARD_HINT = "The facts you know today; the verdict updates as you answer. ctrl+s saves."
+AUDIT_HINT = (
+    "The record keeps these as your audit trail. Add each step to the log as you take it"
+    " (it is saved with ctrl+s)."
+)
 NOTICE_HINT = (
     "A draft to send to customers, with every item regulation 6 asks for. It states the data"
     " as what you know so far until you mark it verified; the number of people comes from"
@@ -72,17 +77,27 @@ def wizard_form() -> ComposeResult:
     )
     yield from _tri("confined")
     yield Static(CONFINED_HINT, classes="muted hint")
-    yield Label("Exceptions to telling the individuals", classes="field-label")
-    yield MarkedCheckbox(
-        "A measure makes harm unlikely (e.g. strong encryption)",
-        id=widget_id("harm_unlikely"),
-        compact=True,
+    yield Label("If the people affected are not told: the grounds", classes="field-label")
+    with RadioSet(id=widget_id("not_telling_grounds"), classes="choices", compact=True):
+        for value, label in GROUNDS_CHOICES:
+            yield MarkedRadioButton(
+                label, id=f"{widget_id('not_telling_grounds')}-{value}", compact=True
+            )
+    yield from _area("not_telling_why", "What was done, or who instructed you and when")
+    yield Label("Audit trail", classes="field-label section-label")
+    yield Static(AUDIT_HINT, classes="muted hint")
+    yield from _input("pdpc_notified", "PDPC notified on (blank if not yet)", "YYYY-MM-DD")
+    yield from _input(
+        "individuals_notified", "People affected told on (blank if not yet)", "YYYY-MM-DD"
     )
-    yield MarkedCheckbox(
-        "Police or PDPC told you not to notify the individuals",
-        id=widget_id("told_not_to_notify"),
-        compact=True,
-    )
+    yield from _area("late_reasons", "Why, if PDPC was told more than 3 days after deciding")
+    yield Label("Log: each step, when and who", classes="field-label")
+    yield Static(id="log-table", classes="log-table")
+    yield from _input("log_at", "When (blank = now)", "YYYY-MM-DD HH:MM, e.g. 2026-11-27 09:30")
+    yield from _input("log_who", "Who", "e.g. Mei Ling Tan")
+    yield from _input("log_what", "What was done or decided", "e.g. Notified PDPC (online form)")
+    with Horizontal(classes="buttons"):
+        yield Button("Add to log", id="log-add", compact=True)
     with Horizontal(classes="buttons"):
         yield Button("Save", id="notify-save", variant="primary", compact=True)
         yield Button("Export record", id="notify-export", compact=True)
@@ -127,6 +142,18 @@ def notice_form() -> ComposeResult:
 
 def document(widget: str) -> TextArea:
     return TextArea(id=widget, read_only=True, soft_wrap=True, compact=True, classes="document")
+
+
+def _area(name: str, placeholder: str) -> ComposeResult:
+    yield Label(LABELS[name], classes="field-label")
+    yield TextArea(
+        id=widget_id(name),
+        classes="notice-text",
+        soft_wrap=True,
+        placeholder=placeholder,
+        compact=True,
+    )
+    yield _error(name)
 
 
 def _input(name: str, label: str, placeholder: str) -> ComposeResult:

@@ -19,9 +19,12 @@ from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
     CONFINED_QUESTION,
     INCIDENT_KINDS,
+    NOTICE_GROUNDS,
     PDPC_DAYS,
     IncidentFacts,
+    LogEntry,
     Verdict,
+    pdpc_days_late,
 )
 from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
 
@@ -30,6 +33,17 @@ TRI_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"), ("unkn
 # The questions about the data come from the Schedule file; `confined` only for internal incidents.
 TRI_FIELDS: tuple[str, ...] = (*QUESTION_KEYS, "confined")
 KIND_CHOICES: tuple[tuple[str, str], ...] = tuple(INCIDENT_KINDS.items())
+# The grounds, short enough to fit an 80-column screen (the record prints them in full).
+GROUNDS_LABELS: dict[str, str] = {
+    "none": "None: they are told (or will be)",
+    "remedial_action": "s26D(5)(a): what we did after assessing makes harm unlikely",
+    "technological_measure": "s26D(5)(b): a measure in place before (e.g. encryption) does",
+    "law_enforcement": "s26D(6)(a): a law enforcement agency told us not to",
+    "pdpc_direction": "s26D(6)(b): PDPC directed us not to",
+}
+GROUNDS_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (key, GROUNDS_LABELS[key]) for key in NOTICE_GROUNDS
+)
 
 
 def _questions() -> dict[str, str]:
@@ -66,6 +80,8 @@ FACT_FIELDS = {
     "discovered": "discovered_on",
     "assessed": "assessed_on",
     "next_update": "next_update_on",
+    "pdpc_notified": "pdpc_notified_on",
+    "individuals_notified": "individuals_notified_on",
 }
 LABELS = {
     "title": "Title",
@@ -82,6 +98,13 @@ LABELS = {
     "contact_point": "Contact point",
     "next_update": "Next update on",
     "customer_steps": "What customers should do",
+    "not_telling_why": "Why they are not told",
+    "pdpc_notified": "PDPC notified on",
+    "individuals_notified": "People affected told on",
+    "late_reasons": "Reasons for a late notice",
+    "log_at": "When (log)",
+    "log_who": "Who (log)",
+    "log_what": "What (log)",
 }
 NOTICE_FIELDS = frozenset(
     {
@@ -118,8 +141,16 @@ class Draft:
     affected: str = ""
     affected_verified: bool = False
     confined: str = "unknown"
+    # Kept from an older incident that set these flags without saying which ground applies.
     harm_unlikely: bool = False
     told_not_to_notify: bool = False
+    not_telling_grounds: str = "none"
+    not_telling_why: str = ""
+    pdpc_notified: str = ""
+    individuals_notified: str = ""
+    late_reasons: str = ""
+    # The audit log as saved so far, plus entries added since (Add to log).
+    log: tuple[LogEntry, ...] = ()
     what_happened: str = ""
     how_found: str = ""
     data_involved: str = ""
@@ -148,11 +179,17 @@ def draft_of(facts: IncidentFacts) -> Draft:
     return Draft(
         **same,
         discovered=facts.discovered_on.isoformat(),
-        assessed=facts.assessed_on.isoformat() if facts.assessed_on else "",
+        assessed=_day(facts.assessed_on),
+        pdpc_notified=_day(facts.pdpc_notified_on),
+        individuals_notified=_day(facts.individuals_notified_on),
         affected="" if facts.affected is None else str(facts.affected),
         customer_steps=tuple(facts.customer_steps),
         next_update=facts.next_update_on.isoformat() if facts.next_update_on else "",
     )
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def build_facts(draft: Draft, today: dt.date) -> IncidentFacts | dict[str, str]:
@@ -161,7 +198,7 @@ def build_facts(draft: Draft, today: dt.date) -> IncidentFacts | dict[str, str]:
     data: dict[str, Any] = {
         f.name: getattr(draft, f.name)
         for f in fields(draft)
-        if f.name not in ("discovered", "assessed", "next_update", "affected")
+        if f.name not in (*FACT_FIELDS, "affected")
     }
     for name, target in FACT_FIELDS.items():
         text = str(getattr(draft, name)).strip()
@@ -193,6 +230,30 @@ def build_facts(draft: Draft, today: dt.date) -> IncidentFacts | dict[str, str]:
             where = _form_field(detail["loc"])
             problems.setdefault(where, _message(where, detail["type"], detail["msg"]))
         return problems
+
+
+def log_entry(when: str, who: str, what: str, now: dt.datetime) -> LogEntry | dict[str, str]:
+    """A log entry from the app's three fields (blank `when`: `now`), or field -> problem."""
+    at: dt.date | dt.datetime = now.replace(second=0, microsecond=0)
+    problems: dict[str, str] = {}
+    if when.strip():
+        try:
+            at = LogEntry.model_validate({"at": when, "who": "x", "what": "x"}).at
+            check_past(at.date() if isinstance(at, dt.datetime) else at, now.date())
+        except (ValidationError, ValueError) as error:
+            text = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
+            problems["log_at"] = _sentence(text.removeprefix("Value error, "))
+    for name, text in (("log_who", who), ("log_what", what)):
+        if not text.strip():
+            problems[name] = "Write who did it and what was done or decided."
+    if problems:
+        return problems
+    try:
+        return LogEntry.model_validate({"at": at, "who": who, "what": what})
+    except ValidationError as error:
+        detail = error.errors()[0]
+        where = f"log_{detail['loc'][0]}" if detail["loc"] else "log_what"
+        return {where: _sentence(detail["msg"].removeprefix("Value error, "))}
 
 
 def _form_field(loc: tuple[int | str, ...]) -> str:
@@ -239,6 +300,7 @@ def verdict_content(facts: IncidentFacts, verdict: Verdict) -> Content:
             f" {verdict.individuals_note}"
         )
     )
+    parts.extend(_bullet(line) for line in _audit_lines(facts, verdict))
     parts.append(Content(""))
     parts.append(Content.styled(NOT_LEGAL_ADVICE, "italic"))
     return Content("\n").join(parts)
@@ -279,6 +341,22 @@ def _pdpc_line(facts: IncidentFacts, verdict: Verdict) -> str:
         "PDPC: the clock starts on the day you decide it is notifiable; then notify no"
         f" later than {PDPC_DAYS} calendar days after that day. Enter that date above."
     )
+
+
+def _audit_lines(facts: IncidentFacts, verdict: Verdict) -> list[str]:
+    """What the audit trail still needs: reasons for a late notice, the grounds explained."""
+    lines: list[str] = []
+    late = pdpc_days_late(facts, verdict)
+    if late and not facts.late_reasons:
+        lines.append(
+            f"PDPC was notified {late} calendar day{'s' if late != 1 else ''} after the"
+            " deadline: write the reasons under Reasons for a late notice."
+        )
+    if facts.not_telling_grounds != "none" and not facts.not_telling_why:
+        lines.append("Not telling the people affected: write down why, under the grounds.")
+    if facts.not_telling_grounds == "none" and (facts.harm_unlikely or facts.told_not_to_notify):
+        lines.append("Choose the ground for not telling the people affected (s26D(5) or (6)).")
+    return lines
 
 
 def _heading(text: str) -> Content:

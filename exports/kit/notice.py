@@ -94,7 +94,7 @@ def _note_to_owner(ctx: KitContext, facts: IncidentFacts) -> str:
         " Statutes Online.",
         f"> - {_approver(ctx.contacts.get('comms_approver'))}",
         "> - If the breach is notifiable, send this only at the same time as, or after, you"
-        " notify PDPC, never before.",
+        " notify PDPC, never before (PDPA s26D(2)).",
         "> - Send only the text between the two lines.",
     ]
     if not facts.contact_point and _contact_from(ctx) is not None:

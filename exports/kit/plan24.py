@@ -129,8 +129,9 @@ CARE: tuple[tuple[str, str], ...] = (
     ),
     (
         "Report",
-        "if it is notifiable, tell PDPC no later than 3 calendar days after that decision,"
-        " the affected people if significant harm is likely, and others as needed.",
+        "if it is notifiable, tell PDPC no later than 3 calendar days after that decision"
+        " (PDPA s26D(1)), the affected people if significant harm is likely (s26D(2)), and"
+        " others as needed.",
     ),
     ("Evaluate", "review the cause and the response, fix the gaps, and update this plan."),
 )
@@ -185,7 +186,7 @@ def notices(ctx: KitContext) -> list[Notice]:
         Notice(
             "Affected individuals",
             "only if significant harm is likely: at the same time as or after PDPC, never"
-            " before, unless the police or PDPC tell you not to.",
+            " before (s26D(2)), unless the police or PDPC tell you not to (s26D(6)).",
         ),
         Notice("Police", "if a crime is suspected: hacking, extortion, theft of devices or data."),
         Notice("CSA (SingCERT)", "if it is a cyber attack: hacking, ransomware or malware."),

@@ -2,8 +2,9 @@
 re-validate the same bank file on every start.
 
 An entry is keyed by a hash of the bank's bytes together with the versions of
-pdpa-check, pydantic and Python and the bank schema's source file, so any
-change to the bank or to the code that validates it misses the cache. Entries
+pdpa-check, pydantic and Python and the size and time of every source file
+validation runs (this package and the text cleaner its names go through), so
+any change to the bank or to the code that validates it misses the cache. Entries
 are pickles: they are only read from a folder the user alone can write to, and
 only when the file is the user's own and private; anything else is ignored and
 the bank is validated afresh.
@@ -23,9 +24,14 @@ from typing import TypeVar, cast
 import platformdirs
 
 from pdpa_check import __version__
+from pdpa_check import text as text_module
 
 T = TypeVar("T")
-_SCHEMA_SOURCE = Path(__file__).with_name("model.py")
+# The code a bank's validation runs: the bank's models and loader, and the text cleaner.
+_VALIDATION_SOURCES = (
+    *sorted(Path(__file__).parent.glob("*.py")),
+    Path(text_module.__file__),
+)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
@@ -48,11 +54,18 @@ def cached(data: bytes, build: Callable[[], T]) -> T:
 def _key(data: bytes) -> str:
     import pydantic  # already loaded by the models
 
-    schema = _SCHEMA_SOURCE.stat()
-    versions = (
-        f"{__version__}|{pydantic.VERSION}|{sys.version}|{schema.st_size}|{schema.st_mtime_ns}"
-    )
+    sources = "|".join(_stamp(path) for path in _VALIDATION_SOURCES)
+    versions = f"{__version__}|{pydantic.VERSION}|{sys.version}|{sources}"
     return hashlib.sha256(versions.encode() + b"\0" + data).hexdigest()[:32]
+
+
+def _stamp(path: Path) -> str:
+    """`name:size:mtime` of a source file (a missing one, as in a zipped install, is `-`)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return f"{path.name}:-"
+    return f"{path.name}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def _read(entry: Path) -> object | None:

@@ -92,6 +92,21 @@ def test_a_changed_bank_misses_the_cache(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
 
 
+@pytest.mark.parametrize("module", ["loader.py", "profile.py", "text.py"])
+def test_an_edit_to_any_code_validation_runs_misses_the_cache(
+    module: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Not only the schema: the loader's checks and the text cleaner shape a bank too."""
+    parse_bank_bytes(BANK_BYTES, "bank.toml")
+    [source] = [p for p in cache._VALIDATION_SOURCES if p.name == module]
+    edited = tmp_path / module
+    edited.write_text(source.read_text() + "\n# edited\n")
+    sources = tuple(edited if p == source else p for p in cache._VALIDATION_SOURCES)
+    monkeypatch.setattr(cache, "_VALIDATION_SOURCES", sources)
+    parse_bank_bytes(BANK_BYTES, "bank.toml")
+    assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
+
+
 def test_a_broken_bank_is_never_cached() -> None:
     from pdpa_check.questionnaires.errors import BankError
 

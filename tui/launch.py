@@ -1,33 +1,34 @@
-"""Open the database the CLI chose and run the app on it."""
+"""Run the app on a database the command line chose, holding the database's lock."""
 
 from __future__ import annotations
 
-from pdpa_check.cli.base import Context
+from collections.abc import Callable
+from pathlib import Path
+
 from pdpa_check.session import Session
-from pdpa_check.settings import load_settings
 from pdpa_check.store.db import private_mkdir
 from pdpa_check.store.lock import APP, DatabaseLock
 
 
-def launch(ctx: Context, *, mouse: bool = True) -> None:
-    """Run the TUI; a new database is created (privately) on the very first run.
+def launch(
+    db_path: Path,
+    config_dir: Path,
+    open_session: Callable[[], Session],
+    *,
+    demo: bool = False,
+    mouse: bool = True,
+) -> None:
+    """Run the TUI on the session `open_session` opens once the lock is held.
 
     The app holds the database's lock for the whole session: a second copy
     is refused (LockedError, exit 3) naming this process, and the OS frees
     the lock when this process ends, however it ends. Textual is imported
     only once the lock is held, so that refusal is immediate.
     """
-    settings = load_settings(ctx.where.config_dir)
-    private_mkdir(ctx.db_path.parent)  # the lock file lives beside the database
-    with DatabaseLock(ctx.db_path, command=APP):
-        session = Session(
-            ctx.store(create=True),
-            ctx.user_banks,
-            org_ref=ctx.org_ref,
-            stale_after_days=settings.stale_after_days,
-            demo=ctx.demo,
-        )
+    private_mkdir(db_path.parent)  # the lock file lives beside the database
+    with DatabaseLock(db_path, command=APP):
+        session = open_session()
         from pdpa_check.tui.app import PdpaCheckApp
 
-        app = PdpaCheckApp(session, config_dir=ctx.where.config_dir, demo=ctx.demo)
+        app = PdpaCheckApp(session, config_dir=config_dir, demo=demo)
         app.run(mouse=mouse)

@@ -165,6 +165,20 @@ class Context:
 
         return not self.db_path.exists() or interrupted_creation(self.db_path)
 
+    def app_session(self) -> Session:
+        """The app's session; the database is created (privately) on the very first run."""
+        from pdpa_check.session import Session
+        from pdpa_check.settings import load_settings
+
+        settings = load_settings(self.where.config_dir)
+        return Session(
+            self.store(create=True),
+            self.user_banks,
+            org_ref=self.org_ref,
+            stale_after_days=settings.stale_after_days,
+            demo=self.demo,
+        )
+
     def _use_demo_instead(self, allowed: bool) -> bool:
         return (
             allowed
@@ -402,7 +416,8 @@ def cli(
 def _open_app(obj: Context, *, mouse: bool) -> None:
     from pdpa_check.tui.launch import launch  # Textual loads only for the app
 
-    launch(obj, mouse=mouse)
+    where = obj.where
+    launch(obj.db_path, where.config_dir, obj.app_session, demo=obj.demo, mouse=mouse)
 
 
 def end_on_closed_pipe() -> NoReturn:

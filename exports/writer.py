@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pdpa_check.fsutil import fsync_folder
+from pdpa_check.fsutil import fsync_folder, private_mkdir
 from pdpa_check.text import slug
 
 _TEMP_PREFIX = ".pdpa-check-"
@@ -54,8 +54,6 @@ def default_filename(org_name: str, on: dt.date, suffix: str, kind: str = "pdpa-
 def ensure_folder(folder: Path, *, create: bool) -> None:
     """`folder` ready to write into, created private (0700) when missing if `create`."""
     if create and not folder.exists():
-        from pdpa_check.store.db import private_mkdir
-
         try:
             private_mkdir(folder)
         except OSError as error:  # a FolderError: its message names the folder

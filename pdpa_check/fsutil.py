@@ -15,3 +15,31 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+class FolderError(OSError):
+    """A folder pdpa-check needs could not be created; the message names it (exit 1)."""
+
+    exit_code = 1
+
+
+def private_mkdir(folder: Path) -> None:
+    """Create `folder` and any missing parents as 0700 (existing ones are left alone).
+
+    A folder that cannot be made (read-only home, no permission, full disk) is
+    a FolderError naming it.
+    """
+    try:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        for parent in reversed(missing):
+            try:
+                parent.mkdir(mode=0o700)
+            except FileExistsError:
+                continue
+            parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+    except OSError as error:
+        where = Path(error.filename) if error.filename else folder
+        raise FolderError(
+            f"{where}: cannot create the folder {folder} ({error.strerror}). Nothing was "
+            "lost; make sure you can write in its parent folder, or choose another place"
+        ) from None

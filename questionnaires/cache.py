@@ -92,7 +92,7 @@ def _private(info: os.stat_result) -> bool:
 
 
 def _write(entry: Path, payload: bytes) -> None:
-    from pdpa_check.store.db import private_mkdir
+    from pdpa_check.fsutil import private_mkdir
 
     private_mkdir(entry.parent)
     temporary = entry.with_suffix(f".{os.getpid()}.tmp")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.fsutil import fsync_folder
+from pdpa_check.fsutil import fsync_folder, private_mkdir
 from pdpa_check.store.db import (
     APPLICATION_ID,
     StoreError,
@@ -31,7 +31,6 @@ from pdpa_check.store.db import (
     inspect_database,
     known_steps,
     open_database,
-    private_mkdir,
     summarise,
 )
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.fsutil import fsync_folder
+from pdpa_check.fsutil import fsync_folder, private_mkdir
 from pdpa_check.store.checked import unchanged_since_clean_close
 
 if TYPE_CHECKING:
@@ -224,33 +224,6 @@ def _running(pid: int) -> bool:
     except (OSError, ValueError):
         return True  # another user's process, or no way to tell: leave its file alone
     return True
-
-
-def private_mkdir(folder: Path) -> None:
-    """Create `folder` and any missing parents as 0700 (existing ones are left alone).
-
-    A folder that cannot be made (read-only home, no permission, full disk) is
-    a FolderError naming it: a StoreError for the CLI, and still an OSError.
-    """
-    try:
-        missing = [p for p in (folder, *folder.parents) if not p.exists()]
-        for parent in reversed(missing):
-            try:
-                parent.mkdir(mode=0o700)
-            except FileExistsError:
-                continue
-            parent.chmod(0o700)  # mkdir's mode is filtered by the umask
-    except OSError as error:
-        where = Path(error.filename) if error.filename else folder
-        raise FolderError(
-            f"{where}: cannot create the folder {folder} ({error.strerror}). Nothing was "
-            "lost; make sure you can write in its parent folder, or choose another place",
-            1,
-        ) from None
-
-
-class FolderError(StoreError, OSError):
-    """A folder pdpa-check needs could not be created; the message names it."""
 
 
 def open_database(path: Path) -> sqlite3.Connection:

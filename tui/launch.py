@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pdpa_check.fsutil import private_mkdir
 from pdpa_check.session import Session
-from pdpa_check.store.db import private_mkdir
 from pdpa_check.store.lock import APP, DatabaseLock
 
 

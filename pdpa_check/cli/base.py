@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from pdpa_check import __version__
+from pdpa_check.fsutil import FolderError
 from pdpa_check.paths import Locations, locations
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, UnreadableFile, one_line
 from pdpa_check.store.db import StoreError
@@ -223,7 +224,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except BankError as error:
             count = echo_problems(error.problems, error.total)
             _fail(f"{count} problem(s) found", EXIT_BAD_INPUT)
-        except StoreError as error:
+        except (StoreError, FolderError) as error:
             _fail(str(error), error.exit_code)
         except InputError as error:
             _fail(str(error), EXIT_BAD_INPUT)

@@ -26,6 +26,7 @@ from pdpa_check.cli.base import (
     handled,
     pass_ctx,
 )
+from pdpa_check.fsutil import private_mkdir
 from pdpa_check.store.backups import (
     KEEP,
     MANUAL,
@@ -45,7 +46,6 @@ from pdpa_check.store.db import (
     backup_dir,
     inspect_database,
     known_steps,
-    private_mkdir,
 )
 from pdpa_check.store.lock import APP, DatabaseLock, LockedError, held_by, lock_path
 from pdpa_check.text import for_output

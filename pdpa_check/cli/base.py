@@ -268,8 +268,20 @@ def _path_problem(error: click.BadParameter) -> NoReturn:
     _fail(error.format_message(), EXIT_BAD_INPUT)
 
 
-def _is_path_error(error: click.BadParameter) -> bool:
-    return error.param is not None and isinstance(error.param.type, click.Path)
+def _parsed(make: Callable[[], click.Context]) -> click.Context:
+    """Click's parsing of a command line, with two faults made quiet or one line.
+
+    A closed pipe (during `--help`) ends quietly; a bad path is bad input, not a
+    usage mistake: one line, not click's usage block.
+    """
+    try:
+        return make()
+    except BrokenPipeError:
+        end_on_closed_pipe()
+    except click.BadParameter as error:
+        if error.param is None or not isinstance(error.param.type, click.Path):
+            raise
+        _path_problem(error)
 
 
 class _Command(click.Command):
@@ -285,13 +297,7 @@ class _Command(click.Command):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        # A bad path is bad input, not a usage mistake: one line, not the usage block.
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except click.BadParameter as error:
-            if not _is_path_error(error):
-                raise
-            _path_problem(error)
+        return _parsed(lambda: super(_Command, self).make_context(info_name, args, parent, **extra))
 
     def invoke(self, ctx: click.Context) -> object:
         name = command_name(ctx)
@@ -354,14 +360,7 @@ class _Group(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except BrokenPipeError:
-            end_on_closed_pipe()
-        except click.BadParameter as error:
-            if not _is_path_error(error):
-                raise
-            _path_problem(error)
+        return _parsed(lambda: super(_Group, self).make_context(info_name, args, parent, **extra))
 
     def invoke(self, ctx: click.Context) -> object:
         try:

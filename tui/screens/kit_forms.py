@@ -109,15 +109,7 @@ def notice_form() -> ComposeResult:
     yield Static(id="notice-label", classes="incident-label")
     yield Static(NOTICE_HINT, classes="muted")
     for name, placeholder in NOTICE_AREAS.items():
-        yield Label(LABELS[name], classes="field-label")
-        yield TextArea(
-            id=widget_id(name),
-            classes="notice-text",
-            soft_wrap=True,
-            placeholder=placeholder,
-            compact=True,
-        )
-        yield _error(name)
+        yield from _area(name, placeholder)
         if name == "data_involved":
             yield MarkedCheckbox(
                 "Verified (otherwise the notice says it is what you know so far)",

@@ -269,29 +269,24 @@ def compare_import(
     A carried answer the file gives unchanged stays carried (to confirm) unless
     `confirm`: importing a file back is not the owner looking at each answer again.
     """
-    result = AnswersImport(unplaced=list(parsed.unplaced))
-    unchanged = 0
+    added: list[Answer] = []
+    changed: list[AnswerChange] = []
+    confirmed: list[Answer] = []
     for answer in parsed.answers:
         before = stored.get(answer.key)
         if before is None:
-            result.added.append(answer)
+            added.append(answer)
         elif _fields(before) != _fields(answer):
-            result.changed.append(AnswerChange(bank.question(answer.question_id), before, answer))
+            changed.append(AnswerChange(bank.question(answer.question_id), before, answer))
         elif confirm and answer.key in carried:
-            result.confirmed.append(answer)
-        else:
-            unchanged += 1
-    for key in parsed.cleared:
-        if (before := stored.get(key)) is not None:
-            result.cleared.append(AnswerChange(bank.question(key[0]), before, None))
-    return AnswersImport(
-        result.added,
-        result.changed,
-        result.cleared,
-        result.confirmed,
-        unchanged,
-        result.unplaced,
-    )
+            confirmed.append(answer)
+    cleared = [
+        AnswerChange(bank.question(key[0]), stored[key], None)
+        for key in parsed.cleared
+        if key in stored
+    ]
+    unchanged = len(parsed.answers) - len(added) - len(changed) - len(confirmed)
+    return AnswersImport(added, changed, cleared, confirmed, unchanged, list(parsed.unplaced))
 
 
 def _fields(answer: Answer) -> tuple[str, str, str]:

@@ -98,9 +98,14 @@ def bank_of(
         return _stored_instead(store, row, user_banks, error, warn)
     if installed.version == row.bank_version:
         return installed
+    return _stored_copy(store, row) or installed
+
+
+def _stored_copy(store: Store, row: AssessmentRow) -> Bank | None:
+    """The copy of `row`'s bank version saved in the database, if there is one."""
     source = store.bank_source(row.bank_id, row.bank_version)
     if source is None:
-        return installed
+        return None
     return parse_bank_bytes(source.encode(), f"{row.bank_id} {row.bank_version} (stored copy)")
 
 
@@ -112,10 +117,9 @@ def _stored_instead(
     warn: Warn,
 ) -> Bank:
     """The database's copy of `row`'s bank when its file is missing or broken; else `error`."""
-    source = store.bank_source(row.bank_id, row.bank_version)
-    if source is None:
+    bank = _stored_copy(store, row)
+    if bank is None:
         raise error
-    bank = parse_bank_bytes(source.encode(), f"{row.bank_id} {row.bank_version} (stored copy)")
     warn(_stored_copy_message(row, user_banks, broken=isinstance(error, BankError)))
     return bank
 

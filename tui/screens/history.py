@@ -18,6 +18,7 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
 from pdpa_check.scoring.evaluate import BANDS
+from pdpa_check.scoring.rounding import shown_change
 from pdpa_check.store import AssessmentRow
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -271,7 +272,7 @@ def _headline(before: Assessed, after: Assessed, comparison: Comparison) -> Text
         ("Score:  ", "bold"),
         (f"{old_score:.0f} → {new_score:.0f}", "bold"),
         "  ",
-        _change(new_score - old_score),
+        _change(shown_change(old_score, new_score)),
         "\n",
         ("Band:   ", "bold"),
         f"{old_band} → {new_band}",
@@ -317,8 +318,8 @@ def _domain_table(domains: Iterable[DomainDelta]) -> Table:
 
 
 def _domain_change(domain: DomainDelta) -> Text:
-    if domain.delta is not None:
-        return _change(domain.delta)
+    if domain.before is not None and domain.after is not None:
+        return _change(shown_change(domain.before, domain.after))
     if domain.before is None and domain.after is None:
         return Text("not scored", style="dim")
     return Text("newly scored" if domain.before is None else "no longer scored")
@@ -438,8 +439,8 @@ def _score(score: float | None) -> str:
     return "—" if score is None else f"{score:.0f}"
 
 
-def _change(delta: float) -> Text:
-    rounded = round(delta)
+def _change(rounded: int) -> Text:
+    """A change between two shown scores, in words and arrows as well as colour."""
     if rounded > 0:
         return Text(f"+{rounded} ▲ up", style="bold green")
     if rounded < 0:

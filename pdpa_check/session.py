@@ -19,13 +19,14 @@ from pdpa_check.questionnaires.answers_file import (
     AnswerEntry,
     AnswersImport,
     InvalidAnswer,
+    NotAsked,
     Organisation,
     check_entry,
     check_organisation,
     compare_import,
     parse_answers_file,
 )
-from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.applicability import Slot, applicable_slots, why_not_asked
 from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
@@ -42,7 +43,7 @@ from pdpa_check.scoring.result import PlanItem
 from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 from pdpa_check.store.repo import PlanItemState
-from pdpa_check.text import clean
+from pdpa_check.text import clean, for_output
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report
@@ -324,10 +325,13 @@ class Session:
         InvalidAnswer says what is wrong with the entry. An assessment is started
         when none is open; the plan then follows the answers.
         """
+        bank = self.answering_bank()
         try:
-            key, answer = check_entry(entry, self.answering_bank(), self.profile)
+            key, answer = check_entry(entry, bank, self.profile)
         except ValueError as error:
             raise InvalidAnswer(str(error)) from None
+        if answer is not None:
+            self._check_asked(bank, key)
         row_id = self.start_assessment().row.id
         if answer is None:
             self.store.clear_answer(row_id, key)
@@ -336,6 +340,15 @@ class Session:
         self._forget()
         self.sync_plan()
         return key, answer, row_id
+
+    def _check_asked(self, bank: Bank, key: AnswerKey) -> None:
+        """NotAsked when the question does not apply to the organisation with its answers."""
+        answers, _ = self._answers_to_compare(self.open_assessment(), bank)
+        if any(slot.key == key for slot in applicable_slots(bank, self.profile, answers)):
+            return
+        why = why_not_asked(bank, bank.question(key[0]), self.profile, answers)
+        name = for_output(self.require_org().name)
+        raise NotAsked(f"does not apply to {name}: {why}; nothing was saved")
 
     def read_answers_import(
         self, data: bytes, source: str, *, other_org: bool = False, confirm: bool = False

@@ -65,6 +65,10 @@ class InvalidAnswer(Exception):
     """An answer given by question id that the bank or the organisation's systems refuse."""
 
 
+class NotAsked(InvalidAnswer):
+    """An answer to a question that does not apply to the organisation (with its answers)."""
+
+
 class OtherOrganisation(BankError):
     """A file written for another organisation than the one it would change."""
 

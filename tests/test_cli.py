@@ -740,3 +740,42 @@ def test_score_shows_the_cyber_essentials_tally_and_upcoming(org_db: Path) -> No
     text = " ".join(ok("--db", org_db, "score").stdout.split())
     assert "Cyber Essentials (indicative): 3 of 9 measures met; not assessed:" in text
     assert "not met:" not in text
+
+
+def test_answer_to_a_question_that_does_not_apply_says_so_and_saves_nothing(
+    org_db: Path,
+) -> None:
+    # A follow-up before the question it follows: not asked, so not saved (exit 2).
+    assert_error(
+        invoke("--db", org_db, "answer", "ai-vendor-terms", "yes"),
+        2,
+        "'ai-vendor-terms'",
+        "does not apply to Kopi Shop",
+        "asked if ai-in-use is yes or partly",
+        "ai-in-use is not answered yet",
+        "nothing was saved",
+    )
+    ok("--db", org_db, "answer", "ai-in-use", "no")
+    before = read_tables(org_db)
+    assert_error(
+        invoke("--db", org_db, "answer", "ai-vendor-terms", "yes"),
+        2,
+        "ai-in-use is answered no",
+    )
+    assert read_tables(org_db) == before
+    ok("--db", org_db, "answer", "ai-in-use", "yes")
+    saved = ok("--db", org_db, "answer", "ai-vendor-terms", "yes")
+    assert "Saved ai-vendor-terms = yes" in saved.stdout
+    # Clearing is always allowed: it tidies up an answer that no longer counts.
+    ok("--db", org_db, "answer", "ai-in-use", "no")
+    assert "Cleared" in ok("--db", org_db, "answer", "ai-vendor-terms", "clear").stdout
+
+
+def test_answer_to_a_staff_question_for_a_sole_trader_says_so(db: Path) -> None:
+    ok("--db", db, "org", "create", "Solo", "--staff", "1", "--system", "storefront:Shopify")
+    assert_error(
+        invoke("--db", db, "answer", "shr-shared-mailbox", "yes"),
+        2,
+        "does not apply to Solo",
+        "staff besides the owner",
+    )

@@ -14,6 +14,7 @@ import stat
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -779,3 +780,29 @@ def test_answer_to_a_staff_question_for_a_sole_trader_says_so(db: Path) -> None:
         "does not apply to Solo",
         "staff besides the owner",
     )
+
+
+def test_assessment_complete_counts_unconfirmed_carried_answers_and_asks(org_db: Path) -> None:
+    ok("--db", org_db, "answer", "acc-password-manager", "yes")
+    ok("--db", org_db, "answer", "gov-dpo", "no")
+    ok("--db", org_db, "assessment", "complete")  # nothing carried: no question asked
+    ok("--db", org_db, "assessment", "start")
+    ok("--db", org_db, "answer", "gov-dpo", "no")  # answering again confirms one of the two
+    before = read_tables(org_db)
+    # Off a terminal without --yes: the count, exit 2, still open.
+    refused = invoke("--db", org_db, "assessment", "complete")
+    assert_error(refused, 2, "not completed (1 answer carried from last time is not confirmed yet)")
+    assert "1 answer carried from last time is not confirmed yet" in refused.stdout
+    assert read_tables(org_db) == before
+    # On a terminal, "no" leaves it open and "yes" completes it.
+    with pytest.MonkeyPatch.context() as patch:
+        terminal = SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True))
+        patch.setattr("pdpa_check.cli.files.sys", terminal)
+        declined = CliRunner().invoke(
+            cli, ["--db", str(org_db), "assessment", "complete"], input="n\n", env=WIDE
+        )
+        assert declined.exit_code == 0 and "Nothing was changed" in declined.stdout
+        assert read_tables(org_db) == before
+    done = ok("--db", org_db, "assessment", "complete", "--yes")
+    assert "1 answer carried from last time is not confirmed yet" in done.stdout
+    assert "Completed assessment 2" in done.stdout

@@ -39,13 +39,34 @@ def assessment_start(ctx: Context, bank_id: str | None) -> None:
 
 
 @assessment.command("complete")
+@click.option("--yes", is_flag=True, help="Complete without asking (for scripts).")
 @pass_ctx
 @handled
-def assessment_complete(ctx: Context) -> None:
-    """Complete the open assessment: record its score, bring the plan in line, back up."""
+def assessment_complete(ctx: Context, yes: bool) -> None:
+    """Complete the open assessment: record its score, bring the plan in line, back up.
+
+    When answers carried from last time are not confirmed yet, says how many and
+    asks first (`--yes` for scripts; off a terminal without it, nothing is done).
+    """
     session = ctx.session()
     if session.open_assessment() is None:
         raise InputError("no open assessment to complete")
+    carried = len(session.questionnaire().unconfirmed())  # the count the app shows
+    if carried:
+        are = (
+            "answers carried from last time are"
+            if carried != 1
+            else "answer carried from last time is"
+        )
+        unconfirmed = f"{carried} {are} not confirmed yet"
+        click.echo(
+            f"{unconfirmed}: confirm them in the app (ctrl+o confirms an area), by answering "
+            "again, or with `pdpa-check answers import FILE --confirm`."
+        )
+        if not confirmed(
+            yes, "Complete the assessment anyway?", refused=f"not completed ({unconfirmed})"
+        ):
+            return
     assessed = session.complete_assessment()  # the same path the app takes
     click.echo(
         f"Completed assessment {assessed.assessment.id}: {assessed.result.score:.0f} / 100, "

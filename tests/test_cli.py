@@ -459,7 +459,8 @@ def test_assessment_complete_history_and_start(org_db: Path) -> None:
     assert rows[0][0] == "1"
     assert rows[0][2] != "open"
     assert rows[0][4] == f"{expected:.0f}"
-    assert rows[0][5] == "Exposed"
+    assert rows[0][5] == ""  # no earlier assessment: no change
+    assert rows[0][6] == "Exposed"
 
     assert_error(invoke("--db", org_db, "assessment", "complete"), 2, "no open assessment")
     assert "Started assessment 2" in ok("--db", org_db, "assessment", "start").stdout

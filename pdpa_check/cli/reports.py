@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
@@ -109,36 +108,42 @@ def _print_measures_and_upcoming(assessed: Assessed) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 @pass_ctx
 @handled
-def history(ctx: Context) -> None:
-    """Past assessments with their scores."""
-    store = ctx.store(show_demo_if_none=True)
-    org = store.find_organisation(ctx.org_ref)
+def history(ctx: Context, as_json: bool) -> None:
+    """Past assessments with their scores and each score's change from the one before."""
+    from pdpa_check.exports.history import BAND_NAMES, history_data, history_entries
+
+    session = ctx.session(show_demo_if_none=True)
+    org, rows, due = session.require_org(), session.assessments(), session.next_due()
+    if as_json:
+        data = history_data(org, rows, due, session.today(), demo=session.demo)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
     table = Table(
         "ID",
         "Started",
         "Completed",
         "Bank",
         "Score",
+        "Change",
         "Band",
         title=plain(f"Assessments of {org.name}"),
     )
-    from pdpa_check.scoring.evaluate import BANDS
-
-    names = {band.id: band.name for band in BANDS}
-    for row in store.assessments(org.id):
+    for entry in history_entries(rows):
+        row = entry.row
         table.add_row(
             str(row.id),
             row.started_at[:10],
             row.completed_at[:10] if row.completed_at else "open",
-            f"{row.bank_id} {row.bank_version}",
+            plain(f"{row.bank_id} {row.bank_version}"),
             "" if row.score is None else f"{row.score:.0f}",
-            names.get(row.band or "", row.band or ""),
+            "" if entry.change is None else f"{entry.change:+d}",
+            BAND_NAMES.get(row.band or "", row.band or ""),
         )
     out = console()
     out.print(table)
-    due = ctx.session(show_demo_if_none=True).next_due()
     if due is not None:
-        late = "  OVERDUE: start a new assessment" if due < dt.date.today() else ""
+        late = "  OVERDUE: start a new assessment" if due < session.today() else ""
         out.print(Text(f"Next quarterly re-assessment due {due}{late}"))

@@ -22,6 +22,7 @@ from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.text import for_output
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
@@ -95,9 +96,10 @@ def _summary(report: Report) -> str:
     band = f"**{result.band.name}**"
     if result.capped_by:
         capped = report.bank.question(result.capped_by)
+        failing = failing_systems(result.question(result.capped_by))
         band += (
             f" (the average alone would be {result.uncapped_band.name}; capped because a "
-            f"critical control failed: {inline(capped.text)})"
+            f"critical control failed: {inline(summary_text(capped, failing))})"
         )
     return (
         "## Summary\n\n"
@@ -154,7 +156,7 @@ def _critical(report: Report) -> str:
     lines = ["## Critical gaps", ""]
     for outcome in failures:
         question = report.bank.question(outcome.question_id)
-        lines.append(f"- **{inline(question.text)}** {inline(outcome.reason)}")
+        lines.append(f"- **{inline(summary_text(question))}** {inline(outcome.reason)}")
     return "\n".join(lines) + "\n"
 
 
@@ -186,7 +188,7 @@ def _measure_lines(report: Report, measure: MeasureResult) -> list[str]:
     for question_id in measure.short_of:
         question = report.bank.question(question_id)
         reason = report.result.question(question_id).reason
-        lines.append(f"  - {inline(question.text)} — {inline(reason)}")
+        lines.append(f"  - {inline(summary_text(question))} — {inline(reason)}")
     return lines
 
 
@@ -289,9 +291,9 @@ def _findings(report: Report) -> str:
 
 def _finding_row(report: Report, finding: Finding) -> str:
     answer, slot = finding.answer, finding.slot
-    where = f" ({slot.system_name})" if slot.system_name else ""
+    named = [slot.system_name] if slot.system_name else []
     row = (
-        f"| {inline(finding.question.text + where)} | {inline(finding.answer_label)} | "
+        f"| {inline(summary_text(finding.question, named))} | {inline(finding.answer_label)} | "
         f"{finding.points_lost:.1f} |"
     )
     if report.redacted:

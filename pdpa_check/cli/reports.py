@@ -53,6 +53,8 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         )
         click.echo(json.dumps({key: data[key] for key in keys}, indent=2, ensure_ascii=False))
         return
+    from pdpa_check.scoring.wording import failing_systems, summary_text
+
     result, bank = assessed.result, assessed.bank
     out = console()
     status = "completed" if assessed.assessment.completed_at else "in progress"
@@ -63,9 +65,10 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     headline.append(result.band.name, style="bold")
     out.print(headline)
     if result.capped_by:
+        failing = failing_systems(result.question(result.capped_by))
         capped = plain(
             f"Capped from {result.uncapped_band.name} by a failed critical control: "
-            f"{bank.question(result.capped_by).text}"
+            f"{summary_text(bank.question(result.capped_by), failing)}"
         )
         out.print(capped)
     table = Table("Area", "Weight", "Score", "Answered", "Points lost")
@@ -81,7 +84,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     out.print(table)
     for qid in result.critical_failures:
         outcome = result.question(qid)
-        out.print(plain(f"CRITICAL GAP: {bank.question(qid).text} {outcome.reason}"))
+        out.print(plain(f"CRITICAL GAP: {summary_text(bank.question(qid))} {outcome.reason}"))
     out.print(
         f'Answered {result.answered} of {result.applicable}; {result.unknown} "Don\'t know"; '
         f"{result.unanswered} not answered; confidence {result.confidence:.0%}."

@@ -19,6 +19,7 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.scoring.rounding import shown_change
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.store import AssessmentRow
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -386,18 +387,16 @@ def _critical(before: Assessed, after: Assessed, comparison: Comparison) -> Text
 
 
 def _question_in(before: Assessed, after: Assessed, question_id: str) -> str:
+    """A critical control in a summary line: the systems are listed under it, not named here."""
     bank = after.bank if question_id in after.bank.questions_by_id else before.bank
+    if question_id in bank.questions_by_id:
+        return for_output(summary_text(bank.question(question_id)))
     return _question_text(bank, question_id)
 
 
 def _failing_systems(assessed: Assessed, question_id: str) -> str:
     """The systems a failed critical control is still missing on, as an indented line."""
-    result = next(q for q in assessed.result.questions if q.question_id == question_id)
-    names = [
-        for_output(slot.system_name)
-        for slot in result.slots
-        if slot.system_name and slot.credit is not None and slot.credit < 1.0
-    ]
+    names = [for_output(name) for name in failing_systems(assessed.result.question(question_id))]
     return f"    not yet on: {', '.join(names)}\n" if names else ""
 
 

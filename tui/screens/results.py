@@ -23,6 +23,7 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import NOT_APPLICABLE, UNKNOWN, Question
 from pdpa_check.scoring.measures import assess_measures, maps_measures, tally
 from pdpa_check.scoring.result import DomainResult, QuestionResult, Result, SlotResult
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.bars import score_bar
@@ -222,13 +223,14 @@ def summary(assessed: Assessed) -> Text:
     )
     if result.capped_by:
         question = assessed.bank.question(result.capped_by)
+        failing = failing_systems(result.question(result.capped_by))
         text.append("\n")
         text.append_text(
             Text.assemble(
                 ("Band capped", "bold"),
                 f" (the average alone is {result.uncapped_band.name}) by a failed critical "
                 "control: ",
-                safe(question.text),
+                safe(summary_text(question, failing)),
             )
         )
     text.append(
@@ -281,7 +283,9 @@ def critical_gaps(assessed: Assessed) -> RenderableType:
         question = assessed.bank.question(question_id)
         table.add_row(
             Text("✗", style="bold"),
-            Text.assemble(safe(question.text), (f"  −{outcome.points_lost:.1f} pts", "bold")),
+            Text.assemble(
+                safe(summary_text(question)), (f"  −{outcome.points_lost:.1f} pts", "bold")
+            ),
         )
         table.add_row("", safe(outcome.reason, "dim"))
     return table

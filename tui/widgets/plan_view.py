@@ -19,6 +19,7 @@ from rich.text import Text
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, Plan, PlanItem
+from pdpa_check.scoring.wording import summary_text
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import for_output
 
@@ -257,10 +258,11 @@ def gap_lines(bank: Bank, item: PlanItem) -> list[str]:
     for gap in item.gaps:
         question_id, _, system_key = gap.partition("/")
         question = bank.questions_by_id.get(question_id)
-        text = for_output(question.text) if question else question_id
-        if system_key and item.system_name:
-            text += f" ({for_output(item.system_name)})"
-        lines.append(text)
+        if question is None:
+            lines.append(question_id)
+            continue
+        named = [item.system_name] if system_key and item.system_name else []
+        lines.append(for_output(summary_text(question, named)))
     return lines
 
 

@@ -25,8 +25,14 @@ from pdpa_check.questionnaires.answers_file import (
     check_organisation,
     compare_import,
     parse_answers_file,
+    render_answers_file,
 )
-from pdpa_check.questionnaires.applicability import Slot, applicable_slots, why_not_asked
+from pdpa_check.questionnaires.applicability import (
+    Slot,
+    applicable_slots,
+    slots_with_follow_ups,
+    why_not_asked,
+)
 from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
@@ -367,7 +373,7 @@ class Session:
         )
         row = self.open_assessment()
         stored, carried = self._answers_to_compare(row, bank)
-        update = compare_import(parsed, bank, stored, carried, confirm=confirm)
+        update = compare_import(parsed, bank, self.profile, stored, carried, confirm=confirm)
         return AnswersImportPreview(org, row, header.assessment, update)
 
     def _answers_to_compare(
@@ -381,6 +387,25 @@ class Session:
         last = self.store.answers(done[-1].id) if done else {}
         carried_over = {key: a for key, a in last.items() if key[0] in bank.questions_by_id}
         return carried_over, set(carried_over)
+
+    def answers_file(self) -> tuple[str, list[Slot]]:
+        """The answers file to fill in and the slots it holds (follow-ups included).
+
+        It holds what an import would land on: the open assessment's answers, or
+        the latest completed one's, which a new assessment would carry (to confirm).
+        """
+        org, profile = self.require_org(), self.profile
+        row = self.current()
+        bank = bank_of(self.store, row, self.user_banks, warn=self.warn) if row else None
+        bank = bank or default_bank(self.user_banks)
+        open_row = self.open_assessment()
+        stored, carried = self._answers_to_compare(open_row, bank) if row else ({}, set())
+        slots = slots_with_follow_ups(bank, profile)
+        into = Organisation(profile.name, org.uid)
+        content = render_answers_file(
+            bank, slots, stored, into, row.id if row else None, carried=carried
+        )
+        return content, slots
 
     def apply_answers_import(self, preview: AnswersImportPreview) -> tuple[int, Path | None]:
         """Import checked answers in one transaction: (assessment id, backup taken first or None).

@@ -239,36 +239,28 @@ def test_acceptance_flow_export_answer_everything_import_score(
     assert doc["format"] == "pdpa-check-answers"
     assert doc["bank_id"] == bank.id
     exported = [(e["question"], e.get("system", "")) for e in doc["answers"]]
-    # Every question that applies before anything is answered: all but those
-    # that depend on an earlier answer; per-system ones once for each system.
+    # Every question the organisation can be asked, follow-ups included (each says what
+    # it waits for); per-system ones once for each system.
     expected = []
     for question in bank.questions:
-        if question.applies_if is not None and question.applies_if.answer is not None:
-            continue
         if question.kind == "per_system":
             expected += [(question.id, key) for key in ("shopify", "hubspot")]
         else:
             expected.append((question.id, ""))
     assert exported == expected
     assert all(entry["value"] == "" for entry in doc["answers"])
+    follow_up = next(e for e in doc["answers"] if e["question"] == "ai-vendor-terms")
+    assert follow_up["asked_if"] == "ai-in-use is yes or partly"
+    assert "asked_if" not in next(e for e in doc["answers"] if e["question"] == "ai-in-use")
 
-    # Answer everything at best. A "yes" can open follow-up questions, so
-    # export again until the file has nothing left unanswered.
-    for _ in range(4):
-        ok("--db", org_db, "answers", "export", answers_file, "--force")
-        doc = tomllib.loads(answers_file.read_text(encoding="utf-8"))
-        if all(entry["value"] != "" for entry in doc["answers"]):
-            break
+    # Answer everything at best: one round of filling in is enough.
+    def fill(entry: dict[str, Any]) -> None:
+        entry["value"] = best_value(bank, entry)
 
-        def fill(entry: dict[str, Any]) -> None:
-            if entry["value"] == "":
-                entry["value"] = best_value(bank, entry)
-
-        edit_answers(answers_file, fill)
-        imported = ok("--db", org_db, "answers", "import", answers_file, "--yes")
-        assert "Imported" in imported.stdout
-    else:
-        pytest.fail("answers file never became complete")
+    edit_answers(answers_file, fill)
+    imported = ok("--db", org_db, "answers", "import", answers_file, "--yes")
+    assert "Imported" in imported.stdout
+    assert "now appl" not in imported.stdout
 
     data = score_json(org_db)
     assert data["score"]["overall"] == 100
@@ -807,3 +799,84 @@ def test_assessment_complete_counts_unconfirmed_carried_answers_and_asks(org_db:
     done = ok("--db", org_db, "assessment", "complete", "--yes")
     assert "1 answer carried from last time is not confirmed yet" in done.stdout
     assert "Completed assessment 2" in done.stdout
+
+
+def test_follow_ups_are_in_the_first_export_and_ignored_when_their_condition_is_false(
+    org_db: Path, tmp_path: Path
+) -> None:
+    answers_file = tmp_path / "answers.toml"
+    ok("--db", org_db, "answers", "export", answers_file)
+
+    def no_ai_but_a_follow_up(entry: dict[str, Any]) -> None:
+        if entry["question"] == "ai-in-use":
+            entry["value"] = "no"
+        if entry["question"] == "ai-vendor-terms":
+            entry["value"] = "yes"
+        if entry["question"] == "acc-password-manager":
+            entry["value"] = "yes"
+
+    edit_answers(answers_file, no_ai_but_a_follow_up)
+    imported = ok("--db", org_db, "answers", "import", answers_file, "--yes").stdout
+    assert "2 added" in imported and "1 ignored (not asked)" in imported
+    assert "Ignore ai-vendor-terms: not asked (asked if ai-in-use is yes or partly)" in imported
+    stored = {(row[1], row[2]) for row in read_tables(org_db)["answers"]}
+    assert ("ai-in-use", "") in stored and ("ai-vendor-terms", "") not in stored
+
+    # Changing the answer a follow-up waits for says which questions now apply.
+    def ai_now(entry: dict[str, Any]) -> None:
+        if entry["question"] == "ai-in-use":
+            entry["value"] = "yes"
+        if entry["question"] == "ai-vendor-terms":
+            entry["value"] = ""
+
+    edit_answers(answers_file, ai_now)
+    imported = ok("--db", org_db, "answers", "import", answers_file, "--yes").stdout
+    assert "ignored" not in imported
+    now = next(line for line in imported.splitlines() if "now apply" in line)
+    assert "not answered yet: ai-vendor-terms, " in now
+
+
+def test_carried_answers_are_marked_and_an_unchanged_import_does_not_confirm_them(
+    org_db: Path, tmp_path: Path
+) -> None:
+    ok("--db", org_db, "answer", "acc-password-manager", "yes")
+    ok("--db", org_db, "answer", "gov-dpo", "no")
+    ok("--db", org_db, "assessment", "complete")
+    ok("--db", org_db, "assessment", "start")
+    answers_file = tmp_path / "answers.toml"
+    ok("--db", org_db, "answers", "export", answers_file)
+    entries = tomllib.loads(answers_file.read_text(encoding="utf-8"))["answers"]
+    marked = {e["question"]: (e.get("carried"), e.get("confirmed")) for e in entries}
+    assert marked["acc-password-manager"] == marked["gov-dpo"] == (True, False)
+    assert marked["inc-plan"] == (None, None)  # not answered: nothing carried
+    assert score_json(org_db)["assessment"]["unconfirmed"] == 2
+
+    unchanged = ok("--db", org_db, "answers", "import", answers_file, "--yes")
+    assert "Nothing to import" in unchanged.stdout
+    assert score_json(org_db)["assessment"]["unconfirmed"] == 2
+
+    def confirm_one(entry: dict[str, Any]) -> None:
+        if entry["question"] == "gov-dpo":
+            entry["confirmed"] = True
+
+    edit_answers(answers_file, confirm_one)
+    confirmed = ok("--db", org_db, "answers", "import", answers_file, "--yes")
+    assert "1 confirmed" in confirmed.stdout
+    assert score_json(org_db)["assessment"]["unconfirmed"] == 1
+    ok("--db", org_db, "answers", "export", answers_file, "--force")
+    entries = tomllib.loads(answers_file.read_text(encoding="utf-8"))["answers"]
+    marked = {e["question"]: (e.get("carried"), e.get("confirmed")) for e in entries}
+    assert marked["gov-dpo"] == (None, None)
+    assert marked["acc-password-manager"] == (True, False)
+
+    def confirm_blank(entry: dict[str, Any]) -> None:
+        if entry["question"] == "acc-password-manager":
+            entry["value"], entry["confirmed"] = "", True
+
+    edit_answers(answers_file, confirm_blank)
+    assert_error(
+        invoke("--db", org_db, "answers", "import", answers_file, "--yes"),
+        2,
+        'question "acc-password-manager"',
+        "confirmed: true, but the value is blank",
+    )

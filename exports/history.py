@@ -15,7 +15,7 @@ from typing import Any
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.scoring.rounding import shown_change
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 FORMAT_NAME = "pdpa-check-history"
 FORMAT_VERSION = 1

@@ -23,7 +23,7 @@ from pdpa_check.questionnaires.profile import SECTORS
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.scoring.wording import failing_systems, summary_text
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
 DEMO_NOTICE = (

@@ -10,10 +10,10 @@ import click
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.cli.files import confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
-    from pdpa_check.session import AnswersImportPreview
+    from pdpa_check.services.session import AnswersImportPreview
 
 
 @cli.group()

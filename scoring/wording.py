@@ -25,7 +25,7 @@ def summary_text(question: Question, systems: Sequence[str] = ()) -> str:
     if not systems:
         return THIS_SYSTEM.sub(lambda m: "Each system" if m[1] == "T" else "each system", text)
     names = join_names(systems)
-    replaced, count = THIS_SYSTEM.subn(names, text)
+    replaced, count = THIS_SYSTEM.subn(lambda _: names, text)  # names are literal text
     return replaced if count else f"{text} ({', '.join(systems)})"
 
 

@@ -63,3 +63,9 @@ def test_follow_ups_are_offered_whatever_the_answers(bank: Bank, profile: Profil
     # Conditions on the profile still hold: a business of one is not offered staff questions.
     solo = profile.model_copy(update={"staff_count": 1})
     assert ("shr-shared-mailbox", "") not in {s.key for s in slots_with_follow_ups(bank, solo)}
+
+
+def test_system_names_are_put_in_literally(bank: Bank) -> None:
+    mfa = bank.question("acc-mfa")
+    for name in ("C:\\shop\\", "\\1 \\g<0>", "a & b"):
+        assert summary_text(mfa, [name]).endswith(f"every login to {name}?")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.files import confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
 from pdpa_check.support.text import for_output
@@ -21,6 +21,7 @@ def assessment() -> None:
     """Start and complete assessments."""
 
 
+@writes
 @assessment.command("start")
 @click.option("--bank", "bank_id", help="Question bank id (default: the built-in bank).")
 @pass_ctx
@@ -38,6 +39,7 @@ def assessment_start(ctx: Context, bank_id: str | None) -> None:
     )
 
 
+@writes
 @assessment.command("complete")
 @pass_ctx
 @handled
@@ -53,6 +55,7 @@ def assessment_complete(ctx: Context) -> None:
     )
 
 
+@writes
 @cli.command("answer")
 @click.argument("question_id")
 @click.argument("value")
@@ -111,6 +114,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     click.echo(f"Wrote {len(slots)} answers to fill in or change to {file}")
 
 
+@writes
 @answers.command("import")
 @import_options
 @click.option(

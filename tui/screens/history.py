@@ -18,7 +18,7 @@ from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, co
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.services.changes import changes_between
 from pdpa_check.services.workspace import Assessed
-from pdpa_check.store import AssessmentRow
+from pdpa_check.store.repo import AssessmentRow
 from pdpa_check.support.dates import parse_day
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen

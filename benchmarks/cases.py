@@ -128,7 +128,8 @@ def peak_memory(sizes: Sizes, history_db: Path, env: dict[str, str]) -> Figure:
 def answering(sizes: Sizes, work: Path) -> Figure:
     """Key press to answer committed and the next question painted, through Pilot."""
     from pdpa_check.services.session import Session
-    from pdpa_check.store import Store, create_database
+    from pdpa_check.store.db import create_database
+    from pdpa_check.store.repo import Store
     from pdpa_check.tui.app import PdpaCheckApp
 
     banks = work / "p2-banks"
@@ -307,7 +308,8 @@ def _command_time(args: list[str], env: dict[str, str]) -> Callable[[Path], floa
 def _screen_time(name: str) -> Callable[[Path], float]:
     def measure(db: Path) -> float:
         from pdpa_check.services.session import Session
-        from pdpa_check.store import Store, open_database
+        from pdpa_check.store.db import open_database
+        from pdpa_check.store.repo import Store
         from pdpa_check.tui.app import PdpaCheckApp
 
         store = Store(open_database(db), db)

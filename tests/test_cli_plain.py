@@ -28,7 +28,8 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.services.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
@@ -428,7 +429,8 @@ def test_demo_organisation_can_be_assessed(private_dirs: Path) -> None:
 
 def test_carried_answers_are_asked_and_enter_confirms_them(private_dirs: Path) -> None:
     from pdpa_check.services.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
 
     # The demo's new assessment starts with last quarter's answers, to confirm.
     result = invoke("--demo", "assess", "--plain", input="\n\nq\n")

@@ -11,7 +11,8 @@ import tomli_w
 from test_cli import assert_error, invoke, ok
 
 from pdpa_check.services.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 
 

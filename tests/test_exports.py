@@ -22,18 +22,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pdpa_check.exports import (
-    ExportError,
-    Report,
-    build_report,
-    default_filename,
-    render_json,
-    render_markdown,
-    render_toml,
-    report_data,
-    write_atomic,
-)
-from pdpa_check.exports.document import AssessmentInfo, ItemStatus
+from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_json, render_toml, report_data
+from pdpa_check.exports.writer import ExportError, default_filename, write_atomic
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System

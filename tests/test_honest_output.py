@@ -254,10 +254,12 @@ def test_outside_the_demo_the_data_says_it_is_not_the_demo(own_db: Path, tmp_pat
 
 
 def test_the_apps_session_on_the_demo_exports_say_so(tmp_path: Path) -> None:
-    from pdpa_check.exports import render_json, render_markdown
+    from pdpa_check.exports.markdown import render_markdown
+    from pdpa_check.exports.structured import render_json
     from pdpa_check.services.demo import build_demo
     from pdpa_check.services.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
 
     db = tmp_path / "demo.db"
     build_demo(db, None)
@@ -380,7 +382,8 @@ def test_the_apps_session_uses_the_stored_copy_and_warns(
     my_bank_db: tuple[Path, Path], how: str
 ) -> None:
     from pdpa_check.services.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
     from pdpa_check.support.paths import locations
 
     db, bank_file = my_bank_db
@@ -408,7 +411,8 @@ async def test_the_app_opens_on_the_stored_copy_and_shows_a_warning(
     from tui_support import make_app
 
     from pdpa_check.services.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
     from pdpa_check.support.paths import locations
     from pdpa_check.tui.screens.dashboard import DashboardScreen
 

@@ -56,8 +56,9 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, Profile, System
 from pdpa_check.scoring import evaluate
 from pdpa_check.services.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.store.db import open_database
 from pdpa_check.store.lock import DatabaseLock
+from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 from pdpa_check.support.text import clean, for_output
 

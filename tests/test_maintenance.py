@@ -30,7 +30,6 @@ from tui_support import new_session
 from pdpa_check.cli import cli
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.demo import build_demo
-from pdpa_check.store import Store, open_database
 from pdpa_check.store.backups import (
     COMPLETED,
     MANUAL,
@@ -39,7 +38,7 @@ from pdpa_check.store.backups import (
     make_backup,
     rotate,
 )
-from pdpa_check.store.db import backup_dir
+from pdpa_check.store.db import backup_dir, open_database
 from pdpa_check.store.lock import (
     APP,
     LOCKED_EXIT_CODE,
@@ -49,6 +48,7 @@ from pdpa_check.store.lock import (
     held_by,
     lock_path,
 )
+from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}

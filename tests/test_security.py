@@ -41,7 +41,8 @@ from textual.widgets import Input
 from tui_support import TODAY, demo_session, make_app, new_session, reopen_session, shown_text
 
 from pdpa_check.cli import cli
-from pdpa_check.exports import render_markdown, render_toml
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_toml
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.answers_file import (
     Organisation,
@@ -54,7 +55,8 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import evaluate
 from pdpa_check.services.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 from pdpa_check.support.settings import Settings, save_settings
 from pdpa_check.support.text import NOTE_MAX_CHARS, clean, clean_name, for_output

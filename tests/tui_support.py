@@ -14,7 +14,8 @@ from textual.widgets import Static
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.demo import build_demo
 from pdpa_check.services.session import Session
-from pdpa_check.store import Store, create_database, open_database
+from pdpa_check.store.db import create_database, open_database
+from pdpa_check.store.repo import Store
 from pdpa_check.tui.app import PdpaCheckApp
 
 # Every TUI test sees the same "today", so dates on screen never change.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.files import confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
 from pdpa_check.support.text import for_output
@@ -21,6 +21,7 @@ def assessment() -> None:
     """Start and complete assessments."""
 
 
+@writes
 @assessment.command("start")
 @click.option("--bank", "bank_id", help="Question bank id (default: the built-in bank).")
 @pass_ctx
@@ -38,6 +39,7 @@ def assessment_start(ctx: Context, bank_id: str | None) -> None:
     )
 
 
+@writes
 @assessment.command("complete")
 @click.option("--yes", is_flag=True, help="Complete without asking (for scripts).")
 @pass_ctx
@@ -74,6 +76,7 @@ def assessment_complete(ctx: Context, yes: bool) -> None:
     )
 
 
+@writes
 @cli.command("answer")
 @click.argument("question_id")
 @click.argument("value")
@@ -131,6 +134,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     )
 
 
+@writes
 @answers.command("import")
 @import_options
 @click.option(

@@ -30,7 +30,7 @@ from pdpa_check.support.text import for_output
 if TYPE_CHECKING:
     from pdpa_check.services.session import Session
     from pdpa_check.services.workspace import Warnings
-    from pdpa_check.store import Store
+    from pdpa_check.store.repo import Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,24 +42,6 @@ EXIT_LOCKED = LOCKED_EXIT_CODE  # 3: another pdpa-check has the database open
 # the status a shell shows for any tool stopped by a closed pipe (as 130 is for Ctrl-C).
 EXIT_CLOSED_PIPE = 141
 
-# Commands that change the database hold its lock while they run, and refuse
-# (exit 3) while the app has it open. Everything else only reads and works
-# alongside the app (SQLite's WAL lets readers and one writer share the file).
-WRITING_COMMANDS = frozenset(
-    {
-        "answer",
-        "answers import",
-        "assess",
-        "assessment complete",
-        "assessment start",
-        "kit contacts clear",
-        "kit contacts set",
-        "kit notify",
-        "org create",
-        "plan import",
-        "plan set",
-    }
-)
 WRITER_WAIT_SECONDS = 5.0  # for another short command to finish (never for the app)
 
 
@@ -114,7 +96,8 @@ class Context:
         so it never takes the demo's data for the owner's without asking.
         """
         if self._store is None:
-            from pdpa_check.store import Store, open_database
+            from pdpa_check.store.db import open_database
+            from pdpa_check.store.repo import Store
 
             if self._use_demo_instead(show_demo_if_none):
                 if not stdout_is_terminal():
@@ -130,7 +113,7 @@ class Context:
 
                 build_demo(self.db_path, self.user_banks)
             if create and self._to_create():
-                from pdpa_check.store import create_database
+                from pdpa_check.store.db import create_database
 
                 self._store = Store(create_database(self.db_path), self.db_path)
                 return self._store
@@ -285,10 +268,12 @@ def _parsed(make: Callable[[], click.Context]) -> click.Context:
 
 
 class _Command(click.Command):
-    """A command that takes the database lock first when it writes.
+    """A command that takes the database lock first when it writes (marked with `@writes`).
 
     A writing command run with `--no-save` writes nothing, so it takes no lock.
     """
+
+    writes = False
 
     def make_context(
         self,
@@ -302,13 +287,29 @@ class _Command(click.Command):
     def invoke(self, ctx: click.Context) -> object:
         name = command_name(ctx)
         obj = ctx.find_object(Context)
-        if name not in WRITING_COMMANDS or obj is None or ctx.params.get("no_save"):
+        if not self.writes or obj is None or ctx.params.get("no_save"):
             return super().invoke(ctx)
         try:
             with writer_lock(obj, name):
                 return super().invoke(ctx)
         except StoreError as error:
             _fail(str(error), error.exit_code)
+
+
+CommandT = TypeVar("CommandT", bound=click.Command)
+
+
+def writes(command: CommandT) -> CommandT:
+    """Mark a command that changes the database, placed above its `.command(...)` decorator.
+
+    It holds the database's lock while it runs, and refuses (exit 3) while the app has
+    it open. Every other command only reads and works alongside the app (SQLite's WAL
+    lets readers and one writer share the file).
+    """
+    if not isinstance(command, _Command):
+        raise TypeError(f"{command.name}: only pdpa-check's own commands can be marked as writing")
+    command.writes = True
+    return command
 
 
 # Where each top-level command lives. A module is imported only when its command

@@ -21,6 +21,7 @@ from pdpa_check.cli.base import (
     InputError,
     handled,
     pass_ctx,
+    writes,
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
@@ -45,6 +46,7 @@ def _facts_option(func: F) -> F:
     )(func)
 
 
+@writes
 @kit.command("notify")
 @_facts_option
 @click.option("--format", "fmt", type=click.Choice(["md", "toml"]), default="md", show_default=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.files import confirmed, emit, import_options
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
@@ -62,7 +62,8 @@ def plan(
             force=force,
         )
         return
-    from pdpa_check.exports import render_json, render_markdown, render_toml
+    from pdpa_check.exports.markdown import render_markdown
+    from pdpa_check.exports.structured import render_json, render_toml
 
     session = ctx.session(show_demo_if_none=True)
     row = (
@@ -76,11 +77,12 @@ def plan(
 
 
 def _default_name(org_name: str, suffix: str) -> str:
-    from pdpa_check.exports import default_filename
+    from pdpa_check.exports.writer import default_filename
 
     return default_filename(org_name, dt.date.today(), suffix)
 
 
+@writes
 @plan.command("import")
 @import_options
 @pass_ctx
@@ -110,6 +112,7 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     click.echo(f"Applied {len(update.items) + len(update.answers)} change(s) from {file.name}.")
 
 
+@writes
 @plan.command("set")
 @click.argument("item_id")
 @click.option(

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from pdpa_check.exports.writer import ExportError
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.services.session import Session
-from pdpa_check.store import StoreError
+from pdpa_check.store.db import StoreError
 from pdpa_check.support.text import TextError
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.exports.structured import render_toml
 from pdpa_check.exports.writer import ExportError, default_filename, ensure_folder, write_atomic
 from pdpa_check.services.session import Session
-from pdpa_check.store import AssessmentRow
+from pdpa_check.store.repo import AssessmentRow
 from pdpa_check.support.paths import locations
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.widgets.plain import plain

@@ -20,7 +20,7 @@ from pdpa_check.scoring.rounding import shown_change
 from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.services.changes import changes_between
 from pdpa_check.services.workspace import Assessed
-from pdpa_check.store import AssessmentRow
+from pdpa_check.store.repo import AssessmentRow
 from pdpa_check.support.dates import parse_day
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen

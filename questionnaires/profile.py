@@ -69,6 +69,9 @@ class Profile(BaseModel):
     staff_count: int = Field(ge=1, le=100_000)
     sector: Sector = "ecommerce"
     systems: tuple[System, ...] = ()
+    # False for a business with no website or online store of its own (e.g. one that sells
+    # only on marketplaces): questions about a website of its own do not apply.
+    has_website: bool = True
 
     def systems_of(self, kinds: list[str]) -> list[System]:
         """The systems whose kind is in `kinds`, in inventory order."""

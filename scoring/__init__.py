@@ -11,6 +11,8 @@ from pdpa_check.scoring.result import (
     Result,
     SlotResult,
     VendorQuestion,
+    shown_score,
+    shown_score_tenths,
 )
 
 __all__ = [
@@ -25,4 +27,6 @@ __all__ = [
     "VendorQuestion",
     "build_plan",
     "evaluate",
+    "shown_score",
+    "shown_score_tenths",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,6 +14,24 @@ HORIZONS: dict[Horizon, str] = {
     "this-quarter": "This quarter",
     "next-quarter": "Next quarter",
 }
+
+
+# Below display precision: absorbs float noise so a score of exactly 60 is not shown as 59.
+_SHOWN_SLACK = 1e-6
+
+
+def shown_score(score: float) -> int:
+    """The whole number every front end and export shows for a score: rounded down.
+
+    Rounding down means 99.6 (say, MFA missing on one system) shows 99, never "100 / 100",
+    and a shown score always sits in the band its number names (79.6 shows 79, not 80).
+    """
+    return max(0, min(100, math.floor(score + _SHOWN_SLACK)))
+
+
+def shown_score_tenths(score: float) -> float:
+    """The score to one decimal for data exports, rounded down by the same rule."""
+    return max(0.0, min(100.0, math.floor(score * 10 + _SHOWN_SLACK) / 10))
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,8 @@ class Result:
     unknown: int
     unanswered: int
     confidence: float
+    # Where the profile and the answers disagree, in plain sentences for the owner to check.
+    notices: tuple[str, ...] = ()
 
     def question(self, question_id: str) -> QuestionResult:
         return next(q for q in self.questions if q.question_id == question_id)

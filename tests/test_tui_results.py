@@ -10,7 +10,7 @@ from tui_support import TODAY, demo_session, make_app, new_session, shown_text
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring.result import DomainResult
+from pdpa_check.scoring.result import DomainResult, shown_score
 from pdpa_check.session import Questionnaire, Session
 from pdpa_check.store import Store, create_database
 from pdpa_check.tui.screens.export import ExportScreen
@@ -62,7 +62,7 @@ async def test_score_band_counts_and_status_match_the_result(tmp_path: Path) -> 
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         summary = flat(shown_text(app, "#summary"))
-        assert f"{result.score:.0f} / 100" in summary
+        assert f"{shown_score(result.score)} / 100" in summary
         assert result.band.name.upper() in summary
         assert f"Answered {result.answered} of {result.applicable}" in summary
         assert f"{result.unknown} Don't know" in summary
@@ -221,7 +221,7 @@ async def test_all_yes_scores_higher_than_all_no(tmp_path: Path, profile: Profil
             app.go("results")
             await pilot.pause()
             shown[best] = flat(shown_text(app, "#summary"))
-            assert f"{result.score:.0f} / 100" in shown[best]
+            assert f"{shown_score(result.score)} / 100" in shown[best]
             assert result.band.name.upper() in shown[best]
             assert f"Answered {result.applicable} of {result.applicable}" in shown[best]
     assert scores[True] > scores[False]

@@ -47,8 +47,11 @@ def assessment_complete(ctx: Context) -> None:
     if session.open_assessment() is None:
         raise InputError("no open assessment to complete")
     assessed = session.complete_assessment()  # the same path the app takes
+    from pdpa_check.scoring.result import shown_score
+
     click.echo(
-        f"Completed assessment {assessed.assessment.id}: {assessed.result.score:.0f} / 100, "
+        f"Completed assessment {assessed.assessment.id}: "
+        f"{shown_score(assessed.result.score)} / 100, "
         f"{assessed.result.band.name}"
     )
 

@@ -77,13 +77,15 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
 
 
 def _domain_table(changes: Changes) -> Table:
+    from pdpa_check.scoring.result import shown_score
+
     table = Table("Area", "Before", "After", "Change", title="By area")
     for domain in changes.comparison.domains:
         delta = domain.delta
         table.add_row(
             plain(domain.title),
-            "n/a" if domain.before is None else f"{domain.before:.0f}",
-            "n/a" if domain.after is None else f"{domain.after:.0f}",
+            "n/a" if domain.before is None else str(shown_score(domain.before)),
+            "n/a" if domain.after is None else str(shown_score(domain.after)),
             "" if delta is None else f"{delta:+.0f}",
         )
     return table

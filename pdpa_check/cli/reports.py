@@ -47,6 +47,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
             "organisation",
             "assessment",
             "score",
+            "notices",
             "domains",
             "findings",
             "cyber_essentials",
@@ -54,13 +55,15 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         )
         click.echo(json.dumps({key: data[key] for key in keys}, indent=2, ensure_ascii=False))
         return
+    from pdpa_check.scoring.result import shown_score
+
     result, bank = assessed.result, assessed.bank
     out = console()
     status = "completed" if assessed.assessment.completed_at else "in progress"
     out.print(
         plain(f"{assessed.profile.name}: assessment {assessed.assessment.id} ({status})", "bold")
     )
-    headline = Text(f"Readiness score {result.score:.0f} / 100: ", style="bold")
+    headline = Text(f"Readiness score {shown_score(result.score)} / 100: ", style="bold")
     headline.append(result.band.name, style="bold")
     out.print(headline)
     if result.capped_by:
@@ -69,9 +72,11 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
             f"{bank.question(result.capped_by).text}"
         )
         out.print(capped)
+    for notice in result.notices:
+        out.print(plain(f"Check: {notice}"))
     table = Table("Area", "Weight", "Score", "Answered", "Points lost")
     for domain in result.domains:
-        shown = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        shown = "n/a" if domain.score is None else str(shown_score(domain.score))
         table.add_row(
             plain(domain.title),
             str(domain.weight),
@@ -125,6 +130,7 @@ def history(ctx: Context) -> None:
         title=plain(f"Assessments of {org.name}"),
     )
     from pdpa_check.scoring.evaluate import BANDS
+    from pdpa_check.scoring.result import shown_score
 
     names = {band.id: band.name for band in BANDS}
     for row in store.assessments(org.id):
@@ -133,7 +139,7 @@ def history(ctx: Context) -> None:
             row.started_at[:10],
             row.completed_at[:10] if row.completed_at else "open",
             f"{row.bank_id} {row.bank_version}",
-            "" if row.score is None else f"{row.score:.0f}",
+            "" if row.score is None else str(shown_score(row.score)),
             names.get(row.band or "", row.band or ""),
         )
     out = console()

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.result import HORIZONS, PlanItem, shown_score
 from pdpa_check.session import DomainProgress
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -97,7 +97,7 @@ class DashboardScreen(BaseScreen):
             return
         last = done[-1]
         band = BAND_NAMES.get(last.row.band or "", last.row.band or "")
-        line = Text.assemble((f"{last.score:.0f} / 100", "bold"), "  ", (band, "bold"))
+        line = Text.assemble((f"{shown_score(last.score)} / 100", "bold"), "  ", (band, "bold"))
         line.append(f"\ncompleted {last.completed}\n")
         points = [
             TrendPoint(str(t.completed), t.score, BAND_NAMES.get(t.row.band or "", ""))

@@ -335,3 +335,58 @@ def test_score_points_out_a_contradiction(tmp_path: Path) -> None:
     code, out, _ = run("--db", db, "score", "--json")
     [notice] = json.loads(out)["notices"]
     assert "Rebuy" in notice
+
+
+# --- the bank fields behind this ------------------------------------------------------
+
+MINI_BANK = """\
+id = "mini"
+version = "1.0.0"
+title = "Mini bank"
+description = "A tiny bank for tests."
+
+[[domains]]
+id = "dom"
+title = "Domain"
+weight = 5
+description = "The only domain."
+
+[[questions]]
+id = "q-yes"
+domain = "dom"
+kind = "yes_no"
+text = "Yes or no?"
+why = "Because."
+weight = 3
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('ask_vendor = "Is it on in {systems}?"\n', "'vendor_systems' and a '{systems}'"),
+        (
+            'ask_vendor = "Is it on?"\nvendor_systems = ["crm"]\n',
+            "'vendor_systems' and a '{systems}'",
+        ),
+        (
+            'profile_check = { system_kinds = ["ai"], any_of = ["maybe"] }\n',
+            "'profile_check.any_of' must list values this question accepts",
+        ),
+    ],
+)
+def test_bank_validate_names_a_broken_vendor_or_profile_field(
+    tmp_path: Path, extra: str, expected: str
+) -> None:
+    path = tmp_path / "mini.toml"
+    path.write_text(MINI_BANK + extra, encoding="utf-8")
+    code, _, err = run("bank", "validate", path)
+    assert code == 2
+    assert f"{path}: question q-yes:" in err and expected in err
+
+
+def test_the_vendor_text_shown_in_help_names_the_declared_systems(
+    bank: Bank, profile: Profile
+) -> None:
+    text = bank.question("acc-separate-admin").vendor_text(profile) or ""
+    assert text.startswith("Which accounts in Google Workspace and Shopify have full admin rights?")

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import make_fixtures
 import pytest
 from click.testing import CliRunner
+from tui_support import new_session
 
 from pdpa_check.cli import cli
 from pdpa_check.exports import build_report, render_json, render_markdown
@@ -390,3 +392,22 @@ def test_the_vendor_text_shown_in_help_names_the_declared_systems(
 ) -> None:
     text = bank.question("acc-separate-admin").vendor_text(profile) or ""
     assert text.startswith("Which accounts in Google Workspace and Shopify have full admin rights?")
+
+
+def test_the_vendor_file_asks_only_vendor_questions_naming_declared_systems(
+    tmp_path: Path, profile: Profile
+) -> None:
+    session = new_session(tmp_path / "v.db", profile)
+    try:
+        q = session.start_assessment()
+        for slot in q.slots:
+            if slot.question.id in ("mon-audit-logs", "access-share-links"):
+                q.answer(slot, "unknown")
+        data = tomllib.loads(session.vendor_file())
+    finally:
+        session.store.close()
+    [question] = data["questions"]  # how the shop shares files is not the vendor's to say
+    assert question["id"] == "mon-audit-logs"
+    assert question["text"].startswith(
+        "Are audit logs switched on for Google Workspace and Shopify?"
+    )

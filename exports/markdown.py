@@ -19,7 +19,7 @@ from pdpa_check.exports.document import (
     findings,
 )
 from pdpa_check.questionnaires.measures import CAVEAT
-from pdpa_check.questionnaires.profile import SECTORS
+from pdpa_check.questionnaires.profile import SECTORS, staff_words
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem, shown_score
 from pdpa_check.text import for_output
@@ -80,7 +80,7 @@ def _header(report: Report) -> str:
         f"{report.bank.version})",
         f"- **Assessment:** #{report.assessment.id}, started "
         f"{report.assessment.started_at[:10]}, {status}",
-        f"- **Organisation:** {profile.staff_count} staff, {SECTORS[profile.sector]}"
+        f"- **Organisation:** {staff_words(profile.staff_count)}, {SECTORS[profile.sector]}"
         + ("" if profile.has_website else ", sells without a website of its own"),
         f"- **Systems holding customer data:** {systems}",
     ]

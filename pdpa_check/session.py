@@ -25,7 +25,7 @@ from pdpa_check.questionnaires.answers_file import (
     compare_import,
     parse_answers_file,
 )
-from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.applicability import Slot, answer_notice, applicable_slots
 from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
@@ -94,6 +94,8 @@ class Questionnaire:
     on_change: Callable[[], None] = field(default=lambda: None, repr=False)
     # Answers copied from the last assessment and not yet confirmed.
     carried: set[AnswerKey] = field(default_factory=set)
+    # Where an answer the profile contradicts is pointed out as it is given.
+    warn: Callable[[str], None] = field(default=lambda _: None, repr=False)
 
     @cached_property
     def slots(self) -> list[Slot]:
@@ -135,6 +137,8 @@ class Questionnaire:
         )
         self.store.save_answer(self.row.id, answer)
         self._changed(slot.key, answer)
+        if notice := answer_notice(self.bank, self.profile, slot.question, value):
+            self.warn(notice)
         return answer
 
     def clear(self, slot: Slot) -> None:
@@ -333,6 +337,10 @@ class Session:
             self.store.clear_answer(row_id, key)
         else:
             self.store.save_answer(row_id, answer)
+            bank = self.answering_bank()
+            notice = answer_notice(bank, self.profile, bank.question(key[0]), answer.value)
+            if notice:
+                self.warn(notice)
         self._forget()
         self.sync_plan()
         return key, answer, row_id
@@ -402,6 +410,7 @@ class Session:
                 self.store.answers(row.id),
                 on_change=partial(self._answers_changed, row.id),
                 carried={key for key, about in meta.items() if about.carried},
+                warn=lambda message: self.warn(message),  # the app swaps in its own
             )
         return self._questionnaire
 

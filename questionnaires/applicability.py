@@ -73,19 +73,22 @@ def profile_notices(bank: Bank, profile: Profile, answers: Answers) -> list[str]
     """
     notices = [_website_notice(profile)]
     for question in bank.questions:
-        check = question.profile_check
         answer = answers.get((question.id, ""))
-        if check is None or answer is None or answer.value not in check.any_of:
-            continue
-        systems = profile.systems_of(list(check.system_kinds))
-        if systems:
-            label = describe_value(question, answer.value)
-            notices.append(_answer_notice(bank, question, label, systems))
+        if question.profile_check is not None and answer is not None:
+            notices.append(answer_notice(bank, profile, question, answer.value))
     return [notice for notice in notices if notice]
 
 
-def _answer_notice(bank: Bank, question: Question, label: str, systems: list[System]) -> str:
-    """The answer, the systems that contradict it, and what is skipped because of it."""
+def answer_notice(bank: Bank, profile: Profile, question: Question, value: str) -> str:
+    """Why the declared systems contradict answering `question` with `value`; "" if they don't.
+
+    The sentence names the answer, the systems, and what is skipped because of it.
+    """
+    check = question.profile_check
+    systems = profile.systems_of(list(check.system_kinds)) if check else []
+    if check is None or value not in check.any_of or not systems:
+        return ""
+    label = describe_value(question, value)
     dependants = [
         q
         for q in bank.questions

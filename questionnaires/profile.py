@@ -50,6 +50,11 @@ Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 
 
+def staff_words(count: int) -> str:
+    """The staff count as people read it: a business of one is the owner alone."""
+    return "just the owner" if count == 1 else f"{count} staff"
+
+
 class System(BaseModel):
     """One system that holds customer data. `key` is stable across renames."""
 

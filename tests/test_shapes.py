@@ -321,6 +321,10 @@ def test_org_create_says_1_means_just_you_and_takes_no_website(tmp_path: Path) -
     assert 'question = "pat-platform-updates"' not in text
     assert 'question = "acc-separate-admin"' not in text
     assert 'question = "gov-policy"' in text
+    assert run("--db", db, "answer", "gov-dpo", "yes")[0] == 0  # starts an assessment
+    plan = run("--db", db, "plan", "--format", "md")[1]
+    assert "- **Organisation:** just the owner," in plan
+    assert "sells without a website of its own" in plan
 
 
 def test_score_points_out_a_contradiction(tmp_path: Path) -> None:
@@ -330,7 +334,10 @@ def test_score_points_out_a_contradiction(tmp_path: Path) -> None:
         "--system", "ai:Rebuy", "--system", "storefront:Shopify",
     )  # fmt: skip
     assert code == 0, err
-    assert run("--db", db, "answer", "ai-in-use", "no")[0] == 0
+    code, _, err = run("--db", db, "answer", "ai-in-use", "no")
+    assert code == 0
+    assert "warning:" in err and "Rebuy" in err  # pointed out as the answer is given
+    assert "Rebuy" not in run("--db", db, "answer", "gov-dpo", "no")[2]
     code, out, _ = run("--db", db, "score")
     assert code == 0
     assert "Check: " in out and "Rebuy" in " ".join(out.split())
@@ -411,3 +418,24 @@ def test_the_vendor_file_asks_only_vendor_questions_naming_declared_systems(
     assert question["text"].startswith(
         "Are audit logs switched on for Google Workspace and Shopify?"
     )
+
+
+def test_the_app_points_out_the_contradiction_as_the_answer_is_given(
+    tmp_path: Path, profile: Profile
+) -> None:
+    ai = System(key="rebuy", kind="ai", name="Rebuy recommendations")
+    session = new_session(
+        tmp_path / "a.db", profile.model_copy(update={"systems": (*profile.systems, ai)})
+    )
+    shown: list[str] = []
+    session.warn = shown.append  # the app's notifications
+    try:
+        q = session.start_assessment()
+        [slot] = [slot for slot in q.slots if slot.question.id == "ai-in-use"]
+        q.answer(slot, "yes")
+        assert shown == []
+        q.answer(slot, "no")
+    finally:
+        session.store.close()
+    [notice] = shown
+    assert "Rebuy recommendations" in notice

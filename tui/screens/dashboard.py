@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
+from pdpa_check.questionnaires.profile import staff_words
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.scoring.result import HORIZONS, PlanItem, shown_score
 from pdpa_check.session import DomainProgress
@@ -77,7 +78,7 @@ class DashboardScreen(BaseScreen):
         self.query_one("#org", Static).update(
             Text.assemble(
                 (for_output(org.name), "bold"),
-                f"  ·  {org.staff_count} staff  ·  {systems} system{'s' * (systems != 1)}",
+                f"  ·  {staff_words(org.staff_count)}  ·  {systems} system{'s' * (systems != 1)}",
                 ("   b edit · o switch", "dim"),
             )
         )

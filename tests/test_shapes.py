@@ -161,6 +161,7 @@ WEBSITE_ONLY = {
     "acc-lockout",
     "tr-privacy-notice",
     "tr-collection-notice",
+    "min-optional-fields",
 }
 
 

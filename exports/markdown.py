@@ -19,9 +19,10 @@ from pdpa_check.exports.document import (
     findings,
 )
 from pdpa_check.questionnaires.measures import CAVEAT
-from pdpa_check.questionnaires.profile import SECTORS
+from pdpa_check.questionnaires.profile import SECTORS, staff_words
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.support.text import for_output
 
@@ -81,7 +82,8 @@ def _header(report: Report) -> str:
         f"{report.bank.version})",
         f"- **Assessment:** #{report.assessment.id}, started "
         f"{report.assessment.started_at[:10]}, {status}",
-        f"- **Organisation:** {profile.staff_count} staff, {SECTORS[profile.sector]}",
+        f"- **Organisation:** {staff_words(profile.staff_count)}, {SECTORS[profile.sector]}"
+        + ("" if profile.has_website else ", sells without a website of its own"),
         f"- **Systems holding customer data:** {systems}",
     ]
     if report.redacted:
@@ -103,8 +105,10 @@ def _summary(report: Report) -> str:
         )
     return (
         "## Summary\n\n"
-        f"- **Readiness score:** {result.score:.0f} / 100, {band}\n"
-        f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100"
+        f"- **Readiness score:** {shown_score(result.score)} / 100, {band}\n"
+        + "".join(f"- **Check:** {inline(notice)}\n" for notice in result.notices)
+        + "- **If every item in this plan is done:** "
+        f"{shown_score(report.plan.projected_score)} / 100"
         + (" (unanswered questions hold the rest)" if result.unanswered else "")
         + "\n"
         f"- **Answered:** {result.answered} of {result.applicable} "
@@ -141,7 +145,7 @@ def _domains(report: Report) -> str:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for domain in report.result.domains:
-        score = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        score = "n/a" if domain.score is None else str(shown_score(domain.score))
         rows.append(
             f"| {inline(domain.title)} | {domain.weight} | {score} | "
             f"{domain.answered} / {domain.applicable} | {domain.points_lost:.1f} |"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pdpa_check.questionnaires.answers import Answers, describe_value
-from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.applicability import Slot, applicable_slots, profile_notices
 from pdpa_check.questionnaires.model import NOT_APPLICABLE, UNKNOWN, Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import Band, DomainResult, QuestionResult, Result, SlotResult
@@ -65,7 +65,7 @@ def evaluate(bank: Bank, profile: Profile, answers: Answers) -> Result:
                 slots=tuple(slot_results),
             )
         )
-    return _assemble(bank, questions)
+    return _assemble(bank, questions, profile_notices(bank, profile, answers))
 
 
 def _slot_result(slot: Slot, answers: Answers) -> SlotResult:
@@ -116,7 +116,7 @@ def _reason(question: Question, slots: list[SlotResult]) -> str:
     return summary + (" (" + "; ".join(gaps) + ")" if gaps else "")
 
 
-def _assemble(bank: Bank, questions: list[QuestionResult]) -> Result:
+def _assemble(bank: Bank, questions: list[QuestionResult], notices: list[str]) -> Result:
     domains = [_domain_result(bank, domain_id, questions) for domain_id in _ids(bank)]
     # Rounded far below display precision so a score of exactly 60 is not 59.999...
     score = round(max(0.0, min(100.0, 100.0 - sum(q.points_lost for q in questions))), 9)
@@ -145,6 +145,7 @@ def _assemble(bank: Bank, questions: list[QuestionResult]) -> Result:
         unknown=unknown,
         unanswered=unanswered,
         confidence=known / len(slots) if slots else 0.0,
+        notices=tuple(notices),
     )
 
 

@@ -251,21 +251,21 @@ def test_every_entry_problem_is_reported_with_its_place(bank: Bank, profile: Pro
 
 
 def test_per_system_question_for_a_system_of_the_wrong_kind(bank: Bank, profile: Profile) -> None:
-    chat = System(key="whatsapp", kind="chat", name="WhatsApp Business")
-    with_chat = Profile(
+    ai = System(key="rebuy", kind="ai", name="Rebuy recommendations")
+    with_ai = Profile(
         name=profile.name,
         staff_count=profile.staff_count,
         sector=profile.sector,
-        systems=(*profile.systems, chat),
+        systems=(*profile.systems, ai),
     )
-    assert "chat" not in bank.question("acc-mfa").system_kinds
+    assert "ai" not in bank.question("acc-mfa").system_kinds
     data = file_with(
         bank,
-        {"question": "acc-mfa", "system": "whatsapp", "value": "yes"},
+        {"question": "acc-mfa", "system": "rebuy", "value": "yes"},
         {"question": "acc-mfa", "system": "gmail", "value": "yes"},
     )
-    assert problems(data, bank, with_chat) == [
-        f'{SRC}: answers[0] (question "acc-mfa", system "whatsapp"): system: not one of this '
+    assert problems(data, bank, with_ai) == [
+        f'{SRC}: answers[0] (question "acc-mfa", system "rebuy"): system: not one of this '
         "organisation's systems this question is asked for (gmail, shopify, meta)"
     ]
 

@@ -10,6 +10,7 @@ from test_session import fill
 from tui_support import TODAY, demo_session, new_session
 
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring import shown_score
 from pdpa_check.services.changes import Changes, changes_between, overdue_items, summary
 from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 
@@ -34,8 +35,8 @@ def test_demo_changes_match_what_the_demo_changed(tmp_path: Path) -> None:
 
 def test_summary_sentences(tmp_path: Path) -> None:
     changes = demo_changes(tmp_path)
-    before = round(changes.comparison.score_before)
-    after = round(changes.comparison.score_after)
+    before = shown_score(changes.comparison.score_before)
+    after = shown_score(changes.comparison.score_after)
     lines = summary(changes, overdue=3, unconfirmed=1)
     assert lines[0] == f"Score rose from {before} to {after}."
     assert f"{len(changes.comparison.answers)} answers changed." in lines
@@ -95,7 +96,7 @@ def test_overdue_items_are_open_items_past_their_due_date(tmp_path: Path, profil
 def test_diff_command_defaults_to_the_last_two_completed(tmp_path: Path) -> None:
     ok("demo")
     result = ok("--demo", "diff")
-    assert "Score rose from 17 to 41." in result.output
+    assert "Score rose from 16 to 41." in result.output
     assert "By area" in result.output
     assert "Answers that changed" in result.output
     assert "data protection officer" in result.output

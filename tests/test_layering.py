@@ -20,7 +20,7 @@ CORE = ["questionnaires", "scoring", "exports", "store"]
         "pdpa_check.cli",
         "pdpa_check.services.workspace",
         "pdpa_check.services.session",
-        "pdpa_check.support.settings",
+        "pdpa_check.services.settings",
     ],
 )
 def test_core_module_does_not_import_textual(module: str) -> None:

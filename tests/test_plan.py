@@ -327,24 +327,24 @@ def test_equal_uplift_is_ordered_by_id(bank: Bank, profile: Profile) -> None:
 def test_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -> None:
     answers = answered(bank, profile, acc_mfa__meta="unknown", gov_dpo="unknown")
     _, plan = plan_for(bank, profile, answers)
-    # In bank order: gov-dpo (governance) before acc-mfa (accounts).
+    # Only what a vendor can answer: acc-mfa has ask_vendor text; gov-dpo (whether the
+    # business named a DPO) has none, so it stays the owner's to check, never the vendor's.
     assert [(v.question_id, v.system_key, v.system_name) for v in plan.vendor_questions] == [
-        ("gov-dpo", "", None),
         ("acc-mfa", "meta", "Meta Business"),
     ]
-    dpo, mfa = plan.vendor_questions
-    # acc-mfa has ask_vendor text; gov-dpo has none, so the question itself is asked.
+    [mfa] = plan.vendor_questions
     assert mfa.text == bank.question("acc-mfa").ask_vendor
     assert mfa.text.startswith("For this system, is MFA enforced")
-    assert dpo.text == bank.question("gov-dpo").text
     # "Don't know" scores 0, so it is also a gap with its action.
     assert set(item_ids(plan)) == {"enforce-mfa/meta", "appoint-dpo"}
 
 
-def test_unknown_number_is_a_vendor_question_and_a_gap(bank: Bank, profile: Profile) -> None:
+def test_unknown_number_is_a_gap_for_the_owner(bank: Bank, profile: Profile) -> None:
     _, plan = plan_for(bank, profile, answered(bank, profile, lvr_days_to_remove="unknown"))
-    assert [v.question_id for v in plan.vendor_questions] == ["lvr-days-to-remove"]
+    # How fast the business removes a leaver's access is its own process: no vendor question.
+    assert plan.vendor_questions == ()
     assert item_ids(plan) == ["remove-leaver-access"]
+    assert plan.items[0].check_first
     # Closing it (1 day) gains the whole question: 100 * 8/92 * 8/39.
     assert plan.items[0].uplift == pytest.approx(6400 / 3588)
 

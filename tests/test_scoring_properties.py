@@ -504,17 +504,19 @@ def test_plan_order_horizons_and_vendor_questions(source: str, data: st.DataObje
                     "high": "next-quarter",
                 }[item.action.effort]
             )
-    # Every applicable "don't know" (and only those) becomes a vendor question, in order.
+    # Every applicable "don't know" on a question a vendor can answer (one with ask_vendor),
+    # and only those, becomes a vendor question, in order.
     unknown = [
         s
         for s in scored_slots(bank, profile, answers)
-        if s.key in answers and answers[s.key].value == "unknown"
+        if s.key in answers and answers[s.key].value == "unknown" and s.question.ask_vendor
     ]
     assert [(v.question_id, v.system_key) for v in plan.vendor_questions] == [
         s.key for s in unknown
     ]
     for vendor_question, slot in zip(plan.vendor_questions, unknown, strict=True):
-        assert vendor_question.text == (slot.question.ask_vendor or slot.question.text)
+        assert vendor_question.text == slot.question.vendor_text(profile)
+        assert "{systems}" not in vendor_question.text
         assert vendor_question.system_name == (slot.system.name if slot.system else None)
 
 

@@ -11,6 +11,7 @@ from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import DomainResult
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.scoring.wording import summary_text
 from pdpa_check.services.session import Questionnaire, Session
 from pdpa_check.store.db import create_database
@@ -64,7 +65,7 @@ async def test_score_band_counts_and_status_match_the_result(tmp_path: Path) -> 
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         summary = flat(shown_text(app, "#summary"))
-        assert f"{result.score:.0f} / 100" in summary
+        assert f"{shown_score(result.score)} / 100" in summary
         assert result.band.name.upper() in summary
         assert f"Answered {result.answered} of {result.applicable}" in summary
         assert f"{result.unknown} Don't know" in summary
@@ -226,7 +227,7 @@ async def test_all_yes_scores_higher_than_all_no(tmp_path: Path, profile: Profil
             app.go("results")
             await pilot.pause()
             shown[best] = flat(shown_text(app, "#summary"))
-            assert f"{result.score:.0f} / 100" in shown[best]
+            assert f"{shown_score(result.score)} / 100" in shown[best]
             assert result.band.name.upper() in shown[best]
             assert f"Answered {result.applicable} of {result.applicable}" in shown[best]
     assert scores[True] > scores[False]

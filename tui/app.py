@@ -20,8 +20,8 @@ from textual.screen import Screen
 
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.services.session import Session
+from pdpa_check.services.settings import load_settings, save_settings
 from pdpa_check.services.workspace import Warnings
-from pdpa_check.support.settings import load_settings, save_settings
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe

@@ -70,8 +70,11 @@ def assessment_complete(ctx: Context, yes: bool) -> None:
         ):
             return
     assessed = session.complete_assessment()  # the same path the app takes
+    from pdpa_check.scoring.rounding import shown_score
+
     click.echo(
-        f"Completed assessment {assessed.assessment.id}: {assessed.result.score:.0f} / 100, "
+        f"Completed assessment {assessed.assessment.id}: "
+        f"{shown_score(assessed.result.score)} / 100, "
         f"{assessed.result.band.name}"
     )
 

@@ -46,6 +46,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
             "organisation",
             "assessment",
             "score",
+            "notices",
             "domains",
             "findings",
             "cyber_essentials",
@@ -53,6 +54,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         )
         click.echo(json.dumps({key: data[key] for key in keys}, indent=2, ensure_ascii=False))
         return
+    from pdpa_check.scoring.rounding import shown_score
     from pdpa_check.scoring.wording import failing_systems, summary_text
 
     result, bank = assessed.result, assessed.bank
@@ -61,7 +63,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     out.print(
         plain(f"{assessed.profile.name}: assessment {assessed.assessment.id} ({status})", "bold")
     )
-    headline = Text(f"Readiness score {result.score:.0f} / 100: ", style="bold")
+    headline = Text(f"Readiness score {shown_score(result.score)} / 100: ", style="bold")
     headline.append(result.band.name, style="bold")
     out.print(headline)
     if result.capped_by:
@@ -71,9 +73,11 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
             f"{summary_text(bank.question(result.capped_by), failing)}"
         )
         out.print(capped)
+    for notice in result.notices:
+        out.print(plain(f"Check: {notice}"))
     table = Table("Area", "Weight", "Score", "Answered", "Points lost")
     for domain in result.domains:
-        shown = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        shown = "n/a" if domain.score is None else str(shown_score(domain.score))
         table.add_row(
             plain(domain.title),
             str(domain.weight),

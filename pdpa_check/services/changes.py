@@ -13,6 +13,7 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.scoring.compare import Comparison, compare
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.services.workspace import Assessed
 from pdpa_check.store.repo import PlanItemState
@@ -64,7 +65,7 @@ def overdue_items(
 def summary(changes: Changes, *, overdue: int, unconfirmed: int = 0) -> list[str]:
     """A few short sentences an owner reads first, e.g. "Score rose from 48 to 71."."""
     c = changes.comparison
-    before, after = round(c.score_before), round(c.score_after)
+    before, after = shown_score(c.score_before), shown_score(c.score_after)
     if after > before:
         lines = [f"Score rose from {before} to {after}."]
     elif after < before:

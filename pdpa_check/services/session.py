@@ -28,6 +28,7 @@ from pdpa_check.questionnaires.answers_file import (
 )
 from pdpa_check.questionnaires.applicability import (
     Slot,
+    answer_notice,
     applicable_slots,
     slots_with_follow_ups,
     why_not_asked,
@@ -45,10 +46,10 @@ from pdpa_check.scoring.lifecycle import (
 )
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.services.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState, Store
 from pdpa_check.support.dates import add_months, parse_day
-from pdpa_check.support.settings import DEFAULT_STALE_DAYS
 from pdpa_check.support.text import clean, for_output
 
 if TYPE_CHECKING:
@@ -101,6 +102,8 @@ class Questionnaire:
     on_change: Callable[[], None] = field(default=lambda: None, repr=False)
     # Answers copied from the last assessment and not yet confirmed.
     carried: set[AnswerKey] = field(default_factory=set)
+    # Where an answer the profile contradicts is pointed out as it is given.
+    warn: Callable[[str], None] = field(default=lambda _: None, repr=False)
 
     @cached_property
     def slots(self) -> list[Slot]:
@@ -142,6 +145,8 @@ class Questionnaire:
         )
         self.store.save_answer(self.row.id, answer)
         self._changed(slot.key, answer)
+        if notice := answer_notice(self.bank, self.profile, slot.question, value):
+            self.warn(notice)
         return answer
 
     def clear(self, slot: Slot) -> None:
@@ -343,6 +348,10 @@ class Session:
             self.store.clear_answer(row_id, key)
         else:
             self.store.save_answer(row_id, answer)
+            bank = self.answering_bank()
+            notice = answer_notice(bank, self.profile, bank.question(key[0]), answer.value)
+            if notice:
+                self.warn(notice)
         self._forget()
         self.sync_plan()
         return key, answer, row_id
@@ -440,6 +449,7 @@ class Session:
                 self.store.answers(row.id),
                 on_change=partial(self._answers_changed, row.id),
                 carried={key for key, about in meta.items() if about.carried},
+                warn=lambda message: self.warn(message),  # the app swaps in its own
             )
         return self._questionnaire
 

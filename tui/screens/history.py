@@ -16,7 +16,7 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.scoring.rounding import shown_change
+from pdpa_check.scoring.rounding import shown_change, shown_score
 from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.services.changes import changes_between
 from pdpa_check.services.workspace import Assessed
@@ -111,7 +111,7 @@ class HistoryScreen(BaseScreen):
                 Text(_day(row.started_at)),
                 Text(_day(row.completed_at)) if row.completed_at else Text("in progress", "italic"),
                 Text(for_output(bank)),
-                Text("—" if row.score is None else f"{row.score:.0f}", justify="right"),
+                Text("—" if row.score is None else str(shown_score(row.score)), justify="right"),
                 Text(_band_name(row.band)),
                 key=str(row.id),
             )
@@ -271,7 +271,7 @@ def _headline(before: Assessed, after: Assessed, comparison: Comparison) -> Text
         _which(after.assessment),
         "\n",
         ("Score:  ", "bold"),
-        (f"{old_score:.0f} → {new_score:.0f}", "bold"),
+        (f"{shown_score(old_score)} → {shown_score(new_score)}", "bold"),
         "  ",
         _change(shown_change(old_score, new_score)),
         "\n",
@@ -282,7 +282,8 @@ def _headline(before: Assessed, after: Assessed, comparison: Comparison) -> Text
     rescored = (comparison.score_before, comparison.score_after)
     if max(abs(old_score - rescored[0]), abs(new_score - rescored[1])) >= 0.5:
         text.append(
-            f"\nScored again with today's questions: {rescored[0]:.0f} → {rescored[1]:.0f} "
+            f"\nScored again with today's questions: {shown_score(rescored[0])} → "
+            f"{shown_score(rescored[1])} "
             "(the areas and answers below use these).",
             style="dim",
         )
@@ -435,7 +436,7 @@ def _band_name(band_id: str | None) -> str:
 
 
 def _score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.0f}"
+    return "—" if score is None else str(shown_score(score))
 
 
 def _change(rounded: int) -> Text:

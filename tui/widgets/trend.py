@@ -66,7 +66,8 @@ def _chart(points: Sequence[TrendPoint], width: int, recent: int) -> list[Text]:
         shown = points[-(width - 2) :]
         scores = [p.score for p in shown]
         scope = f"all {len(shown)}" if len(shown) == len(points) else f"last {len(shown)}"
-        lines.append(Text(f"Oldest → newest, {scope}: ▁ {min(scores):.0f} to █ {max(scores):.0f}"))
+        low, high = shown_score(min(scores)), shown_score(max(scores))
+        lines.append(Text(f"Oldest → newest, {scope}: ▁ {low} to █ {high}"))
         lines.append(Text(f"▕{sparkline(scores)}▏"))
     lines.extend(_bar_line(point, width) for point in reversed(points[-recent:]))
     if len(points) > recent:
@@ -76,7 +77,7 @@ def _chart(points: Sequence[TrendPoint], width: int, recent: int) -> list[Text]:
 
 def _bar_line(point: TrendPoint, width: int) -> Text:
     label = f"{point.label:<10} "
-    score = f" {point.score:>3.0f}"
+    score = f" {shown_score(point.score):>3}"
     band = f" {point.band}"
     room = width - len(label) - len(score)
     if room - len(band) >= MIN_BAR:

@@ -38,10 +38,10 @@ from pdpa_check.scoring.lifecycle import (
 )
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.services.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState, Store
 from pdpa_check.support.dates import add_months, parse_day
-from pdpa_check.support.settings import DEFAULT_STALE_DAYS
 from pdpa_check.support.text import clean
 
 if TYPE_CHECKING:

@@ -6,6 +6,9 @@ made only for type checkers count too: a type from a higher layer couples as muc
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import grimp
 import pytest
 from import_graph import cycles, import_graphs
@@ -121,3 +124,29 @@ def test_only_the_store_imports_sqlite_utils() -> None:
     graph = import_graphs().full
     importers = graph.find_modules_that_directly_import("sqlite_utils")
     assert {m for m in importers if not m.startswith("pdpa_check.store.")} == set()
+
+
+def test_the_bank_cache_key_watches_every_module_validation_imports() -> None:
+    """A validated bank is reused only while none of the code that validated it changed.
+
+    The key stamps `cache._VALIDATION_SOURCES`; every module the loader imports (at run
+    time, even inside functions) must be among them, or an edit there could serve a stale bank.
+    What only the cache itself uses to store entries (private folders) shapes no bank.
+    """
+    from pdpa_check.questionnaires import cache
+
+    graph = import_graphs().runtime
+    ours, todo = set(), ["pdpa_check.questionnaires.loader"]
+    while todo:
+        module = todo.pop()
+        ours.add(module)
+        if module != "pdpa_check.questionnaires.cache":
+            imported = graph.find_modules_directly_imported_by(module)
+            todo += [m for m in imported if m.startswith("pdpa_check.") and m not in ours]
+    files = set()
+    for module in ours:
+        spec = importlib.util.find_spec(module)
+        assert spec is not None and spec.origin is not None, module
+        files.add(Path(spec.origin).resolve())
+    watched = {path.resolve() for path in cache._VALIDATION_SOURCES}
+    assert sorted(map(str, files - watched)) == []

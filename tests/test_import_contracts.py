@@ -30,14 +30,10 @@ CORE = ("exports", "store", "kit", "scoring", "questionnaires", "support")
 # The module cycles still there, each with why it stays. Break one and this list
 # must shrink (the test says so); add one and the test fails.
 KNOWN_CYCLES: list[list[str]] = [
-    # Opening a database backs it up before migrating; restoring one opens it to
-    # check it. The kit and repo modules join through a type-only import of Store.
-    [
-        "pdpa_check.store.backups",
-        "pdpa_check.store.db",
-        "pdpa_check.store.kit",
-        "pdpa_check.store.repo",
-    ],
+    # Opening a database backs it up before migrating, and names a backup to restore
+    # when it is damaged; restoring a backup opens it to check it. Breaking this means
+    # moving `open_database` out of db.py, above backups.py, and restore above both.
+    ["pdpa_check.store.backups", "pdpa_check.store.db"],
 ]
 
 

@@ -123,6 +123,8 @@ def why_not_asked(bank: Bank, question: Question, profile: Profile, answers: Ans
     else:
         now = f"{wanted.question} is answered {earlier.value}"
     return f"it is {condition_text(question)}, and {now}"
+
+
 def profile_notices(bank: Bank, profile: Profile, answers: Answers) -> list[str]:
     """Where the profile and the answers (or the profile itself) disagree, one sentence each.
 

@@ -2,7 +2,7 @@
 
 `pdpa-check history` prints it as a table or, with `--json`, as the stable shape
 documented in the README ("The history as JSON"). A change is always between the
-scores as shown (round each, then subtract), from the previous completed assessment.
+scores as shown (each rounded down, then subtracted), from the previous completed assessment.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.scoring.rounding import shown_change
+from pdpa_check.scoring.rounding import shown_change, shown_score_tenths
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow
 from pdpa_check.support.text import for_output
 
@@ -75,7 +75,7 @@ def _entry(entry: HistoryEntry) -> dict[str, Any]:
         "completed_on": row.completed_at[:10] if row.completed_at else None,
         "bank_id": for_output(row.bank_id),
         "bank_version": for_output(row.bank_version),
-        "score": None if row.score is None else round(row.score, 1),
+        "score": None if row.score is None else shown_score_tenths(row.score),
         "band": row.band,
         "band_name": BAND_NAMES.get(row.band, row.band) if row.band else None,
         "change": entry.change,

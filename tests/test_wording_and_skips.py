@@ -30,8 +30,9 @@ def test_summary_text_names_the_systems_or_says_each(bank: Bank) -> None:
 
 
 def test_shown_change_rounds_each_score_first() -> None:
-    assert shown_change(16.6, 41.4) == 24
-    assert shown_change(40.4, 40.6) == 1
+    # Scores show rounded down: 16.9 -> 41.1 reads "16 -> 41", so the change is +25, not +24.
+    assert shown_change(16.9, 41.1) == 25
+    assert shown_change(40.9, 41.1) == 1
     assert (signed(0), signed(3), signed(-2)) == ("no change", "+3", "-2")
 
 

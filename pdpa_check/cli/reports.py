@@ -121,6 +121,7 @@ def _print_measures_and_upcoming(assessed: Assessed) -> None:
 def history(ctx: Context, as_json: bool) -> None:
     """Past assessments with their scores and each score's change from the one before."""
     from pdpa_check.exports.history import BAND_NAMES, history_data, history_entries
+    from pdpa_check.scoring.rounding import shown_score
 
     session = ctx.session(show_demo_if_none=True)
     org, rows, due = session.require_org(), session.assessments(), session.next_due()
@@ -145,7 +146,7 @@ def history(ctx: Context, as_json: bool) -> None:
             row.started_at[:10],
             row.completed_at[:10] if row.completed_at else "open",
             plain(f"{row.bank_id} {row.bank_version}"),
-            "" if row.score is None else f"{row.score:.0f}",
+            "" if row.score is None else str(shown_score(row.score)),
             "" if entry.change is None else f"{entry.change:+d}",
             BAND_NAMES.get(row.band or "", row.band or ""),
         )

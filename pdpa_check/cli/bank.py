@@ -19,17 +19,28 @@ def bank() -> None:
 
 @bank.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Count warnings (weights that rank a fix above a critical one) as problems.",
+)
 @handled
-def bank_validate(paths: tuple[Path, ...]) -> None:
-    """Report every problem in the given bank files (exit 2 if any)."""
-    from pdpa_check.questionnaires.loader import check_bank_files
+def bank_validate(paths: tuple[Path, ...], strict: bool) -> None:
+    """Report every problem in the given bank files (exit 2 if any), and any warnings."""
+    from pdpa_check.questionnaires.loader import bank_file_warnings, check_bank_files
 
     problems = check_bank_files(list(paths))
+    warnings = bank_file_warnings(list(paths))
+    if strict:
+        problems, warnings = problems + warnings, []
     if problems:
         count = echo_problems(problems)
         click.echo(f"{count} problem(s) found", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    click.echo(f"{len(paths)} file(s) OK")
+    if warnings:
+        echo_problems(warnings)
+    suffix = f", {len(warnings)} warning(s)" if warnings else ""
+    click.echo(f"{len(paths)} file(s) OK{suffix}")
 
 
 @bank.command("schema")

@@ -447,3 +447,9 @@ def test_critical_controls_have_the_largest_shares(bank: Bank) -> None:
     assert set(largest) == critical
     # Closing all three is worth about a sixth of the score when everything applies.
     assert 100 * sum(shares[q] for q in critical) / sum(shares.values()) > 15
+
+
+def test_every_area_explains_its_weight(bank: Bank) -> None:
+    for domain in bank.domains:
+        assert domain.weight_rationale, domain.id
+        assert "\n" not in domain.weight_rationale, domain.id

@@ -638,6 +638,9 @@ def test_cli_schema_is_json_schema() -> None:
     schema = json.loads(result.stdout)
     for key in ("id", "version", "domains", "questions", "actions"):
         assert key in schema["properties"]
+    # Areas and questions both explain their weight (shown by `bank coverage`).
+    assert "weight_rationale" in schema["$defs"]["Domain"]["properties"]
+    assert "weight_rationale" in schema["$defs"]["Question"]["properties"]
     assert set(schema["required"]) >= {"id", "questions", "domains"}
     assert schema.get("additionalProperties") is False
 

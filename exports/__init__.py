@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from pdpa_check.lazy import lazy_exports
+from pdpa_check.support.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report, build_report

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict
 
 from pdpa_check.questionnaires.model import ANSWER_LABELS, UNKNOWN, Question
-from pdpa_check.text import TextError, clean
+from pdpa_check.support.text import TextError, clean
 
 # (question id, system key); the system key is "" for questions asked once.
 AnswerKey = tuple[str, str]

@@ -9,9 +9,9 @@ from test_quarterly import completed_once
 from test_session import fill
 from tui_support import TODAY, demo_session
 
-from pdpa_check.changes import Changes, changes_between, overdue_items, summary
-from pdpa_check.demo import EARLIER, LATER_CHANGES
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.services.changes import Changes, changes_between, overdue_items, summary
+from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 
 
 def demo_changes(tmp_path: Path) -> Changes:

@@ -23,8 +23,8 @@ from markdown_it import MarkdownIt
 
 from pdpa_check import __version__
 from pdpa_check.cli import cli
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.support.paths import locations
 
 # Wide enough that Rich never wraps a name or a message across lines.
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}

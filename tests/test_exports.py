@@ -39,7 +39,7 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.measures import assess_measures, maps_measures
-from pdpa_check.text import TextError, clean, clean_name, for_output, slug
+from pdpa_check.support.text import TextError, clean, clean_name, for_output, slug
 
 GENERATED_ON = dt.date(2026, 1, 15)
 ASSESSMENT = AssessmentInfo(7, "2026-01-02T03:04:05+00:00", None)

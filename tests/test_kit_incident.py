@@ -43,7 +43,7 @@ from pdpa_check.questionnaires.loader import BankError, builtin_bank
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.lock import APP, DatabaseLock
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 GENERATED_ON = dt.date(2026, 12, 8)
 TOOL_VERSION = "0.0.0-test"

@@ -28,9 +28,8 @@ from click.testing import CliRunner, Result
 from tui_support import new_session
 
 from pdpa_check.cli import cli
-from pdpa_check.demo import build_demo
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.services.demo import build_demo
 from pdpa_check.store import Store, open_database
 from pdpa_check.store.backups import (
     COMPLETED,
@@ -50,6 +49,7 @@ from pdpa_check.store.lock import (
     held_by,
     lock_path,
 )
+from pdpa_check.support.paths import locations
 
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 PAGE = 4096

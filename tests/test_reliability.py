@@ -51,7 +51,7 @@ from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Question
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.session import Session
+from pdpa_check.services.session import Session
 from pdpa_check.store import Store, create_database, open_database
 from pdpa_check.store.db import backup_dir
 from pdpa_check.tui.widgets.answer_keys import choices, typed

@@ -11,9 +11,9 @@ from textual.app import App
 from textual.content import Content
 from textual.widgets import Static
 
-from pdpa_check.demo import build_demo
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.session import Session
+from pdpa_check.services.demo import build_demo
+from pdpa_check.services.session import Session
 from pdpa_check.store import Store, create_database, open_database
 from pdpa_check.tui.app import PdpaCheckApp
 

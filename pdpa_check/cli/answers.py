@@ -10,10 +10,10 @@ import click
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.cli.files import confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
-    from pdpa_check.session import AnswersImportPreview
+    from pdpa_check.services.session import AnswersImportPreview
 
 
 @cli.group()
@@ -96,7 +96,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     from pdpa_check.exports.writer import write_atomic
     from pdpa_check.questionnaires.answers_file import Organisation, render_answers_file
     from pdpa_check.questionnaires.applicability import applicable_slots
-    from pdpa_check.workspace import bank_of, default_bank
+    from pdpa_check.services.workspace import bank_of, default_bank
 
     store = ctx.store(show_demo_if_none=True)
     org = store.find_organisation(ctx.org_ref)

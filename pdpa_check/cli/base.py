@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from pdpa_check import __version__
-from pdpa_check.fsutil import FolderError
-from pdpa_check.paths import Locations, locations
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, UnreadableFile, one_line
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.lock import APP, LOCKED_EXIT_CODE, DatabaseLock
-from pdpa_check.text import for_output
+from pdpa_check.support.fsutil import FolderError
+from pdpa_check.support.paths import Locations, locations
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
+    from pdpa_check.services.workspace import Warnings
     from pdpa_check.store import Store
-    from pdpa_check.workspace import Warnings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,7 +94,7 @@ class Context:
     def warn(self) -> Warnings:
         """Warnings for this command: one line each on stderr, each said once."""
         if self._warnings is None:
-            from pdpa_check.workspace import Warnings
+            from pdpa_check.services.workspace import Warnings
 
             self._warnings = Warnings()
         return self._warnings
@@ -126,7 +126,7 @@ class Context:
                 )
                 self.demo = True
             if self.demo and self._to_create():
-                from pdpa_check.demo import build_demo
+                from pdpa_check.services.demo import build_demo
 
                 build_demo(self.db_path, self.user_banks)
             if create and self._to_create():
@@ -145,8 +145,8 @@ class Context:
 
     def session(self, *, show_demo_if_none: bool = False) -> Session:
         """The session layer on the chosen organisation (an error if it is ambiguous)."""
-        from pdpa_check.session import Session
-        from pdpa_check.settings import load_settings
+        from pdpa_check.services.session import Session
+        from pdpa_check.support.settings import load_settings
 
         store = self.store(show_demo_if_none=show_demo_if_none)
         org = store.find_organisation(self.org_ref)
@@ -168,8 +168,8 @@ class Context:
 
     def app_session(self) -> Session:
         """The app's session; the database is created (privately) on the very first run."""
-        from pdpa_check.session import Session
-        from pdpa_check.settings import load_settings
+        from pdpa_check.services.session import Session
+        from pdpa_check.support.settings import load_settings
 
         settings = load_settings(self.where.config_dir)
         return Session(

@@ -31,7 +31,7 @@ from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, mis
 from pdpa_check.store.lock import held_by
 
 if TYPE_CHECKING:
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -24,12 +24,12 @@ from pdpa_check.cli.base import (
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
-from pdpa_check.dates import EARLIEST
-from pdpa_check.text import for_output
+from pdpa_check.support.dates import EARLIEST
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.kit.facts import IncidentFacts, Tri, Verdict
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
     from pdpa_check.store.kit import IncidentRow
 
 TRI_KEYS: dict[str, Tri] = {"y": "yes", "n": "no", "u": "unknown"}
@@ -279,7 +279,7 @@ def _ask_date(
     earliest: dt.date | None = None,
 ) -> dt.date | None:
     """A date between `earliest` and `latest`; blank gives `default`."""
-    from pdpa_check.dates import parse_date
+    from pdpa_check.support.dates import parse_date
 
     def convert(raw: str) -> dt.date | None:
         if not raw.strip():

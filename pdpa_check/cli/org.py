@@ -33,7 +33,7 @@ def org_create(
     ctx: Context, name: str, staff_count: int, sector: str, systems: tuple[str, ...]
 ) -> None:
     """Create an organisation (and the database, if there is none yet)."""
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
     from pdpa_check.store import Store, create_database, open_database
     from pdpa_check.store.db import interrupted_creation
     from pdpa_check.store.repo import unique_system_key

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rich.text import TextType
 
     from pdpa_check.questionnaires.applicability import Slot
-    from pdpa_check.session import Questionnaire, Session
+    from pdpa_check.services.session import Questionnaire, Session
     from pdpa_check.store import Store
 
 # The shortcut typed for each standard answer value (normalise_value maps them back).
@@ -110,7 +110,7 @@ def assess(ctx: Context, plain_mode: bool, ask_all: bool) -> None:
 
 
 def _open_session(ctx: Context) -> Session:
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
 
     if not ctx.demo and not ctx.db_path.exists():
         raise InputError(NO_ORGANISATION)

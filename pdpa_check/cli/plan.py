@@ -91,8 +91,8 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     Nothing is applied if anything in the file is wrong; each problem is listed
     with the item it concerns. Applying the same file twice changes nothing.
     """
+    from pdpa_check.exports.vendor import preview
     from pdpa_check.questionnaires.loader import read_input_file
-    from pdpa_check.vendor import preview
 
     data = read_input_file(file)
     session = ctx.session()
@@ -133,8 +133,8 @@ def plan_set(
     review_date: str | None,
 ) -> None:
     """Set a plan item's status, owner or due date (accepted risk needs reason and review)."""
-    from pdpa_check.dates import check_plan, parse_date
-    from pdpa_check.text import TextError, clean_name
+    from pdpa_check.support.dates import check_plan, parse_date
+    from pdpa_check.support.text import TextError, clean_name
 
     session = ctx.session()
     if item_id not in {item.id for item in session.assessed().plan.items}:

@@ -41,8 +41,8 @@ from pdpa_check.exports.writer import file_stem, write_new_files
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact
 from pdpa_check.kit.context import KitContext
 from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts, LogEntry, notifiability
-from pdpa_check.paths import locations
 from pdpa_check.store.kit import IncidentRow
+from pdpa_check.support.paths import locations
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.screens.kit_forms import (
     NOTICE_AREAS,

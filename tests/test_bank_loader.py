@@ -775,3 +775,15 @@ def test_the_builtin_bank_passes_validate_strict() -> None:
     result = CliRunner().invoke(cli, ["bank", "validate", "--strict", str(builtin_bank_path())])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+def test_bank_list_marks_a_bank_with_a_ranking_warning() -> None:
+    user_banks = locations().user_banks
+    user_banks.mkdir(parents=True)
+    light = replace('id = "mini"', 'id = "light"') + CRITICAL_TOO_LIGHT
+    (user_banks / "light.toml").write_text(light)
+    result = CliRunner().invoke(cli, ["bank", "list"])
+    assert result.exit_code == 0, result.output
+    assert "ok, 1 warning(s)" in result.stdout
+    assert "1 bank(s) have warnings; `pdpa-check bank validate`" in result.stderr
+    assert "BROKEN" not in result.stdout

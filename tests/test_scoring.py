@@ -1,8 +1,9 @@
 """Unit tests for scoring.evaluate with small hand-built banks and hand-computed numbers.
 
 Every expected number is worked out in a comment next to the test. The rules under test:
-credit x weight normalised per domain, domain weights rolled up to 0-100 over the domains
-with anything applicable, "na" out of numerator and denominator, unanswered and "don't know"
+each question's fixed share (its domain's weight split by question weight), credit x share
+over the shares of the questions that apply, scaled to 0-100 (domains with nothing applicable
+drop out), "na" out of numerator and denominator, unanswered and "don't know"
 scoring 0 (and counted apart), per-system questions scoring the share of systems covered,
 number thresholds, choice credits, bands and the critical cap, confidence and skip logic.
 """

@@ -59,9 +59,10 @@ def bank_schema(schedule: bool) -> None:
 def bank_list(ctx: Context) -> None:
     """List the built-in banks and your own, with any problems."""
     from pdpa_check.questionnaires.loader import installed_banks
+    from pdpa_check.questionnaires.weights import ranking_warnings
 
     table = Table("Bank", "Version", "Questions", "Source", "Status")
-    broken = 0
+    broken = warned = 0
     for entry in installed_banks(ctx.user_banks):
         source = "built-in" if entry.builtin else str(entry.path)
         if entry.bank is None:
@@ -70,15 +71,22 @@ def bank_list(ctx: Context) -> None:
                 entry.path.stem, "", "", plain(source), plain(f"BROKEN: {entry.problems[0]}")
             )
         else:
+            warnings = len(ranking_warnings(entry.bank))
+            warned += bool(warnings)
             table.add_row(
                 entry.bank.id,
                 entry.bank.version,
                 str(len(entry.bank.questions)),
                 plain(source),
-                "ok",
+                f"ok, {warnings} warning(s)" if warnings else "ok",
             )
     console().print(table)
     click.echo(f"Your own banks go in {ctx.user_banks}")
+    if warned:
+        click.echo(
+            f"{warned} bank(s) have warnings; `pdpa-check bank validate` on the file shows them",
+            err=True,
+        )
     if broken:
         click.echo(
             f"{broken} bank file(s) could not be loaded; run `pdpa-check bank validate` on them",

@@ -116,6 +116,8 @@ class Domain(_Strict):
     title: Text
     weight: int = Field(ge=1, le=10)
     description: Text
+    # Why the area weighs what it does, in one line (shown by `bank coverage`).
+    weight_rationale: Text | None = None
 
 
 class Question(_Strict):
@@ -274,3 +276,23 @@ class Bank(_Strict):
     @cached_property
     def domains_by_id(self) -> dict[str, Domain]:
         return {domain.id: domain for domain in self.domains}
+
+    @cached_property
+    def shares(self) -> dict[str, float]:
+        """Each scored question's share: its area's weight split by question weight.
+
+        Fixed by the bank, whatever applies: a question's points are its share over
+        the shares of the questions that apply, so not-applicable questions leave
+        the total and every other question keeps its rank.
+        """
+        area_totals: dict[str, int] = {}
+        for question in self.questions:
+            if question.scored:
+                area_totals[question.domain] = area_totals.get(question.domain, 0) + question.weight
+        return {
+            question.id: self.domain(question.domain).weight
+            * question.weight
+            / area_totals[question.domain]
+            for question in self.questions
+            if question.scored
+        }

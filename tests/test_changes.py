@@ -96,7 +96,7 @@ def test_overdue_items_are_open_items_past_their_due_date(tmp_path: Path, profil
 def test_diff_command_defaults_to_the_last_two_completed(tmp_path: Path) -> None:
     ok("demo")
     result = ok("--demo", "diff")
-    assert "Score rose from 16 to 41." in result.output
+    assert "Score rose from 18 to 45." in result.output
     assert "By area" in result.output
     assert "Answers that changed" in result.output
     assert "data protection officer" in result.output

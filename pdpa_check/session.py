@@ -18,7 +18,6 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.answers_file import (
     AnswerEntry,
     AnswersImport,
-    InvalidAnswer,
     Organisation,
     check_entry,
     check_organisation,
@@ -324,10 +323,7 @@ class Session:
         InvalidAnswer says what is wrong with the entry. An assessment is started
         when none is open; the plan then follows the answers.
         """
-        try:
-            key, answer = check_entry(entry, self.answering_bank(), self.profile)
-        except ValueError as error:
-            raise InvalidAnswer(str(error)) from None
+        key, answer = check_entry(entry, self.answering_bank(), self.profile)
         row_id = self.start_assessment().row.id
         if answer is None:
             self.store.clear_answer(row_id, key)

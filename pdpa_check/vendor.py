@@ -18,10 +18,11 @@ import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from pdpa_check import __version__
-from pdpa_check.dates import check_past, parse_date
+from pdpa_check.dates import DateError, check_past, parse_date
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.answers_file import Organisation, check_organisation
 from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.questionnaires.loader import BankError, read_model
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.store.repo import PlanItemState
@@ -45,7 +46,7 @@ def _check_day(value: str, info: ValidationInfo) -> str:
     if value:
         try:
             day = parse_date(value)
-        except ValueError as error:
+        except DateError as error:
             raise ValueError(f"not a date: {error}") from None
         context = info.context if isinstance(info.context, dict) else {}
         today = context.get("today")
@@ -333,7 +334,7 @@ def _answer_changes(
             continue  # left for later
         try:
             value = normalise_value(slot.question, entry.answer)
-        except ValueError as error:
+        except InvalidValue as error:
             problems.append(f"{place}: answer: {error}")
             continue
         before = answers.get(slot.key)

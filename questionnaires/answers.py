@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
+from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.questionnaires.model import ANSWER_LABELS, UNKNOWN, Question
 from pdpa_check.text import TextError, clean
 
@@ -52,14 +53,14 @@ _ALIASES = {
 
 
 def normalise_value(question: Question, raw: object) -> str:
-    """The canonical stored form of `raw` for `question`, or ValueError saying why."""
+    """The canonical stored form of `raw` for `question`, or InvalidValue saying why."""
     if question.kind == "text":
         if not isinstance(raw, str):
-            raise ValueError("must be text")
+            raise InvalidValue("must be text")
         try:
             return clean(raw).strip()
         except TextError as error:
-            raise ValueError(str(error)) from None
+            raise InvalidValue(str(error)) from None
     if isinstance(raw, str):
         value = _ALIASES.get(raw.strip().casefold(), raw.strip().casefold())
         if value in question.accepted_values():
@@ -67,19 +68,19 @@ def normalise_value(question: Question, raw: object) -> str:
     if question.kind == "number":
         return _normalise_number(question, raw)
     allowed = ", ".join(question.accepted_values())
-    raise ValueError(f"{raw!r} is not one of: {allowed}")
+    raise InvalidValue(f"{raw!r} is not one of: {allowed}")
 
 
 def _normalise_number(question: Question, raw: object) -> str:
     assert question.number is not None
     scale = question.number
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise ValueError(f"must be a number of {scale.unit} or '{UNKNOWN}'")
+        raise InvalidValue(f"must be a number of {scale.unit} or '{UNKNOWN}'")
     if isinstance(raw, str) and not _NUMBER.match(raw.strip()):
-        raise ValueError(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'")
+        raise InvalidValue(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'")
     number = float(raw)
     if not math.isfinite(number) or not scale.minimum <= number <= scale.maximum:
-        raise ValueError(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
+        raise InvalidValue(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
     return format_number(number)
 
 

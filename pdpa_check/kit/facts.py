@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from pdpa_check.dates import check_past, check_plan
+from pdpa_check.dates import DateError, check_past, check_plan
 from pdpa_check.questionnaires.schedule import CLASS_KEYS, builtin_schedule
 from pdpa_check.text import clean, clean_name
 
@@ -309,7 +309,7 @@ def date_problems(facts: IncidentFacts, today: dt.date) -> dict[str, str]:
             continue
         try:
             check(day, today)
-        except ValueError as error:
+        except DateError as error:
             problems[name] = str(error)
     return problems
 

@@ -16,8 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from pdpa_check.dates import DateError, parse_plan_date
 from pdpa_check.dates import parse_date as parse_date  # re-exported for the tests
-from pdpa_check.dates import parse_plan_date
 from pdpa_check.text import TextError, clean, clean_name, for_output
 from pdpa_check.tui.widgets.plain import plain
 
@@ -162,7 +162,7 @@ class OwnerDueForm(PlanForm):
         if self.value("due").strip():
             try:
                 due = parse_plan_date(self.value("due"), self.today).isoformat()
-            except ValueError as error:
+            except DateError as error:
                 errors["due"] = str(error)
         if errors:
             self.show_errors(errors)
@@ -206,7 +206,7 @@ class AcceptRiskForm(PlanForm):
         else:
             try:
                 review = parse_plan_date(self.value("review"), self.today).isoformat()
-            except ValueError as error:
+            except DateError as error:
                 errors["review"] = str(error)
         if errors:
             self.show_errors(errors)

@@ -9,7 +9,16 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict
 
 from pdpa_check.questionnaires.errors import InvalidValue
-from pdpa_check.questionnaires.model import ANSWER_LABELS, UNKNOWN, Question
+from pdpa_check.questionnaires.model import (
+    ANSWER_LABELS,
+    NO,
+    NOT_APPLICABLE,
+    PARTLY,
+    UNKNOWN,
+    YES,
+    AnswerValue,
+    Question,
+)
 from pdpa_check.text import TextError, clean
 
 # (question id, system key); the system key is "" for questions asked once.
@@ -37,18 +46,18 @@ Answers = Mapping[AnswerKey, Answer]
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 # Words people type for the standard values ("Don't know", "N/A").
-_ALIASES = {
-    "y": "yes",
-    "n": "no",
-    "p": "partly",
-    "partial": "partly",
-    "don't know": "unknown",
-    "dont know": "unknown",
-    "don\u2019t know": "unknown",
-    "u": "unknown",
-    "not applicable": "na",
-    "n/a": "na",
-    "x": "na",
+_ALIASES: dict[str, AnswerValue] = {
+    "y": YES,
+    "n": NO,
+    "p": PARTLY,
+    "partial": PARTLY,
+    "don't know": UNKNOWN,
+    "dont know": UNKNOWN,
+    "don\u2019t know": UNKNOWN,
+    "u": UNKNOWN,
+    "not applicable": NOT_APPLICABLE,
+    "n/a": NOT_APPLICABLE,
+    "x": NOT_APPLICABLE,
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
@@ -207,7 +207,7 @@ class IncidentTab(TabPane):
             self.action = action
 
     # Button id -> what it asks for.
-    BUTTONS: dict[str, IncidentAction] = {}
+    BUTTONS: ClassVar[dict[str, IncidentAction]] = {}
 
     def field(self, name: str) -> Widget:
         return self.query_one(f"#{widget_id(name)}")
@@ -299,7 +299,11 @@ class IncidentTab(TabPane):
 class NotifyTab(IncidentTab):
     """Section 3: the notifiability wizard, its verdict, and the incident's log."""
 
-    BUTTONS = {"notify-save": "save", "notify-export": "export", "notify-new": "new"}
+    BUTTONS: ClassVar[dict[str, IncidentAction]] = {
+        "notify-save": "save",
+        "notify-export": "export",
+        "notify-new": "new",
+    }
 
     def __init__(self, today: Callable[[], dt.date]) -> None:
         super().__init__(SECTIONS["notify"], id="notify")
@@ -372,7 +376,10 @@ class NotifyTab(IncidentTab):
 class NoticeTab(IncidentTab):
     """Section 4: the customer notice's own fields and a preview of the notice."""
 
-    BUTTONS = {"notice-save": "save", "notice-export": "export"}
+    BUTTONS: ClassVar[dict[str, IncidentAction]] = {
+        "notice-save": "save",
+        "notice-export": "export",
+    }
 
     def __init__(self) -> None:
         super().__init__(SECTIONS["notice"], id="notice")

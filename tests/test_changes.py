@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_cli import assert_error, invoke, ok
-from test_quarterly import completed_once
-from test_session import fill
-from tui_support import TODAY, demo_session
+from cli_support import assert_error, invoke, ok
+from tui_support import TODAY, completed_once, demo_session, fill
 
 from pdpa_check.changes import Changes, changes_between, overdue_items, summary
 from pdpa_check.demo import EARLIER, LATER_CHANGES

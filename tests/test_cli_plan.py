@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
-from test_cli import assert_error, invoke, ok
+from cli_support import assert_error, invoke, ok
 
 from pdpa_check.paths import locations
 from pdpa_check.session import Session

@@ -38,7 +38,7 @@ def main() -> int:
 
 
 def run(sizes: cases.Sizes, work: Path, wanted: set[str] | None) -> list[cases.Figure]:
-    from pdpa_check.demo import build_demo
+    from pdpa_check.services.demo import build_demo
 
     def want(figure_id: str) -> bool:
         return wanted is None or figure_id in wanted

@@ -27,8 +27,9 @@ class Bare(App[None]):
 
 def run_pdpa(db: Path) -> int | None:
     import pdpa_check.tui.app as app_module
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
     from pdpa_check.tui.app import PdpaCheckApp
     from pdpa_check.tui.screens.dashboard import DashboardScreen
 

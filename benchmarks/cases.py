@@ -127,8 +127,9 @@ def peak_memory(sizes: Sizes, history_db: Path, env: dict[str, str]) -> Figure:
 
 def answering(sizes: Sizes, work: Path) -> Figure:
     """Key press to answer committed and the next question painted, through Pilot."""
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, create_database
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import create_database
+    from pdpa_check.store.repo import Store
     from pdpa_check.tui.app import PdpaCheckApp
 
     banks = work / "p2-banks"
@@ -139,7 +140,7 @@ def answering(sizes: Sizes, work: Path) -> Figure:
     db = work / "p2.db"
     store = Store(create_database(db), db)
     org_id = store.create_organisation(synth.PROFILE)
-    from pdpa_check.workspace import start_assessment
+    from pdpa_check.services.workspace import start_assessment
 
     start_assessment(store, org_id, banks, bank_id=synth.SYNTH_BANK)
     session = Session(store, banks)
@@ -306,8 +307,9 @@ def _command_time(args: list[str], env: dict[str, str]) -> Callable[[Path], floa
 
 def _screen_time(name: str) -> Callable[[Path], float]:
     def measure(db: Path) -> float:
-        from pdpa_check.session import Session
-        from pdpa_check.store import Store, open_database
+        from pdpa_check.services.session import Session
+        from pdpa_check.store.db import open_database
+        from pdpa_check.store.repo import Store
         from pdpa_check.tui.app import PdpaCheckApp
 
         store = Store(open_database(db), db)

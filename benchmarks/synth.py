@@ -14,8 +14,9 @@ from pdpa_check.questionnaires.loader import parse_bank_bytes
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import evaluate
-from pdpa_check.store import Store, create_database
-from pdpa_check.workspace import start_assessment
+from pdpa_check.services.workspace import start_assessment
+from pdpa_check.store.db import create_database
+from pdpa_check.store.repo import Store
 
 SYNTH_BANK = "bench-synthetic"
 PROFILE = Profile(

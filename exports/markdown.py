@@ -22,7 +22,7 @@ from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
 DEMO_NOTICE = (

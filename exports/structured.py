@@ -13,7 +13,7 @@ import tomli_w
 
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
 from pdpa_check.questionnaires.measures import CAVEAT, measure_info
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 FORMAT_NAME = "pdpa-check-plan"
 FORMAT_VERSION = 1

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pdpa_check.fsutil import fsync_folder, private_mkdir
-from pdpa_check.text import slug
+from pdpa_check.support.fsutil import fsync_folder, private_mkdir
+from pdpa_check.support.text import slug
 
 _TEMP_PREFIX = ".pdpa-check-"
 

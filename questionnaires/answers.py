@@ -19,7 +19,7 @@ from pdpa_check.questionnaires.model import (
     AnswerValue,
     Question,
 )
-from pdpa_check.text import TextError, clean
+from pdpa_check.support.text import TextError, clean
 
 # (question id, system key); the system key is "" for questions asked once.
 AnswerKey = tuple[str, str]

@@ -22,7 +22,7 @@ from pdpa_check.questionnaires.errors import InvalidValue, Problems
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.text import TextError, clean, for_output
+from pdpa_check.support.text import TextError, clean, for_output
 
 FORMAT_NAME = "pdpa-check-answers"
 # Version 2: the file names its organisation's id, and a blank value no longer clears.

@@ -24,7 +24,7 @@ from typing import TypeVar, cast
 import platformdirs
 
 from pdpa_check import __version__
-from pdpa_check import text as text_module
+from pdpa_check.support import text as text_module
 
 T = TypeVar("T")
 # The code a bank's validation runs: the bank's models and loader, and the text cleaner.
@@ -92,7 +92,7 @@ def _private(info: os.stat_result) -> bool:
 
 
 def _write(entry: Path, payload: bytes) -> None:
-    from pdpa_check.fsutil import private_mkdir
+    from pdpa_check.support.fsutil import private_mkdir
 
     private_mkdir(entry.parent)
     temporary = entry.with_suffix(f".{os.getpid()}.tmp")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from pdpa_check.text import clean_name
+from pdpa_check.support.text import clean_name
 
 SystemKind = Literal[
     "email_suite",

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.fsutil import fsync_folder, private_mkdir
 from pdpa_check.store.db import (
     APPLICATION_ID,
     StoreError,
@@ -33,6 +32,7 @@ from pdpa_check.store.db import (
     open_database,
     summarise,
 )
+from pdpa_check.support.fsutil import fsync_folder, private_mkdir
 
 if TYPE_CHECKING:
     from pdpa_check.store.repo import Store

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.fsutil import fsync_folder, private_mkdir
 from pdpa_check.store.checked import unchanged_since_clean_close
+from pdpa_check.support.fsutil import fsync_folder, private_mkdir
 
 if TYPE_CHECKING:
     from sqlite_utils import Migrations

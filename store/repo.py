@@ -19,7 +19,7 @@ from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.checked import record_clean_close
 from pdpa_check.store.db import StoreError, now, translated_faults
 from pdpa_check.store.kit import KitStore
-from pdpa_check.text import slug
+from pdpa_check.support.text import slug
 
 if TYPE_CHECKING:
     import sqlite3

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from pdpa_check.cli import cli
-from pdpa_check.paths import locations
+from pdpa_check.support.paths import locations
 
 # Wide enough that Rich never wraps a name or a message across lines.
 WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}

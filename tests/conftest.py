@@ -11,7 +11,8 @@ import pytest
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.store import Store, create_database
+from pdpa_check.store.db import create_database
+from pdpa_check.store.repo import Store
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pdpa_check.text import TextError, clean_name, for_output
+from pdpa_check.support.text import TextError, clean_name, for_output
 
 
 def permissive(md: MarkdownIt) -> MarkdownIt:

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from pdpa_check.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.loader import (
@@ -25,6 +24,7 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System, SystemKind
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.plan import best_value
+from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES
 
 PRACTICES = Path(__file__).parent / "fixtures" / "practices.toml"
 MEASURES = [f"A.{n}" for n in range(1, 10)]

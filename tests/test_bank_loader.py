@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pdpa_check.cli import cli
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.loader import (
     BUILTIN_BANK,
     BankError,
@@ -21,6 +20,7 @@ from pdpa_check.questionnaires.loader import (
     parse_bank_bytes,
 )
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.support.paths import locations
 
 SRC = "bank.toml"
 

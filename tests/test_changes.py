@@ -7,9 +7,9 @@ from pathlib import Path
 from cli_support import assert_error, invoke, ok
 from tui_support import TODAY, completed_once, demo_session, fill
 
-from pdpa_check.changes import Changes, changes_between, overdue_items, summary
-from pdpa_check.demo import EARLIER, LATER_CHANGES
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.services.changes import Changes, changes_between, overdue_items, summary
+from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 
 
 def demo_changes(tmp_path: Path) -> Changes:

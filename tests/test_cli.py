@@ -23,8 +23,8 @@ from click.testing import Result
 from markdown_it import MarkdownIt
 
 from pdpa_check import __version__
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.support.paths import locations
 
 ESC = "\x1b"
 RLO = "\u202e"

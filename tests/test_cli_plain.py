@@ -21,15 +21,16 @@ import pytest
 from cli_support import invoke
 from click.testing import Result
 
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, format_number, normalise_value
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.loader import builtin_bank_path
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
+from pdpa_check.support.paths import locations
 
 ESC = "\x1b"
 RLO = "\u202e"
@@ -414,8 +415,9 @@ def test_demo_organisation_can_be_assessed(private_dirs: Path) -> None:
 
 
 def test_carried_answers_are_asked_and_enter_confirms_them(private_dirs: Path) -> None:
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
 
     # The demo's new assessment starts with last quarter's answers, to confirm.
     result = invoke("--demo", "assess", "--plain", input="\n\nq\n")

@@ -8,9 +8,10 @@ from pathlib import Path
 import tomli_w
 from cli_support import assert_error, invoke, ok
 
-from pdpa_check.paths import locations
-from pdpa_check.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
+from pdpa_check.support.paths import locations
 
 
 def demo() -> Session:

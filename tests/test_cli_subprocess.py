@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pdpa_check.demo import build_demo
-from pdpa_check.paths import locations
+from pdpa_check.services.demo import build_demo
+from pdpa_check.support.paths import locations
 
 
 def run(
@@ -79,13 +79,13 @@ def test_headless_commands_do_not_import_textual(
 CRASH = textwrap.dedent(
     """
     import sys
-    import pdpa_check.workspace
+    import pdpa_check.services.workspace
 
     def evaluate(bank, profile, answers):
         hidden_local = "LOCAL" + "-VALUE-" + "CANARY"
         raise RuntimeError("SECRET-CANARY")
 
-    pdpa_check.workspace.evaluate = evaluate
+    pdpa_check.services.workspace.evaluate = evaluate
     sys.argv = ["pdpa-check", *sys.argv[1:]]
     from pdpa_check.cli import main
     main()
@@ -111,7 +111,7 @@ def test_debug_shows_the_traceback_but_no_locals(demo_db: Path, tmp_path: Path) 
     # The message can quote a note or an answer, so even --debug leaves it out.
     assert "RuntimeError: (message hidden" in proc.stderr
     assert "SECRET-CANARY" not in proc.stderr + proc.stdout
-    assert "pdpa_check/workspace.py" in proc.stderr  # the frame where it was called
+    assert "pdpa_check/services/workspace.py" in proc.stderr  # the frame where it was called
     assert "LOCAL-VALUE-CANARY" not in proc.stderr + proc.stdout
     assert "hidden_local" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("pdpa-check: error: unexpected")

@@ -18,9 +18,9 @@ from markdown_it.token import Token
 
 from pdpa_check.cli import cli
 from pdpa_check.exports.coverage import render_coverage, short
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.support.paths import locations
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 REGENERATE = "pdpa-check bank coverage > docs/coverage.md"

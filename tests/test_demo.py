@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pdpa_check.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES, build_demo
 from pdpa_check.questionnaires.answers import normalise_value
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring import evaluate
-from pdpa_check.store import Store, StoreError, open_database
-from pdpa_check.workspace import assess
+from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES, build_demo
+from pdpa_check.services.workspace import assess
+from pdpa_check.store.db import StoreError, open_database
+from pdpa_check.store.repo import Store
 
 
 @pytest.fixture

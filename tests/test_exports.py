@@ -34,24 +34,16 @@ from markdown_support import (
     walk,
 )
 
-from pdpa_check.exports import (
-    ExportError,
-    Report,
-    build_report,
-    default_filename,
-    render_json,
-    render_markdown,
-    render_toml,
-    report_data,
-    write_atomic,
-)
-from pdpa_check.exports.document import AssessmentInfo, ItemStatus
+from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_json, render_toml, report_data
+from pdpa_check.exports.writer import ExportError, default_filename, write_atomic
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.measures import assess_measures, maps_measures
-from pdpa_check.text import TextError, clean, clean_name, for_output, slug
+from pdpa_check.support.text import TextError, clean, clean_name, for_output, slug
 
 GENERATED_ON = dt.date(2026, 1, 15)
 ASSESSMENT = AssessmentInfo(7, "2026-01-02T03:04:05+00:00", None)

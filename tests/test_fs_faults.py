@@ -32,12 +32,12 @@ from click.testing import Result
 
 from pdpa_check.cli import base
 from pdpa_check.exports.writer import ExportError, write_atomic, write_new_files
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.errors import UnreadableFile
 from pdpa_check.questionnaires.loader import read_input_file
 from pdpa_check.store import db as store_db
 from pdpa_check.store.backups import check_backup, list_backups, restore
 from pdpa_check.store.db import StoreError, fault_message
+from pdpa_check.support.paths import locations
 
 # Helpers ------------------------------------------------------------------------------
 

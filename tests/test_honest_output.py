@@ -20,7 +20,14 @@ from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pdpa_check.text import CF_RANGES, INVISIBLE_OTHER, KEPT_FORMAT, clean, clean_name, for_output
+from pdpa_check.support.text import (
+    CF_RANGES,
+    INVISIBLE_OTHER,
+    KEPT_FORMAT,
+    clean,
+    clean_name,
+    for_output,
+)
 
 
 def assert_one_line_error(result: Result, code: int, *fragments: str) -> None:
@@ -234,10 +241,12 @@ def test_outside_the_demo_the_data_says_it_is_not_the_demo(own_db: Path, tmp_pat
 
 
 def test_the_apps_session_on_the_demo_exports_say_so(tmp_path: Path) -> None:
-    from pdpa_check.demo import build_demo
-    from pdpa_check.exports import render_json, render_markdown
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.exports.markdown import render_markdown
+    from pdpa_check.exports.structured import render_json
+    from pdpa_check.services.demo import build_demo
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
 
     db = tmp_path / "demo.db"
     build_demo(db, None)
@@ -259,8 +268,8 @@ MISSING_BANK = "question bank 'my-bank' is not installed"
 
 def _install_my_bank() -> Path:
     """A user bank (the built-in one under another id) in the user banks folder."""
-    from pdpa_check.paths import locations
     from pdpa_check.questionnaires.loader import builtin_bank_path
+    from pdpa_check.support.paths import locations
 
     banks = locations().user_banks
     banks.mkdir(parents=True, exist_ok=True)
@@ -359,9 +368,10 @@ def test_with_no_stored_copy_either_the_old_error_stays(my_bank_db: tuple[Path, 
 def test_the_apps_session_uses_the_stored_copy_and_warns(
     my_bank_db: tuple[Path, Path], how: str
 ) -> None:
-    from pdpa_check.paths import locations
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
+    from pdpa_check.support.paths import locations
 
     db, bank_file = my_bank_db
     _break(bank_file, how)
@@ -387,9 +397,10 @@ async def test_the_app_opens_on_the_stored_copy_and_shows_a_warning(
 ) -> None:
     from tui_support import make_app
 
-    from pdpa_check.paths import locations
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import open_database
+    from pdpa_check.store.repo import Store
+    from pdpa_check.support.paths import locations
     from pdpa_check.tui.screens.dashboard import DashboardScreen
 
     db, bank_file = my_bank_db

@@ -20,8 +20,9 @@ from click.testing import CliRunner, Result
 
 from pdpa_check.cli import cli
 from pdpa_check.questionnaires.answers import Answer
-from pdpa_check.store import Store, open_database
 from pdpa_check.store.backups import check_backup, list_backups
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
 
 Rows = list[tuple[Any, ...]]
 

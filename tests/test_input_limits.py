@@ -23,18 +23,18 @@ from tui_support import TODAY, new_session, reopen_session
 
 from pdpa_check.cli import cli, kit_incident
 from pdpa_check.cli.base import EXIT_CLOSED_PIPE, InputError, handled
-from pdpa_check.dates import check_past, check_plan, parse_past_date, parse_plan_date
-from pdpa_check.demo import build_demo
+from pdpa_check.exports.vendor import VendorItem
 from pdpa_check.kit.facts import IncidentFacts, notifiability
 from pdpa_check.kit.facts_file import read_facts
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, Problems
 from pdpa_check.questionnaires.loader import MAX_INPUT_BYTES, read_input_file, read_toml
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.settings import Settings, load_settings, save_settings
+from pdpa_check.services.demo import build_demo
+from pdpa_check.support.dates import check_past, check_plan, parse_past_date, parse_plan_date
+from pdpa_check.support.paths import locations
+from pdpa_check.support.settings import Settings, load_settings, save_settings
 from pdpa_check.tui.screens.kit_wizard import Draft, build_facts
 from pdpa_check.tui.screens.vendor_import import problem_list
-from pdpa_check.vendor import VendorItem
 
 FAR = "9999-12-31"
 
@@ -54,7 +54,7 @@ def real_db(tmp_path: Path, profile: Profile) -> Path:
     return db
 
 
-# Dates: the readers in pdpa_check.dates ---------------------------------------------------
+# Dates: the readers in pdpa_check.support.dates ---------------------------------------------------
 
 
 def test_past_dates_run_from_2000_to_today() -> None:

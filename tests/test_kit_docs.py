@@ -51,15 +51,16 @@ from pdpa_check.exports.kit.systems import COMMON_FREEZE, GUIDES, freeze_steps
 from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.contacts import CONTACT_ROLES, Contact
 from pdpa_check.kit.context import KitContext
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, Profile, System
 from pdpa_check.scoring import evaluate
-from pdpa_check.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import open_database
 from pdpa_check.store.lock import DatabaseLock
-from pdpa_check.text import clean, for_output
+from pdpa_check.store.repo import Store
+from pdpa_check.support.paths import locations
+from pdpa_check.support.text import clean, for_output
 
 GENERATED_ON = dt.date(2026, 1, 15)
 TOOL_VERSION = "0.0.0-test"

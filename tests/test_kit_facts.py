@@ -14,7 +14,7 @@ from tui_support import demo_session, new_session, reopen_session
 from pdpa_check.kit.contacts import Contact, missing_roles
 from pdpa_check.kit.facts import IncidentFacts, notifiability
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.store import StoreError
+from pdpa_check.store.db import StoreError
 
 FOUND = dt.date(2026, 11, 20)
 ASSESSED = dt.date(2026, 11, 27)

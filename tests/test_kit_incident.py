@@ -44,7 +44,7 @@ from pdpa_check.questionnaires.loader import BankError, builtin_bank
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.lock import APP, DatabaseLock
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 # Phrases that sound defensive or are wrong about the PDPA clock.
 BANNED = ("rest assured", "take your privacy seriously", "72 hours", "business day")

@@ -17,7 +17,6 @@ from textual.widgets import Static
 from tui_support import demo_session, make_app, new_session, reopen_session, shown_text
 
 from pdpa_check.cli import cli
-from pdpa_check.demo import DEMO_CONTACTS, DEMO_PROFILE, EARLIER, LATER_CHANGES
 from pdpa_check.kit.contacts import ESSENTIAL_ROLES, QUESTION_ROLES, Contact, missing_roles
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
@@ -26,7 +25,8 @@ from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.measures import assess_measures
 from pdpa_check.scoring.plan import best_value
-from pdpa_check.session import Session
+from pdpa_check.services.demo import DEMO_CONTACTS, DEMO_PROFILE, EARLIER, LATER_CHANGES
+from pdpa_check.services.session import Session
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 
 LEAD_AND_DEPUTY = "no incident lead or deputy incident lead is recorded yet"

@@ -16,7 +16,12 @@ CORE = ["questionnaires", "scoring", "exports", "store"]
 @pytest.mark.parametrize(
     "module",
     [f"pdpa_check.{name}" for name in CORE]
-    + ["pdpa_check.cli", "pdpa_check.workspace", "pdpa_check.session", "pdpa_check.settings"],
+    + [
+        "pdpa_check.cli",
+        "pdpa_check.services.workspace",
+        "pdpa_check.services.session",
+        "pdpa_check.support.settings",
+    ],
 )
 def test_core_module_does_not_import_textual(module: str) -> None:
     code = f"import sys, {module}; print(sorted(m for m in sys.modules if 'textual' in m))"

@@ -26,10 +26,8 @@ from cli_support import digest, invoke, listing, make_db, mode, ok, refused
 from click.testing import Result
 from tui_support import new_session
 
-from pdpa_check.demo import build_demo
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.store import Store, open_database
+from pdpa_check.services.demo import build_demo
 from pdpa_check.store.backups import (
     COMPLETED,
     MANUAL,
@@ -38,7 +36,7 @@ from pdpa_check.store.backups import (
     make_backup,
     rotate,
 )
-from pdpa_check.store.db import backup_dir
+from pdpa_check.store.db import backup_dir, open_database
 from pdpa_check.store.lock import (
     APP,
     LOCKED_EXIT_CODE,
@@ -48,6 +46,8 @@ from pdpa_check.store.lock import (
     held_by,
     lock_path,
 )
+from pdpa_check.store.repo import Store
+from pdpa_check.support.paths import locations
 
 PAGE = 4096
 

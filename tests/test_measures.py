@@ -20,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from pdpa_check.exports import build_report, render_json, render_markdown, render_toml
-from pdpa_check.exports.document import AssessmentInfo, Report
+from pdpa_check.exports.document import AssessmentInfo, Report, build_report
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_json, render_toml
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.measures import CAVEAT, MEASURE_IDS, MEASURES, measure_info
 from pdpa_check.questionnaires.model import Bank, Measure

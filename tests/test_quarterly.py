@@ -24,7 +24,7 @@ from pdpa_check.questionnaires.loader import builtin_bank_path
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.lifecycle import done_but_open, reconcile
 from pdpa_check.scoring.result import Plan
-from pdpa_check.session import Session
+from pdpa_check.services.session import Session
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 
 

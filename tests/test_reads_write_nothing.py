@@ -19,8 +19,9 @@ from tui_support import make_app
 
 from pdpa_check.cli import cli
 from pdpa_check.questionnaires.answers import Answer
-from pdpa_check.session import Session
-from pdpa_check.store import Store, open_database
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
 
 ITEM = "enforce-mfa/shopify"
 

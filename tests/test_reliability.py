@@ -40,14 +40,15 @@ from terminal_support import Terminal, on_a_terminal
 from tui_support import TODAY, demo_session, new_session
 
 from pdpa_check.cli import cli
-from pdpa_check.exports import render_markdown, render_toml
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_toml
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Question
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.session import Session
-from pdpa_check.store import Store, create_database, open_database
-from pdpa_check.store.db import backup_dir
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import backup_dir, create_database, open_database
+from pdpa_check.store.repo import Store
 from pdpa_check.tui.widgets.answer_keys import choices, typed
 
 BANK = builtin_bank()
@@ -233,7 +234,8 @@ STORE_CHILD = textwrap.dedent(
     from pathlib import Path
 
     from pdpa_check.questionnaires.answers import Answer
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.store.repo import Store
+    from pdpa_check.store.db import open_database
 
     path, assessment_id, run = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     store = Store(open_database(path), path)

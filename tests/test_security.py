@@ -42,8 +42,8 @@ from textual.widgets import Input
 from tui_support import TODAY, demo_session, make_app, new_session, reopen_session, shown_text
 
 from pdpa_check.cli import cli
-from pdpa_check.exports import render_markdown, render_toml
-from pdpa_check.paths import locations
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_toml
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.answers_file import (
     Organisation,
@@ -55,10 +55,12 @@ from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import evaluate
-from pdpa_check.session import Session
-from pdpa_check.settings import Settings, save_settings
-from pdpa_check.store import Store, open_database
-from pdpa_check.text import NOTE_MAX_CHARS, clean, clean_name, for_output
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import open_database
+from pdpa_check.store.repo import Store
+from pdpa_check.support.paths import locations
+from pdpa_check.support.settings import Settings, save_settings
+from pdpa_check.support.text import NOTE_MAX_CHARS, clean, clean_name, for_output
 from pdpa_check.tui.app import PdpaCheckApp, ScreenName
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from sqlite_utils import Database, Migrations
 from tui_support import fill, new_session, reopen_session
 
-from pdpa_check.dates import add_months
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.store import db as db_module
+from pdpa_check.support.dates import add_months
 
 
 @pytest.mark.parametrize(

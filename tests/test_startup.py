@@ -32,6 +32,39 @@ def test_every_command_is_found_through_the_lazy_map() -> None:
     assert set(registered) == set(LAZY_COMMANDS)
 
 
+WRITING = {
+    "answer",
+    "answers import",
+    "assess",
+    "assessment complete",
+    "assessment start",
+    "kit contacts clear",
+    "kit contacts set",
+    "kit notify",
+    "org create",
+    "plan import",
+    "plan set",
+}
+
+
+def test_the_commands_that_change_data_are_marked_as_writing() -> None:
+    """Each command says itself whether it writes (and so takes the lock); these do, no others."""
+    import click
+
+    def walk(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
+        found = []
+        for name in group.list_commands(click.Context(group)):
+            command = group.get_command(click.Context(group), name)
+            assert command is not None
+            found.append((prefix + name, command))
+            if isinstance(command, click.Group):
+                found += walk(command, f"{prefix}{name} ")
+        return found
+
+    marked = {name for name, command in walk(cli, "") if getattr(command, "writes", False)}
+    assert marked == WRITING
+
+
 def test_help_lists_every_command() -> None:
     from click.testing import CliRunner
 

@@ -21,10 +21,16 @@ from sqlite_utils import Database, Migrations
 import pdpa_check.store.db as db_module
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.store import Store, StoreError, create_database, open_database
 from pdpa_check.store import repo as repo_module
 from pdpa_check.store.checked import stamp_path, unchanged_since_clean_close
-from pdpa_check.store.db import APPLICATION_ID, backup_dir
+from pdpa_check.store.db import (
+    APPLICATION_ID,
+    StoreError,
+    backup_dir,
+    create_database,
+    open_database,
+)
+from pdpa_check.store.repo import Store
 
 # Helpers -------------------------------------------------------------------
 
@@ -737,7 +743,8 @@ CHILD = textwrap.dedent(
     from pathlib import Path
 
     from pdpa_check.questionnaires.answers import Answer
-    from pdpa_check.store import Store, open_database
+    from pdpa_check.store.repo import Store
+    from pdpa_check.store.db import open_database
 
     path, assessment_id, run = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     store = Store(open_database(path), path)

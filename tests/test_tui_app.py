@@ -15,9 +15,9 @@ from textual.widgets import Static
 from tui_support import demo_session, make_app, new_session, reopen_session, shown_text
 
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.session import Questionnaire, Session
-from pdpa_check.settings import load_settings
-from pdpa_check.store import StoreError
+from pdpa_check.services.session import Questionnaire, Session
+from pdpa_check.store.db import StoreError
+from pdpa_check.support.settings import load_settings
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 from pdpa_check.tui.screens.dashboard import DashboardScreen

@@ -12,9 +12,9 @@ from textual.widgets import Checkbox, Input
 from tui_support import TODAY, demo_session, flat, make_app, new_session, shown_text
 
 from pdpa_check.exports.writer import default_filename
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.session import Session
+from pdpa_check.services.session import Session
+from pdpa_check.support.paths import locations
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.export import ExportScreen
 

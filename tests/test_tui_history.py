@@ -11,16 +11,16 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 from tui_support import NOW, demo_session, make_app, new_session
 
-from pdpa_check.demo import EARLIER, LATER_CHANGES
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import evaluate
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.session import Session
+from pdpa_check.services.demo import EARLIER, LATER_CHANGES
+from pdpa_check.services.session import Session
+from pdpa_check.services.workspace import default_bank
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.history import HistoryScreen
 from pdpa_check.tui.widgets.trend import TrendChart, TrendPoint, trend_lines
-from pdpa_check.workspace import default_bank
 
 BAND_NAMES = {band.id: band.name for band in BANDS}
 

@@ -35,10 +35,10 @@ from pdpa_check.exports.markdown import inline
 from pdpa_check.exports.writer import ExportError, write_new_files
 from pdpa_check.kit.contacts import Contact
 from pdpa_check.kit.facts import IncidentFacts
-from pdpa_check.paths import locations
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.session import Session
-from pdpa_check.text import for_output
+from pdpa_check.services.session import Session
+from pdpa_check.support.paths import locations
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.dashboard import DashboardScreen
 from pdpa_check.tui.screens.kit import KitScreen

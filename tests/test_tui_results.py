@@ -11,8 +11,9 @@ from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import DomainResult
-from pdpa_check.session import Questionnaire, Session
-from pdpa_check.store import Store, create_database
+from pdpa_check.services.session import Questionnaire, Session
+from pdpa_check.store.db import create_database
+from pdpa_check.store.repo import Store
 from pdpa_check.tui.screens.export import ExportScreen
 from pdpa_check.tui.screens.results import ResultsScreen, domain_row
 

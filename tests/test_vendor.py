@@ -10,9 +10,9 @@ import pytest
 import tomli_w
 from tui_support import demo_session
 
+from pdpa_check.exports.vendor import preview
 from pdpa_check.questionnaires.loader import BankError
-from pdpa_check.session import Session
-from pdpa_check.vendor import preview
+from pdpa_check.services.session import Session
 
 
 def vendor_data(session: Session) -> dict[str, Any]:

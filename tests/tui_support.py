@@ -14,11 +14,12 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, Static
 
-from pdpa_check.demo import build_demo
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.session import Questionnaire, Session
-from pdpa_check.store import Store, create_database, open_database
+from pdpa_check.services.demo import build_demo
+from pdpa_check.services.session import Questionnaire, Session
+from pdpa_check.store.db import create_database, open_database
+from pdpa_check.store.repo import Store
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 from pdpa_check.tui.screens.dashboard import DashboardScreen

@@ -19,12 +19,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pdpa_check.questionnaires.answers import AnswerKey
-from pdpa_check.session import Session
-from pdpa_check.settings import load_settings, save_settings
-from pdpa_check.text import for_output
+from pdpa_check.services.session import Session
+from pdpa_check.services.workspace import Warnings
+from pdpa_check.support.settings import load_settings, save_settings
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
-from pdpa_check.workspace import Warnings
 
 ScreenName = Literal["dashboard", "assessment", "results", "plan", "history", "profile", "kit"]
 

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from pdpa_check.questionnaires.answers import AnswerKey
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 Command = tuple[str, str, Callable[[], None]]
 

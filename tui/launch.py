@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pdpa_check.fsutil import private_mkdir
-from pdpa_check.session import Session
+from pdpa_check.services.session import Session
 from pdpa_check.store.lock import APP, DatabaseLock
+from pdpa_check.support.fsutil import private_mkdir
 
 
 def launch(

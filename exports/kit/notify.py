@@ -28,7 +28,7 @@ from pdpa_check.kit.facts import (
     pdpc_days_late,
 )
 from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule, item_label
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 FORMAT_NAME = "pdpa-check-incident-record"
 FORMAT_VERSION = 1

@@ -30,7 +30,7 @@ from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide
 from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
 from pdpa_check.kit.context import KitContext
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 TITLE = "First-24-hours incident plan"
 FORMAT_NAME = "pdpa-check-incident-plan"

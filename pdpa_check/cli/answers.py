@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.files import confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
-    from pdpa_check.session import AnswersImportPreview
+    from pdpa_check.services.session import AnswersImportPreview
 
 
 @cli.group()
@@ -21,6 +21,7 @@ def assessment() -> None:
     """Start and complete assessments."""
 
 
+@writes
 @assessment.command("start")
 @click.option("--bank", "bank_id", help="Question bank id (default: the built-in bank).")
 @pass_ctx
@@ -38,6 +39,7 @@ def assessment_start(ctx: Context, bank_id: str | None) -> None:
     )
 
 
+@writes
 @assessment.command("complete")
 @pass_ctx
 @handled
@@ -53,6 +55,7 @@ def assessment_complete(ctx: Context) -> None:
     )
 
 
+@writes
 @cli.command("answer")
 @click.argument("question_id")
 @click.argument("value")
@@ -96,7 +99,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     from pdpa_check.exports.writer import write_atomic
     from pdpa_check.questionnaires.answers_file import Organisation, render_answers_file
     from pdpa_check.questionnaires.applicability import applicable_slots
-    from pdpa_check.workspace import bank_of, default_bank
+    from pdpa_check.services.workspace import bank_of, default_bank
 
     store = ctx.store(show_demo_if_none=True)
     org = store.find_organisation(ctx.org_ref)
@@ -111,6 +114,7 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     click.echo(f"Wrote {len(slots)} answers to fill in or change to {file}")
 
 
+@writes
 @answers.command("import")
 @import_options
 @click.option(

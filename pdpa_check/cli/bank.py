@@ -83,7 +83,7 @@ def bank_list(ctx: Context) -> None:
 def bank_coverage(ctx: Context, bank_id: str | None) -> None:
     """Print the bank's coverage table as Markdown: questions, references, measures."""
     from pdpa_check.exports.coverage import render_coverage
-    from pdpa_check.workspace import default_bank, find_bank
+    from pdpa_check.services.workspace import default_bank, find_bank
 
     chosen = find_bank(bank_id, ctx.user_banks) if bank_id else default_bank(ctx.user_banks)
     click.echo(render_coverage(chosen), nl=False)

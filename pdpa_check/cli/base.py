@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from pdpa_check import __version__
-from pdpa_check.fsutil import FolderError
-from pdpa_check.paths import Locations, locations
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, UnreadableFile, one_line
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.lock import APP, LOCKED_EXIT_CODE, DatabaseLock
-from pdpa_check.text import for_output
+from pdpa_check.support.fsutil import FolderError
+from pdpa_check.support.paths import Locations, locations
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store
-    from pdpa_check.workspace import Warnings
+    from pdpa_check.services.session import Session
+    from pdpa_check.services.workspace import Warnings
+    from pdpa_check.store.repo import Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,24 +42,6 @@ EXIT_LOCKED = LOCKED_EXIT_CODE  # 3: another pdpa-check has the database open
 # the status a shell shows for any tool stopped by a closed pipe (as 130 is for Ctrl-C).
 EXIT_CLOSED_PIPE = 141
 
-# Commands that change the database hold its lock while they run, and refuse
-# (exit 3) while the app has it open. Everything else only reads and works
-# alongside the app (SQLite's WAL lets readers and one writer share the file).
-WRITING_COMMANDS = frozenset(
-    {
-        "answer",
-        "answers import",
-        "assess",
-        "assessment complete",
-        "assessment start",
-        "kit contacts clear",
-        "kit contacts set",
-        "kit notify",
-        "org create",
-        "plan import",
-        "plan set",
-    }
-)
 WRITER_WAIT_SECONDS = 5.0  # for another short command to finish (never for the app)
 
 
@@ -94,7 +76,7 @@ class Context:
     def warn(self) -> Warnings:
         """Warnings for this command: one line each on stderr, each said once."""
         if self._warnings is None:
-            from pdpa_check.workspace import Warnings
+            from pdpa_check.services.workspace import Warnings
 
             self._warnings = Warnings()
         return self._warnings
@@ -114,7 +96,8 @@ class Context:
         so it never takes the demo's data for the owner's without asking.
         """
         if self._store is None:
-            from pdpa_check.store import Store, open_database
+            from pdpa_check.store.db import open_database
+            from pdpa_check.store.repo import Store
 
             if self._use_demo_instead(show_demo_if_none):
                 if not stdout_is_terminal():
@@ -126,11 +109,11 @@ class Context:
                 )
                 self.demo = True
             if self.demo and self._to_create():
-                from pdpa_check.demo import build_demo
+                from pdpa_check.services.demo import build_demo
 
                 build_demo(self.db_path, self.user_banks)
             if create and self._to_create():
-                from pdpa_check.store import create_database
+                from pdpa_check.store.db import create_database
 
                 self._store = Store(create_database(self.db_path), self.db_path)
                 return self._store
@@ -145,8 +128,8 @@ class Context:
 
     def session(self, *, show_demo_if_none: bool = False) -> Session:
         """The session layer on the chosen organisation (an error if it is ambiguous)."""
-        from pdpa_check.session import Session
-        from pdpa_check.settings import load_settings
+        from pdpa_check.services.session import Session
+        from pdpa_check.support.settings import load_settings
 
         store = self.store(show_demo_if_none=show_demo_if_none)
         org = store.find_organisation(self.org_ref)
@@ -168,8 +151,8 @@ class Context:
 
     def app_session(self) -> Session:
         """The app's session; the database is created (privately) on the very first run."""
-        from pdpa_check.session import Session
-        from pdpa_check.settings import load_settings
+        from pdpa_check.services.session import Session
+        from pdpa_check.support.settings import load_settings
 
         settings = load_settings(self.where.config_dir)
         return Session(
@@ -285,10 +268,12 @@ def _parsed(make: Callable[[], click.Context]) -> click.Context:
 
 
 class _Command(click.Command):
-    """A command that takes the database lock first when it writes.
+    """A command that takes the database lock first when it writes (marked with `@writes`).
 
     A writing command run with `--no-save` writes nothing, so it takes no lock.
     """
+
+    writes = False
 
     def make_context(
         self,
@@ -302,13 +287,29 @@ class _Command(click.Command):
     def invoke(self, ctx: click.Context) -> object:
         name = command_name(ctx)
         obj = ctx.find_object(Context)
-        if name not in WRITING_COMMANDS or obj is None or ctx.params.get("no_save"):
+        if not self.writes or obj is None or ctx.params.get("no_save"):
             return super().invoke(ctx)
         try:
             with writer_lock(obj, name):
                 return super().invoke(ctx)
         except StoreError as error:
             _fail(str(error), error.exit_code)
+
+
+CommandT = TypeVar("CommandT", bound=click.Command)
+
+
+def writes(command: CommandT) -> CommandT:
+    """Mark a command that changes the database, placed above its `.command(...)` decorator.
+
+    It holds the database's lock while it runs, and refuses (exit 3) while the app has
+    it open. Every other command only reads and works alongside the app (SQLite's WAL
+    lets readers and one writer share the file).
+    """
+    if not isinstance(command, _Command):
+        raise TypeError(f"{command.name}: only pdpa-check's own commands can be marked as writing")
+    command.writes = True
+    return command
 
 
 # Where each top-level command lives. A module is imported only when its command

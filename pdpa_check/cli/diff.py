@@ -12,7 +12,7 @@ from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.cli.output import console, plain
 
 if TYPE_CHECKING:
-    from pdpa_check.changes import Changes
+    from pdpa_check.services.changes import Changes
 
 
 @cli.command()
@@ -29,8 +29,8 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
     """
     import datetime as dt
 
-    from pdpa_check.changes import answer_line, changes_between, overdue_items, summary
-    from pdpa_check.workspace import assess
+    from pdpa_check.services.changes import answer_line, changes_between, overdue_items, summary
+    from pdpa_check.services.workspace import assess
 
     store = ctx.store(show_demo_if_none=True)
     org = store.find_organisation(ctx.org_ref)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 

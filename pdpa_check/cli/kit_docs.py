@@ -1,7 +1,7 @@
 """`kit plan`, `kit faq` and `kit contacts`: documents built from the profile and answers.
 
-Locking: `kit contacts set` and `kit contacts clear` are writing commands (see
-WRITING_COMMANDS in `cli.base`), so they hold the database's lock. `kit plan` only
+Locking: `kit contacts set` and `kit contacts clear` are writing commands (marked
+`@writes`, see `cli.base`), so they hold the database's lock. `kit plan` only
 reads, and must work while the app is open: it asks for missing contacts only when
 no other pdpa-check holds the database, and takes the lock just long enough to save
 the names given (never while waiting for the user to type); otherwise it says so and
@@ -24,6 +24,7 @@ from pdpa_check.cli.base import (
     handled,
     pass_ctx,
     writer_lock,
+    writes,
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
@@ -37,7 +38,7 @@ from pdpa_check.kit.contacts import (
 from pdpa_check.store.lock import held_by
 
 if TYPE_CHECKING:
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -180,6 +181,7 @@ def _show_contacts(session: Session) -> None:
         )
 
 
+@writes
 @contacts.command("set")
 @click.argument("role")
 @click.argument("name")
@@ -201,6 +203,7 @@ def contacts_set(ctx: Context, role: str, name: str, reach: str | None) -> None:
     click.echo(f"Saved {_cli_role(key)}.")
 
 
+@writes
 @contacts.command("clear")
 @click.argument("role")
 @pass_ctx

@@ -21,15 +21,16 @@ from pdpa_check.cli.base import (
     InputError,
     handled,
     pass_ctx,
+    writes,
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
-from pdpa_check.dates import EARLIEST
-from pdpa_check.text import for_output
+from pdpa_check.support.dates import EARLIEST
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.kit.facts import IncidentFacts, Tri, Verdict
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
     from pdpa_check.store.kit import IncidentRow
 
 TRI_KEYS: dict[str, Tri] = {"y": "yes", "n": "no", "u": "unknown"}
@@ -45,6 +46,7 @@ def _facts_option(func: F) -> F:
     )(func)
 
 
+@writes
 @kit.command("notify")
 @_facts_option
 @click.option("--format", "fmt", type=click.Choice(["md", "toml"]), default="md", show_default=True)
@@ -279,7 +281,7 @@ def _ask_date(
     earliest: dt.date | None = None,
 ) -> dt.date | None:
     """A date between `earliest` and `latest`; blank gives `default`."""
-    from pdpa_check.dates import DateError, parse_date
+    from pdpa_check.support.dates import DateError, parse_date
 
     def convert(raw: str) -> dt.date | None:
         if not raw.strip():

@@ -26,7 +26,6 @@ from pdpa_check.cli.base import (
     handled,
     pass_ctx,
 )
-from pdpa_check.fsutil import private_mkdir
 from pdpa_check.store.backups import (
     KEEP,
     MANUAL,
@@ -48,7 +47,8 @@ from pdpa_check.store.db import (
     known_steps,
 )
 from pdpa_check.store.lock import APP, DatabaseLock, LockedError, held_by, lock_path
-from pdpa_check.text import for_output
+from pdpa_check.support.fsutil import private_mkdir
+from pdpa_check.support.text import for_output
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 _COLOURS = {OK: "green", WARN: "yellow", FAIL: "red"}

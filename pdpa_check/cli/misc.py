@@ -34,7 +34,7 @@ def locate(ctx: Context) -> None:
 def demo(click_ctx: click.Context) -> None:
     """(Re)build the demo organisation and show its history and score."""
     from pdpa_check.cli.reports import history, score
-    from pdpa_check.demo import build_demo
+    from pdpa_check.services.demo import build_demo
 
     ctx: Context = click_ctx.obj
     from pdpa_check.store.lock import APP, DatabaseLock

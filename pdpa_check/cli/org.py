@@ -6,7 +6,7 @@ import click
 from pydantic import ValidationError
 from rich.table import Table
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.output import console, plain
 from pdpa_check.questionnaires.profile import SECTORS, SYSTEM_KINDS, Profile, System
 
@@ -16,6 +16,7 @@ def org() -> None:
     """Create and inspect organisations."""
 
 
+@writes
 @org.command("create")
 @click.argument("name")
 @click.option("--staff", "staff_count", type=int, required=True, help="Number of staff.")
@@ -33,10 +34,9 @@ def org_create(
     ctx: Context, name: str, staff_count: int, sector: str, systems: tuple[str, ...]
 ) -> None:
     """Create an organisation (and the database, if there is none yet)."""
-    from pdpa_check.session import Session
-    from pdpa_check.store import Store, create_database, open_database
-    from pdpa_check.store.db import interrupted_creation
-    from pdpa_check.store.repo import unique_system_key
+    from pdpa_check.services.session import Session
+    from pdpa_check.store.db import create_database, interrupted_creation, open_database
+    from pdpa_check.store.repo import Store, unique_system_key
 
     if not name.strip():
         raise InputError("the organisation name must not be empty")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
     from rich.console import Console

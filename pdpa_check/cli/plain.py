@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.prompt import Confirm, Prompt
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.output import console, plain
 from pdpa_check.kit.contacts import QUESTION_ROLES, missing_sentence
 from pdpa_check.questionnaires.answers import AnswerKey, describe_value, format_number
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from rich.text import TextType
 
     from pdpa_check.questionnaires.applicability import Slot
-    from pdpa_check.session import Questionnaire, Session
-    from pdpa_check.store import Store
+    from pdpa_check.services.session import Questionnaire, Session
+    from pdpa_check.store.repo import Store
 
 # The shortcut typed for each standard answer value (normalise_value maps them back).
 SHORTCUTS: dict[AnswerValue, str] = {
@@ -86,6 +86,7 @@ class EchoingConfirm(Confirm):
         return _echoed(console, super().get_input(console, prompt, password, stream))
 
 
+@writes
 @cli.command("assess")
 @click.option(
     "--plain",
@@ -119,7 +120,7 @@ def assess(ctx: Context, plain_mode: bool, ask_all: bool) -> None:
 
 
 def _open_session(ctx: Context) -> Session:
-    from pdpa_check.session import Session
+    from pdpa_check.services.session import Session
 
     if not ctx.demo and not ctx.db_path.exists():
         raise InputError(NO_ORGANISATION)

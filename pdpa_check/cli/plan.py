@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.files import confirmed, emit, import_options
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
@@ -62,7 +62,8 @@ def plan(
             force=force,
         )
         return
-    from pdpa_check.exports import render_json, render_markdown, render_toml
+    from pdpa_check.exports.markdown import render_markdown
+    from pdpa_check.exports.structured import render_json, render_toml
 
     session = ctx.session(show_demo_if_none=True)
     row = (
@@ -76,11 +77,12 @@ def plan(
 
 
 def _default_name(org_name: str, suffix: str) -> str:
-    from pdpa_check.exports import default_filename
+    from pdpa_check.exports.writer import default_filename
 
     return default_filename(org_name, dt.date.today(), suffix)
 
 
+@writes
 @plan.command("import")
 @import_options
 @pass_ctx
@@ -91,8 +93,8 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     Nothing is applied if anything in the file is wrong; each problem is listed
     with the item it concerns. Applying the same file twice changes nothing.
     """
+    from pdpa_check.exports.vendor import preview
     from pdpa_check.questionnaires.loader import read_input_file
-    from pdpa_check.vendor import preview
 
     data = read_input_file(file)
     session = ctx.session()
@@ -110,6 +112,7 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
     click.echo(f"Applied {len(update.items) + len(update.answers)} change(s) from {file.name}.")
 
 
+@writes
 @plan.command("set")
 @click.argument("item_id")
 @click.option(
@@ -133,8 +136,8 @@ def plan_set(
     review_date: str | None,
 ) -> None:
     """Set a plan item's status, owner or due date (accepted risk needs reason and review)."""
-    from pdpa_check.dates import DateError, check_plan, parse_date
-    from pdpa_check.text import TextError, clean_name
+    from pdpa_check.support.dates import DateError, check_plan, parse_date
+    from pdpa_check.support.text import TextError, clean_name
 
     session = ctx.session()
     if item_id not in {item.id for item in session.assessed().plan.items}:

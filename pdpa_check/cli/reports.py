@@ -15,8 +15,8 @@ from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
 if TYPE_CHECKING:
-    from pdpa_check.session import Session
-    from pdpa_check.workspace import Assessed
+    from pdpa_check.services.session import Session
+    from pdpa_check.services.workspace import Assessed
 
 
 def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Session, Assessed]:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from pdpa_check.text import clean_name
+from pdpa_check.support.text import clean_name
 
 ContactRole = Literal["incident_lead", "deputy", "comms_approver", "dpo", "it_vendor", "insurer"]
 

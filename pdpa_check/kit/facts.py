@@ -23,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from pdpa_check.dates import DateError, check_past, check_plan
 from pdpa_check.questionnaires.schedule import CLASS_KEYS, builtin_schedule
-from pdpa_check.text import clean, clean_name
+from pdpa_check.support.dates import DateError, check_past, check_plan
+from pdpa_check.support.text import clean, clean_name
 
 Tri = Literal["yes", "no", "unknown"]
 # What happened: s26B(4)'s exclusion can only ever apply to the last kind.

@@ -15,8 +15,8 @@ from pdpa_check.kit.contacts import QUESTION_ROLES
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.errors import InvalidValue
-from pdpa_check.session import Questionnaire
-from pdpa_check.text import NOTE_MAX_CHARS, TextError, for_output
+from pdpa_check.services.session import Questionnaire
+from pdpa_check.support.text import NOTE_MAX_CHARS, TextError, for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.widgets.answer_keys import Choice, choice_for_key, choices, typed
 from pdpa_check.tui.widgets.inputs import NoteInput

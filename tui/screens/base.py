@@ -11,9 +11,9 @@ from textual.screen import Screen
 
 from pdpa_check.exports.writer import ExportError
 from pdpa_check.questionnaires.loader import BankError
-from pdpa_check.session import Session
-from pdpa_check.store import StoreError
-from pdpa_check.text import TextError
+from pdpa_check.services.session import Session
+from pdpa_check.store.db import StoreError
+from pdpa_check.support.text import TextError
 
 if TYPE_CHECKING:
     from pdpa_check.tui.app import PdpaCheckApp

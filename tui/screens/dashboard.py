@@ -12,8 +12,8 @@ from textual.widgets import Button, Footer, Header, Static
 
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.scoring.result import HORIZONS, PlanItem
-from pdpa_check.session import DomainProgress
-from pdpa_check.text import for_output
+from pdpa_check.services.session import DomainProgress
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.bars import bar
 from pdpa_check.tui.widgets.trend import TrendPoint, trend_text

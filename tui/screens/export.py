@@ -21,9 +21,9 @@ from pdpa_check.exports.document import Report
 from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.exports.structured import render_toml
 from pdpa_check.exports.writer import ExportError, default_filename, ensure_folder, write_atomic
-from pdpa_check.paths import locations
-from pdpa_check.session import Session
-from pdpa_check.store import AssessmentRow
+from pdpa_check.services.session import Session
+from pdpa_check.store.repo import AssessmentRow
+from pdpa_check.support.paths import locations
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton

@@ -12,17 +12,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from pdpa_check.changes import changes_between
-from pdpa_check.dates import parse_day
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.store import AssessmentRow
-from pdpa_check.text import for_output
+from pdpa_check.services.changes import changes_between
+from pdpa_check.services.workspace import Assessed
+from pdpa_check.store.repo import AssessmentRow
+from pdpa_check.support.dates import parse_day
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.trend import TrendChart, TrendPoint
-from pdpa_check.workspace import Assessed
 
 BAND_NAMES = {band.id: band.name for band in BANDS}
 HINT = (

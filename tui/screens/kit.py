@@ -25,8 +25,8 @@ from textual.widgets import Footer, Header, TabbedContent, Tabs
 from pdpa_check.exports.writer import file_stem, write_new_files
 from pdpa_check.kit.context import KitContext
 from pdpa_check.kit.facts import IncidentFacts, LogEntry, notifiability
-from pdpa_check.paths import locations
 from pdpa_check.store.kit import IncidentRow
+from pdpa_check.support.paths import locations
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.screens.kit_tabs import (
     SECTIONS,

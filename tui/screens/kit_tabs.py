@@ -30,7 +30,7 @@ from textual.widgets import (
 
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact
 from pdpa_check.kit.facts import CUSTOMER_STEPS, LogEntry
-from pdpa_check.paths import locations
+from pdpa_check.support.paths import locations
 from pdpa_check.tui.screens.kit_forms import (
     NOTICE_AREAS,
     document,

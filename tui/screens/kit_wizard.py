@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import ValidationError
 from textual.content import Content
 
-from pdpa_check.dates import DateError, check_past, check_plan, parse_date
 from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
     CONFINED_QUESTION,
@@ -27,6 +26,7 @@ from pdpa_check.kit.facts import (
     pdpc_days_late,
 )
 from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
+from pdpa_check.support.dates import DateError, check_past, check_plan, parse_date
 
 # Answer values of the yes / no / don't know questions, as the radio buttons show them.
 TRI_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"), ("unknown", "Don't know"))

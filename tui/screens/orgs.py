@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from pdpa_check.session import Session
+from pdpa_check.services.session import Session
 from pdpa_check.tui.widgets.plain import plain
 
 NEW_ORG = "new"

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from pdpa_check.scoring.lifecycle import PLAN_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, PlanItem
+from pdpa_check.services.workspace import Assessed
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.plan_forms import (
@@ -37,7 +38,6 @@ from pdpa_check.tui.widgets.plan_view import (
     vendor_detail,
     whatif_line,
 )
-from pdpa_check.workspace import Assessed
 
 HEADING = "horizon:"
 STATUS = Binding.Group("Status")

@@ -25,7 +25,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from pdpa_check.questionnaires.profile import SECTORS, Profile
 from pdpa_check.store.repo import unique_system_key
-from pdpa_check.text import TextError, clean_name, for_output
+from pdpa_check.support.text import TextError, clean_name, for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.systems_editor import Draft, SystemsEditor

@@ -23,10 +23,10 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import NOT_APPLICABLE, UNKNOWN, Question
 from pdpa_check.scoring.measures import assess_measures, maps_measures, tally
 from pdpa_check.scoring.result import DomainResult, QuestionResult, Result, SlotResult
-from pdpa_check.text import for_output
+from pdpa_check.services.workspace import Assessed
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.bars import score_bar
-from pdpa_check.workspace import Assessed
 
 DONT_KNOW = "Don't know"
 # Widest area title in the list before it is cut with an ellipsis.

@@ -12,14 +12,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from pdpa_check.paths import locations
+from pdpa_check.exports.vendor import VendorUpdate, preview
 from pdpa_check.questionnaires.answers_file import OTHER_ORG_BUTTON, OtherOrganisation
 from pdpa_check.questionnaires.errors import MAX_PROBLEMS
 from pdpa_check.questionnaires.loader import BankError, read_input_file
-from pdpa_check.session import Session
-from pdpa_check.text import for_output
+from pdpa_check.services.session import Session
+from pdpa_check.support.paths import locations
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
-from pdpa_check.vendor import VendorUpdate, preview
 
 
 class VendorImportScreen(ModalScreen[bool]):

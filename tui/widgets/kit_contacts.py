@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from pdpa_check.kit.contacts import Contact
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.widgets.plain import plain
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 
 def plain(text: str) -> Content:

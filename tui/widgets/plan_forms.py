@@ -17,9 +17,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from pdpa_check.dates import DateError, parse_plan_date
-from pdpa_check.dates import parse_date as parse_date  # re-exported for the tests
-from pdpa_check.text import TextError, clean, clean_name, for_output
+from pdpa_check.support.dates import DateError, parse_plan_date
+from pdpa_check.support.dates import parse_date as parse_date  # re-exported for the tests
+from pdpa_check.support.text import TextError, clean, clean_name, for_output
 from pdpa_check.tui.widgets.plain import plain
 
 REASON_MAX_CHARS = 1000

@@ -20,7 +20,7 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, Plan, PlanItem
 from pdpa_check.store.repo import PlanItemState
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 STATUS_WORDS: dict[str, str] = {
     "open": "OPEN",

@@ -12,8 +12,8 @@ from pdpa_check.kit.contacts import Contact, ContactRole, missing_sentence
 from pdpa_check.questionnaires.answers import Answer, describe_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.model import Bank, Question
-from pdpa_check.session import DomainProgress, Questionnaire
-from pdpa_check.text import for_output
+from pdpa_check.services.session import DomainProgress, Questionnaire
+from pdpa_check.support.text import for_output
 
 # Room for an area's title in the 30-cell domain list, after the marker and count.
 DOMAIN_TITLE_CELLS = 21

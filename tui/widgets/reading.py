@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.cells import cell_len
 
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 RULE = "─" * 40

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, System
-from pdpa_check.text import for_output
+from pdpa_check.support.text import for_output
 from pdpa_check.tui.widgets.plain import plain
 
 EMPTY_HINT = "No systems yet: press ctrl+n or + Add system below."

@@ -12,22 +12,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from pdpa_check import __version__
-from pdpa_check.dates import DateError, check_past, parse_date
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.answers_file import Organisation, check_organisation
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.questionnaires.loader import BankError, read_model
-from pdpa_check.scoring.result import PlanItem
-from pdpa_check.store.repo import PlanItemState
-from pdpa_check.text import NOTE_MAX_CHARS, TextError, clean, for_output
-from pdpa_check.workspace import Assessed
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.result import Plan, PlanItem
+from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState
+from pdpa_check.support.dates import DateError, check_past, parse_date
+from pdpa_check.support.text import NOTE_MAX_CHARS, TextError, clean, for_output
+
+
+class PlanSource(Protocol):
+    """The assessment a vendor file is written from (the services' `Assessed` is one)."""
+
+    @property
+    def org(self) -> OrganisationRow: ...
+    @property
+    def profile(self) -> Profile: ...
+    @property
+    def assessment(self) -> AssessmentRow: ...
+    @property
+    def plan(self) -> Plan: ...
+
 
 FORMAT = "pdpa-check-vendor"
 FORMAT_VERSION = 1
@@ -140,19 +154,19 @@ class VendorUpdate:
 # Writing -------------------------------------------------------------------------
 
 
-def vendor_items(assessed: Assessed) -> list[PlanItem]:
+def vendor_items(assessed: PlanSource) -> list[PlanItem]:
     """The plan items a vendor can do."""
     return [item for item in assessed.plan.items if item.action.vendor_doable]
 
 
-def vendor_slots(assessed: Assessed, slots: list[Slot]) -> list[Slot]:
+def vendor_slots(assessed: PlanSource, slots: list[Slot]) -> list[Slot]:
     """The questions answered "Don't know": the vendor is asked to answer them."""
     unknown = {(q.question_id, q.system_key) for q in assessed.plan.vendor_questions}
     return [slot for slot in slots if slot.key in unknown]
 
 
 def render_vendor_file(
-    assessed: Assessed,
+    assessed: PlanSource,
     states: Mapping[str, PlanItemState],
     slots: list[Slot],
     today: dt.date,
@@ -219,7 +233,7 @@ def _question_data(slot: Slot) -> dict[str, Any]:
 def read_vendor_file(
     data: bytes,
     source: str,
-    assessed: Assessed,
+    assessed: PlanSource,
     states: Mapping[str, PlanItemState],
     slots: list[Slot],
     answers: Mapping[AnswerKey, Answer],
@@ -253,7 +267,7 @@ def read_vendor_file(
 def _item_changes(
     parsed: VendorFile,
     source: str,
-    assessed: Assessed,
+    assessed: PlanSource,
     states: Mapping[str, PlanItemState],
     problems: list[str],
 ) -> list[ItemChange]:

@@ -13,7 +13,6 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.dates import add_months, parse_day
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.answers_file import (
     AnswerEntry,
@@ -38,19 +37,20 @@ from pdpa_check.scoring.lifecycle import (
 )
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
-from pdpa_check.settings import DEFAULT_STALE_DAYS
-from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
-from pdpa_check.store.repo import PlanItemState
-from pdpa_check.text import clean
+from pdpa_check.store.db import StoreError
+from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState, Store
+from pdpa_check.support.dates import add_months, parse_day
+from pdpa_check.support.settings import DEFAULT_STALE_DAYS
+from pdpa_check.support.text import clean
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report
+    from pdpa_check.exports.vendor import VendorUpdate
     from pdpa_check.kit.contacts import Contact
     from pdpa_check.kit.context import KitContext
     from pdpa_check.kit.facts import IncidentFacts
     from pdpa_check.store.kit import IncidentRow
-    from pdpa_check.vendor import VendorUpdate
-from pdpa_check.workspace import (
+from pdpa_check.services.workspace import (
     Assessed,
     Warn,
     Warnings,
@@ -572,7 +572,7 @@ class Session:
 
     def vendor_file(self) -> str:
         """The TOML file to send to the IT vendor (redacted: no internal notes)."""
-        from pdpa_check.vendor import render_vendor_file
+        from pdpa_check.exports.vendor import render_vendor_file
 
         slots, _ = self._answer_context()
         return render_vendor_file(
@@ -586,7 +586,7 @@ class Session:
 
         A file written for another organisation is refused unless `other_org`.
         """
-        from pdpa_check.vendor import read_vendor_file
+        from pdpa_check.exports.vendor import read_vendor_file
 
         slots, answers = self._answer_context()
         open_row = self.open_assessment()
@@ -688,7 +688,7 @@ class Session:
 
     def since_last(self, assessed: Assessed) -> list[str]:
         """Plain sentences on what changed since the previous completed assessment."""
-        from pdpa_check.changes import changes_between, overdue_items, summary
+        from pdpa_check.services.changes import changes_between, overdue_items, summary
 
         before = self.previous(assessed.assessment)
         if before is None:

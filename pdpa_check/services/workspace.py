@@ -21,8 +21,9 @@ from pdpa_check.questionnaires.loader import (
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
-from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
-from pdpa_check.text import for_output
+from pdpa_check.store.db import StoreError
+from pdpa_check.store.repo import AssessmentRow, OrganisationRow, Store
+from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report

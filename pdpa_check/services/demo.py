@@ -14,8 +14,9 @@ from pdpa_check.kit.contacts import Contact
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import evaluate
-from pdpa_check.store import Store, create_database
-from pdpa_check.workspace import default_bank, start_assessment
+from pdpa_check.services.workspace import default_bank, start_assessment
+from pdpa_check.store.db import create_database
+from pdpa_check.store.repo import Store
 
 DEMO_PROFILE = Profile(
     name="Kampong Threads Pte Ltd",

@@ -9,14 +9,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pdpa_check.dates import parse_day
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.scoring.compare import Comparison, compare
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.services.workspace import Assessed
 from pdpa_check.store.repo import PlanItemState
-from pdpa_check.text import for_output
-from pdpa_check.workspace import Assessed
+from pdpa_check.support.dates import parse_day
+from pdpa_check.support.text import for_output
 
 
 @dataclass(frozen=True)

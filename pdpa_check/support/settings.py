@@ -15,7 +15,7 @@ from typing import Any
 import tomli_w
 
 from pdpa_check.exports.writer import ExportError, write_atomic
-from pdpa_check.fsutil import private_mkdir
+from pdpa_check.support.fsutil import private_mkdir
 
 DEFAULT_THEME = "textual-dark"
 # An answer not confirmed for longer than this is flagged stale (about a quarter).

@@ -1,0 +1,1 @@
+"""The one service layer: the session both front ends call, and what it is built on."""

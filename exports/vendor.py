@@ -21,11 +21,12 @@ from pdpa_check import __version__
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.answers_file import Organisation, check_organisation
 from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.questionnaires.loader import BankError, read_model
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import Plan, PlanItem
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState
-from pdpa_check.support.dates import check_past, parse_date
+from pdpa_check.support.dates import DateError, check_past, parse_date
 from pdpa_check.support.text import NOTE_MAX_CHARS, TextError, clean, for_output
 
 
@@ -59,7 +60,7 @@ def _check_day(value: str, info: ValidationInfo) -> str:
     if value:
         try:
             day = parse_date(value)
-        except ValueError as error:
+        except DateError as error:
             raise ValueError(f"not a date: {error}") from None
         context = info.context if isinstance(info.context, dict) else {}
         today = context.get("today")
@@ -351,7 +352,7 @@ def _answer_changes(
             continue  # left for later
         try:
             value = normalise_value(slot.question, entry.answer)
-        except ValueError as error:
+        except InvalidValue as error:
             problems.append(f"{place}: answer: {error}")
             continue
         before = answers.get(slot.key)

@@ -8,7 +8,17 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from pdpa_check.questionnaires.model import ANSWER_LABELS, UNKNOWN, Question
+from pdpa_check.questionnaires.errors import InvalidValue
+from pdpa_check.questionnaires.model import (
+    ANSWER_LABELS,
+    NO,
+    NOT_APPLICABLE,
+    PARTLY,
+    UNKNOWN,
+    YES,
+    AnswerValue,
+    Question,
+)
 from pdpa_check.support.text import TextError, clean
 
 # (question id, system key); the system key is "" for questions asked once.
@@ -36,30 +46,30 @@ Answers = Mapping[AnswerKey, Answer]
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 # Words people type for the standard values ("Don't know", "N/A").
-_ALIASES = {
-    "y": "yes",
-    "n": "no",
-    "p": "partly",
-    "partial": "partly",
-    "don't know": "unknown",
-    "dont know": "unknown",
-    "don\u2019t know": "unknown",
-    "u": "unknown",
-    "not applicable": "na",
-    "n/a": "na",
-    "x": "na",
+_ALIASES: dict[str, AnswerValue] = {
+    "y": YES,
+    "n": NO,
+    "p": PARTLY,
+    "partial": PARTLY,
+    "don't know": UNKNOWN,
+    "dont know": UNKNOWN,
+    "don\u2019t know": UNKNOWN,
+    "u": UNKNOWN,
+    "not applicable": NOT_APPLICABLE,
+    "n/a": NOT_APPLICABLE,
+    "x": NOT_APPLICABLE,
 }
 
 
 def normalise_value(question: Question, raw: object) -> str:
-    """The canonical stored form of `raw` for `question`, or ValueError saying why."""
+    """The canonical stored form of `raw` for `question`, or InvalidValue saying why."""
     if question.kind == "text":
         if not isinstance(raw, str):
-            raise ValueError("must be text")
+            raise InvalidValue("must be text")
         try:
             return clean(raw).strip()
         except TextError as error:
-            raise ValueError(str(error)) from None
+            raise InvalidValue(str(error)) from None
     if isinstance(raw, str):
         value = _ALIASES.get(raw.strip().casefold(), raw.strip().casefold())
         if value in question.accepted_values():
@@ -67,19 +77,19 @@ def normalise_value(question: Question, raw: object) -> str:
     if question.kind == "number":
         return _normalise_number(question, raw)
     allowed = ", ".join(question.accepted_values())
-    raise ValueError(f"{raw!r} is not one of: {allowed}")
+    raise InvalidValue(f"{raw!r} is not one of: {allowed}")
 
 
 def _normalise_number(question: Question, raw: object) -> str:
     assert question.number is not None
     scale = question.number
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise ValueError(f"must be a number of {scale.unit} or '{UNKNOWN}'")
+        raise InvalidValue(f"must be a number of {scale.unit} or '{UNKNOWN}'")
     if isinstance(raw, str) and not _NUMBER.match(raw.strip()):
-        raise ValueError(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'")
+        raise InvalidValue(f"{raw!r} is not a number of {scale.unit} or '{UNKNOWN}'")
     number = float(raw)
     if not math.isfinite(number) or not scale.minimum <= number <= scale.maximum:
-        raise ValueError(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
+        raise InvalidValue(f"must be between {scale.minimum:g} and {scale.maximum:g} {scale.unit}")
     return format_number(number)
 
 

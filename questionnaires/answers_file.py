@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots, condition_text
-from pdpa_check.questionnaires.errors import Problems
+from pdpa_check.questionnaires.errors import InvalidValue, Problems
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
@@ -226,7 +226,7 @@ def parse_answers_file(data: bytes, source: str, bank: Bank, profile: Profile) -
             continue
         try:
             key, answer = check_entry(entry, bank, profile)
-        except ValueError as error:
+        except InvalidAnswer as error:
             problems.add(f"{place}: {error}")
             continue
         if key in seen:
@@ -431,38 +431,39 @@ def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
 def check_entry(
     entry: AnswerEntry, bank: Bank, profile: Profile
 ) -> tuple[AnswerKey, Answer | None]:
+    """The key and answer `entry` stands for (None: clear it), or InvalidAnswer saying why."""
     question = bank.questions_by_id.get(entry.question)
     if question is None:
-        raise ValueError("question: no such question in this bank")
+        raise InvalidAnswer("question: no such question in this bank")
     if question.kind == "per_system":
         systems = {s.key: s for s in profile.systems_of(list(question.system_kinds))}
         if not entry.system:
-            raise ValueError("system: this question is asked per system; say which")
+            raise InvalidAnswer("system: this question is asked per system; say which")
         if entry.system not in systems:
-            raise ValueError(
+            raise InvalidAnswer(
                 "system: not one of this organisation's systems this question is asked for "
                 f"({', '.join(systems) or 'none'})"
             )
     elif entry.system:
-        raise ValueError("system: this question is not asked per system")
+        raise InvalidAnswer("system: this question is not asked per system")
     key = (question.id, entry.system)
     if entry.value in ("", CLEAR):
         if entry.value == "" and (entry.note.strip() or entry.evidence.strip()):
-            raise ValueError(
+            raise InvalidAnswer(
                 "value: blank, but a note or evidence is given; give the answer too (a blank "
                 "value leaves the stored answer as it is)"
             )
         if entry.confirmed:
-            raise ValueError("confirmed: true, but the value is blank; give the answer to confirm")
+            raise InvalidAnswer("confirmed: true, but the value is blank; give the answer to confirm")
         return key, None
     try:
         value = normalise_value(question, entry.value)
         note = clean(entry.note).strip()
         evidence = clean(entry.evidence).strip()
     except TextError as error:
-        raise ValueError(f"note/evidence: {error}") from None
-    except ValueError as error:
-        raise ValueError(f"value: {error}") from None
+        raise InvalidAnswer(f"note/evidence: {error}") from None
+    except InvalidValue as error:
+        raise InvalidAnswer(f"value: {error}") from None
     return key, Answer(
         question_id=question.id, system_key=entry.system, value=value, note=note, evidence=evidence
     )

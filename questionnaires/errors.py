@@ -1,4 +1,4 @@
-"""The error for input files that cannot be used (banks, answers, vendor and incident files).
+"""The errors for input that cannot be used: files (banks, answers, vendor, incident) and values.
 
 Kept apart from the loader so the command line can name it without building
 the bank's models. `Problems` collects a file's messages with a cap, so a file
@@ -32,6 +32,13 @@ class BankError(Exception):
         super().__init__("\n".join(problems))
         self.problems = problems
         self.total = max(total or 0, len(problems))
+
+
+class InvalidValue(ValueError):
+    """A value the question does not accept; the message says why, for the owner.
+
+    A ValueError, so pydantic validators may raise it; front ends catch it by name.
+    """
 
 
 class UnreadableFile(BankError):

@@ -7,7 +7,7 @@ reported instead of silently ignored.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Literal, Self
+from typing import Annotated, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,18 +23,24 @@ Measure = Literal["A.1", "A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9"]
 Effort = Literal["low", "medium", "high"]
 OwnerRole = Literal["owner", "staff", "it_vendor"]
 
-# The values every yes/no-style question accepts, with their display labels.
-ANSWER_LABELS: dict[str, str] = {
-    "yes": "Yes",
-    "partly": "Partly",
-    "no": "No",
-    "unknown": "Don't know",
-    "na": "Not applicable",
+# The standard answer values: the yes/no scale, "don't know" (any question) and "not
+# applicable" (where allowed). A choice question's values are its option ids instead.
+AnswerValue = Literal["yes", "partly", "no", "unknown", "na"]
+YES: Final = "yes"
+PARTLY: Final = "partly"
+NO: Final = "no"
+UNKNOWN: Final = "unknown"
+NOT_APPLICABLE: Final = "na"
+# Each standard value with its display label, in the order they are offered.
+ANSWER_LABELS: dict[AnswerValue, str] = {
+    YES: "Yes",
+    PARTLY: "Partly",
+    NO: "No",
+    UNKNOWN: "Don't know",
+    NOT_APPLICABLE: "Not applicable",
 }
 # Credit for the yes/no scale; "unknown" scores 0 but is counted on its own.
-YES_NO_CREDIT: dict[str, float] = {"yes": 1.0, "partly": 0.5, "no": 0.0, "unknown": 0.0}
-UNKNOWN = "unknown"
-NOT_APPLICABLE = "na"
+YES_NO_CREDIT: dict[str, float] = {YES: 1.0, PARTLY: 0.5, NO: 0.0, UNKNOWN: 0.0}
 # Where an `ask_vendor` text names the business's own systems of `vendor_systems` kinds.
 SYSTEMS_PLACEHOLDER = "{systems}"
 # What the placeholder reads when the business declared none of those kinds.
@@ -191,7 +197,7 @@ class Question(_Strict):
     def accepted_values(self) -> list[str]:
         """The answer values this question accepts (numbers aside)."""
         if self.kind in ("yes_no", "per_system"):
-            values = ["yes", "partly", "no", UNKNOWN]
+            values: list[str] = [YES, PARTLY, NO, UNKNOWN]
         elif self.kind == "choice":
             values = [option.id for option in self.options] + [UNKNOWN]
         elif self.kind == "number":

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, format_number
-from pdpa_check.questionnaires.model import UNKNOWN, Bank, Question
+from pdpa_check.questionnaires.model import UNKNOWN, YES, Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.result import Horizon, Plan, PlanItem, Result, VendorQuestion
@@ -148,7 +148,7 @@ def best_value(question: Question) -> str:
         assert question.number is not None
         best = max(question.number.thresholds, key=lambda t: (t.credit, t.value))
         return format_number(best.value)
-    return "yes"
+    return YES
 
 
 def _closed(bank: Bank, answers: Answers, gaps: set[AnswerKey]) -> dict[AnswerKey, Answer]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.store.db import create_database
+from pdpa_check.store.repo import Store
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +51,23 @@ def profile() -> Profile:
             System(key="meta", kind="ads", name="Meta Business"),
         ),
     )
+
+
+@pytest.fixture
+def real_db(tmp_path: Path, profile: Profile) -> Path:
+    """A database on disk holding `profile` as its one organisation."""
+    db = tmp_path / "shop.db"
+    store = Store(create_database(db), db)
+    store.create_organisation(profile)
+    store.close()
+    return db
+
+
+@pytest.fixture
+def umask_value(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The process umask set to the parameter (use with indirect=True), restored after."""
+    old = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(old)

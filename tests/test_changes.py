@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_cli import assert_error, invoke, ok
-from test_quarterly import completed_once
-from test_session import fill
-from tui_support import TODAY, demo_session, new_session
+from cli_support import assert_error, invoke, ok
+from tui_support import TODAY, completed_once, demo_session, fill, new_session
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import shown_score

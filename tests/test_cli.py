@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import tomli_w
+from cli_support import WIDE, assert_error, invoke, ok
 from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
@@ -28,36 +29,9 @@ from pdpa_check.cli import cli
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.support.paths import locations
 
-# Wide enough that Rich never wraps a name or a message across lines.
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
-
 ESC = "\x1b"
 RLO = "\u202e"
 HOSTILE_NAME = f"Evil [/bold] [link=file:///etc/passwd]x[/] {ESC}]0;pwned\x07 {RLO}Shop"
-
-
-def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """Run `pdpa-check ARGS` in-process; exceptions that escape are test failures."""
-    return CliRunner().invoke(
-        cli, [str(a) for a in args], env={**WIDE, **(env or {})}, catch_exceptions=False
-    )
-
-
-def ok(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    result = invoke(*args, env=env)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def assert_error(result: Result, code: int, *fragments: str) -> None:
-    """A failed run: the exit code, a one-line `pdpa-check: error:` last, no traceback."""
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    assert "Traceback" not in result.stdout
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("pdpa-check: error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, (fragment, result.stderr)
 
 
 def table_rows(text: str) -> list[list[str]]:

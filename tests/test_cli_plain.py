@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_support import invoke
+from click.testing import Result
 
-from pdpa_check.cli import cli
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, format_number, normalise_value
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.loader import builtin_bank_path
@@ -32,24 +32,11 @@ from pdpa_check.store.db import open_database
 from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 ESC = "\x1b"
 RLO = "\u202e"
 # Answering gov-dpo "yes" adds one question to the walk: gov-dpo-contact (the DPO's contact).
 DPO_CONTACT = 1
 MARKUP = "[bold]x[/] [/nope]"
-
-
-def invoke(
-    *args: str | Path, input: str | None = None, env: dict[str, str | None] | None = None
-) -> Result:
-    return CliRunner().invoke(
-        cli,
-        [str(a) for a in args],
-        input=input,
-        env={**WIDE, **(env or {})},
-        catch_exceptions=False,
-    )
 
 
 def plain_run(

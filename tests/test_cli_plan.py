@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
-from test_cli import assert_error, invoke, ok
+from cli_support import assert_error, invoke, ok
 
 from pdpa_check.services.session import Session
 from pdpa_check.store.db import open_database

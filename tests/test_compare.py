@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_scoring_properties import answers_for, builtin_scenarios, random_scenarios
+from scenarios_support import answers_for, builtin_scenarios, random_scenarios
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.model import Bank

@@ -5,22 +5,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import errno
-import importlib.util
 import json
 import os
 import re
 import stat
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from golden_files import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_support import (
+    FORBIDDEN,
+    PAYLOADS,
+    commonmark,
+    flat,
+    headings,
+    hostile_text,
+    linkifying_parsers,
+    name_from,
+    needs_linkify,
+    outline,
+    tables,
+    toml_text,
+    walk,
+)
 
 from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
 from pdpa_check.exports.markdown import render_markdown
@@ -239,76 +251,6 @@ def test_redaction_removes_notes_and_evidence(bank: Bank, profile: Profile) -> N
 # Markdown structure ---------------------------------------------------------------------
 
 
-def permissive(md: MarkdownIt) -> MarkdownIt:
-    """Accept every link URL (markdown-it refuses javascript: itself; other renderers may not)."""
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
-
-
-def commonmark() -> MarkdownIt:
-    return permissive(MarkdownIt("commonmark").enable("table"))
-
-
-HAS_LINKIFY = importlib.util.find_spec("linkify_it") is not None
-needs_linkify = pytest.mark.skipif(not HAS_LINKIFY, reason="linkify-it-py is not installed")
-
-
-def linkifying_parsers() -> list[MarkdownIt]:
-    if not HAS_LINKIFY:
-        return []
-    return [
-        permissive(MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])),
-        permissive(MarkdownIt("gfm-like")),
-    ]
-
-
-def walk(tokens: list[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from walk(token.children)
-
-
-def inline_text(token: Token) -> str:
-    """What a reader sees of an inline token: its text with escapes resolved."""
-    parts = []
-    for child in token.children or []:
-        if child.type in ("text", "text_special", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-    return "".join(parts)
-
-
-def headings(tokens: list[Token]) -> list[tuple[str, str]]:
-    return [
-        (token.tag, inline_text(tokens[i + 1]))
-        for i, token in enumerate(tokens)
-        if token.type == "heading_open"
-    ]
-
-
-def tables(tokens: list[Token]) -> list[list[list[str]]]:
-    """Each table as rows of cell texts (header row first)."""
-    found: list[list[list[str]]] = []
-    row: list[str] = []
-    for i, token in enumerate(tokens):
-        if token.type == "table_open":
-            found.append([])
-        elif token.type == "tr_open":
-            row = []
-        elif token.type in ("th_open", "td_open"):
-            row.append(inline_text(tokens[i + 1]))
-        elif token.type == "tr_close":
-            found[-1].append(row)
-    return found
-
-
-def outline(tokens: list[Token]) -> list[tuple[str, str]]:
-    """The block structure: every block token except the inline text itself."""
-    return [(token.type, token.tag) for token in tokens if token.type != "inline"]
-
-
 def test_markdown_outline(bank: Bank, profile: Profile) -> None:
     report = make_report(bank, profile)
     tokens = commonmark().parse(render_markdown(report))
@@ -369,63 +311,6 @@ def test_markdown_has_no_html_links_or_images(bank: Bank, profile: Profile) -> N
 
 # Injection (S3) -------------------------------------------------------------------------
 
-PAYLOADS = [
-    "# Fake: ALL COMPLIANT",
-    "\n\n# x",
-    "ok\n\n## Summary\n\n- **Readiness score:** 100 / 100",
-    "---",
-    "===",
-    "| a | b |",
-    "a | b | c | d | e | f",
-    "<script>alert(1)</script>",
-    "<img src=x>",
-    "[x](javascript:alert(1))",
-    "![](http://e.vil/p.png)",
-    "<!-- c -->",
-    "``` code",
-    "    indented code",
-    "http://evil.example",
-    "www.evil.example",
-    "<http://evil.example>",
-    "a@b.com",
-    "<a@b.com>",
-    "[ref]: http://evil.example",
-    "&lt;script&gt; &#60;img&#62; &amp;",
-    "\x1b]0;title\x07",
-    "\x1b[2J\x1b[5mblink",
-    "\x9b31m C1",
-    "\u202e",
-    "abc\u202edef\u2066x\u2069",
-    "zero\u200bwidth\ufeff",
-    "1. list",
-    "1) list",
-    "- item",
-    "+ item",
-    "* item",
-    "> quote",
-    "*bold* _em_ ~~strike~~ `code`",
-    "\\",
-    "trailing backslash\\",
-    "line\r\nbreak\rcr",
-    "\t\ttabbed",
-    "emoji 👩\u200d💻 and Tamil தமிழ் and Arabic مرحبا",
-]
-
-# ESC, C0 (except tab/newline), DEL, C1, bidi and zero-width formatting characters.
-FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
-)
-
-
-def name_from(text: str) -> str:
-    """`text` as a valid profile name (the profile refuses names that clean to nothing)."""
-    try:
-        if clean_name(text):
-            return text
-    except TextError:
-        pass
-    return text + "x"
-
 
 def hostile_report(bank: Bank, profile: Profile, text: str) -> Report:
     name = name_from(text)
@@ -436,10 +321,6 @@ def hostile_report(bank: Bank, profile: Profile, text: str) -> Report:
         evidence=lambda original: text,
         statuses={"enforce-mfa/shopify": ItemStatus(status="in_progress", owner=name)},
     )
-
-
-def flat(text: str) -> str:
-    return " ".join(for_output(text).split())
 
 
 def check_markdown_is_inert(bank: Bank, profile: Profile, text: str) -> None:
@@ -493,62 +374,6 @@ def test_markdown_due_date_is_inert(bank: Bank, profile: Profile) -> None:
     assert outline(commonmark().parse(rendered)) == outline(baseline)
 
 
-HOSTILE_PIECES = [
-    "#",
-    "\n",
-    "\r",
-    "\t",
-    " ",
-    "|",
-    "<",
-    ">",
-    "[",
-    "]",
-    "(",
-    ")",
-    "!",
-    "`",
-    "```",
-    "*",
-    "_",
-    "-",
-    "+",
-    "=",
-    "~",
-    "&",
-    ":",
-    "/",
-    "\\",
-    "@",
-    ".",
-    "1.",
-    "2)",
-    "www.",
-    "http://",
-    "javascript:",
-    "<script>",
-    "<!--",
-    "&amp;",
-    "&#60;",
-    "---",
-    "\x1b",
-    "\x07",
-    "\x85",
-    "\x9b",
-    "\u2028",
-    "\u202e",
-    "\u2066",
-    "\u200b",
-    "\u200d",
-    "\ufeff",
-    "e\u0301",
-    "x",
-]
-hostile_text = st.lists(
-    st.sampled_from(HOSTILE_PIECES) | st.text(max_size=3), min_size=1, max_size=12
-).map("".join)
-
-
 @settings(
     max_examples=60,
     deadline=None,
@@ -569,34 +394,6 @@ def test_no_control_characters_in_any_format(payload: str, bank: Bank, profile: 
 
 
 # TOML round trip (S4) -------------------------------------------------------------------
-
-toml_text = st.lists(
-    st.sampled_from(
-        [
-            '"',
-            "'",
-            '"""',
-            "'''",
-            "\\",
-            "\\u0000",
-            "]\n[evil]",
-            "[[plan]]\nid = 'x'",
-            "= 1",
-            "\n",
-            "\r\n",
-            "\x00",
-            "\x1b[31m",
-            "\x7f",
-            "\x85",
-            "\ud800",
-            "\udfff",
-            "\u202e",
-            "#",
-        ]
-    )
-    | st.text(max_size=4),
-    max_size=10,
-).map("".join)
 
 
 @settings(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import socket
 import sqlite3
@@ -28,9 +27,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_support import digest, invoke, make_db, ok, refused
+from click.testing import Result
 
-from pdpa_check.cli import base, cli
+from pdpa_check.cli import base
 from pdpa_check.exports.writer import ExportError, write_atomic, write_new_files
 from pdpa_check.questionnaires.errors import UnreadableFile
 from pdpa_check.questionnaires.loader import read_input_file
@@ -39,45 +39,7 @@ from pdpa_check.store.backups import check_backup, list_backups, restore
 from pdpa_check.store.db import StoreError, fault_message
 from pdpa_check.support.paths import locations
 
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
-
 # Helpers ------------------------------------------------------------------------------
-
-
-def invoke(*args: str | Path, input: str | None = None) -> Result:
-    return CliRunner().invoke(
-        cli, [str(a) for a in args], env=WIDE, input=input, catch_exceptions=False
-    )
-
-
-def ok(*args: str | Path) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def refused(result: Result, code: int, *fragments: str) -> str:
-    """A one-line error with `code`, no traceback; returns that line."""
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    assert "unexpected internal error" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def make_db(path: Path, *, name: str = "Kopi Shop") -> Path:
-    """A database with one organisation and one answered question, made by the CLI."""
-    ok("--db", path, "org", "create", name, "--staff", "3", "--system", "storefront:Shopify")
-    ok("--db", path, "assessment", "start")
-    ok("--db", path, "answer", "acc-password-manager", "yes", "--note", "in the safe")
-    return path
 
 
 @pytest.fixture

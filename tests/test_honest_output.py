@@ -15,11 +15,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_support import invoke, ok
+from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pdpa_check.cli import cli
 from pdpa_check.support.text import (
     CF_RANGES,
     INVISIBLE_OTHER,
@@ -28,19 +28,6 @@ from pdpa_check.support.text import (
     clean_name,
     for_output,
 )
-
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
-
-
-def invoke(*args: str | Path) -> Result:
-    """`pdpa-check ARGS` in-process (stdout is not a terminal, as in a script)."""
-    return CliRunner().invoke(cli, [str(a) for a in args], env=WIDE, catch_exceptions=False)
-
-
-def ok(*args: str | Path) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def assert_one_line_error(result: Result, code: int, *fragments: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from cli_support import invoke
 from click.testing import CliRunner, Result
 from pydantic import ValidationError
 from tui_support import TODAY, new_session, reopen_session
@@ -35,12 +36,7 @@ from pdpa_check.support.paths import locations
 from pdpa_check.tui.screens.kit_wizard import Draft, build_facts
 from pdpa_check.tui.screens.vendor_import import problem_list
 
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 FAR = "9999-12-31"
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], env=WIDE, catch_exceptions=False)
 
 
 def assert_one_line_error(result: Result, *fragments: str) -> None:

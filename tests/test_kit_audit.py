@@ -10,12 +10,21 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from cli_support import ok
 from golden_files import check_golden
-from test_cli import ok
-from test_kit_incident import FACTS, facts, kit_context, real_db, record  # noqa: F401
-from test_tui_kit import choose, flat, go_to, open_kit, verdict
+from kit_support import FACTS, facts, kit_context, record
 from textual.widgets import Input, TextArea
-from tui_support import make_app, new_session, reopen_session, shown_text
+from tui_support import (
+    choose,
+    flat,
+    go_to,
+    make_app,
+    new_session,
+    open_kit,
+    reopen_session,
+    shown_text,
+    verdict,
+)
 
 from pdpa_check.exports.kit.notify import render_record_toml
 from pdpa_check.exports.markdown import inline
@@ -236,7 +245,7 @@ def test_no_grounds_no_section(bank: Bank, profile: Profile) -> None:
 
 
 def test_an_old_row_without_the_audit_fields_loads_and_asks_for_the_ground(
-    real_db: Path,  # noqa: F811
+    real_db: Path,
     bank: Bank,
     profile: Profile,
 ) -> None:
@@ -278,7 +287,7 @@ def test_the_record_says_what_pdpc_weighs_and_cites_it(bank: Bank, profile: Prof
 # The command line -------------------------------------------------------------------------
 
 
-def test_cli_notify_saves_the_log_and_prints_the_trail(real_db: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_cli_notify_saves_the_log_and_prints_the_trail(real_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "facts.toml"
     path.write_text(AUDITED_TOML, encoding="utf-8")
     result = ok("--db", real_db, "kit", "notify", "--facts", path)

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import WIDE, assert_error, ok
 from click.testing import CliRunner, Result
 from golden_files import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from test_cli import WIDE, assert_error, ok
-from test_exports import (
+from markdown_support import (
     FORBIDDEN,
     PAYLOADS,
     commonmark,

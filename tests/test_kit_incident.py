@@ -10,13 +10,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from cli_support import assert_error, invoke, ok
 from click.testing import CliRunner, Result
 from golden_files import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kit_support import CONTACTS, FACTS, FOUND, GENERATED_ON, facts, kit_context, record
 from markdown_it.token import Token
-from test_cli import assert_error, invoke, ok
-from test_exports import (
+from markdown_support import (
     FORBIDDEN,
     HOSTILE_PIECES,
     PAYLOADS,
@@ -29,7 +30,7 @@ from test_exports import (
     toml_text,
     walk,
 )
-from tui_support import new_session, reopen_session
+from tui_support import reopen_session
 
 from pdpa_check.cli import cli, kit_incident
 from pdpa_check.exports.kit.notice import render_notice_markdown
@@ -45,75 +46,14 @@ from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.lock import APP, DatabaseLock
 from pdpa_check.support.text import for_output
 
-GENERATED_ON = dt.date(2026, 12, 8)
-TOOL_VERSION = "0.0.0-test"
-FOUND = dt.date(2026, 12, 1)
-FRIDAY = dt.date(2026, 12, 4)  # assessed on a Friday: PDPC by Monday 7 December
-
-CONTACTS = {
-    "incident_lead": Contact(role="incident_lead", name="Mei Ling Tan", reach="+65 9123 4567"),
-    "comms_approver": Contact(role="comms_approver", name="Raj Kumar", reach="raj@shop.example"),
-    "dpo": Contact(role="dpo", name="Siti Rahman", reach="dpo@shop.example"),
-}
-
-FACTS = IncidentFacts(
-    title="Shopify admin login stolen",
-    kind="outside_access",
-    discovered_on=FOUND,
-    assessed_on=FRIDAY,
-    identifiers="yes",
-    credentials="yes",
-    prescribed="unknown",
-    affected=1234,
-    affected_verified=True,
-    confined="no",
-    what_happened=(
-        "On 30 November someone signed in to our Shopify admin with a staff password"
-        " stolen by a fake login page."
-    ),
-    data_involved="names, email addresses, delivery addresses and order history",
-    data_verified=True,
-    not_yet_known="Whether any orders were changed. Our IT firm is checking the admin logs.",
-    actions_taken="We locked the staff account, reset every admin password and turned on MFA.",
-    customer_steps=("reset_password", "watch_phishing"),
-    next_update_on=dt.date(2026, 12, 11),
-)
-
 # Phrases that sound defensive or are wrong about the PDPA clock.
 BANNED = ("rest assured", "take your privacy seriously", "72 hours", "business day")
-
-
-def kit_context(
-    bank: Bank,
-    profile: Profile,
-    contacts: dict[str, Contact] | None = None,
-    answers: dict[tuple[str, str], Answer] | None = None,
-) -> KitContext:
-    return KitContext(
-        generated_on=GENERATED_ON,
-        profile=profile,
-        contacts=CONTACTS if contacts is None else contacts,
-        bank_id=bank.id,
-        bank_version=bank.version,
-        assessment_id=7,
-        answers=answers or {},
-        tool_version=TOOL_VERSION,
-    )
-
-
-def facts(**fields: object) -> IncidentFacts:
-    """FACTS with some fields changed, validated (and cleaned) as a facts file would be."""
-    return IncidentFacts.model_validate({**FACTS.model_dump(), **fields})
 
 
 @cache
 def the_bank() -> Bank:
     """The built-in bank, for property tests (a fixture would be printed with each example)."""
     return builtin_bank()
-
-
-def record(ctx: KitContext, incident: IncidentFacts) -> str:
-    return render_record_markdown(ctx, incident, notifiability(incident))
 
 
 # Goldens -------------------------------------------------------------------------------
@@ -533,13 +473,6 @@ what_happened = "Someone signed in to our Shopify admin with a stolen password."
 data_involved = "names and card numbers"
 data_verified = false
 """
-
-
-@pytest.fixture
-def real_db(tmp_path: Path, profile: Profile) -> Path:
-    db = tmp_path / "shop.db"
-    new_session(db, profile).store.close()
-    return db
 
 
 def write_facts(tmp_path: Path, text: str = FACTS_TOML) -> Path:

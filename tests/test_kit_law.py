@@ -8,12 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import ok
 from hypothesis import given
 from hypothesis import strategies as st
-from test_cli import ok
-from test_kit_incident import kit_context, real_db  # noqa: F401  (real_db is a fixture)
-from test_tui_kit import choose, go_to, open_kit, verdict
-from tui_support import make_app, new_session
+from kit_support import kit_context
+from tui_support import choose, go_to, make_app, new_session, open_kit, verdict
 
 from pdpa_check.exports.kit import notice as notice_module
 from pdpa_check.exports.kit.notice import render_notice_markdown
@@ -69,7 +68,7 @@ def record(bank: Bank, profile: Profile, incident: IncidentFacts) -> str:
 # Item 1: what happened, and the exclusion only for internal access or use ---------------
 
 
-def test_lost_laptop_is_notifiable_in_the_cli(real_db: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_lost_laptop_is_notifiable_in_the_cli(real_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "laptop.toml"
     path.write_text(LOST_LAPTOP, encoding="utf-8")
     result = ok("--db", real_db, "kit", "notify", "--facts", path)
@@ -148,7 +147,7 @@ def test_internal_access_confined_to_the_organisation_is_excluded(
 
 
 def test_old_confined_yes_is_read_as_internal_with_a_warning(
-    real_db: Path,  # noqa: F811
+    real_db: Path,
     tmp_path: Path,
 ) -> None:
     old = read_facts(OLD_CONFINED.encode(), "old.toml", dt.date(2026, 12, 4))

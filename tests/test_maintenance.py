@@ -7,7 +7,6 @@ with click's CliRunner. Every test has private XDG folders (conftest).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import pty
 import random
@@ -15,7 +14,6 @@ import re
 import select
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
@@ -24,10 +22,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_support import digest, invoke, listing, make_db, mode, ok, refused
+from click.testing import Result
 from tui_support import new_session
 
-from pdpa_check.cli import cli
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.demo import build_demo
 from pdpa_check.store.backups import (
@@ -51,45 +49,9 @@ from pdpa_check.store.lock import (
 from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
 
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 PAGE = 4096
 
 # Helpers ------------------------------------------------------------------------------
-
-
-def invoke(*args: str | Path, input: str | None = None) -> Result:
-    return CliRunner().invoke(
-        cli, [str(a) for a in args], env=WIDE, input=input, catch_exceptions=False
-    )
-
-
-def ok(*args: str | Path) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def refused(result: Result, code: int, *fragments: str) -> str:
-    """A one-line error with `code`; returns that line."""
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.lstat().st_mode)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 def read_only(path: Path) -> sqlite3.Connection:
@@ -110,15 +72,6 @@ def answer_count(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM answers").fetchone()[0])
     finally:
         conn.close()
-
-
-def make_db(path: Path | None = None, *, name: str = "Kopi Shop") -> Path:
-    """A database with one organisation and one answered question, made by the CLI."""
-    where = ("--db", path) if path else ()
-    ok(*where, "org", "create", name, "--staff", "3", "--system", "storefront:Shopify")
-    ok(*where, "assessment", "start")
-    ok(*where, "answer", "acc-password-manager", "yes", "--note", "in the safe")
-    return path or locations().database
 
 
 def damage_a_page(path: Path) -> None:
@@ -178,15 +131,6 @@ def crash_after_commit(path: Path, new_name: str) -> None:
     )
     subprocess.run([sys.executable, "-c", code, str(path), new_name], check=True)
     assert path.with_name(path.name + "-wal").stat().st_size > 0
-
-
-@pytest.fixture
-def umask_value(request: pytest.FixtureRequest) -> Iterator[int]:
-    old = os.umask(request.param)
-    try:
-        yield request.param
-    finally:
-        os.umask(old)
 
 
 class Terminal:

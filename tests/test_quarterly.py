@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_session import fill
-from tui_support import TODAY, make_app, new_session, reopen_session, shown_text
+from tui_support import (
+    TODAY,
+    completed_once,
+    fill,
+    make_app,
+    new_session,
+    reopen_session,
+    shown_text,
+)
 
 from pdpa_check.questionnaires.loader import builtin_bank_path
 from pdpa_check.questionnaires.profile import Profile
@@ -19,13 +26,6 @@ from pdpa_check.scoring.lifecycle import done_but_open, reconcile
 from pdpa_check.scoring.result import Plan
 from pdpa_check.services.session import Session
 from pdpa_check.tui.screens.assessment import AssessmentScreen
-
-
-def completed_once(db: Path, profile: Profile, *, good: bool = False) -> Session:
-    session = new_session(db, profile)
-    fill(session.start_assessment(), good=good)
-    session.complete_assessment()
-    return session
 
 
 def sql(db: Path, statement: str, *params: object) -> list[tuple[object, ...]]:

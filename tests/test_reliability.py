@@ -12,37 +12,31 @@ Each test prints its figures (kills, acknowledged answers, files tried); run wit
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import os
-import pty
 import random
 import re
-import select
 import shutil
 import signal
 import sqlite3
 import stat
-import struct
 import subprocess
 import sys
-import termios
 import textwrap
 import time
 import tomllib
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import make_fixtures
-import pyte
 import pytest
+from cli_support import WIDE
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from terminal_support import Terminal, on_a_terminal
 from tui_support import TODAY, demo_session, new_session
 
 from pdpa_check.cli import cli
@@ -58,7 +52,6 @@ from pdpa_check.store.repo import Store
 from pdpa_check.tui.widgets.answer_keys import choices, typed
 
 BANK = builtin_bank()
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 
 
 def integrity(path: Path) -> str:
@@ -77,92 +70,6 @@ def stored_values(path: Path) -> dict[AnswerKey, str]:
     finally:
         conn.close()
     return {(q, s): v for q, s, v in rows}
-
-
-# A terminal for the real app ---------------------------------------------------------
-
-
-class Terminal:
-    """`python -m pdpa_check ARGS` on a pseudo-terminal; pyte emulates the screen.
-
-    Every byte the app writes is kept in `output`, so tests can also scan the raw stream.
-    """
-
-    def __init__(self, args: list[str], *, columns: int = 80, lines: int = 24) -> None:
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns)}
-        env["LINES"] = str(lines)
-        env.pop("NO_COLOR", None)
-        self.main, child = pty.openpty()
-        fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pdpa_check", *args],
-            stdin=child,
-            stdout=child,
-            stderr=child,
-            env=env,
-            close_fds=True,
-        )
-        os.close(child)
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
-        self.output = bytearray()
-        self.titles: list[str] = []
-
-    def pump(self, seconds: float = 0.0) -> None:
-        """Read whatever the app wrote (waiting up to `seconds` for something)."""
-        deadline = time.monotonic() + seconds
-        while True:
-            ready, _, _ = select.select([self.main], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                return
-            try:
-                data = os.read(self.main, 65536)
-            except OSError:  # the app has gone
-                return
-            if not data:
-                return
-            self.output += data
-            self.stream.feed(data)
-            if not self.titles or self.titles[-1] != self.screen.title:
-                self.titles.append(self.screen.title)
-            if time.monotonic() >= deadline:
-                return
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def wait_for(self, needle: str, timeout: float = 30.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if needle in self.text():
-                return True
-            if self.process.poll() is not None:
-                self.pump(0.2)
-                return needle in self.text()
-            self.pump(0.05)
-        return needle in self.text()
-
-    def press(self, keys: bytes) -> None:
-        os.write(self.main, keys)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
-
-    def close(self) -> None:
-        self.kill()
-        self.pump(0.0)
-        os.close(self.main)
-
-
-@contextlib.contextmanager
-def on_a_terminal(args: list[str], *, columns: int = 80, lines: int = 24) -> Iterator[Terminal]:
-    terminal = Terminal(args, columns=columns, lines=lines)
-    try:
-        yield terminal
-    finally:
-        terminal.close()
 
 
 # R1: SIGKILL the app while keys answer questions ----------------------------------------
@@ -1134,7 +1041,6 @@ def test_make_fixtures_is_deterministic_and_matches_the_committed_fixture(
 
 
 def test_r2_leftovers_of_a_killed_write_are_removed_by_the_next_export(tmp_path: Path) -> None:
-    import os
     import time as clock
 
     from pdpa_check.exports.writer import write_atomic

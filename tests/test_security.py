@@ -26,6 +26,7 @@ from typing import Any
 
 import make_fixtures
 import pytest
+from cli_support import WIDE, mode
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -33,7 +34,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.cells import cell_len
 from rich.console import Console
-from test_reliability import on_a_terminal
+from terminal_support import on_a_terminal
 from textual import events
 from textual.app import App
 from textual.command import CommandList
@@ -64,7 +65,6 @@ from pdpa_check.tui.app import PdpaCheckApp, ScreenName
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 
 BANK = builtin_bank()
-WIDE = {"COLUMNS": "250", "NO_COLOR": "1"}
 # What must never reach a terminal or a document: C0 but tab and newline, DEL, C1,
 # bidi embeddings, overrides and isolates, zero-width formatting characters.
 FORBIDDEN = re.compile(
@@ -956,10 +956,6 @@ def umask(request: pytest.FixtureRequest) -> Iterator[int]:
         yield request.param
     finally:
         os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.lstat().st_mode)
 
 
 def test_s8_everything_created_is_private(umask: int, tmp_path: Path) -> None:

@@ -10,29 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database, Migrations
-from tui_support import new_session, reopen_session
+from tui_support import fill, new_session, reopen_session
 
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring.plan import projected_score
-from pdpa_check.services.session import Questionnaire
 from pdpa_check.store import db as db_module
 from pdpa_check.support.dates import add_months
-
-
-def fill(q: Questionnaire, *, good: bool) -> None:
-    """Answer every question (as skip logic reveals them) with the best or worst answer."""
-    while (index := q.next_unanswered(-1)) is not None:
-        question = q.slots[index].question
-        if question.kind == "choice":
-            ranked = sorted(question.options, key=lambda option: option.credit)
-            value = ranked[-1 if good else 0].id
-        elif question.kind == "number":
-            value = "1" if good else "30"
-        elif question.kind == "text":
-            value = "Mei Ling"
-        else:
-            value = "yes" if good else "no"
-        q.answer(q.slots[index], value)
 
 
 @pytest.mark.parametrize(

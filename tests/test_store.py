@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
@@ -17,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import digest, listing, mode
 from sqlite_utils import Database, Migrations
 
 import pdpa_check.store.db as db_module
@@ -34,18 +33,6 @@ from pdpa_check.store.db import (
 from pdpa_check.store.repo import Store
 
 # Helpers -------------------------------------------------------------------
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.lstat().st_mode)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 def independent(path: Path) -> sqlite3.Connection:
@@ -66,15 +53,6 @@ def answer_rows(path: Path) -> dict[tuple[str, str], tuple[str, str, str]]:
 
 def new_store(path: Path) -> Store:
     return Store(create_database(path), path)
-
-
-@pytest.fixture
-def umask_value(request: pytest.FixtureRequest) -> Iterator[int]:
-    old = os.umask(request.param)
-    try:
-        yield request.param
-    finally:
-        os.umask(old)
 
 
 @pytest.fixture

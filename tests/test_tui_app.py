@@ -16,7 +16,9 @@ from tui_support import demo_session, make_app, new_session, reopen_session, sho
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import shown_score
+from pdpa_check.services.session import Questionnaire, Session
 from pdpa_check.services.settings import load_settings
+from pdpa_check.store.db import StoreError
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 from pdpa_check.tui.screens.dashboard import DashboardScreen
@@ -241,3 +243,39 @@ async def test_notifications_show_markup_literally(tmp_path: Path) -> None:
         (shown,) = list(app._notifications)
         assert shown.message == "Could not write /tmp/[/nope]/[bold]x[/].md [31m"
         assert shown.markup is False
+
+
+def _fail_to_start(session: Session, error: Exception) -> None:
+    """Make starting an assessment raise `error`, as a fault or a bug in the core would."""
+
+    def start(bank_id: str | None = None) -> Questionnaire:
+        raise error
+
+    session.start_assessment = start  # type: ignore[method-assign]
+
+
+async def test_an_expected_error_in_an_action_is_shown_as_a_toast(tmp_path: Path) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    _fail_to_start(session, StoreError("the database is locked by another window", 1))
+    app = make_app(session, tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        shown = [note.message for note in app._notifications]
+        assert any("Could not start: the database is locked" in text for text in shown), shown
+
+
+async def test_a_bug_raising_value_error_in_an_action_is_not_swallowed_as_a_toast(
+    tmp_path: Path,
+) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    _fail_to_start(session, ValueError("a mistake in the code"))
+    app = make_app(session, tmp_path / "cfg")
+    with pytest.raises(ValueError, match="a mistake in the code"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+    assert not any("mistake" in note.message for note in app._notifications)

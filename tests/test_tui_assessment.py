@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import make_app, new_session, reopen_session, shown_text
+from tui_support import assessing, make_app, reopen_session, shown_text, started
 
-from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
-
-
-def started(db: Path, profile: Profile) -> Path:
-    """A database with `profile` and an open assessment."""
-    session = new_session(db, profile)
-    session.start_assessment()
-    session.store.close()
-    return db
-
-
-@asynccontextmanager
-async def assessing(
-    db: Path, tmp_path: Path, jump_to: AnswerKey | None = None
-) -> AsyncIterator[tuple[PdpaCheckApp, Pilot[None], AssessmentScreen]]:
-    """The app on `db`, showing the assessment (at `jump_to` if given)."""
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment", jump_to=jump_to)
-        await pilot.pause()
-        assert isinstance(app.screen, AssessmentScreen)
-        yield app, pilot, app.screen
 
 
 async def test_letter_keys_save_each_answer_before_moving_on(

@@ -9,7 +9,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
-from tui_support import TODAY, demo_session, make_app, new_session, shown_text
+from tui_support import TODAY, demo_session, flat, make_app, new_session, shown_text
 
 from pdpa_check.exports.writer import default_filename
 from pdpa_check.questionnaires.profile import Profile
@@ -22,10 +22,6 @@ from pdpa_check.tui.screens.export import ExportScreen
 ORG = "Kampong Threads Pte Ltd"
 # A note the demo gives a gap that loses points: it appears in unredacted exports only.
 DEMO_NOTE = "Packing team shares one staff login"
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def targets(folder: Path, name: str = ORG) -> dict[str, Path]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import make_app, new_session, reopen_session
+from tui_support import make_app, new_session, reopen_session, type_text
 
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
@@ -17,10 +17,6 @@ from pdpa_check.tui.screens.export import ExportScreen
 from pdpa_check.tui.screens.plan import PlanScreen
 from pdpa_check.tui.screens.profile import ProfileScreen
 from pdpa_check.tui.screens.results import ResultsScreen
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*["space" if char == " " else char for char in text])
 
 
 async def set_up_business(pilot: Pilot[None]) -> None:

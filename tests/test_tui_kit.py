@@ -13,9 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, RadioButton, Static, TabbedContent, Tabs, TextArea
-from tui_support import TODAY, demo_session, make_app, new_session, reopen_session, shown_text
+from tui_support import (
+    TODAY,
+    choose,
+    demo_session,
+    flat,
+    go_to,
+    make_app,
+    new_session,
+    open_kit,
+    reopen_session,
+    shown_text,
+    type_text,
+    verdict,
+)
 
 from pdpa_check.exports.kit.faq import render_faq_markdown
 from pdpa_check.exports.kit.plan24 import render_plan_markdown, render_plan_toml
@@ -48,10 +60,6 @@ def values(data: object) -> list[object]:
     return [data]
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 def screen_text(app: App[None]) -> str:
     """The text on the app's screen, as a terminal would show it."""
     width, height = app.size
@@ -62,40 +70,8 @@ def screen_text(app: App[None]) -> str:
     return console.export_text()
 
 
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
-async def open_kit(app: PdpaCheckApp, pilot: Pilot[None]) -> KitScreen:
-    await pilot.pause()
-    assert isinstance(app.screen, DashboardScreen)
-    await pilot.press("k")
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, KitScreen)
-    return screen
-
-
-async def go_to(screen: KitScreen, pilot: Pilot[None], section: str) -> None:
-    """Press ctrl+t (next section) until `section` shows."""
-    for _ in range(5):
-        if screen.section == section:
-            break
-        await pilot.press("ctrl+t")
-        await pilot.pause()
-    assert screen.section == section
-
-
 def heading(app: PdpaCheckApp, role: str) -> str:
     return flat(shown_text(app, f"#{role}-status"))
-
-
-def verdict(app: PdpaCheckApp) -> str:
-    return flat(shown_text(app, "#verdict"))
-
-
-def choose(screen: KitScreen, field: str, value: str) -> None:
-    screen.query_one(f"#f-{field}-{value}", RadioButton).value = True
 
 
 # Contacts -----------------------------------------------------------------------------

@@ -6,41 +6,19 @@ the field loses focus, and before the screen moves to another question.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from tui_support import demo_session, make_app, new_session, reopen_session, shown_text
+from tui_support import assessing, demo_session, make_app, reopen_session, shown_text, started
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.tui.app import PdpaCheckApp
-from pdpa_check.tui.screens.assessment import NOTE_SAVE_DELAY, AssessmentScreen
+from pdpa_check.tui.screens.assessment import NOTE_SAVE_DELAY
 from pdpa_check.tui.screens.plan import PlanScreen
 from pdpa_check.tui.widgets.plan_forms import AcceptRiskForm, OwnerDueForm
 
 PAST_THE_DELAY = NOTE_SAVE_DELAY + 0.5
-
-
-def started(db: Path, profile: Profile) -> Path:
-    session = new_session(db, profile)
-    session.start_assessment()
-    session.store.close()
-    return db
-
-
-@asynccontextmanager
-async def assessing(
-    db: Path, tmp_path: Path
-) -> AsyncIterator[tuple[PdpaCheckApp, Pilot[None], AssessmentScreen]]:
-    app = make_app(reopen_session(db), tmp_path / "cfg")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.go("assessment")
-        await pilot.pause()
-        assert isinstance(app.screen, AssessmentScreen)
-        yield app, pilot, app.screen
 
 
 def stored(db: Path, key: AnswerKey) -> Answer | None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
-from tui_support import demo_session, make_app, new_session, reopen_session
+from tui_support import demo_session, make_app, new_session, reopen_session, type_text
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.tui.app import PdpaCheckApp
@@ -14,11 +13,6 @@ from pdpa_check.tui.screens.profile import Problems, ProfileScreen, build_profil
 from pdpa_check.tui.widgets.systems_editor import Draft, SystemRow, SystemsEditor
 
 HOSTILE = "[/nope] [bold]x[/]"
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    """Type plain letters, digits and spaces key by key."""
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 def profile_screen(app: PdpaCheckApp) -> ProfileScreen:

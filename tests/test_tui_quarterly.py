@@ -6,9 +6,8 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
-from test_quarterly import completed_once
 from textual.widgets import Button, Input, RadioButton
-from tui_support import demo_session, make_app, reopen_session, shown_text
+from tui_support import completed_once, demo_session, make_app, reopen_session, shown_text
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.tui.screens.export import ExportScreen

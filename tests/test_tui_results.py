@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList
-from tui_support import TODAY, demo_session, make_app, new_session, shown_text
+from tui_support import TODAY, demo_session, flat, make_app, new_session, shown_text
 
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Question
@@ -18,11 +18,6 @@ from pdpa_check.store.db import create_database
 from pdpa_check.store.repo import Store
 from pdpa_check.tui.screens.export import ExportScreen
 from pdpa_check.tui.screens.results import ResultsScreen, domain_row
-
-
-def flat(text: str) -> str:
-    """Text with all runs of whitespace (including line wraps) as one space."""
-    return " ".join(text.split())
 
 
 def value_for(question: Question, best: bool) -> str:

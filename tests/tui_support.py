@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from rich.console import Console
 from textual.app import App
 from textual.content import Content
-from textual.widgets import Static
+from textual.pilot import Pilot
+from textual.widgets import RadioButton, Static
 
+from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.demo import build_demo
-from pdpa_check.services.session import Session
+from pdpa_check.services.session import Questionnaire, Session
 from pdpa_check.store.db import create_database, open_database
 from pdpa_check.store.repo import Store
 from pdpa_check.tui.app import PdpaCheckApp
+from pdpa_check.tui.screens.assessment import AssessmentScreen
+from pdpa_check.tui.screens.dashboard import DashboardScreen
+from pdpa_check.tui.screens.kit import KitScreen
 
 # Every TUI test sees the same "today", so dates on screen never change.
 TODAY = dt.date(2026, 11, 27)
@@ -42,6 +49,30 @@ def demo_session(db: Path) -> Session:
     return reopen_session(db)
 
 
+def fill(q: Questionnaire, *, good: bool) -> None:
+    """Answer every question (as skip logic reveals them) with the best or worst answer."""
+    while (index := q.next_unanswered(-1)) is not None:
+        question = q.slots[index].question
+        if question.kind == "choice":
+            ranked = sorted(question.options, key=lambda option: option.credit)
+            value = ranked[-1 if good else 0].id
+        elif question.kind == "number":
+            value = "1" if good else "30"
+        elif question.kind == "text":
+            value = "Mei Ling"
+        else:
+            value = "yes" if good else "no"
+        q.answer(q.slots[index], value)
+
+
+def completed_once(db: Path, profile: Profile, *, good: bool = False) -> Session:
+    """A new database with one assessment answered all best (or all worst) and completed."""
+    session = new_session(db, profile)
+    fill(session.start_assessment(), good=good)
+    session.complete_assessment()
+    return session
+
+
 def shown_text(app: App[None], selector: str) -> str:
     """The plain text a Static widget on the current screen shows."""
     content = app.screen.query_one(selector, Static).content
@@ -54,3 +85,71 @@ def shown_text(app: App[None], selector: str) -> str:
 
 def make_app(session: Session, config_dir: Path, *, demo: bool = False) -> PdpaCheckApp:
     return PdpaCheckApp(session, config_dir=config_dir, demo=demo, save_theme=False)
+
+
+def started(db: Path, profile: Profile) -> Path:
+    """A database with `profile` and an open assessment."""
+    session = new_session(db, profile)
+    session.start_assessment()
+    session.store.close()
+    return db
+
+
+def flat(text: str) -> str:
+    """Text with all runs of whitespace (including line wraps) as one space."""
+    return " ".join(text.split())
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type plain letters, digits and spaces key by key."""
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+# The Breach kit -------------------------------------------------------------------------
+
+
+async def open_kit(app: PdpaCheckApp, pilot: Pilot[None]) -> KitScreen:
+    """From the dashboard, `k` opens the kit."""
+    await pilot.pause()
+    assert isinstance(app.screen, DashboardScreen)
+    await pilot.press("k")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, KitScreen)
+    return screen
+
+
+async def go_to(screen: KitScreen, pilot: Pilot[None], section: str) -> None:
+    """Press ctrl+t (next section) until `section` shows."""
+    for _ in range(5):
+        if screen.section == section:
+            break
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+    assert screen.section == section
+
+
+def verdict(app: PdpaCheckApp) -> str:
+    """The notifiability verdict as one line."""
+    return flat(shown_text(app, "#verdict"))
+
+
+def choose(screen: KitScreen, field: str, value: str) -> None:
+    """Pick `value` for the wizard's choice `field` (its id part, with dashes)."""
+    screen.query_one(f"#f-{field}-{value}", RadioButton).value = True
+
+
+# The assessment -------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def assessing(
+    db: Path, tmp_path: Path, jump_to: AnswerKey | None = None
+) -> AsyncIterator[tuple[PdpaCheckApp, Pilot[None], AssessmentScreen]]:
+    """The app on `db`, showing the assessment (at `jump_to` if given)."""
+    app = make_app(reopen_session(db), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("assessment", jump_to=jump_to)
+        await pilot.pause()
+        assert isinstance(app.screen, AssessmentScreen)
+        yield app, pilot, app.screen

@@ -14,6 +14,7 @@ from pdpa_check.exports.kit.plan24 import atom, bullets, section, wrap, wrapped_
 from pdpa_check.exports.kit.systems import guide
 from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.context import KitContext
+from pdpa_check.questionnaires.model import NO, PARTLY, YES
 
 TITLE = "Privacy FAQ (draft)"
 DECIDE_FIRST = "**Decide first:** "
@@ -208,9 +209,9 @@ def _ai(ctx: KitContext) -> str:
     title = "How does AI or personalisation use my data?"
     answer = ctx.answers.get(("ai-in-use", ""))
     tools = ctx.profile.systems_of(["ai"])
-    if answer is None or answer.value not in ("yes", "partly", "no"):
+    if answer is None or answer.value not in (YES, PARTLY, NO):
         return section(title, note("Answer whether you use AI with customer data first."))
-    if answer.value == "no":
+    if answer.value == NO:
         if tools:
             return section(
                 title,

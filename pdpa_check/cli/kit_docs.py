@@ -28,7 +28,13 @@ from pdpa_check.cli.base import (
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
-from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
+from pdpa_check.kit.contacts import (
+    CONTACT_ROLES,
+    ESSENTIAL_ROLES,
+    Contact,
+    ContactRole,
+    missing_roles,
+)
 from pdpa_check.store.lock import held_by
 
 if TYPE_CHECKING:
@@ -96,7 +102,7 @@ def _ask_contacts(ctx: Context, session: Session, name: str) -> None:
         )
 
 
-def _ask(role: str) -> Contact | None:
+def _ask(role: ContactRole) -> Contact | None:
     """One contact from the terminal (None when skipped); asks again if the name is refused."""
     while True:
         text = click.prompt(
@@ -213,13 +219,14 @@ def contacts_clear(ctx: Context, role: str) -> None:
     click.echo(f"Cleared {_cli_role(key)}.")
 
 
-def _role(text: str) -> str:
+def _role(text: str) -> ContactRole:
     """The role key for `incident-lead`, `incident_lead` or `Incident-Lead` (else exit 2)."""
     key = text.strip().lower().replace("-", "_")
-    if key not in CONTACT_ROLES:
+    role = next((role for role in CONTACT_ROLES if role == key), None)
+    if role is None:
         allowed = ", ".join(_cli_role(role) for role in CONTACT_ROLES)
         raise InputError(f"unknown role {text!r}; use one of: {allowed}")
-    return key
+    return role
 
 
 def _cli_role(role: str) -> str:

@@ -281,14 +281,14 @@ def _ask_date(
     earliest: dt.date | None = None,
 ) -> dt.date | None:
     """A date between `earliest` and `latest`; blank gives `default`."""
-    from pdpa_check.support.dates import parse_date
+    from pdpa_check.support.dates import DateError, parse_date
 
     def convert(raw: str) -> dt.date | None:
         if not raw.strip():
             return default
         try:
             day = parse_date(raw)
-        except ValueError as error:
+        except DateError as error:
             raise click.UsageError(str(error)) from None
         if earliest is not None and day < earliest:
             raise click.UsageError(f"this cannot be before {earliest.isoformat()}")

@@ -19,7 +19,16 @@ from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, wri
 from pdpa_check.cli.output import console, plain
 from pdpa_check.kit.contacts import QUESTION_ROLES, missing_sentence
 from pdpa_check.questionnaires.answers import AnswerKey, describe_value, format_number
-from pdpa_check.questionnaires.model import ANSWER_LABELS, NOT_APPLICABLE, UNKNOWN, Question
+from pdpa_check.questionnaires.model import (
+    ANSWER_LABELS,
+    NO,
+    NOT_APPLICABLE,
+    PARTLY,
+    UNKNOWN,
+    YES,
+    AnswerValue,
+    Question,
+)
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -32,10 +41,10 @@ if TYPE_CHECKING:
     from pdpa_check.store.repo import Store
 
 # The shortcut typed for each standard answer value (normalise_value maps them back).
-SHORTCUTS: dict[str, str] = {
-    "yes": "y",
-    "partly": "p",
-    "no": "n",
+SHORTCUTS: dict[AnswerValue, str] = {
+    YES: "y",
+    PARTLY: "p",
+    NO: "n",
     UNKNOWN: "u",
     NOT_APPLICABLE: "x",
 }
@@ -367,10 +376,11 @@ def _choice_value(question: Question, entry: str) -> str:
 
 def _choice_lines(question: Question) -> list[str]:
     """How to answer `question`: each accepted input with its meaning."""
+    accepted = question.accepted_values()
     standard = [
-        f"{SHORTCUTS[value]} {ANSWER_LABELS[value].lower()}"
-        for value in question.accepted_values()
-        if value in SHORTCUTS
+        f"{SHORTCUTS[value]} {label.lower()}"
+        for value, label in ANSWER_LABELS.items()
+        if value in accepted
     ]
     if question.kind in ("yes_no", "per_system"):
         return ["Choices: " + ", ".join(standard)]

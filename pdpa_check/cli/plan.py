@@ -136,7 +136,7 @@ def plan_set(
     review_date: str | None,
 ) -> None:
     """Set a plan item's status, owner or due date (accepted risk needs reason and review)."""
-    from pdpa_check.support.dates import check_plan, parse_date
+    from pdpa_check.support.dates import DateError, check_plan, parse_date
     from pdpa_check.support.text import TextError, clean_name
 
     session = ctx.session()
@@ -146,11 +146,11 @@ def plan_set(
         if day:
             try:
                 parsed = parse_date(day)
-            except ValueError as error:
+            except DateError as error:
                 raise InputError(f"{label}: not a date: {error}") from None
             try:
                 check_plan(parsed, session.today())  # within ten years: a sane due or review
-            except ValueError as error:
+            except DateError as error:
                 raise InputError(f"{label}: {error}") from None
     state = session.plan_states().get(item_id)
     if status == "accepted_risk" and not (

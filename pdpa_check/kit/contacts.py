@@ -12,7 +12,7 @@ from pdpa_check.support.text import clean_name
 ContactRole = Literal["incident_lead", "deputy", "comms_approver", "dpo", "it_vendor", "insurer"]
 
 # Each role, in the order the kit lists them, with what the role does.
-CONTACT_ROLES: dict[str, str] = {
+CONTACT_ROLES: dict[ContactRole, str] = {
     "incident_lead": "Incident lead",
     "deputy": "Deputy incident lead",
     "comms_approver": "Approver of messages to customers and media",
@@ -22,11 +22,11 @@ CONTACT_ROLES: dict[str, str] = {
 }
 
 # The roles a first-24-hours plan cannot work without; missing ones are flagged.
-ESSENTIAL_ROLES: tuple[str, ...] = ("incident_lead", "deputy", "comms_approver")
+ESSENTIAL_ROLES: tuple[ContactRole, ...] = ("incident_lead", "deputy", "comms_approver")
 
 # Assessment questions whose answer depends on a named contact: the assessment
 # says when the kit has nobody recorded for these roles.
-QUESTION_ROLES: dict[str, tuple[str, ...]] = {
+QUESTION_ROLES: dict[str, tuple[ContactRole, ...]] = {
     "inc-plan": ("incident_lead", "deputy"),
     "inc-lead-names": ("incident_lead", "deputy"),
     "ntf-comms-approver": ("comms_approver",),
@@ -48,7 +48,7 @@ class Contact(BaseModel):
     reach: Reach = ""
 
 
-def missing_sentence(roles: tuple[str, ...], contacts: Mapping[str, Contact]) -> str | None:
+def missing_sentence(roles: tuple[ContactRole, ...], contacts: Mapping[str, Contact]) -> str | None:
     """'Breach kit: no X or Y is recorded yet. Add the names' for roles nobody holds, else None.
 
     The caller ends the sentence with where to add them (app or command line).
@@ -62,7 +62,7 @@ def missing_sentence(roles: tuple[str, ...], contacts: Mapping[str, Contact]) ->
 
 
 def missing_roles(
-    contacts: dict[str, Contact], roles: tuple[str, ...] = ESSENTIAL_ROLES
-) -> list[str]:
+    contacts: Mapping[str, Contact], roles: tuple[ContactRole, ...] = ESSENTIAL_ROLES
+) -> list[ContactRole]:
     """The roles in `roles` that have nobody named, in listing order."""
     return [role for role in roles if role not in contacts]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pdpa_check import __version__
 from pdpa_check.kit.contacts import Contact
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.model import YES
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import Result
 
@@ -41,7 +42,7 @@ class KitContext:
     def holds_for(self, question_id: str, system_key: str) -> bool:
         """True when `question_id` is answered "yes" for one system (or once, if not per system)."""
         answer = self.answers.get((question_id, system_key)) or self.answers.get((question_id, ""))
-        return answer is not None and answer.value == "yes"
+        return answer is not None and answer.value == YES
 
     def text(self, question_id: str) -> str:
         """The owner's text answer to a text question, or ""."""

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from pdpa_check.questionnaires.schedule import CLASS_KEYS, builtin_schedule
-from pdpa_check.support.dates import check_past, check_plan
+from pdpa_check.support.dates import DateError, check_past, check_plan
 from pdpa_check.support.text import clean, clean_name
 
 Tri = Literal["yes", "no", "unknown"]
@@ -309,7 +309,7 @@ def date_problems(facts: IncidentFacts, today: dt.date) -> dict[str, str]:
             continue
         try:
             check(day, today)
-        except ValueError as error:
+        except DateError as error:
             problems[name] = str(error)
     return problems
 

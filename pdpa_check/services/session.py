@@ -17,7 +17,6 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.answers_file import (
     AnswerEntry,
     AnswersImport,
-    InvalidAnswer,
     NotAsked,
     Organisation,
     check_entry,
@@ -337,10 +336,7 @@ class Session:
         when none is open; the plan then follows the answers.
         """
         bank = self.answering_bank()
-        try:
-            key, answer = check_entry(entry, bank, self.profile)
-        except ValueError as error:
-            raise InvalidAnswer(str(error)) from None
+        key, answer = check_entry(entry, bank, self.profile)
         if answer is not None:
             self._check_asked(bank, key)
         row_id = self.start_assessment().row.id

@@ -6,18 +6,23 @@ import calendar
 import datetime as dt
 import re
 
+
+class DateError(ValueError):
+    """A date the owner typed that is malformed or out of range; the message says which."""
+
+
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_date(raw: str) -> dt.date:
-    """A YYYY-MM-DD calendar date, or ValueError with a message for the owner."""
+    """A YYYY-MM-DD calendar date, or DateError with a message for the owner."""
     text = raw.strip()
     if not _DAY.fullmatch(text):
-        raise ValueError("use the form YYYY-MM-DD, e.g. 2027-03-31")
+        raise DateError("use the form YYYY-MM-DD, e.g. 2027-03-31")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text} is not a real date") from None
+        raise DateError(f"{text} is not a real date") from None
 
 
 def parse_day(stamp: str) -> dt.date:
@@ -45,17 +50,17 @@ def latest_plan_date(today: dt.date) -> dt.date:
 
 
 def check_past(day: dt.date, today: dt.date) -> dt.date:
-    """`day` if it is a day that has happened (2000 to `today`), else ValueError."""
+    """`day` if it is a day that has happened (2000 to `today`), else DateError."""
     if day > today:
-        raise ValueError(f"{day.isoformat()} is in the future (today is {today.isoformat()})")
+        raise DateError(f"{day.isoformat()} is in the future (today is {today.isoformat()})")
     return _not_too_early(day)
 
 
 def check_plan(day: dt.date, today: dt.date) -> dt.date:
-    """`day` if it is a due or review date from 2000 to ten years ahead, else ValueError."""
+    """`day` if it is a due or review date from 2000 to ten years ahead, else DateError."""
     latest = latest_plan_date(today)
     if day > latest:
-        raise ValueError(
+        raise DateError(
             f"{day.isoformat()} is more than {PLAN_YEARS} years ahead (latest {latest.isoformat()})"
         )
     return _not_too_early(day)
@@ -73,5 +78,5 @@ def parse_plan_date(raw: str, today: dt.date) -> dt.date:
 
 def _not_too_early(day: dt.date) -> dt.date:
     if day < EARLIEST:
-        raise ValueError(f"{day.isoformat()} is before {EARLIEST.isoformat()}")
+        raise DateError(f"{day.isoformat()} is before {EARLIEST.isoformat()}")
     return day

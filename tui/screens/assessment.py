@@ -14,8 +14,9 @@ from textual.widgets.option_list import Option
 from pdpa_check.kit.contacts import QUESTION_ROLES
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
 from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.services.session import Questionnaire
-from pdpa_check.support.text import NOTE_MAX_CHARS, for_output
+from pdpa_check.support.text import NOTE_MAX_CHARS, TextError, for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.widgets.answer_keys import Choice, choice_for_key, choices, typed
 from pdpa_check.tui.widgets.inputs import NoteInput
@@ -253,7 +254,7 @@ class AssessmentScreen(BaseScreen):
         evidence = self.query_one("#evidence", Input).value
         try:
             q.answer(self.slot, raw, note=note, evidence=evidence)
-        except ValueError as error:  # the core said why the value is not accepted
+        except (InvalidValue, TextError) as error:  # the core said why it is not accepted
             self.pending = None
             self._show_status(str(error))
             return
@@ -403,7 +404,7 @@ def _choice_option(choice: Choice, answer: Answer | None) -> Option:
 def _label(slot: Slot, raw: str) -> str:
     try:
         return describe_value(slot.question, normalise_value(slot.question, raw))
-    except ValueError:
+    except InvalidValue:
         return raw
 
 

@@ -18,7 +18,8 @@ from pdpa_check.tui.host import Host
 
 T = TypeVar("T")
 
-# Errors the core raises with a message meant for the owner.
+# Errors the core raises with a message meant for the owner; anything else is a bug and
+# is left to crash loudly (a ValueError from a mistake in the code is not shown as a toast).
 EXPECTED_ERRORS = (
     StoreError,
     BankError,
@@ -26,7 +27,6 @@ EXPECTED_ERRORS = (
     TextError,
     sqlite3.Error,
     OSError,
-    ValueError,
 )
 
 

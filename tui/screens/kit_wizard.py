@@ -26,7 +26,7 @@ from pdpa_check.kit.facts import (
     pdpc_days_late,
 )
 from pdpa_check.questionnaires.schedule import QUESTION_KEYS, builtin_schedule
-from pdpa_check.support.dates import check_past, check_plan, parse_date
+from pdpa_check.support.dates import DateError, check_past, check_plan, parse_date
 
 # Answer values of the yes / no / don't know questions, as the radio buttons show them.
 TRI_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"), ("unknown", "Don't know"))
@@ -212,7 +212,7 @@ def build_facts(draft: Draft, today: dt.date) -> IncidentFacts | dict[str, str]:
         check = check_plan if target == "next_update_on" else check_past
         try:
             data[target] = check(parse_date(text), today)
-        except ValueError as error:
+        except DateError as error:
             problems[name] = _sentence(str(error))
     count = draft.affected.strip().replace(",", "").replace(" ", "")
     if not count:
@@ -240,7 +240,7 @@ def log_entry(when: str, who: str, what: str, now: dt.datetime) -> LogEntry | di
         try:
             at = LogEntry.model_validate({"at": when, "who": "x", "what": "x"}).at
             check_past(at.date() if isinstance(at, dt.datetime) else at, now.date())
-        except (ValidationError, ValueError) as error:
+        except (ValidationError, DateError) as error:
             text = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
             problems["log_at"] = _sentence(text.removeprefix("Value error, "))
     for name, text in (("log_who", who), ("log_what", what)):

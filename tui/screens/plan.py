@@ -312,8 +312,8 @@ class PlanScreen(BaseScreen):
         )
         self.app.push_screen(form, partial(self._risk_accepted, item))
 
-    def _risk_accepted(self, item: PlanItem, answer: object) -> None:
-        if isinstance(answer, RiskAcceptance):
+    def _risk_accepted(self, item: PlanItem, answer: RiskAcceptance | None) -> None:
+        if answer is not None:
             saved = self.save(
                 item,
                 status="accepted_risk",
@@ -337,10 +337,8 @@ class PlanScreen(BaseScreen):
         )
         self.app.push_screen(form, partial(self._owner_due_chosen, item))
 
-    def _owner_due_chosen(self, item: PlanItem, answer: object) -> None:
-        saved = isinstance(answer, OwnerDue) and self.save(
-            item, owner=answer.owner, due_date=answer.due_date
-        )
+    def _owner_due_chosen(self, item: PlanItem, answer: OwnerDue | None) -> None:
+        saved = answer is not None and self.save(item, owner=answer.owner, due_date=answer.due_date)
         if saved:
             self.notify("Saved owner and due date.")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,12 +17,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from pdpa_check.support.dates import DateError, parse_plan_date
 from pdpa_check.support.dates import parse_date as parse_date  # re-exported for the tests
-from pdpa_check.support.dates import parse_plan_date
 from pdpa_check.support.text import TextError, clean, clean_name, for_output
 from pdpa_check.tui.widgets.plain import plain
 
 REASON_MAX_CHARS = 1000
+
+# What a form dismisses with when saved (None when cancelled).
+ResultT = TypeVar("ResultT")
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,11 @@ PlanForm Button {
 """
 
 
-class PlanForm(ModalScreen[object]):
-    """What both forms share: a title, labelled inputs with error lines, Save and Cancel."""
+class PlanForm(ModalScreen[ResultT | None], Generic[ResultT]):
+    """What both forms share: a title, labelled inputs with error lines, Save and Cancel.
+
+    A subclass names its result type and dismisses with it from `submit`.
+    """
 
     DEFAULT_CSS = FORM_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="plan_form.cancel")]
@@ -139,7 +146,7 @@ class PlanForm(ModalScreen[object]):
         self.dismiss(None)
 
 
-class OwnerDueForm(PlanForm):
+class OwnerDueForm(PlanForm[OwnerDue]):
     """Who does the item and by when; a blank due date clears it."""
 
     def __init__(self, item_title: str, owner: str, due_date: str | None, today: dt.date) -> None:
@@ -162,7 +169,7 @@ class OwnerDueForm(PlanForm):
         if self.value("due").strip():
             try:
                 due = parse_plan_date(self.value("due"), self.today).isoformat()
-            except ValueError as error:
+            except DateError as error:
                 errors["due"] = str(error)
         if errors:
             self.show_errors(errors)
@@ -170,7 +177,7 @@ class OwnerDueForm(PlanForm):
         self.dismiss(OwnerDue(owner, due or None))
 
 
-class AcceptRiskForm(PlanForm):
+class AcceptRiskForm(PlanForm[RiskAcceptance]):
     """Accepting a risk needs a reason, who accepted it and when to look again."""
 
     def __init__(
@@ -206,7 +213,7 @@ class AcceptRiskForm(PlanForm):
         else:
             try:
                 review = parse_plan_date(self.value("review"), self.today).isoformat()
-            except ValueError as error:
+            except DateError as error:
                 errors["review"] = str(error)
         if errors:
             self.show_errors(errors)

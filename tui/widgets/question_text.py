@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.content import Content
 
-from pdpa_check.kit.contacts import Contact, missing_sentence
+from pdpa_check.kit.contacts import Contact, ContactRole, missing_sentence
 from pdpa_check.questionnaires.answers import Answer, describe_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.model import Bank, Question
@@ -106,7 +106,9 @@ def domain_label(item: DomainProgress, current: bool) -> Content:
     return Content(f"{marker}{count:>5}{done} {title}")
 
 
-def kit_contacts_hint(roles: tuple[str, ...], contacts: Mapping[str, Contact]) -> str | None:
+def kit_contacts_hint(
+    roles: tuple[ContactRole, ...], contacts: Mapping[str, Contact]
+) -> str | None:
     """The line under a question that depends on kit contacts nobody has recorded yet."""
     sentence = missing_sentence(roles, contacts)
     return f"{sentence} in the Breach kit, from the dashboard." if sentence else None

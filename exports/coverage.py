@@ -2,7 +2,8 @@
 
 Question by question: area, weight, critical flag, the Cyber Essentials measures
 a full-credit answer helps to meet, and the references; then each measure with
-its questions, the reason for each weight, and the obligations that are coming
+its questions, the reason for each area's and question's weight with the
+ranking rule they keep, and the obligations that are coming
 but not scored. `docs/coverage.md` is this output for the built-in bank.
 
 Bank text is untrusted: every piece of it goes through `inline()`.
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 from pdpa_check.exports.markdown import inline
 from pdpa_check.questionnaires.measures import MEASURES
-from pdpa_check.questionnaires.model import Bank, Question
+from pdpa_check.questionnaires.model import Bank, Domain, Question
+from pdpa_check.questionnaires.weights import RANKING_RULE, ranking_warnings
 
 # Longest question text shown in the table before it is cut at a word.
 SHORT_QUESTION = 90
@@ -93,23 +95,51 @@ def _measures(bank: Bank) -> str:
 
 
 def _weights(bank: Bank) -> str:
+    total = sum(bank.shares.values()) or 1.0
     lines = [
         "## Weights and critical controls",
         "",
-        "Why each scored question weighs what it does. A critical question short of full "
-        "marks caps the band, whatever the average.",
+        "Why each area and each scored question weighs what it does. An area's weight is split "
+        "among its scored questions by their weights; the points shown are a question's (or an "
+        "area's) part of 100 when every question applies, and questions that do not apply leave "
+        "the total. A critical question short of full marks caps the band, whatever the average.",
+        "",
+        f"**Ranking rule.** {RANKING_RULE} {_rule_status(bank)}",
+        "",
+        "### Areas",
         "",
     ]
+    for domain in bank.domains:
+        lines.append(_area_line(bank, domain, total))
+    lines += ["", "### Questions", ""]
     for question in bank.questions:
         if question.scored:
-            lines.append(_weight_line(question))
+            lines.append(_weight_line(question, bank.shares[question.id], total))
     return "\n".join(lines) + "\n"
 
 
-def _weight_line(question: Question) -> str:
+def _rule_status(bank: Bank) -> str:
+    """Whether the bank's weights keep the ranking rule, and if not, where not."""
+    warnings = ranking_warnings(bank)
+    if not warnings:
+        return "This bank's weights keep it (`pdpa-check bank validate` checks)."
+    return "This bank's weights do not keep it: " + "; ".join(inline(w) for w in warnings) + "."
+
+
+def _area_line(bank: Bank, domain: Domain, total: float) -> str:
+    points = 100 * sum(v for q, v in bank.shares.items() if bank.question(q).domain == domain.id)
+    why = inline(domain.weight_rationale) if domain.weight_rationale else "no reason given"
+    return (
+        f"- **{inline(domain.title)}** (`{domain.id}`, weight {domain.weight}, "
+        f"{points / total:.1f} points): {why}"
+    )
+
+
+def _weight_line(question: Question, share: float, total: float) -> str:
     flag = ", **critical**" if question.critical else ""
     why = inline(question.weight_rationale) if question.weight_rationale else "no reason given"
-    return f"- `{question.id}` (weight {question.weight}{flag}): {why}"
+    points = 100 * share / total
+    return f"- `{question.id}` (weight {question.weight}{flag}, {points:.1f} points): {why}"
 
 
 def _upcoming(bank: Bank) -> str:

@@ -19,9 +19,11 @@ from pdpa_check.exports.document import (
     findings,
 )
 from pdpa_check.questionnaires.measures import CAVEAT
-from pdpa_check.questionnaires.profile import SECTORS
+from pdpa_check.questionnaires.profile import SECTORS, staff_words
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.rounding import shown_score
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.support.text import for_output
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
@@ -80,7 +82,8 @@ def _header(report: Report) -> str:
         f"{report.bank.version})",
         f"- **Assessment:** #{report.assessment.id}, started "
         f"{report.assessment.started_at[:10]}, {status}",
-        f"- **Organisation:** {profile.staff_count} staff, {SECTORS[profile.sector]}",
+        f"- **Organisation:** {staff_words(profile.staff_count)}, {SECTORS[profile.sector]}"
+        + ("" if profile.has_website else ", sells without a website of its own"),
         f"- **Systems holding customer data:** {systems}",
     ]
     if report.redacted:
@@ -95,14 +98,17 @@ def _summary(report: Report) -> str:
     band = f"**{result.band.name}**"
     if result.capped_by:
         capped = report.bank.question(result.capped_by)
+        failing = failing_systems(result.question(result.capped_by))
         band += (
             f" (the average alone would be {result.uncapped_band.name}; capped because a "
-            f"critical control failed: {inline(capped.text)})"
+            f"critical control failed: {inline(summary_text(capped, failing))})"
         )
     return (
         "## Summary\n\n"
-        f"- **Readiness score:** {result.score:.0f} / 100, {band}\n"
-        f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100"
+        f"- **Readiness score:** {shown_score(result.score)} / 100, {band}\n"
+        + "".join(f"- **Check:** {inline(notice)}\n" for notice in result.notices)
+        + "- **If every item in this plan is done:** "
+        f"{shown_score(report.plan.projected_score)} / 100"
         + (" (unanswered questions hold the rest)" if result.unanswered else "")
         + "\n"
         f"- **Answered:** {result.answered} of {result.applicable} "
@@ -139,7 +145,7 @@ def _domains(report: Report) -> str:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for domain in report.result.domains:
-        score = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        score = "n/a" if domain.score is None else str(shown_score(domain.score))
         rows.append(
             f"| {inline(domain.title)} | {domain.weight} | {score} | "
             f"{domain.answered} / {domain.applicable} | {domain.points_lost:.1f} |"
@@ -154,7 +160,7 @@ def _critical(report: Report) -> str:
     lines = ["## Critical gaps", ""]
     for outcome in failures:
         question = report.bank.question(outcome.question_id)
-        lines.append(f"- **{inline(question.text)}** {inline(outcome.reason)}")
+        lines.append(f"- **{inline(summary_text(question))}** {inline(outcome.reason)}")
     return "\n".join(lines) + "\n"
 
 
@@ -186,7 +192,7 @@ def _measure_lines(report: Report, measure: MeasureResult) -> list[str]:
     for question_id in measure.short_of:
         question = report.bank.question(question_id)
         reason = report.result.question(question_id).reason
-        lines.append(f"  - {inline(question.text)} — {inline(reason)}")
+        lines.append(f"  - {inline(summary_text(question))} — {inline(reason)}")
     return lines
 
 
@@ -289,9 +295,9 @@ def _findings(report: Report) -> str:
 
 def _finding_row(report: Report, finding: Finding) -> str:
     answer, slot = finding.answer, finding.slot
-    where = f" ({slot.system_name})" if slot.system_name else ""
+    named = [slot.system_name] if slot.system_name else []
     row = (
-        f"| {inline(finding.question.text + where)} | {inline(finding.answer_label)} | "
+        f"| {inline(summary_text(finding.question, named))} | {inline(finding.answer_label)} | "
         f"{finding.points_lost:.1f} |"
     )
     if report.redacted:

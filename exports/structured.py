@@ -13,6 +13,7 @@ import tomli_w
 
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
 from pdpa_check.questionnaires.measures import CAVEAT, measure_info
+from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.support.text import for_output
 
 FORMAT_NAME = "pdpa-check-plan"
@@ -34,6 +35,7 @@ def report_data(report: Report) -> dict[str, Any]:
             "name": profile.name,
             "staff_count": profile.staff_count,
             "sector": profile.sector,
+            "has_website": profile.has_website,
             "systems": [{"key": s.key, "kind": s.kind, "name": s.name} for s in profile.systems],
         },
         "assessment": _drop_none(
@@ -50,7 +52,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "since_last": list(report.since_last),
         "score": _drop_none(
             {
-                "overall": round(result.score, 1),
+                "overall": shown_score_tenths(result.score),
                 "band": result.band.id,
                 "band_name": result.band.name,
                 "uncapped_band": result.uncapped_band.id,
@@ -61,7 +63,7 @@ def report_data(report: Report) -> dict[str, Any]:
                 "answered": result.answered,
                 "unknown": result.unknown,
                 "unanswered": result.unanswered,
-                "projected_if_plan_done": round(report.plan.projected_score, 1),
+                "projected_if_plan_done": shown_score_tenths(report.plan.projected_score),
             }
         ),
         "domains": [
@@ -70,7 +72,7 @@ def report_data(report: Report) -> dict[str, Any]:
                     "id": d.domain_id,
                     "title": d.title,
                     "weight": d.weight,
-                    "score": None if d.score is None else round(d.score, 1),
+                    "score": None if d.score is None else shown_score_tenths(d.score),
                     "answered": d.answered,
                     "applicable": d.applicable,
                     "points_lost": round(d.points_lost, 2),
@@ -78,6 +80,7 @@ def report_data(report: Report) -> dict[str, Any]:
             )
             for d in result.domains
         ],
+        "notices": [for_output(notice) for notice in result.notices],
         "plan": [_plan_item(report, index) for index in range(len(report.plan.items))],
         "vendor_questions": [
             _drop_none(

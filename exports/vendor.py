@@ -177,6 +177,7 @@ def render_vendor_file(
 
     A file from the demo says so (`demo = true`); the key is absent otherwise.
     """
+    texts = {(q.question_id, q.system_key): q.text for q in assessed.plan.vendor_questions}
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -187,7 +188,9 @@ def render_vendor_file(
         "tool_version": __version__,
         "instructions": INSTRUCTIONS,
         "items": [_item_data(item, states.get(item.id)) for item in vendor_items(assessed)],
-        "questions": [_question_data(slot) for slot in vendor_slots(assessed, slots)],
+        "questions": [
+            _question_data(slot, texts[slot.key]) for slot in vendor_slots(assessed, slots)
+        ],
     }
     if demo:
         data = {"format": FORMAT, "format_version": FORMAT_VERSION, "demo": True, **data}
@@ -213,13 +216,14 @@ def _item_data(item: PlanItem, state: PlanItemState | None) -> dict[str, Any]:
     }
 
 
-def _question_data(slot: Slot) -> dict[str, Any]:
+def _question_data(slot: Slot, text: str) -> dict[str, Any]:
+    """One question for the vendor, in the plan's words (the business's systems named)."""
     question = slot.question
     return {
         "id": question.id,
         "system": slot.key[1],
         "system_name": for_output(slot.system.name if slot.system else ""),
-        "text": for_output(question.ask_vendor or question.text),
+        "text": for_output(text),
         "choices": question.accepted_values(),
         "answer": "",
         "notes": "",

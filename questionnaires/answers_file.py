@@ -17,7 +17,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
-from pdpa_check.questionnaires.applicability import Slot
+from pdpa_check.questionnaires.applicability import Slot, applicable_slots, condition_text
 from pdpa_check.questionnaires.errors import InvalidValue, Problems
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
 from pdpa_check.questionnaires.model import Bank, Question
@@ -26,11 +26,14 @@ from pdpa_check.support.text import TextError, clean, for_output
 
 FORMAT_NAME = "pdpa-check-answers"
 # Version 2: the file names its organisation's id, and a blank value no longer clears.
-FORMAT_VERSION = 2
+# Version 3: follow-up questions come with `asked_if`; carried answers with `carried` and
+# `confirmed` (set `confirmed = true` to confirm one unchanged).
+FORMAT_VERSION = 3
 CLEAR = "clear"  # the value that clears a stored answer
 # The flag that imports a file written for another organisation.
 OTHER_ORG_FLAG = "--other-org"
 OTHER_ORG_BUTTON = "It is for us"  # the app's button for the same
+NOT_FOR_THIS_ORG = "not asked of this organisation"
 
 
 class AnswerEntry(BaseModel):
@@ -41,6 +44,9 @@ class AnswerEntry(BaseModel):
     text: str | None = None  # shown for reference; ignored on import
     choices: list[str] | None = None  # shown for reference; ignored on import
     hint: str | None = None  # shown for reference; ignored on import
+    asked_if: str | None = None  # a follow-up's condition; shown for reference
+    carried: bool | None = None  # carried from last time, not confirmed; for reference
+    confirmed: bool | None = None  # true confirms a carried answer given unchanged
     value: str | int | float
     note: str = ""
     evidence: str = ""
@@ -52,7 +58,7 @@ class AnswersFile(BaseModel):
     )
 
     format: Literal["pdpa-check-answers"]
-    format_version: Literal[1, 2]
+    format_version: Literal[1, 2, 3]
     bank_id: str
     bank_version: str
     organisation: str | None = None
@@ -63,6 +69,10 @@ class AnswersFile(BaseModel):
 
 class InvalidAnswer(Exception):
     """An answer given by question id that the bank or the organisation's systems refuse."""
+
+
+class NotAsked(InvalidAnswer):
+    """An answer to a question that does not apply to the organisation (with its answers)."""
 
 
 class OtherOrganisation(BankError):
@@ -120,8 +130,14 @@ def render_answers_file(
     answers: Mapping[AnswerKey, Answer],
     org: Organisation,
     assessment_id: int | None,
+    *,
+    carried: Collection[AnswerKey] = (),
 ) -> str:
-    """Every applicable slot, answered or not ("" leaves the answer as it is)."""
+    """Every slot given, answered or not ("" leaves the answer as it is).
+
+    A follow-up question says what it waits for (`asked_if`); an answer carried
+    from last time and not confirmed says so (`carried`, `confirmed = false`).
+    """
     entries = []
     for slot in slots:
         answer = answers.get(slot.key)
@@ -130,10 +146,15 @@ def render_answers_file(
             entry["system"] = slot.system.key
         text = for_output(slot.question.text)
         entry["text"] = f"{for_output(slot.system.name)}: {text}" if slot.system else text
+        if (condition := condition_text(slot.question)) is not None:
+            entry["asked_if"] = condition.removeprefix("asked if ")
         if slot.question.accepted_values():
             entry["choices"] = slot.question.accepted_values()
         if (hint := _hint(slot.question)) is not None:
             entry["hint"] = hint
+        if answer is not None and slot.key in carried:
+            entry["carried"] = True
+            entry["confirmed"] = False
         entry["value"] = answer.value if answer else ""
         entry["note"] = for_output(answer.note) if answer else ""
         entry["evidence"] = for_output(answer.evidence) if answer else ""
@@ -171,6 +192,7 @@ class ParsedAnswers:
     answers: list[Answer]  # to save
     cleared: list[AnswerKey]  # `value = "clear"`
     unplaced: list[str]  # entries from another bank version that have no place here
+    confirmed: set[AnswerKey] = field(default_factory=set)  # `confirmed = true`
 
 
 def parse_answers_file(data: bytes, source: str, bank: Bank, profile: Profile) -> ParsedAnswers:
@@ -215,6 +237,8 @@ def parse_answers_file(data: bytes, source: str, bank: Bank, profile: Profile) -
                 result.cleared.append(key)
         else:
             result.answers.append(answer)
+            if entry.confirmed:
+                result.confirmed.add(key)
     problems.raise_if_any()
     return result
 
@@ -229,6 +253,14 @@ class AnswerChange:
 
 
 @dataclass(frozen=True)
+class NotAskedAnswer:
+    """An answer in the file to a question not asked once the file's answers are in."""
+
+    answer: Answer
+    why: str  # "asked if ai-in-use is yes or partly", or "not asked of this organisation"
+
+
+@dataclass(frozen=True)
 class AnswersImport:
     """What importing a file would do to the assessment's answers."""
 
@@ -238,6 +270,11 @@ class AnswersImport:
     confirmed: list[Answer] = field(default_factory=list)  # carried, given again, confirmed
     unchanged: int = 0
     unplaced: list[str] = field(default_factory=list)
+    # Answers to questions not asked once the file's answers are in (a follow-up whose
+    # condition is false, a question the organisation is not asked): left out.
+    not_asked: list[NotAskedAnswer] = field(default_factory=list)
+    # Questions asked only now, because of the file's answers, and not answered yet.
+    now_asked: list[Slot] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -259,6 +296,7 @@ class AnswersImport:
 def compare_import(
     parsed: ParsedAnswers,
     bank: Bank,
+    profile: Profile,
     stored: Mapping[AnswerKey, Answer],
     carried: Collection[AnswerKey] = (),
     *,
@@ -267,26 +305,64 @@ def compare_import(
     """Sort the file's answers into added, changed, cleared, confirmed and unchanged.
 
     A carried answer the file gives unchanged stays carried (to confirm) unless
-    `confirm`: importing a file back is not the owner looking at each answer again.
+    its entry says `confirmed = true` or `confirm` is given: importing a file back
+    is not the owner looking at each answer again. Answers to questions that are
+    not asked once the file's answers are in are left out (`not_asked`).
     """
+    merged = dict(stored) | {answer.key: answer for answer in parsed.answers}
+    for key in parsed.cleared:
+        merged.pop(key, None)
+    asked = {slot.key for slot in applicable_slots(bank, profile, merged)}
     added: list[Answer] = []
     changed: list[AnswerChange] = []
     confirmed: list[Answer] = []
+    not_asked = [
+        NotAskedAnswer(a, condition_text(bank.question(a.question_id)) or NOT_FOR_THIS_ORG)
+        for a in parsed.answers
+        if a.key not in asked
+    ]
     for answer in parsed.answers:
         before = stored.get(answer.key)
+        if answer.key not in asked:
+            continue
         if before is None:
             added.append(answer)
         elif _fields(before) != _fields(answer):
             changed.append(AnswerChange(bank.question(answer.question_id), before, answer))
-        elif confirm and answer.key in carried:
+        elif answer.key in carried and (confirm or answer.key in parsed.confirmed):
             confirmed.append(answer)
     cleared = [
         AnswerChange(bank.question(key[0]), stored[key], None)
         for key in parsed.cleared
         if key in stored
     ]
-    unchanged = len(parsed.answers) - len(added) - len(changed) - len(confirmed)
-    return AnswersImport(added, changed, cleared, confirmed, unchanged, list(parsed.unplaced))
+    given = len(parsed.answers) - len(not_asked)
+    unchanged = given - len(added) - len(changed) - len(confirmed)
+    return AnswersImport(
+        added,
+        changed,
+        cleared,
+        confirmed,
+        unchanged,
+        list(parsed.unplaced),
+        not_asked,
+        _now_asked(bank, profile, stored, merged),
+    )
+
+
+def _now_asked(
+    bank: Bank,
+    profile: Profile,
+    stored: Mapping[AnswerKey, Answer],
+    merged: Mapping[AnswerKey, Answer],
+) -> list[Slot]:
+    """Slots asked with the merged answers, not asked before, and still unanswered."""
+    before = {slot.key for slot in applicable_slots(bank, profile, stored)}
+    return [
+        slot
+        for slot in applicable_slots(bank, profile, merged)
+        if slot.key not in before and slot.key not in merged
+    ]
 
 
 def _fields(answer: Answer) -> tuple[str, str, str]:
@@ -301,7 +377,13 @@ def describe_import(update: AnswersImport) -> list[str]:
     for change in update.cleared:
         old = describe_value(change.question, change.before.value)
         lines.append(f"Clear {_label(change.question, change.before)} (was {old})")
+    for skipped in update.not_asked:
+        lines.append(f"Ignore {_key_label(skipped.answer.key)}: not asked ({skipped.why})")
     return [for_output(line) for line in lines]
+
+
+def _key_label(key: AnswerKey) -> str:
+    return f"{key[0]}/{key[1]}" if key[1] else key[0]
 
 
 def _label(question: Question, answer: Answer) -> str:
@@ -330,6 +412,7 @@ def summarise_import(update: AnswersImport) -> str:
         (len(update.cleared), "cleared"),
         (len(update.confirmed), "confirmed"),
         (update.unchanged, "unchanged"),
+        (len(update.not_asked), "ignored (not asked)"),
     )
     return ", ".join(f"{count} {label}" for count, label in counts if count) or "no answers"
 
@@ -369,6 +452,10 @@ def check_entry(
             raise InvalidAnswer(
                 "value: blank, but a note or evidence is given; give the answer too (a blank "
                 "value leaves the stored answer as it is)"
+            )
+        if entry.confirmed:
+            raise InvalidAnswer(
+                "confirmed: true, but the value is blank; give the answer to confirm"
             )
         return key, None
     try:

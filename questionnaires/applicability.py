@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pdpa_check.questionnaires.answers import AnswerKey, Answers
+from pdpa_check.questionnaires.answers import AnswerKey, Answers, describe_value
 from pdpa_check.questionnaires.model import AppliesIf, Bank, Question
-from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.questionnaires.profile import SYSTEM_KINDS, Profile, System
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def _applies(
         return True
     if condition.has_staff is not None and (profile.staff_count > 1) != condition.has_staff:
         return False
+    if condition.has_website is not None and profile.has_website != condition.has_website:
+        return False
     if condition.system_kinds is not None and not profile.systems_of(list(condition.system_kinds)):
         return False
     if condition.sectors is not None and profile.sector not in condition.sectors:
@@ -61,3 +63,123 @@ def _applies(
         if earlier.value not in condition.answer.any_of:
             return False
     return True
+
+
+# Follow-up questions: asked only after an earlier answer -------------------------
+
+
+def condition_text(question: Question) -> str | None:
+    """The answer a follow-up question waits for, e.g. "asked if ai-in-use is yes or partly"."""
+    condition = question.applies_if.answer if question.applies_if else None
+    if condition is None:
+        return None
+    return f"asked if {condition.question} is {' or '.join(condition.any_of)}"
+
+
+def slots_with_follow_ups(bank: Bank, profile: Profile) -> list[Slot]:
+    """Every slot the profile allows, follow-ups included whatever the answers, in bank order.
+
+    What a file to fill in offers at once, so one round of filling in is enough.
+    """
+    slots: list[Slot] = []
+    for question in bank.questions:
+        condition = question.applies_if
+        if condition is not None and not _applies(
+            condition.model_copy(update={"answer": None}), profile, {}, set()
+        ):
+            continue
+        if question.kind == "per_system":
+            slots += [Slot(question, s) for s in profile.systems_of(list(question.system_kinds))]
+        else:
+            slots.append(Slot(question))
+    return slots
+
+
+def why_not_asked(bank: Bank, question: Question, profile: Profile, answers: Answers) -> str:
+    """Why `question` is not asked of this organisation with these answers, in plain words."""
+    condition = question.applies_if
+    if condition is None:
+        return "it is not asked"
+    if condition.has_staff is not None and (profile.staff_count > 1) != condition.has_staff:
+        return (
+            "it is asked only when there are staff besides the owner"
+            if condition.has_staff
+            else "it is asked only of a business run by the owner alone"
+        )
+    if condition.system_kinds is not None and not profile.systems_of(list(condition.system_kinds)):
+        return f"it is asked only with a system of kind {', '.join(condition.system_kinds)}"
+    if condition.sectors is not None and profile.sector not in condition.sectors:
+        return f"it is asked only in the sectors {', '.join(condition.sectors)}"
+    wanted = condition.answer
+    if wanted is None:
+        return "it is not asked"
+    gate = bank.questions_by_id.get(wanted.question)
+    asked = {slot.question.id for slot in applicable_slots(bank, profile, answers)}
+    earlier = answers.get((wanted.question, ""))
+    if gate is None or wanted.question not in asked:
+        now = f"{wanted.question} is not asked either"
+    elif earlier is None:
+        now = f"{wanted.question} is not answered yet"
+    else:
+        now = f"{wanted.question} is answered {earlier.value}"
+    return f"it is {condition_text(question)}, and {now}"
+
+
+def profile_notices(bank: Bank, profile: Profile, answers: Answers) -> list[str]:
+    """Where the profile and the answers (or the profile itself) disagree, one sentence each.
+
+    Skip logic trusts both, so a contradiction would silently drop questions (an AI
+    system declared, yet "no AI tool" answered, drops the AI area): say so instead.
+    """
+    notices = [_website_notice(profile)]
+    for question in bank.questions:
+        answer = answers.get((question.id, ""))
+        if question.profile_check is not None and answer is not None:
+            notices.append(answer_notice(bank, profile, question, answer.value))
+    return [notice for notice in notices if notice]
+
+
+def answer_notice(bank: Bank, profile: Profile, question: Question, value: str) -> str:
+    """Why the declared systems contradict answering `question` with `value`; "" if they don't.
+
+    The sentence names the answer, the systems, and what is skipped because of it.
+    """
+    check = question.profile_check
+    systems = profile.systems_of(list(check.system_kinds)) if check else []
+    if check is None or value not in check.any_of or not systems:
+        return ""
+    label = describe_value(question, value)
+    dependants = [
+        q
+        for q in bank.questions
+        if q.applies_if is not None
+        and q.applies_if.answer is not None
+        and q.applies_if.answer.question == question.id
+    ]
+    areas = dict.fromkeys(bank.domain(q.domain).title for q in dependants)
+    skipped = (
+        f"; so the {len(dependants)} questions that follow from it ({', '.join(areas)}) "
+        "are not asked"
+        if dependants
+        else ""
+    )
+    return (
+        f'"{question.text}" is answered {label}, yet your systems include {_named(systems)}'
+        f"{skipped}. Check that answer or your list of systems."
+    )
+
+
+def _website_notice(profile: Profile) -> str:
+    """A business marked as having no website of its own that lists an online store."""
+    stores = profile.systems_of(["storefront"])
+    if profile.has_website or not stores:
+        return ""
+    return (
+        "The profile says the business has no website or online store of its own, yet lists "
+        f"{_named(stores)}; so the questions about your own website are not asked. "
+        "Check the business profile."
+    )
+
+
+def _named(systems: list[System]) -> str:
+    return ", ".join(f"{system.name} ({SYSTEM_KINDS[system.kind]})" for system in systems)

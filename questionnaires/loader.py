@@ -23,6 +23,7 @@ from pdpa_check.questionnaires.cache import cached
 from pdpa_check.questionnaires.errors import BankError as BankError  # re-exported
 from pdpa_check.questionnaires.errors import Problems, UnreadableFile
 from pdpa_check.questionnaires.model import Bank, Question
+from pdpa_check.questionnaires.weights import ranking_warnings
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -119,6 +120,22 @@ def check_bank_files(paths: list[Path]) -> list[str]:
             problems.append(f"{path}: bank id '{bank.id}' is also used by {owners[bank.id]}")
         owners.setdefault(bank.id, path)
     return problems
+
+
+def bank_file_warnings(paths: list[Path]) -> list[str]:
+    """`file: warning: ...` for each bank that loads but whose weights break the ranking rule.
+
+    A warning, not a problem: the bank still scores exactly, and a stored copy of an
+    older bank version (answered before the rule) must keep loading.
+    """
+    warnings: list[str] = []
+    for path in paths:
+        try:
+            bank = load_bank_file(path)
+        except BankError:
+            continue  # reported by check_bank_files
+        warnings += [f"{path}: warning: {warning}" for warning in ranking_warnings(bank)]
+    return warnings
 
 
 def read_toml(data: bytes, source: str) -> dict[str, Any]:

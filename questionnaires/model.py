@@ -11,7 +11,7 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pdpa_check.questionnaires.profile import Sector, SystemKind
+from pdpa_check.questionnaires.profile import Profile, Sector, SystemKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -41,6 +41,10 @@ ANSWER_LABELS: dict[AnswerValue, str] = {
 }
 # Credit for the yes/no scale; "unknown" scores 0 but is counted on its own.
 YES_NO_CREDIT: dict[str, float] = {YES: 1.0, PARTLY: 0.5, NO: 0.0, UNKNOWN: 0.0}
+# Where an `ask_vendor` text names the business's own systems of `vendor_systems` kinds.
+SYSTEMS_PLACEHOLDER = "{systems}"
+# What the placeholder reads when the business declared none of those kinds.
+NO_SYSTEMS_DECLARED = "the systems that hold our customer data"
 
 
 class _Strict(BaseModel):
@@ -98,9 +102,19 @@ class AppliesIf(_Strict):
     """Conditions under which a question is asked; all given ones must hold."""
 
     has_staff: bool | None = None
+    # True: only for a business with a website or online store of its own.
+    has_website: bool | None = None
     system_kinds: list[SystemKind] | None = Field(default=None, min_length=1)
     sectors: list[Sector] | None = Field(default=None, min_length=1)
     answer: AnswerCondition | None = None
+
+
+class ProfileCheck(_Strict):
+    """An answer the profile contradicts: a system of `system_kinds` is declared, yet the
+    question is answered with one of `any_of` (e.g. an AI system, and "no AI tool")."""
+
+    system_kinds: list[SystemKind] = Field(min_length=1)
+    any_of: list[str] = Field(min_length=1)
 
 
 class Domain(_Strict):
@@ -108,6 +122,8 @@ class Domain(_Strict):
     title: Text
     weight: int = Field(ge=1, le=10)
     description: Text
+    # Why the area weighs what it does, in one line (shown by `bank coverage`).
+    weight_rationale: Text | None = None
 
 
 class Question(_Strict):
@@ -125,7 +141,13 @@ class Question(_Strict):
     applies_if: AppliesIf | None = None
     references: list[Text] = Field(default_factory=list)
     actions: list[Id] = Field(default_factory=list)
+    # What to ask the IT vendor on "don't know": only what a vendor can answer; a question
+    # without it (a habit of the owner's staff, say) is never put to the vendor.
     ask_vendor: Text | None = None
+    # The kinds of system `ask_vendor`'s "{systems}" names, by the names the business gave them.
+    vendor_systems: list[SystemKind] = Field(default_factory=list)
+    # When the profile contradicts an answer to this question, results point it out.
+    profile_check: ProfileCheck | None = None
     # Why the question weighs what it does, in one line (for bank reviewers).
     weight_rationale: Text | None = None
     # The Cyber Essentials measures a full-credit answer helps to meet.
@@ -154,7 +176,23 @@ class Question(_Strict):
             raise ValueError("option ids must be unique")
         if set(option_ids) & {UNKNOWN, NOT_APPLICABLE}:
             raise ValueError("option ids 'unknown' and 'na' are reserved")
+        if self.profile_check and not set(self.profile_check.any_of) <= set(self.accepted_values()):
+            raise ValueError("'profile_check.any_of' must list values this question accepts")
+        placeholder = SYSTEMS_PLACEHOLDER in (self.ask_vendor or "")
+        if placeholder != bool(self.vendor_systems):
+            raise ValueError(
+                "'vendor_systems' and a '{systems}' placeholder in 'ask_vendor' go together"
+            )
         return self
+
+    def vendor_text(self, profile: Profile) -> str | None:
+        """`ask_vendor` naming the business's declared systems, or None: not for a vendor."""
+        if self.ask_vendor is None:
+            return None
+        if not self.vendor_systems:
+            return self.ask_vendor
+        names = [system.name for system in profile.systems_of(list(self.vendor_systems))]
+        return self.ask_vendor.replace(SYSTEMS_PLACEHOLDER, _listed(names) or NO_SYSTEMS_DECLARED)
 
     def accepted_values(self) -> list[str]:
         """The answer values this question accepts (numbers aside)."""
@@ -178,6 +216,13 @@ class Question(_Strict):
             return next(option.credit for option in self.options if option.id == value)
         assert self.number is not None
         return self.number.credit(float(value))
+
+
+def _listed(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C': names as a sentence lists them."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class Action(_Strict):
@@ -237,3 +282,23 @@ class Bank(_Strict):
     @cached_property
     def domains_by_id(self) -> dict[str, Domain]:
         return {domain.id: domain for domain in self.domains}
+
+    @cached_property
+    def shares(self) -> dict[str, float]:
+        """Each scored question's share: its area's weight split by question weight.
+
+        Fixed by the bank, whatever applies: a question's points are its share over
+        the shares of the questions that apply, so not-applicable questions leave
+        the total and every other question keeps its rank.
+        """
+        area_totals: dict[str, int] = {}
+        for question in self.questions:
+            if question.scored:
+                area_totals[question.domain] = area_totals.get(question.domain, 0) + question.weight
+        return {
+            question.id: self.domain(question.domain).weight
+            * question.weight
+            / area_totals[question.domain]
+            for question in self.questions
+            if question.scored
+        }

@@ -50,6 +50,11 @@ Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 
 
+def staff_words(count: int) -> str:
+    """The staff count as people read it: a business of one is the owner alone."""
+    return "just the owner" if count == 1 else f"{count} staff"
+
+
 class System(BaseModel):
     """One system that holds customer data. `key` is stable across renames."""
 
@@ -69,6 +74,9 @@ class Profile(BaseModel):
     staff_count: int = Field(ge=1, le=100_000)
     sector: Sector = "ecommerce"
     systems: tuple[System, ...] = ()
+    # False for a business with no website or online store of its own (e.g. one that sells
+    # only on marketplaces): questions about a website of its own do not apply.
+    has_website: bool = True
 
     def systems_of(self, kinds: list[str]) -> list[System]:
         """The systems whose kind is in `kinds`, in inventory order."""

@@ -12,6 +12,7 @@ from pdpa_check.scoring.result import (
     SlotResult,
     VendorQuestion,
 )
+from pdpa_check.scoring.rounding import shown_score, shown_score_tenths
 
 __all__ = [
     "BANDS",
@@ -25,4 +26,6 @@ __all__ = [
     "VendorQuestion",
     "build_plan",
     "evaluate",
+    "shown_score",
+    "shown_score_tenths",
 ]

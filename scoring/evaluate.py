@@ -1,9 +1,12 @@
 """evaluate(bank, profile, answers) -> Result.
 
-Credit (0-1) times question weight, normalised within each domain; domain
-weights roll the domain scores up to 0-100. Not-applicable answers leave both
-numerator and denominator; unanswered and "don't know" score 0. Every point
-lost is attributed to exactly one question, so the losses add up to 100 - score.
+Each scored question has a fixed share of the bank (`Bank.shares`: its domain's
+weight split among the domain's questions by weight). The score is credit (0-1)
+times share over the shares of the questions that apply, scaled to 0-100, so
+not-applicable answers leave both numerator and denominator and never change
+how the remaining questions rank; unanswered and "don't know" score 0. Every
+point lost is attributed to exactly one question, so the losses add up to
+100 - score.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pdpa_check.questionnaires.answers import Answers, describe_value
-from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.applicability import Slot, applicable_slots, profile_notices
 from pdpa_check.questionnaires.model import NOT_APPLICABLE, UNKNOWN, Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import Band, DomainResult, QuestionResult, Result, SlotResult
@@ -39,18 +42,12 @@ def evaluate(bank: Bank, profile: Profile, answers: Answers) -> Result:
             slot_results = [_slot_result(slot, answers) for slot in slots]
             scored.append((question, slot_results, _question_credit(slot_results)))
 
-    domain_weight_total = _domain_weight_total(bank, scored)
-    weight_in_domain: dict[str, int] = defaultdict(int)
-    for question, _, credit in scored:
-        if credit is not None:
-            weight_in_domain[question.domain] += question.weight
+    shares = bank.shares
+    live_total = sum(shares[q.id] for q, _, credit in scored if credit is not None) or 1.0
 
     questions = []
     for question, slot_results, credit in scored:
-        max_points = 0.0
-        if credit is not None and weight_in_domain[question.domain]:
-            domain_share = bank.domain(question.domain).weight / domain_weight_total
-            max_points = 100.0 * domain_share * question.weight / weight_in_domain[question.domain]
+        max_points = 100.0 * shares[question.id] / live_total if credit is not None else 0.0
         lost = max_points * (1.0 - credit) if credit is not None else 0.0
         questions.append(
             QuestionResult(
@@ -65,7 +62,7 @@ def evaluate(bank: Bank, profile: Profile, answers: Answers) -> Result:
                 slots=tuple(slot_results),
             )
         )
-    return _assemble(bank, questions)
+    return _assemble(bank, questions, profile_notices(bank, profile, answers))
 
 
 def _slot_result(slot: Slot, answers: Answers) -> SlotResult:
@@ -82,13 +79,6 @@ def _question_credit(slots: list[SlotResult]) -> float | None:
     """Mean credit over the slots that apply: the share of systems covered."""
     credits = [slot.credit for slot in slots if slot.credit is not None]
     return sum(credits) / len(credits) if credits else None
-
-
-def _domain_weight_total(
-    bank: Bank, scored: list[tuple[Question, list[SlotResult], float | None]]
-) -> float:
-    live_domains = {q.domain for q, _, credit in scored if credit is not None and q.weight}
-    return float(sum(d.weight for d in bank.domains if d.id in live_domains)) or 1.0
 
 
 def _reason(question: Question, slots: list[SlotResult]) -> str:
@@ -116,7 +106,7 @@ def _reason(question: Question, slots: list[SlotResult]) -> str:
     return summary + (" (" + "; ".join(gaps) + ")" if gaps else "")
 
 
-def _assemble(bank: Bank, questions: list[QuestionResult]) -> Result:
+def _assemble(bank: Bank, questions: list[QuestionResult], notices: list[str]) -> Result:
     domains = [_domain_result(bank, domain_id, questions) for domain_id in _ids(bank)]
     # Rounded far below display precision so a score of exactly 60 is not 59.999...
     score = round(max(0.0, min(100.0, 100.0 - sum(q.points_lost for q in questions))), 9)
@@ -145,6 +135,7 @@ def _assemble(bank: Bank, questions: list[QuestionResult]) -> Result:
         unknown=unknown,
         unanswered=unanswered,
         confidence=known / len(slots) if slots else 0.0,
+        notices=tuple(notices),
     )
 
 

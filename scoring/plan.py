@@ -43,9 +43,11 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
         for slot in outcome.slots:
             if slot.value is None or slot.credit is None or slot.credit >= 1.0:
                 continue  # unanswered, not applicable, or no gap
-            if slot.value == UNKNOWN:
+            if slot.value == UNKNOWN and question.ask_vendor is not None:
+                # Only what a vendor can answer, naming the systems this business declared.
+                text = question.vendor_text(profile) or question.ask_vendor
                 vendor_questions.append(
-                    _vendor_question(question, slot.system_key, slot.system_name)
+                    VendorQuestion(question.id, slot.system_key, slot.system_name, text)
                 )
             for action_id in question.actions:
                 draft = drafts.setdefault(
@@ -157,10 +159,3 @@ def _closed(bank: Bank, answers: Answers, gaps: set[AnswerKey]) -> dict[AnswerKe
             question_id=question_id, system_key=system_key, value=value
         )
     return updated
-
-
-def _vendor_question(
-    question: Question, system_key: str, system_name: str | None
-) -> VendorQuestion:
-    text = question.ask_vendor or question.text
-    return VendorQuestion(question.id, system_key, system_name, text)

@@ -78,6 +78,8 @@ class Result:
     unknown: int
     unanswered: int
     confidence: float
+    # Where the profile and the answers disagree, in plain sentences for the owner to check.
+    notices: tuple[str, ...] = ()
 
     def question(self, question_id: str) -> QuestionResult:
         return next(q for q in self.questions if q.question_id == question_id)

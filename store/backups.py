@@ -20,7 +20,7 @@ import stat
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pdpa_check.store.db import (
     APPLICATION_ID,
@@ -34,8 +34,15 @@ from pdpa_check.store.db import (
 )
 from pdpa_check.support.fsutil import fsync_folder, private_mkdir
 
-if TYPE_CHECKING:
-    from pdpa_check.store.repo import Store
+
+class OpenDatabase(Protocol):
+    """An open database and where it lives (the store is one; the type keeps repo out)."""
+
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+    @property
+    def path(self) -> Path: ...
+
 
 MANUAL = "manual"
 BEFORE_UPGRADE = "before-upgrade"
@@ -116,7 +123,7 @@ def make_backup(
     return target
 
 
-def auto_backup(store: Store, reason: str) -> Path | None:
+def auto_backup(store: OpenDatabase, reason: str) -> Path | None:
     """The automatic backup (e.g. after completing an assessment).
 
     It never undoes or blocks what was just saved: a failure gives None (and

@@ -39,6 +39,7 @@ SCHEMA_STEPS = (
     "0004_bank_versions",
     "0005_breach_kit",
     "0006_organisation_uid",
+    "0007_has_website",
 )
 
 

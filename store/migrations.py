@@ -168,3 +168,10 @@ def organisation_uid(db: Database) -> None:
     db.table("organisations").add_column("uid", str, not_null_default="")
     for (org_id,) in db.execute("SELECT id FROM organisations").fetchall():
         db.execute("UPDATE organisations SET uid = ? WHERE id = ?", [uuid.uuid4().hex, org_id])
+
+
+@migrations(name="0007_has_website")
+def has_website(db: Database) -> None:
+    # Whether the business has a website or online store of its own (1) or sells only on
+    # marketplaces (0); every organisation so far was asked the website questions, so 1.
+    db.table("organisations").add_column("has_website", int, not_null_default=1)

@@ -125,6 +125,7 @@ class Store(KitStore):
                     "name": profile.name,
                     "staff_count": profile.staff_count,
                     "sector": profile.sector,
+                    "has_website": int(profile.has_website),
                     "created_at": now(),
                     "uid": uuid.uuid4().hex,
                 }
@@ -166,8 +167,15 @@ class Store(KitStore):
         """Replace the organisation's details and inventory; system keys stay stable."""
         with self.write() as db:
             db.execute(
-                "UPDATE organisations SET name = ?, staff_count = ?, sector = ? WHERE id = ?",
-                [profile.name, profile.staff_count, profile.sector, org_id],
+                "UPDATE organisations SET name = ?, staff_count = ?, sector = ?, has_website = ? "
+                "WHERE id = ?",
+                [
+                    profile.name,
+                    profile.staff_count,
+                    profile.sector,
+                    int(profile.has_website),
+                    org_id,
+                ],
             )
             keys = [system.key for system in profile.systems]
             marks = ", ".join("?" for _ in keys)
@@ -185,7 +193,8 @@ class Store(KitStore):
 
     def profile(self, org_id: int) -> Profile:
         org = self.conn.execute(
-            "SELECT name, staff_count, sector FROM organisations WHERE id = ?", [org_id]
+            "SELECT name, staff_count, sector, has_website FROM organisations WHERE id = ?",
+            [org_id],
         ).fetchone()
         systems = self.conn.execute(
             "SELECT key, kind, name FROM systems WHERE organisation_id = ? ORDER BY id", [org_id]
@@ -195,6 +204,7 @@ class Store(KitStore):
             name=org[0],
             staff_count=org[1],
             sector=org[2],
+            has_website=bool(org[3]),
             systems=tuple(System(key=k, kind=kind, name=name) for k, kind, name in systems),
         )
 

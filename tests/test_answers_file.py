@@ -68,7 +68,7 @@ def test_render_lists_every_applicable_slot(bank: Bank, profile: Profile) -> Non
     text = render_answers_file(bank, slots, {}, SHOP, 7)
     data = tomllib.loads(text)
     assert data["format"] == FORMAT_NAME
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert data["bank_id"] == bank.id
     assert data["bank_version"] == bank.version
     assert data["organisation"] == "Test Shop"
@@ -251,21 +251,21 @@ def test_every_entry_problem_is_reported_with_its_place(bank: Bank, profile: Pro
 
 
 def test_per_system_question_for_a_system_of_the_wrong_kind(bank: Bank, profile: Profile) -> None:
-    chat = System(key="whatsapp", kind="chat", name="WhatsApp Business")
-    with_chat = Profile(
+    ai = System(key="rebuy", kind="ai", name="Rebuy recommendations")
+    with_ai = Profile(
         name=profile.name,
         staff_count=profile.staff_count,
         sector=profile.sector,
-        systems=(*profile.systems, chat),
+        systems=(*profile.systems, ai),
     )
-    assert "chat" not in bank.question("acc-mfa").system_kinds
+    assert "ai" not in bank.question("acc-mfa").system_kinds
     data = file_with(
         bank,
-        {"question": "acc-mfa", "system": "whatsapp", "value": "yes"},
+        {"question": "acc-mfa", "system": "rebuy", "value": "yes"},
         {"question": "acc-mfa", "system": "gmail", "value": "yes"},
     )
-    assert problems(data, bank, with_chat) == [
-        f'{SRC}: answers[0] (question "acc-mfa", system "whatsapp"): system: not one of this '
+    assert problems(data, bank, with_ai) == [
+        f'{SRC}: answers[0] (question "acc-mfa", system "rebuy"): system: not one of this '
         "organisation's systems this question is asked for (gmail, shopify, meta)"
     ]
 
@@ -326,8 +326,8 @@ def test_wrong_format(bank: Bank, profile: Profile) -> None:
 
 
 def test_wrong_format_version(bank: Bank, profile: Profile) -> None:
-    data = file_with(bank, format_version=3)
-    assert problems(data, bank, profile) == [f"{SRC}: format_version: Input should be 1 or 2"]
+    data = file_with(bank, format_version=4)
+    assert problems(data, bank, profile) == [f"{SRC}: format_version: Input should be 1, 2 or 3"]
 
 
 def test_missing_format(bank: Bank, profile: Profile) -> None:
@@ -361,11 +361,11 @@ def test_schema_problems_are_all_reported(bank: Bank, profile: Profile) -> None:
         bank,
         {"question": "gov-dpo", "value": "yes", "extra": 1},
         {"question": "inc-plan"},
-        format_version=3,
+        format_version=4,
         assessment="one",
     )
     found = problems(data, bank, profile)
-    assert f"{SRC}: format_version: Input should be 1 or 2" in found
+    assert f"{SRC}: format_version: Input should be 1, 2 or 3" in found
     assert any(p.startswith(f"{SRC}: assessment: ") for p in found)
     assert f'{SRC}: answers[0] (question "gov-dpo"): extra: Extra inputs are not permitted' in (
         found

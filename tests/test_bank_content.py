@@ -22,6 +22,7 @@ from pdpa_check.questionnaires.loader import (
 )
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System, SystemKind
+from pdpa_check.questionnaires.weights import gated_by
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.plan import best_value
 from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES
@@ -112,7 +113,7 @@ def test_bank_validates_with_no_problems(bank: Bank) -> None:
     assert check_bank_files([builtin_bank_path()]) == []
     assert load_bank_file(builtin_bank_path()) == bank
     assert bank.id == BUILTIN_BANK
-    assert bank.version == "1.1.1"
+    assert bank.version == "1.2.0"
     description = bank.description.casefold()
     assert "not legal advice" in description
     assert "30 minutes" in description
@@ -426,3 +427,29 @@ def test_enforcement_gaps_carry_the_highest_domain_weights(bank: Bank) -> None:
         question = bank.question(question_id)
         same_domain = [q.weight for q in bank.questions if q.domain == question.domain]
         assert question.weight == max(same_domain), question_id
+
+
+def test_every_scored_gate_outweighs_the_questions_it_opens(bank: Bank) -> None:
+    # Closing a gate opens its follow-ups unanswered; with a share at least theirs, closing it
+    # never lowers the score, so no plan item shows +0 for that reason (tests/
+    # test_scoring_properties.py relies on it for the built-in bank).
+    shares = bank.shares
+    for gate, opened in gated_by(bank).items():
+        if opened and gate in shares:
+            assert shares[gate] >= sum(shares[q] for q in opened), gate
+
+
+def test_critical_controls_have_the_largest_shares(bank: Bank) -> None:
+    shares = bank.shares
+    critical = {q.id for q in bank.questions if q.critical}
+    assert critical == {"acc-mfa", "acc-shared-logins", "lvr-no-lingering"}
+    largest = sorted(shares, key=lambda q: -shares[q])[: len(critical)]
+    assert set(largest) == critical
+    # Closing all three is worth about a sixth of the score when everything applies.
+    assert 100 * sum(shares[q] for q in critical) / sum(shares.values()) > 15
+
+
+def test_every_area_explains_its_weight(bank: Bank) -> None:
+    for domain in bank.domains:
+        assert domain.weight_rationale, domain.id
+        assert "\n" not in domain.weight_rationale, domain.id

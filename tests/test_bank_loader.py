@@ -638,6 +638,9 @@ def test_cli_schema_is_json_schema() -> None:
     schema = json.loads(result.stdout)
     for key in ("id", "version", "domains", "questions", "actions"):
         assert key in schema["properties"]
+    # Areas and questions both explain their weight (shown by `bank coverage`).
+    assert "weight_rationale" in schema["$defs"]["Domain"]["properties"]
+    assert "weight_rationale" in schema["$defs"]["Question"]["properties"]
     assert set(schema["required"]) >= {"id", "questions", "domains"}
     assert schema.get("additionalProperties") is False
 
@@ -713,3 +716,74 @@ def test_mutated_starter_bank_only_raises_bank_error(edits: list[tuple[str, int,
         else:
             lines[index] = new
     _only_bank_errors("\n".join(lines).encode("utf-8", "surrogatepass"))
+
+
+# --- the ranking rule: a warning from `bank validate` ----------------------------------------
+
+# A critical question weighing less than q-yes (3) in the same area breaks the ranking rule.
+CRITICAL_TOO_LIGHT = """
+[[questions]]
+id = "q-crit"
+domain = "dom"
+kind = "yes_no"
+text = "Critical?"
+why = "Because."
+weight = 1
+critical = true
+"""
+
+
+def test_a_bank_whose_weights_rank_a_fix_above_a_critical_one_loads_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "light.toml"
+    path.write_text(MINIMAL + CRITICAL_TOO_LIGHT)
+    # It still loads: stored copies of older bank versions must keep opening.
+    assert load_bank_file(path).question("q-crit").critical
+    assert check_bank_files([path]) == []
+    result = CliRunner().invoke(cli, ["bank", "validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) OK, 1 warning(s)" in result.stdout
+    warning = (
+        f"{path}: warning: question q-crit: critical, but closing q-yes (60.0) can raise the "
+        "score more than closing it (20.0; points of 100 when everything applies); give it "
+        "more weight within its area 'dom', or them less"
+    )
+    assert result.stderr.strip() == warning
+
+
+def test_validate_strict_counts_the_ranking_warning_as_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "light.toml"
+    path.write_text(MINIMAL + CRITICAL_TOO_LIGHT)
+    result = CliRunner().invoke(cli, ["bank", "validate", "--strict", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "question q-crit: critical, but closing q-yes" in result.stderr
+    assert "1 problem(s) found" in result.stderr
+    assert "OK" not in result.stdout
+
+
+def test_a_critical_question_that_outweighs_the_rest_passes_strict(tmp_path: Path) -> None:
+    path = tmp_path / "heavy.toml"
+    path.write_text(MINIMAL + CRITICAL_TOO_LIGHT.replace("weight = 1", "weight = 3"))
+    result = CliRunner().invoke(cli, ["bank", "validate", "--strict", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "1 file(s) OK"
+    assert result.stderr == ""
+
+
+def test_the_builtin_bank_passes_validate_strict() -> None:
+    result = CliRunner().invoke(cli, ["bank", "validate", "--strict", str(builtin_bank_path())])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
+
+def test_bank_list_marks_a_bank_with_a_ranking_warning() -> None:
+    user_banks = locations().user_banks
+    user_banks.mkdir(parents=True)
+    light = replace('id = "mini"', 'id = "light"') + CRITICAL_TOO_LIGHT
+    (user_banks / "light.toml").write_text(light)
+    result = CliRunner().invoke(cli, ["bank", "list"])
+    assert result.exit_code == 0, result.output
+    assert "ok, 1 warning(s)" in result.stdout
+    assert "1 bank(s) have warnings; `pdpa-check bank validate`" in result.stderr
+    assert "BROKEN" not in result.stdout

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli_support import assert_error, invoke, ok
-from tui_support import TODAY, completed_once, demo_session, fill
+from tui_support import TODAY, completed_once, demo_session, fill, new_session
 
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring import shown_score
 from pdpa_check.services.changes import Changes, changes_between, overdue_items, summary
 from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 
@@ -32,8 +33,8 @@ def test_demo_changes_match_what_the_demo_changed(tmp_path: Path) -> None:
 
 def test_summary_sentences(tmp_path: Path) -> None:
     changes = demo_changes(tmp_path)
-    before = round(changes.comparison.score_before)
-    after = round(changes.comparison.score_after)
+    before = shown_score(changes.comparison.score_before)
+    after = shown_score(changes.comparison.score_after)
     lines = summary(changes, overdue=3, unconfirmed=1)
     assert lines[0] == f"Score rose from {before} to {after}."
     assert f"{len(changes.comparison.answers)} answers changed." in lines
@@ -42,19 +43,42 @@ def test_summary_sentences(tmp_path: Path) -> None:
     assert not any("overdue" in line for line in summary(changes, overdue=0))
 
 
-def test_a_closed_critical_gap_is_named_with_its_systems(tmp_path: Path, profile: Profile) -> None:
-    session = completed_once(tmp_path / "a.db", profile)  # every answer the worst
+def test_a_closed_critical_gap_names_only_the_systems_whose_answer_changed(
+    tmp_path: Path, profile: Profile
+) -> None:
+    session = new_session(tmp_path / "a.db", profile)
     q = session.start_assessment()
+    fill(q, good=True)
     for slot in q.slots:
-        if slot.question.id == "acc-mfa":
-            q.answer(slot, "yes")
+        if slot.key == ("acc-mfa", "shopify"):
+            q.answer(slot, "no")  # MFA missing on Shopify alone
+    session.complete_assessment()
+    q = session.start_assessment()
+    q.answer(next(s for s in q.slots if s.key == ("acc-mfa", "shopify")), "yes")
     first, second = session.completed()[-1].row, session.current()
     assert second is not None
     changes = changes_between(session.assessed(first), session.assessed(second))
     assert "acc-mfa" in changes.comparison.critical_closed
+    title = session.assessed().bank.action("enforce-mfa").title
     lines = summary(changes, overdue=0)
-    systems = sum(1 for s in q.slots if s.question.id == "acc-mfa")
-    assert any(f"Critical gap closed on all {systems} systems" in line for line in lines)
+    assert f"Critical gap closed: {title} (Shopify)." in lines
+    assert not any("all" in line and "systems" in line for line in lines)
+
+
+def test_a_new_critical_gap_names_its_systems_not_this_system(
+    tmp_path: Path, profile: Profile
+) -> None:
+    session = completed_once(tmp_path / "a.db", profile, good=True)
+    q = session.start_assessment()
+    q.answer(next(s for s in q.slots if s.key == ("acc-mfa", "meta")), "partly")
+    first, second = session.completed()[-1].row, session.current()
+    assert second is not None
+    changes = changes_between(session.assessed(first), session.assessed(second))
+    lines = [line for line in summary(changes, overdue=0) if "critical" in line]
+    assert lines == [
+        "New critical gap: Is multi-factor authentication (MFA) enforced for every login to "
+        "Meta Business?"
+    ]
 
 
 def test_overdue_items_are_open_items_past_their_due_date(tmp_path: Path, profile: Profile) -> None:
@@ -70,7 +94,7 @@ def test_overdue_items_are_open_items_past_their_due_date(tmp_path: Path, profil
 def test_diff_command_defaults_to_the_last_two_completed(tmp_path: Path) -> None:
     ok("demo")
     result = ok("--demo", "diff")
-    assert "Score rose from 17 to 41." in result.output
+    assert "Score rose from 18 to 45." in result.output
     assert "By area" in result.output
     assert "Answers that changed" in result.output
     assert "data protection officer" in result.output
@@ -97,3 +121,24 @@ def test_diff_against_an_open_assessment(tmp_path: Path, profile: Profile) -> No
     result = ok("--db", db, "diff", "1", "2")
     assert "Score rose from 0 to 100." in result.output
     assert "Plan items completed" in result.output
+
+
+def test_summary_lines_of_per_system_questions_drop_the_per_system_wording() -> None:
+    ok("demo")
+    gaps = [
+        line
+        for line in ok("--demo", "score").stdout.splitlines()
+        if line.startswith("CRITICAL GAP")
+    ]
+    assert gaps and not any("this system" in line for line in gaps)
+    assert any("every login to each system?" in line for line in gaps)
+    plan = ok("--demo", "plan", "--format", "md").stdout
+    sections = {part.split("\n", 1)[0]: part for part in plan.split("\n## ") if part.strip()}
+    summaries = ("Summary", "Since last time", "Critical gaps", "Where points were lost")
+    for title in summaries:
+        assert "this system" not in sections[title], title
+    assert "Cyber Essentials" in " ".join(sections)
+    measures = next(part for title, part in sections.items() if "Cyber Essentials" in title)
+    assert "this system" not in measures
+    # The table of lost points names the system in the question.
+    assert "every login to Klaviyo?" in sections["Where points were lost"]

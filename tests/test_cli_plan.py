@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import tomllib
 from pathlib import Path
 
@@ -105,3 +107,36 @@ def test_history_says_when_the_next_assessment_is_due(tmp_path: Path) -> None:
     ok("demo")
     result = ok("--demo", "history")
     assert "Next quarterly re-assessment due" in result.output
+
+
+def test_history_shows_each_change_and_has_a_stable_json_shape(tmp_path: Path) -> None:
+    ok("demo")
+    data = json.loads(ok("--demo", "history", "--json").stdout)
+    assert (data["format"], data["format_version"], data["demo"]) == (
+        "pdpa-check-history",
+        1,
+        True,
+    )
+    assert set(data) == {
+        "format", "format_version", "demo", "organisation", "assessments", "next_due", "overdue",
+    }  # fmt: skip
+    first, second = data["assessments"][:2]
+    keys = {
+        "id", "status", "started_on", "completed_on", "bank_id", "bank_version", "score",
+        "band", "band_name", "change", "compared_with",
+    }  # fmt: skip
+    assert all(set(entry) == keys for entry in data["assessments"])
+    assert first["status"] == second["status"] == "completed"
+    assert (first["change"], first["compared_with"]) == (None, None)
+    # The change is between the scores as shown: round each, then subtract.
+    assert second["change"] == round(second["score"]) - round(first["score"])
+    assert second["compared_with"] == first["id"]
+    assert dt.date.fromisoformat(data["next_due"]) > dt.date.fromisoformat(second["completed_on"])
+    assert isinstance(data["overdue"], bool)
+
+    rows = [
+        [cell.strip() for cell in line.strip().strip("│").split("│")]
+        for line in ok("--demo", "history").stdout.splitlines()
+        if line.lstrip().startswith("│")
+    ]
+    assert [row[5] for row in rows[:2]] == ["", f"{second['change']:+d}"]

@@ -37,7 +37,13 @@ def make_bank(**extra: Any) -> Bank:
             "title": "Coverage " + HOSTILE,
             "description": "A bank built for one test.",
             "domains": [
-                {"id": "acc", "title": "Accounts | logins", "weight": 5, "description": "A."},
+                {
+                    "id": "acc",
+                    "title": "Accounts | logins",
+                    "weight": 5,
+                    "description": "A.",
+                    "weight_rationale": "Logins first " + HOSTILE,
+                },
                 {"id": "bkp", "title": "Backups", "weight": 3, "description": "B."},
             ],
             "questions": [
@@ -126,6 +132,8 @@ def test_question_table_has_one_row_per_question_with_literal_text() -> None:
         "Questions and references",
         "Cyber Essentials measures",
         "Weights and critical controls",
+        "Areas",
+        "Questions",
         "Coming, not scored",
     ]
 
@@ -154,12 +162,32 @@ def test_weights_and_upcoming_sections() -> None:
         "references": ["PDPA Part 6B"],
     }
     text = render_coverage(make_bank(upcoming=[upcoming]))
-    assert "- `acc-mfa` (weight 10, **critical**): Most breaches start with a Pipe" in text
-    assert "- `bkp-copy` (weight 4): no reason given" in text
+    # Shares: acc 5 (acc-mfa alone), bkp 3 (bkp-copy alone): 62.5 and 37.5 of 100 points.
+    assert "- **Accounts \\| logins** (`acc`, weight 5, 62.5 points): Logins first Pipe" in text
+    assert "- **Backups** (`bkp`, weight 3, 37.5 points): no reason given" in text
+    assert (
+        "- `acc-mfa` (weight 10, **critical**, 62.5 points): Most breaches start with a Pipe"
+        in text
+    )
+    assert "- `bkp-copy` (weight 4, 37.5 points): no reason given" in text
+    assert "closing any single non-critical question fully. This bank's weights keep it" in text
     assert "`bkp-who` (weight" not in text  # not scored: no weight to explain
     assert "- **Data portability (Part 6B)** (`data-portability`): Not in force yet." in text
     assert "References: PDPA Part 6B" in text
     assert "None listed in this bank." in render_coverage(make_bank())
+
+
+def test_a_bank_breaking_the_ranking_rule_says_where() -> None:
+    # Accounts weighing 2 against backups' 3: closing bkp-copy outranks the critical acc-mfa.
+    domains = [
+        {"id": "acc", "title": "Accounts", "weight": 2, "description": "A."},
+        {"id": "bkp", "title": "Backups", "weight": 3, "description": "B."},
+    ]
+    text = render_coverage(make_bank(domains=domains))
+    assert (
+        "This bank's weights do not keep it: question acc-mfa: critical, but closing bkp-copy"
+        in text
+    )
 
 
 def test_short_cuts_at_a_word_with_an_ellipsis() -> None:

@@ -30,9 +30,9 @@ from pdpa_check.questionnaires.errors import MAX_PROBLEMS, BankError, Problems
 from pdpa_check.questionnaires.loader import MAX_INPUT_BYTES, read_input_file, read_toml
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.demo import build_demo
+from pdpa_check.services.settings import Settings, load_settings, save_settings
 from pdpa_check.support.dates import check_past, check_plan, parse_past_date, parse_plan_date
 from pdpa_check.support.paths import locations
-from pdpa_check.support.settings import Settings, load_settings, save_settings
 from pdpa_check.tui.screens.kit_wizard import Draft, build_facts
 from pdpa_check.tui.screens.vendor_import import problem_list
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,6 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # setuptools copies into build/lib and never empties it: a module left there from an
+    # earlier build (or layout) would ship, and hide one the package list leaves out.
+    for stale in [ROOT / "build" / "lib", *(ROOT / "build").glob("bdist.*")]:
+        shutil.rmtree(stale, ignore_errors=True)
     subprocess.run(
         [
             sys.executable,
@@ -83,3 +89,19 @@ def test_installed_wheel_imports_and_finds_its_bank(wheel: Path, tmp_path: Path)
 def test_editable_install_maps_to_the_source_folders() -> None:
     # The test suite itself runs against the editable install (README command).
     assert Path(pdpa_check.scoring.__file__).parent == ROOT / "scoring"
+
+
+def test_the_wheel_holds_the_source_modules_and_no_others(wheel: Path, tmp_path: Path) -> None:
+    """Nothing left out, and nothing stale from an earlier layout (a module since moved)."""
+    from typecheck import build_shadow
+
+    tree = build_shadow(tmp_path / "tree") / "pdpa_check"
+    sources = {
+        f"pdpa_check/{(Path(folder) / name).relative_to(tree).as_posix()}"
+        for folder, _, files in os.walk(tree, followlinks=True)  # subpackages are symlinks
+        for name in files
+        if name.endswith(".py")
+    }
+    assert len(sources) > 50
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
+    assert sorted(sources ^ shipped) == []

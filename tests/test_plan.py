@@ -3,25 +3,24 @@
 The `profile` fixture is a 5-person shop with Google Workspace (gmail), Shopify (shopify) and
 Meta Business (meta), all three kinds asked by the per-system account questions.
 
-Built-in bank numbers used below (all fifteen domains apply to this shop once ai-in-use is
-"yes", which `answered` gives it at full marks):
-  domain weights: governance 6, ai 4, accounts 10, shared-logins 8, leavers 8, access 9,
-  monitoring 5, patching 8, backup 5, minimisation 4, retention 4, vendors 7, incident 6,
-  notification 5, transparency 3 -> total 92 (88 when ai-in-use is "no": the AI domain drops out).
-  accounts: acc-mfa 10 (critical, per system), acc-mfa-domain 6, acc-password-manager 6,
-  acc-default-passwords 4, acc-lockout 3, acc-separate-admin 4, acc-compromise-reset 4 = 37.
-  shared-logins: acc-shared-logins 10 (critical, per system), shr-shared-mailbox 5,
-  shr-agency-own-accounts 6, shr-business-owned 5 = 26.
+Built-in bank numbers used below (every question applies to this shop once ai-in-use is "yes",
+which `answered` gives it at full marks). A question's share is its area's weight split by
+question weight; with everything applying, a question is worth 100 x share / 93 points.
+  area weights: governance 6, ai 4, accounts 10, shared-logins 9, leavers 9, access 9,
+  monitoring 5, patching 8, backup 4, minimisation 4, retention 4, vendors 7, incident 6,
+  notification 5, transparency 3 -> total 93 (89 when ai-in-use is "no": the AI area drops out).
+  accounts: acc-mfa 10 (critical, per system), acc-mfa-domain 2, acc-password-manager 2,
+  acc-default-passwords 1, acc-lockout 1, acc-separate-admin 1, acc-compromise-reset 1 = 18.
+  shared-logins: acc-shared-logins 10 (critical, per system), shr-shared-mailbox 2,
+  shr-agency-own-accounts 3, shr-business-owned 2 = 17.
   governance: gov-dpo 4, gov-data-inventory 8, gov-policy 4, gov-training 5 = 21.
-  leavers: lvr-joiner-approval 4, lvr-role-change 3, lvr-checklist 6, lvr-days-to-remove 8,
-  lvr-outside-access 5, lvr-rotate-shared 5, lvr-no-lingering 8 (critical) = 39.
-  access: access-least-privilege 7, access-intern-rights 5, access-export-rights 9,
-  access-tool-permissions 5, access-export-files 7, access-share-links 5,
-  access-connected-apps 5 = 43.
-  backup: bkp-method 6, bkp-restore-tested 4, bkp-protected 3 (both asked once some backup is
+  leavers: lvr-joiner-approval 1, lvr-role-change 1, lvr-checklist 2, lvr-days-to-remove 2,
+  lvr-outside-access 1, lvr-rotate-shared 1, lvr-no-lingering 10 (critical) = 18.
+  vendors: ven-contracts 9, ven-overseas 5, ven-security-check 4 = 18.
+  backup: bkp-method 8, bkp-restore-tested 3, bkp-protected 2 (both asked once some backup is
   made) = 13.
-  incident: inc-plan 8, inc-freeze 6, inc-evidence 4, inc-contacts 3, inc-staff-report 4,
-  inc-exercise 3 (asked once there is a plan) = 28.
+  incident: inc-plan 8, inc-freeze 6, inc-evidence 4, inc-contacts 3, inc-insurance 2,
+  inc-staff-report 4, inc-exercise 3 (asked once there is a plan) = 30.
 """
 
 from __future__ import annotations
@@ -141,15 +140,15 @@ def test_one_item_per_system_with_system_ids(bank: Bank, profile: Profile) -> No
         assert item.question_ids == ("acc-mfa",)
         assert item.gaps == (f"acc-mfa/{item.system_key}",)
         assert item.critical
-        # Closing one of three systems: 100 * 10/92 * 10/37 * 1/3 = 0.9792...
-        assert item.uplift == pytest.approx(10000 / (92 * 37 * 3))
+        # Closing one of three systems: 100 * (10 * 10/18) / 93 / 3 = 1.991...
+        assert item.uplift == pytest.approx(100 * (10 * 10 / 18) / 93 / 3)
 
 
 def test_partly_on_one_system_gives_half_the_uplift(bank: Bank, profile: Profile) -> None:
-    # meta partly: credit (1 + 1 + 0.5)/3; closing it gains 100 * 10/92 * 10/37 * 0.5/3.
+    # meta partly: credit (1 + 1 + 0.5)/3; closing it gains 100 * (10 * 10/18) / 93 * 0.5/3.
     _, plan = plan_for(bank, profile, answered(bank, profile, acc_mfa__meta="partly"))
     assert item_ids(plan) == ["enforce-mfa/meta"]
-    assert plan.items[0].uplift == pytest.approx(10000 / (92 * 37 * 3) / 2)
+    assert plan.items[0].uplift == pytest.approx(100 * (10 * 10 / 18) / 93 / 3 / 2)
 
 
 def test_question_asked_once_has_plain_action_id(bank: Bank, profile: Profile) -> None:
@@ -168,10 +167,10 @@ def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
     """Everything in place except MFA on the Shopify admin."""
     answers = answered(bank, profile, acc_mfa__shopify="no")
     result, plan = plan_for(bank, profile, answers)
-    # acc-mfa is worth 100 * 10/92 * 10/37 = 2.938 points; 2 of 3 systems covered loses a
-    # third of that: 0.979. Score 99.02, which would be "Well prepared", but the failed
+    # acc-mfa is worth 100 * (10 * 10/18) / 93 = 5.974 points; 2 of 3 systems covered loses a
+    # third of that: 1.991. Score 98.01, which would be "Well prepared", but the failed
     # critical control caps the band at "Partly prepared".
-    lost = 10000 / (92 * 37 * 3)
+    lost = 100 * (10 * 10 / 18) / 93 / 3
     assert result.score == pytest.approx(100 - lost)
     assert result.uncapped_band.id == "strong"
     assert result.band.name == "Partly prepared"
@@ -181,7 +180,7 @@ def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
     (item,) = plan.items
     assert item.id == "enforce-mfa/shopify"
     assert item.system_name == "Shopify"
-    assert item.uplift == pytest.approx(lost)  # +0.98 points
+    assert item.uplift == pytest.approx(lost)  # +1.99 points
     assert item.critical
     assert item.horizon == "this-month"
     assert plan.projected_score == pytest.approx(100.0)
@@ -239,27 +238,28 @@ def test_high_effort_is_next_quarter_unless_critical(bank: Bank, profile: Profil
 
 
 def test_critical_items_come_first(bank: Bank, profile: Profile) -> None:
-    # inc-plan no is worth more (100 * 6/92 * (8/27 - 3/30) = 1.28: closing it opens
-    # inc-exercise, unanswered) than shared logins on one system (100 * 8/92 * 10/26 * 1/3 =
-    # 1.11, medium), but the critical item still comes first.
-    answers = answered(bank, profile, inc_plan="no", acc_shared_logins__meta="no")
+    # ven-contracts no is worth more (100 * (7 * 9/18) / 93 = 3.76) than shared logins on one
+    # system of three (100 * (9 * 10/17) / 93 / 3 = 1.90), both medium effort, but the critical
+    # item still comes first.
+    answers = answered(bank, profile, ven_contracts="no", acc_shared_logins__meta="no")
     _, plan = plan_for(bank, profile, answers)
-    assert item_ids(plan) == ["replace-shared-logins/meta", "write-incident-plan"]
+    assert item_ids(plan) == ["replace-shared-logins/meta", "sign-vendor-dp-terms"]
     uplift = {item.id: item.uplift for item in plan.items}
-    assert uplift["write-incident-plan"] > uplift["replace-shared-logins/meta"]
+    assert uplift["sign-vendor-dp-terms"] == pytest.approx(100 * (7 * 9 / 18) / 93)
+    assert uplift["replace-shared-logins/meta"] == pytest.approx(100 * (9 * 10 / 17) / 93 / 3)
 
 
 def test_uplift_per_unit_of_effort_orders_the_rest(bank: Bank, profile: Profile) -> None:
-    # ai-in-use no drops the AI domain: live domain weights total 88.
-    # write-access-freeze-steps (medium, 3 units): 100 * 6/88 * 6/30 = 1.36 -> 0.45 per unit.
-    # appoint-dpo (low, 1 unit):                   100 * 6/88 * 4/21 = 1.30 -> 1.30 per unit.
+    # ai-in-use no drops the AI area: the shares that apply total 89.
+    # write-access-freeze-steps (medium, 3 units): 100 * (6 * 6/30) / 89 = 1.35 -> 0.45 per unit.
+    # appoint-dpo (low, 1 unit):                   100 * (6 * 4/21) / 89 = 1.28 -> 1.28 per unit.
     # The bigger uplift comes second: it costs three times the effort.
     answers = answered(bank, profile, ai_in_use="no", inc_freeze="no", gov_dpo="no")
     _, plan = plan_for(bank, profile, answers)
     assert item_ids(plan) == ["appoint-dpo", "write-access-freeze-steps"]
     uplift = {item.id: item.uplift for item in plan.items}
-    assert uplift["write-access-freeze-steps"] == pytest.approx(3600 / 2640)
-    assert uplift["appoint-dpo"] == pytest.approx(2400 / 1848)
+    assert uplift["write-access-freeze-steps"] == pytest.approx(100 * (6 * 6 / 30) / 89)
+    assert uplift["appoint-dpo"] == pytest.approx(100 * (6 * 4 / 21) / 89)
     assert uplift["write-access-freeze-steps"] > uplift["appoint-dpo"]
 
 
@@ -294,11 +294,10 @@ def test_plan_order_is_the_documented_key(bank: Bank, profile: Profile) -> None:
 
 def test_equal_uplift_is_ordered_by_id(bank: Bank, profile: Profile) -> None:
     # access-least-privilege (w7) and access-export-files (w7) are both "no" in the access
-    # domain (connected apps na: weights 7 + 5 + 9 + 5 + 7 + 5 = 38; unanswered questions still
-    # count). ai-in-use is unanswered, so its dependants are not asked and the AI domain drops
-    # out: live domain weights total 88. Both actions are low effort and closing either gains
-    # exactly 100 * 9/88 * 7/38 = 1.8840, so the id decides: clean-up-export-files before
-    # trim-admin-rights.
+    # area, so they have the same share (9 * 7/43); unanswered questions still count, and what
+    # is not asked (the AI area, the backup, incident and notice follow-ups) or na (connected
+    # apps) leaves the total. Both actions are low effort and closing either gains exactly its
+    # question's points, so the id decides: clean-up-export-files before trim-admin-rights.
     answers = {
         key: Answer(question_id=key[0], system_key=key[1], value=value)
         for key, value in {
@@ -313,10 +312,13 @@ def test_equal_uplift_is_ordered_by_id(bank: Bank, profile: Profile) -> None:
             ("lvr-outside-access", ""): "yes",
         }.items()
     }
-    _, plan = plan_for(bank, profile, answers)
+    result, plan = plan_for(bank, profile, answers)
     uplift = {item.id: item.uplift for item in plan.items}
-    assert uplift["trim-admin-rights"] == pytest.approx(6300 / 3344)
-    assert uplift["clean-up-export-files"] == pytest.approx(6300 / 3344)
+    worth = result.question("access-least-privilege").max_points
+    assert worth == pytest.approx(result.question("access-export-files").max_points)
+    assert worth > 1.0
+    assert uplift["trim-admin-rights"] == pytest.approx(worth)
+    assert uplift["clean-up-export-files"] == pytest.approx(worth)
     ids = item_ids(plan)
     assert ids.index("clean-up-export-files") < ids.index("trim-admin-rights")
 
@@ -327,26 +329,26 @@ def test_equal_uplift_is_ordered_by_id(bank: Bank, profile: Profile) -> None:
 def test_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -> None:
     answers = answered(bank, profile, acc_mfa__meta="unknown", gov_dpo="unknown")
     _, plan = plan_for(bank, profile, answers)
-    # In bank order: gov-dpo (governance) before acc-mfa (accounts).
+    # Only what a vendor can answer: acc-mfa has ask_vendor text; gov-dpo (whether the
+    # business named a DPO) has none, so it stays the owner's to check, never the vendor's.
     assert [(v.question_id, v.system_key, v.system_name) for v in plan.vendor_questions] == [
-        ("gov-dpo", "", None),
         ("acc-mfa", "meta", "Meta Business"),
     ]
-    dpo, mfa = plan.vendor_questions
-    # acc-mfa has ask_vendor text; gov-dpo has none, so the question itself is asked.
+    [mfa] = plan.vendor_questions
     assert mfa.text == bank.question("acc-mfa").ask_vendor
     assert mfa.text.startswith("For this system, is MFA enforced")
-    assert dpo.text == bank.question("gov-dpo").text
     # "Don't know" scores 0, so it is also a gap with its action.
     assert set(item_ids(plan)) == {"enforce-mfa/meta", "appoint-dpo"}
 
 
-def test_unknown_number_is_a_vendor_question_and_a_gap(bank: Bank, profile: Profile) -> None:
+def test_unknown_number_is_a_gap_for_the_owner(bank: Bank, profile: Profile) -> None:
     _, plan = plan_for(bank, profile, answered(bank, profile, lvr_days_to_remove="unknown"))
-    assert [v.question_id for v in plan.vendor_questions] == ["lvr-days-to-remove"]
+    # How fast the business removes a leaver's access is its own process: no vendor question.
+    assert plan.vendor_questions == ()
     assert item_ids(plan) == ["remove-leaver-access"]
-    # Closing it (1 day) gains the whole question: 100 * 8/92 * 8/39.
-    assert plan.items[0].uplift == pytest.approx(6400 / 3588)
+    assert plan.items[0].check_first
+    # Closing it (1 day) gains the whole question: 100 * (9 * 2/18) / 93.
+    assert plan.items[0].uplift == pytest.approx(100 / 93)
 
 
 def test_only_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -> None:
@@ -361,21 +363,21 @@ def test_only_unknown_answers_become_vendor_questions(bank: Bank, profile: Profi
 
 def test_number_gap_uplift(bank: Bank, profile: Profile) -> None:
     # 5 days meets the 7-day threshold (0.3 credit); closing it (1 day) gains
-    # 100 * 8/92 * 8/39 * 0.7 = 1.249.
+    # 100 * (9 * 2/18) / 93 * 0.7 = 0.753.
     _, plan = plan_for(bank, profile, answered(bank, profile, lvr_days_to_remove="5"))
     (item,) = plan.items
     assert item.id == "remove-leaver-access"
-    assert item.uplift == pytest.approx(100 * 8 / 92 * 8 / 39 * 0.7)
+    assert item.uplift == pytest.approx(100 / 93 * 0.7)
     assert item.horizon == "this-month"
     assert plan.projected_score == pytest.approx(100.0)
 
 
 def test_choice_gap_uplift(bank: Bank, profile: Profile) -> None:
-    # automatic (0.7) -> automatic-offline (1.0): 100 * 5/92 * 6/13 * 0.3 = 0.753.
+    # automatic (0.7) -> automatic-offline (1.0): 100 * (4 * 8/13) / 93 * 0.3 = 0.794.
     _, plan = plan_for(bank, profile, answered(bank, profile, bkp_method="automatic"))
     (item,) = plan.items
     assert item.id == "set-up-automatic-backups"
-    assert item.uplift == pytest.approx(900 / 1196)
+    assert item.uplift == pytest.approx(100 * (4 * 8 / 13) / 93 * 0.3)
     assert item.horizon == "this-quarter"
 
 
@@ -443,22 +445,26 @@ def test_projected_score_leaves_unanswered_questions_open(bank: Bank, profile: P
     answers = answered(bank, profile, gov_dpo="no")
     del answers[("inc-plan", "")]
     _, plan = plan_for(bank, profile, answers)
-    # Closing gov-dpo does not answer inc-plan: 100 * 6/92 * 8/27 stays lost (inc-exercise,
-    # asked only once inc-plan is answered, is not asked).
-    assert plan.projected_score == pytest.approx(100 - 4800 / 2484)
+    # Closing gov-dpo does not answer inc-plan: its share 6 * 8/30 stays lost, out of 93 less
+    # inc-exercise's 6 * 3/30 (asked only once inc-plan is answered, so not asked).
+    assert plan.projected_score == pytest.approx(100 - 100 * (6 * 8 / 30) / (93 - 6 * 3 / 30))
 
 
 def test_closing_a_gate_opens_its_dependant_unanswered(bank: Bank, profile: Profile) -> None:
     # bkp-method "none" hides bkp-restore-tested and bkp-protected. Closing the gap
     # (automatic-offline) opens them, unanswered, so "every gap closed" stays below 100 and the
-    # backup item's uplift is the method's 6/13 of the backup domain, not all of it:
-    # before: backup = bkp-method alone at 0 -> 100 * 5/92 lost (5.43)
-    # after:  bkp-method full, the other two unanswered -> 100 * 5/92 * 7/13 lost (2.93)
+    # backup item's uplift is less than the whole backup area (but above 0: the method
+    # outweighs the two questions it opens):
+    # before: bkp-method (share 4 * 8/13) lost, out of 93 less the two hidden (4 * 5/13)
+    # after:  bkp-method full, the other two unanswered -> 4 * 5/13 lost out of 93
     _, plan = plan_for(bank, profile, answered(bank, profile, bkp_method="none"))
     (item,) = plan.items
     assert item.id == "set-up-automatic-backups"
-    assert item.uplift == pytest.approx(100 * 5 / 92 * 6 / 13)
-    assert plan.projected_score == pytest.approx(100 - 100 * 5 / 92 * 7 / 13)
+    before = 100 - 100 * (4 * 8 / 13) / (93 - 4 * 5 / 13)
+    after = 100 - 100 * (4 * 5 / 13) / 93
+    assert item.uplift == pytest.approx(after - before)
+    assert item.uplift > 1.0
+    assert plan.projected_score == pytest.approx(after)
 
 
 def test_closing_a_number_gap_meets_a_seven_digit_threshold(profile: Profile) -> None:

@@ -1,8 +1,9 @@
 """Unit tests for scoring.evaluate with small hand-built banks and hand-computed numbers.
 
 Every expected number is worked out in a comment next to the test. The rules under test:
-credit x weight normalised per domain, domain weights rolled up to 0-100 over the domains
-with anything applicable, "na" out of numerator and denominator, unanswered and "don't know"
+each question's fixed share (its domain's weight split by question weight), credit x share
+over the shares of the questions that apply, scaled to 0-100 (domains with nothing applicable
+drop out), "na" out of numerator and denominator, unanswered and "don't know"
 scoring 0 (and counted apart), per-system questions scoring the share of systems covered,
 number thresholds, choice credits, bands and the critical cap, confidence and skip logic.
 """
@@ -194,6 +195,27 @@ def test_not_applicable_leaves_numerator_and_denominator() -> None:
     without_b = make_bank({"d": 2}, [questions[0], questions[2]])
     assert result.score == pytest.approx(score_of(without_b, ("a", "yes"), ("c", "no")))
     assert result.applicable == 2  # the na slot is not applicable
+    assert_attributed(result)
+
+
+def test_not_applicable_takes_its_share_out_and_leaves_the_others_ranked() -> None:
+    # d1 (weight 2): a (w1), b (w1, na); d2 (weight 2): c (w2). Shares: a 1, b 1, c 2.
+    # With b not applicable the shares that apply are a 1 + c 2: a is worth 100/3 and c
+    # 200/3, so c still outweighs a (d1 is not given b's share to hand to a).
+    bank = make_bank(
+        {"d1": 2, "d2": 2},
+        [
+            {"id": "a", "domain": "d1"},
+            {"id": "b", "domain": "d1", "allow_na": True},
+            {"id": "c", "domain": "d2", "weight": 2},
+        ],
+    )
+    assert bank.shares == {"a": 1.0, "b": 1.0, "c": 2.0}
+    result = evaluate(bank, org(), make_answers(("a", "no"), ("b", "na"), ("c", "yes")))
+    assert result.question("a").max_points == pytest.approx(100 / 3)
+    assert result.question("c").max_points == pytest.approx(200 / 3)
+    assert result.score == pytest.approx(200 / 3)
+    assert domain_score(result, "d1") == pytest.approx(0.0)
     assert_attributed(result)
 
 
@@ -576,12 +598,13 @@ def test_every_lost_point_is_attributed_in_a_mixed_bank() -> None:
     for q in result.questions:
         credit = q.credit if q.credit is not None else 1.0
         assert q.points_lost == pytest.approx(q.max_points * (1 - credit))
-    # Domain shares: d1 3/12 = 25, d2 7/12 = 58.33, d3 2/12 = 16.67.
-    # d1: a (w7 of 8) 0.5 credit loses 25*7/8*0.5 = 10.9375; ps (w1) 1/3 loses 25/8*2/3 = 2.0833.
-    # d2 (b na, so weight 4): n 5 days = 0.3 credit loses 58.33*3/4*0.7 = 30.625;
-    #     c automatic 0.7 loses 58.33/4*0.3 = 4.375.
-    # d3: e no loses 16.67. Total lost 64.6875 -> score 35.3125.
-    assert result.score == pytest.approx(100 - (10.9375 + 25 / 12 + 30.625 + 4.375 + 50 / 3))
+    # Shares (area weight split by question weight, fixed by the bank): d1 (weights 7+1):
+    # a 3*7/8 = 2.625, ps 3/8 = 0.375; d2 (3+1+9): n 21/13, c 7/13, b 63/13 (na, left out);
+    # d3: e 2. The shares that apply total 3 + 28/13 + 2 = 93/13.
+    # Lost shares: a 2.625*0.5; ps 0.375*2/3 (1 of 3 systems covered: gmail unknown);
+    # n 5 days = 0.3 credit: 21/13*0.7; c automatic 0.7: 7/13*0.3; e no: 2.
+    lost = 2.625 * 0.5 + 0.375 * 2 / 3 + 21 / 13 * 0.7 + 7 / 13 * 0.3 + 2
+    assert result.score == pytest.approx(100 - 100 * lost / (93 / 13))
 
 
 # --- bands and the critical cap --------------------------------------------------------------

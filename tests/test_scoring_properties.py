@@ -10,14 +10,26 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from scenarios_support import Answers, builtin_scenarios, number_values, random_scenarios
+from scenarios_support import (
+    BUILTIN,
+    Answers,
+    Scenario,
+    answers_for,
+    builtin_scenarios,
+    number_values,
+    profiles,
+    random_banks,
+    random_scenarios,
+)
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.questionnaires.weights import ranking_warnings
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.evaluate import band_for
+from pdpa_check.scoring.result import Result
 
 EFFORT_UNITS = {"low": 1.0, "medium": 3.0, "high": 8.0}
 YES_NO = {"yes": 1.0, "partly": 0.5, "no": 0.0, "unknown": 0.0}
@@ -79,7 +91,8 @@ SCENARIOS = {
 # Plan uplift is checked on random banks without answer gates: closing a gap on a gate can
 # open its dependants unanswered, which may *lower* the score, and build_plan reports such
 # an item's uplift clamped at 0 rather than the (negative) re-scored difference. The built-in
-# bank keeps its gates: its only non-opening gate answers score 0, so closing never lowers.
+# bank keeps its gates: its only non-opening gate answers score 0, and each gate's share is at
+# least that of the questions it opens, so closing never lowers (tests/test_bank_content.py).
 UPLIFT_SCENARIOS = {
     "builtin": builtin_scenarios(),
     "random-no-gates": random_scenarios(gates=False),
@@ -319,17 +332,19 @@ def test_plan_order_horizons_and_vendor_questions(source: str, data: st.DataObje
                     "high": "next-quarter",
                 }[item.action.effort]
             )
-    # Every applicable "don't know" (and only those) becomes a vendor question, in order.
+    # Every applicable "don't know" on a question a vendor can answer (one with ask_vendor),
+    # and only those, becomes a vendor question, in order.
     unknown = [
         s
         for s in scored_slots(bank, profile, answers)
-        if s.key in answers and answers[s.key].value == "unknown"
+        if s.key in answers and answers[s.key].value == "unknown" and s.question.ask_vendor
     ]
     assert [(v.question_id, v.system_key) for v in plan.vendor_questions] == [
         s.key for s in unknown
     ]
     for vendor_question, slot in zip(plan.vendor_questions, unknown, strict=True):
-        assert vendor_question.text == (slot.question.ask_vendor or slot.question.text)
+        assert vendor_question.text == slot.question.vendor_text(profile)
+        assert "{systems}" not in vendor_question.text
         assert vendor_question.system_name == (slot.system.name if slot.system else None)
 
 
@@ -344,3 +359,80 @@ def test_incremental_uplift_equals_full_rescoring_with_gates(data: st.DataObject
         keys = {(g.partition("/")[0], g.partition("/")[2]) for g in item.gaps}
         fixed = evaluate(bank, profile, closed(bank, answers, keys))
         assert item.uplift == pytest.approx(max(0.0, fixed.score - result.score), abs=1e-9)
+
+
+# --- the ranking rule: critical controls come first ------------------------------------------
+
+
+@st.composite
+def ranked_random_scenarios(draw: st.DrawFn) -> Scenario:
+    """Random banks (gates included) that `bank validate` passes without a ranking warning."""
+    bank = draw(random_banks(gates=True))
+    assume(any(q.critical and q.scored for q in bank.questions))
+    assume(not ranking_warnings(bank))
+    profile = draw(profiles)
+    return bank, profile, draw(answers_for(bank, profile))
+
+
+RANKED_SCENARIOS = {
+    "builtin": builtin_scenarios(),
+    "random-ranked": ranked_random_scenarios(),
+}
+
+
+def counted_keys(result: Result, question_id: str) -> set[AnswerKey]:
+    """The slots of a question that count (answered or not, never na)."""
+    outcome = result.question(question_id)
+    return {(question_id, s.system_key) for s in outcome.slots if s.credit is not None}
+
+
+def gain_of_closing(bank: Bank, profile: Profile, answers: Answers, question_id: str) -> float:
+    """The score gained by answering every counted slot of a question with full credit."""
+    before = evaluate(bank, profile, answers)
+    after = evaluate(bank, profile, closed(bank, answers, counted_keys(before, question_id)))
+    return after.score - before.score
+
+
+def test_the_builtin_bank_keeps_the_ranking_rule() -> None:
+    assert ranking_warnings(BUILTIN) == []
+
+
+@pytest.mark.parametrize("source", sorted(RANKED_SCENARIOS))
+@SETTINGS
+@given(data=st.data())
+def test_closing_a_failed_critical_control_gains_at_least_any_other_question(
+    source: str, data: st.DataObject
+) -> None:
+    """The rule README states: a critical question with no credit, closed, outranks any other."""
+    bank, profile, answers = data.draw(RANKED_SCENARIOS[source])
+    applying = [
+        q.question_id for q in evaluate(bank, profile, answers).questions if q.credit is not None
+    ]
+    critical = [q for q in applying if bank.question(q).critical]
+    assume(critical)
+    chosen = bank.question(data.draw(st.sampled_from(critical)))
+    # The chosen control earns no credit: each of its counted slots no, don't know or unanswered.
+    zero = [v for v in chosen.accepted_values() if v != "na" and credit_of(chosen, v) == 0.0]
+    failed = dict(answers)
+    for key in counted_keys(evaluate(bank, profile, answers), chosen.id):
+        value = data.draw(st.sampled_from([None, *zero]))
+        failed.pop(key, None)
+        if value is not None:
+            failed = put(failed, key, value)
+    result = evaluate(bank, profile, failed)
+    assert result.question(chosen.id).credit == 0.0
+    gain = gain_of_closing(bank, profile, failed, chosen.id)
+    for other in strongest_rivals(bank, result):
+        rival = gain_of_closing(bank, profile, failed, other)
+        assert gain >= rival - 1e-9, (chosen.id, other, gain, rival)
+
+
+def strongest_rivals(bank: Bank, result: Result, top: int = 6) -> list[str]:
+    """The non-critical questions that could gain the most: every gate (closing one can
+    show questions already answered), and the `top` with most points still lost. Each is
+    then re-scored in full, so the rule is checked end to end without re-scoring all 80."""
+    plain = [q for q in result.questions if not q.critical and q.credit is not None]
+    gates = gate_ids(bank)
+    by_loss = sorted(plain, key=lambda q: (-q.points_lost, q.question_id))
+    chosen = [q.question_id for q in plain if q.question_id in gates]
+    return chosen + [q.question_id for q in by_loss[:top] if q.question_id not in gates]

@@ -56,10 +56,10 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import evaluate
 from pdpa_check.services.session import Session
+from pdpa_check.services.settings import Settings, save_settings
 from pdpa_check.store.db import open_database
 from pdpa_check.store.repo import Store
 from pdpa_check.support.paths import locations
-from pdpa_check.support.settings import Settings, save_settings
 from pdpa_check.support.text import NOTE_MAX_CHARS, clean, clean_name, for_output
 from pdpa_check.tui.app import PdpaCheckApp, ScreenName
 from pdpa_check.tui.screens.assessment import AssessmentScreen

@@ -47,22 +47,31 @@ WRITING = {
 }
 
 
+_MARKED = """
+import click, json
+from pdpa_check.cli.base import cli
+
+def walk(group, prefix):
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
+        yield prefix + name, command
+        if isinstance(command, click.Group):
+            yield from walk(command, prefix + name + " ")
+
+print(json.dumps(sorted(name for name, c in walk(cli, "") if getattr(c, "writes", False))))
+"""
+
+
 def test_the_commands_that_change_data_are_marked_as_writing() -> None:
-    """Each command says itself whether it writes (and so takes the lock); these do, no others."""
-    import click
+    """Each command says itself whether it writes (and so takes the lock); these do, no others.
 
-    def walk(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
-        found = []
-        for name in group.list_commands(click.Context(group)):
-            command = group.get_command(click.Context(group), name)
-            assert command is not None
-            found.append((prefix + name, command))
-            if isinstance(command, click.Group):
-                found += walk(command, f"{prefix}{name} ")
-        return found
-
-    marked = {name for name, command in walk(cli, "") if getattr(command, "writes", False)}
-    assert marked == WRITING
+    In a fresh process, as the lazy map loads commands: another test may have imported
+    one command module alone.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _MARKED], capture_output=True, text=True, check=True
+    )
+    assert set(json.loads(done.stdout)) == WRITING
 
 
 def test_help_lists_every_command() -> None:

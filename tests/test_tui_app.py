@@ -15,9 +15,10 @@ from textual.widgets import Static
 from tui_support import demo_session, make_app, new_session, reopen_session, shown_text
 
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring import shown_score
 from pdpa_check.services.session import Questionnaire, Session
+from pdpa_check.services.settings import load_settings
 from pdpa_check.store.db import StoreError
-from pdpa_check.support.settings import load_settings
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 from pdpa_check.tui.screens.dashboard import DashboardScreen
@@ -32,7 +33,7 @@ async def test_dashboard_shows_the_demo_organisation_and_its_last_score(tmp_path
         assert isinstance(app.screen, DashboardScreen)
         assert "Kampong Threads Pte Ltd" in shown_text(app, "#org")
         score = shown_text(app, "#score")
-        assert f"{last.score:.0f} / 100" in score
+        assert f"{shown_score(last.score)} / 100" in score
         assert "Exposed" in score or "Partly prepared" in score
         plan = shown_text(app, "#plan")
         open_items = len(session.open_items(session.assessed().plan))

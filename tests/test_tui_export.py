@@ -13,6 +13,7 @@ from tui_support import TODAY, demo_session, flat, make_app, new_session, shown_
 
 from pdpa_check.exports.writer import default_filename
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.services.session import Session
 from pdpa_check.support.paths import locations
 from pdpa_check.tui.app import PdpaCheckApp
@@ -87,7 +88,7 @@ async def test_export_both_redacted_then_refuse_then_overwrite(tmp_path: Path) -
         data = tomllib.loads(files["toml"].read_text(encoding="utf-8"))
         assert data["redacted"] is True
         assert data["organisation"]["name"] == ORG
-        assert data["score"]["overall"] == round(app.session.assessed().result.score, 1)
+        assert data["score"]["overall"] == shown_score_tenths(app.session.assessed().result.score)
         markdown = files["md"].read_text(encoding="utf-8")
         # Redaction leaves out notes and evidence, not the organisation's name.
         assert ORG in h1_text(markdown)

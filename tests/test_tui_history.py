@@ -13,7 +13,8 @@ from tui_support import NOW, demo_session, make_app, new_session
 
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring import evaluate, shown_score
+from pdpa_check.scoring.compare import DomainDelta
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 from pdpa_check.services.session import Session
@@ -93,7 +94,7 @@ async def test_table_lists_every_assessment_with_its_stored_score(tmp_path: Path
         for row in rows:
             assert row.score is not None and row.band is not None
             shown = cells(app, str(row.id))
-            assert f"{row.score:.0f}" in shown
+            assert f"{shown_score(row.score)}" in shown
             assert BAND_NAMES[row.band] in shown
             assert row.bank_version in shown
             assert row.started_at[:10] in shown
@@ -136,7 +137,7 @@ async def test_default_comparison_is_the_last_two_completed(tmp_path: Path) -> N
         shown = text_of(screen.query_one("#comparison", Static))
         assert before_row.score is not None and after_row.score is not None
         delta = round(after_row.score - before_row.score)
-        assert f"{before_row.score:.0f} → {after_row.score:.0f}" in shown
+        assert f"{shown_score(before_row.score)} → {shown_score(after_row.score)}" in shown
         assert f"+{delta}" in shown
         assert f"Answers changed: {len(LATER_CHANGES)}" in shown
         bank = session.assessed(after_row).bank
@@ -328,7 +329,7 @@ def test_trend_with_two_points_labels_each_bar() -> None:
     for width in (44, 76):
         lines = [line.plain for line in trend_lines(two, width)]
         assert all(len(line) <= width for line in lines)
-        assert lines[0].startswith(f"{two[0].score:.0f} → {two[1].score:.0f}")
+        assert lines[0].startswith(f"{shown_score(two[0].score)} → {shown_score(two[1].score)}")
         # Newest first, each with its date and score as numbers.
         assert lines[1].startswith(two[1].label) and lines[1].split()[-2] == "37"
         assert lines[2].startswith(two[0].label) and lines[2].split()[-2] == "0"
@@ -348,3 +349,20 @@ def test_trend_with_forty_points_stays_readable() -> None:
 
 def test_trend_without_points_says_so() -> None:
     assert "No completed assessment yet" in trend_lines([], 40)[0].plain
+
+
+def test_trend_change_is_computed_from_the_numbers_it_shows() -> None:
+    # 16.6 and 41.4 show as 17 and 41: the change is +24, not round(24.8) = +25.
+    shown = [TrendPoint("2026-01-01", 16.6, "Exposed"), TrendPoint("2026-04-01", 41.4, "Partly")]
+    assert trend_lines(shown, 60)[0].plain.startswith("17 → 41 (+24) since")
+    same = [TrendPoint("2026-01-01", 40.4, "Partly"), TrendPoint("2026-04-01", 40.6, "Partly")]
+    assert "(+1)" in trend_lines(same, 60)[0].plain  # 40 → 41 is shown as a change of one
+    flat = [TrendPoint("2026-01-01", 40.6, "Partly"), TrendPoint("2026-04-01", 41.4, "Partly")]
+    assert "(no change)" in trend_lines(flat, 60)[0].plain
+
+
+def test_history_comparison_changes_are_computed_from_the_numbers_shown() -> None:
+    from pdpa_check.tui.screens.history import _domain_change
+
+    assert _domain_change(DomainDelta("acc", "Accounts", 16.6, 41.4)).plain.startswith("+24 ")
+    assert _domain_change(DomainDelta("acc", "Accounts", 40.4, 40.6)).plain.startswith("+1 ")

@@ -15,6 +15,7 @@ from tui_support import TODAY, demo_session, make_app, new_session, reopen_sessi
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import HORIZONS
+from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.plan import PlanScreen
 from pdpa_check.tui.widgets.plan_forms import AcceptRiskForm, OwnerDueForm, parse_date
@@ -169,8 +170,8 @@ async def test_what_if_toggle_shows_the_projected_score(tmp_path: Path) -> None:
         screen = await open_plan(app, pilot)
         item_id = first_item(app)
         before = text_of(screen, "#whatif")
-        current = f"{app.session.assessed().result.score:.1f}"
-        projected = f"{app.session.what_if({item_id}):.1f}"
+        current = f"{shown_score_tenths(app.session.assessed().result.score):.1f}"
+        projected = f"{shown_score_tenths(app.session.what_if({item_id})):.1f}"
         assert projected != current
         assert projected not in before
         await pilot.press("space")
@@ -192,14 +193,18 @@ async def test_mark_a_whole_horizon_and_clear(tmp_path: Path) -> None:
         plan = app.session.assessed().plan
         month = {item.id for item in plan.by_horizon("this-month")}
         await pilot.press("h")
-        assert f"→ {app.session.what_if(month):.1f}" in text_of(screen, "#whatif")
+        assert f"→ {shown_score_tenths(app.session.what_if(month)):.1f}" in text_of(
+            screen, "#whatif"
+        )
         assert f"the {len(month)} marked items are done" in text_of(screen, "#whatif")
         for item in plan.items:
             assert cell(screen, item.id, "mark") == ("[x]" if item.id in month else "[ ]")
         quarter = {item.id for item in plan.by_horizon("this-quarter")}
         await highlight(pilot, screen, "horizon:this-quarter")
         await pilot.press("space")
-        assert f"→ {app.session.what_if(month | quarter):.1f}" in text_of(screen, "#whatif")
+        assert f"→ {shown_score_tenths(app.session.what_if(month | quarter)):.1f}" in text_of(
+            screen, "#whatif"
+        )
         await pilot.press("c")
         assert "→" not in text_of(screen, "#whatif")
         assert all(cell(screen, item.id, "mark") == "[ ]" for item in plan.items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from tui_support import demo_session, make_app, new_session, reopen_session, type_text
 
 from pdpa_check.questionnaires.profile import Profile
@@ -93,7 +93,7 @@ async def test_tab_order_runs_through_the_form_to_save(tmp_path: Path, profile: 
         await pilot.pause()
         screen = profile_screen(app)
         order = []
-        for _ in range(3 + 3 * len(profile.systems) + 3):
+        for _ in range(4 + 3 * len(profile.systems) + 3):
             focused = app.focused
             assert focused is not None
             order.append(focused.id or next(c for c in focused.classes if c.startswith("system")))
@@ -102,6 +102,7 @@ async def test_tab_order_runs_through_the_form_to_save(tmp_path: Path, profile: 
             "name",
             "staff",
             "sector",
+            "website",
             *["system-name", "system-kind", "system-remove"] * len(profile.systems),
             "system-add",
             "save",
@@ -144,10 +145,10 @@ async def test_errors_show_beside_their_fields_and_nothing_is_saved(tmp_path: Pa
         assert "whole number" in shown(staff_error)
         screen.query_one("#staff", Input).value = "0"
         await pilot.pause()
-        assert "from 1 to 100,000" in shown(staff_error)
+        assert "from 1 (just you) to 100,000" in shown(staff_error)
         screen.query_one("#staff", Input).value = "100001"
         await pilot.pause()
-        assert "from 1 to 100,000" in shown(staff_error)
+        assert "from 1 (just you) to 100,000" in shown(staff_error)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert reopen_session(db).organisations() == []
@@ -245,6 +246,35 @@ async def test_edit_renames_one_system_and_removes_another(tmp_path: Path) -> No
         before.staff_count,
         before.sector,
     )
+
+
+async def test_a_business_without_a_website_of_its_own_is_saved_as_such(
+    tmp_path: Path, profile: Profile
+) -> None:
+    db = tmp_path / "w.db"
+    new_session(db, profile)
+    app = make_app(reopen_session(db), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("profile")
+        await pilot.pause()
+        screen = profile_screen(app)
+        label = str(screen.query_one("#staff-label", Label).content)
+        assert "1 = just you" in label
+        website = screen.query_one("#website", Checkbox)
+        assert website.value  # every business so far has one
+        assert "marketplaces" in shown(screen.query_one("#website-hint", Static))
+        website.focus()
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.id == "dashboard"
+    assert reopen_session(db).profile.has_website is False
+
+
+def test_staff_count_errors_say_1_means_just_you() -> None:
+    problems = build_profile("Solo", "0", "ecommerce", [], reserved=set())
+    assert isinstance(problems, Problems)
+    assert problems.fields["staff_count"] == "Staff count must be from 1 (just you) to 100,000."
 
 
 async def test_ctrl_r_removes_the_focused_system(tmp_path: Path, profile: Profile) -> None:

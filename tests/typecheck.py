@@ -3,7 +3,8 @@
 The source folders sit at the top level (scoring/, store/, ...) and setuptools
 maps them under `pdpa_check`. mypy cannot follow that mapping, so this builds
 a tree of symlinks with the installed names, checks it, and reports errors
-with the real paths. Run directly or through tests/test_code_quality.py.
+with the real paths. The import contracts (tests/import_graph.py) read the same
+kind of tree. Run directly or through tests/test_code_quality.py.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ def package_dirs() -> dict[str, str]:
     return mapping
 
 
-def build_shadow() -> Path:
-    if SHADOW.exists():
-        shutil.rmtree(SHADOW)
+def build_shadow(shadow: Path = SHADOW) -> Path:
+    """A tree of symlinks laid out as the package installs (`pdpa_check/store/...`)."""
+    if shadow.exists():
+        shutil.rmtree(shadow)
     for package, folder in package_dirs().items():
-        target = SHADOW.joinpath(*package.split("."))
+        target = shadow.joinpath(*package.split("."))
         target.mkdir(parents=True, exist_ok=True)
         for source in (ROOT / folder).iterdir():
             if source.suffix in (".py", ".typed") or (
@@ -39,8 +41,8 @@ def build_shadow() -> Path:
             ):
                 (target / source.name).symlink_to(source)
     # The benchmark suite is checked too; it imports the installed names.
-    (SHADOW / "benchmarks").symlink_to(ROOT / "benchmarks")
-    return SHADOW
+    (shadow / "benchmarks").symlink_to(ROOT / "benchmarks")
+    return shadow
 
 
 def run() -> int:

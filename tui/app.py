@@ -11,7 +11,6 @@ import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,16 +19,15 @@ from textual.screen import Screen
 
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.services.session import Session
+from pdpa_check.services.settings import load_settings, save_settings
 from pdpa_check.services.workspace import Warnings
-from pdpa_check.support.settings import load_settings, save_settings
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.commands import PdpaCommands
+from pdpa_check.tui.host import Host, ScreenName
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 
-ScreenName = Literal["dashboard", "assessment", "results", "plan", "history", "profile", "kit"]
 
-
-class PdpaCheckApp(App[None]):
+class PdpaCheckApp(Host):
     """Self-assessment of PDPA security arrangements."""
 
     TITLE = "pdpa-check"

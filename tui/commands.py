@@ -11,6 +11,7 @@ from textual.fuzzy import Matcher
 
 from pdpa_check.questionnaires.answers import AnswerKey
 from pdpa_check.support.text import for_output
+from pdpa_check.tui.host import Host
 
 Command = tuple[str, str, Callable[[], None]]
 
@@ -19,10 +20,8 @@ class PdpaCommands(Provider):
     """Screens, actions, and every question of the open assessment by its text."""
 
     def _commands(self) -> list[Command]:
-        from pdpa_check.tui.app import PdpaCheckApp
-
         app = self.app
-        assert isinstance(app, PdpaCheckApp)
+        assert isinstance(app, Host)
         commands: list[Command] = [
             (
                 "Go to dashboard",
@@ -46,9 +45,7 @@ class PdpaCommands(Provider):
 
     @staticmethod
     def _questions(targets: list[tuple[str, AnswerKey]], app: object) -> list[Command]:
-        from pdpa_check.tui.app import PdpaCheckApp
-
-        assert isinstance(app, PdpaCheckApp)
+        assert isinstance(app, Host)
         return [
             (f"Question: {for_output(text)}", "Jump to this question", partial(app.jump, key))
             for text, key in targets

@@ -41,16 +41,40 @@ def assessment_start(ctx: Context, bank_id: str | None) -> None:
 
 @writes
 @assessment.command("complete")
+@click.option("--yes", is_flag=True, help="Complete without asking (for scripts).")
 @pass_ctx
 @handled
-def assessment_complete(ctx: Context) -> None:
-    """Complete the open assessment: record its score, bring the plan in line, back up."""
+def assessment_complete(ctx: Context, yes: bool) -> None:
+    """Complete the open assessment: record its score, bring the plan in line, back up.
+
+    When answers carried from last time are not confirmed yet, says how many and
+    asks first (`--yes` for scripts; off a terminal without it, nothing is done).
+    """
     session = ctx.session()
     if session.open_assessment() is None:
         raise InputError("no open assessment to complete")
+    carried = len(session.questionnaire().unconfirmed())  # the count the app shows
+    if carried:
+        are = (
+            "answers carried from last time are"
+            if carried != 1
+            else "answer carried from last time is"
+        )
+        unconfirmed = f"{carried} {are} not confirmed yet"
+        click.echo(
+            f"{unconfirmed}: confirm them in the app (ctrl+o confirms an area), by answering "
+            "again, or with `pdpa-check answers import FILE --confirm`."
+        )
+        if not confirmed(
+            yes, "Complete the assessment anyway?", refused=f"not completed ({unconfirmed})"
+        ):
+            return
     assessed = session.complete_assessment()  # the same path the app takes
+    from pdpa_check.scoring.rounding import shown_score
+
     click.echo(
-        f"Completed assessment {assessed.assessment.id}: {assessed.result.score:.0f} / 100, "
+        f"Completed assessment {assessed.assessment.id}: "
+        f"{shown_score(assessed.result.score)} / 100, "
         f"{assessed.result.band.name}"
     )
 
@@ -95,23 +119,22 @@ def answers() -> None:
 @pass_ctx
 @handled
 def answers_export(ctx: Context, file: Path, force: bool) -> None:
-    """Write every applicable question and its answer to FILE ("" = not answered)."""
-    from pdpa_check.exports.writer import write_atomic
-    from pdpa_check.questionnaires.answers_file import Organisation, render_answers_file
-    from pdpa_check.questionnaires.applicability import applicable_slots
-    from pdpa_check.services.workspace import bank_of, default_bank
+    """Write every question to FILE with its answer ("" = not answered).
 
-    store = ctx.store(show_demo_if_none=True)
-    org = store.find_organisation(ctx.org_ref)
-    row = store.current_assessment(org.id)
-    bank = bank_of(store, row, ctx.user_banks) if row else default_bank(ctx.user_banks)
-    profile = store.profile(org.id)
-    stored = store.answers(row.id) if row else {}
-    slots = applicable_slots(bank, profile, stored)
-    into = Organisation(profile.name, org.uid)
-    content = render_answers_file(bank, slots, stored, into, row.id if row else None)
+    Follow-up questions are in the file from the start, each with the answer it
+    waits for (`asked_if`); answers carried from last time say so (`carried`).
+    """
+    from pdpa_check.exports.writer import write_atomic
+
+    content, slots = ctx.session(show_demo_if_none=True).answers_file()
     write_atomic(file, content, force=force)
-    click.echo(f"Wrote {len(slots)} answers to fill in or change to {file}")
+    follow_ups = sum(
+        1 for slot in slots if slot.question.applies_if and slot.question.applies_if.answer
+    )
+    click.echo(
+        f"Wrote {len(slots)} answers to fill in or change to {file}"
+        + (f" ({follow_ups} of them follow-ups: see each one's asked_if)" if follow_ups else "")
+    )
 
 
 @writes
@@ -149,6 +172,15 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
         f"{summarise_import(preview.update)}"
         + (f". Backup of the answers before: {backup}" if backup else "")
     )
+    if now := preview.update.now_asked:
+        shown = ", ".join(
+            f"{s.question.id}/{s.system.key}" if s.system else s.question.id for s in now
+        )
+        click.echo(
+            f"{len(now)} question{'s now apply' if len(now) != 1 else ' now applies'} because "
+            f"of these answers, not answered yet: {shown}. Export the answers file again, or "
+            "answer them in the app."
+        )
 
 
 def _preview(file: Path, preview: AnswersImportPreview) -> None:

@@ -19,17 +19,28 @@ def bank() -> None:
 
 @bank.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Count warnings (weights that rank a fix above a critical one) as problems.",
+)
 @handled
-def bank_validate(paths: tuple[Path, ...]) -> None:
-    """Report every problem in the given bank files (exit 2 if any)."""
-    from pdpa_check.questionnaires.loader import check_bank_files
+def bank_validate(paths: tuple[Path, ...], strict: bool) -> None:
+    """Report every problem in the given bank files (exit 2 if any), and any warnings."""
+    from pdpa_check.questionnaires.loader import bank_file_warnings, check_bank_files
 
     problems = check_bank_files(list(paths))
+    warnings = bank_file_warnings(list(paths))
+    if strict:
+        problems, warnings = problems + warnings, []
     if problems:
         count = echo_problems(problems)
         click.echo(f"{count} problem(s) found", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    click.echo(f"{len(paths)} file(s) OK")
+    if warnings:
+        echo_problems(warnings)
+    suffix = f", {len(warnings)} warning(s)" if warnings else ""
+    click.echo(f"{len(paths)} file(s) OK{suffix}")
 
 
 @bank.command("schema")
@@ -48,9 +59,10 @@ def bank_schema(schedule: bool) -> None:
 def bank_list(ctx: Context) -> None:
     """List the built-in banks and your own, with any problems."""
     from pdpa_check.questionnaires.loader import installed_banks
+    from pdpa_check.questionnaires.weights import ranking_warnings
 
     table = Table("Bank", "Version", "Questions", "Source", "Status")
-    broken = 0
+    broken = warned = 0
     for entry in installed_banks(ctx.user_banks):
         source = "built-in" if entry.builtin else str(entry.path)
         if entry.bank is None:
@@ -59,15 +71,22 @@ def bank_list(ctx: Context) -> None:
                 entry.path.stem, "", "", plain(source), plain(f"BROKEN: {entry.problems[0]}")
             )
         else:
+            warnings = len(ranking_warnings(entry.bank))
+            warned += bool(warnings)
             table.add_row(
                 entry.bank.id,
                 entry.bank.version,
                 str(len(entry.bank.questions)),
                 plain(source),
-                "ok",
+                f"ok, {warnings} warning(s)" if warnings else "ok",
             )
     console().print(table)
     click.echo(f"Your own banks go in {ctx.user_banks}")
+    if warned:
+        click.echo(
+            f"{warned} bank(s) have warnings; `pdpa-check bank validate` on the file shows them",
+            err=True,
+        )
     if broken:
         click.echo(
             f"{broken} bank file(s) could not be loaded; run `pdpa-check bank validate` on them",

@@ -129,7 +129,7 @@ class Context:
     def session(self, *, show_demo_if_none: bool = False) -> Session:
         """The session layer on the chosen organisation (an error if it is ambiguous)."""
         from pdpa_check.services.session import Session
-        from pdpa_check.support.settings import load_settings
+        from pdpa_check.services.settings import load_settings
 
         store = self.store(show_demo_if_none=show_demo_if_none)
         org = store.find_organisation(self.org_ref)
@@ -152,7 +152,7 @@ class Context:
     def app_session(self) -> Session:
         """The app's session; the database is created (privately) on the very first run."""
         from pdpa_check.services.session import Session
-        from pdpa_check.support.settings import load_settings
+        from pdpa_check.services.settings import load_settings
 
         settings = load_settings(self.where.config_dir)
         return Session(

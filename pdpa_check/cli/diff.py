@@ -77,13 +77,15 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
 
 
 def _domain_table(changes: Changes) -> Table:
+    from pdpa_check.scoring.rounding import shown_change, shown_score
+
     table = Table("Area", "Before", "After", "Change", title="By area")
     for domain in changes.comparison.domains:
-        delta = domain.delta
+        before, after = domain.before, domain.after
         table.add_row(
             plain(domain.title),
-            "n/a" if domain.before is None else f"{domain.before:.0f}",
-            "n/a" if domain.after is None else f"{domain.after:.0f}",
-            "" if delta is None else f"{delta:+.0f}",
+            "n/a" if before is None else str(shown_score(before)),
+            "n/a" if after is None else str(shown_score(after)),
+            "" if before is None or after is None else f"{shown_change(before, after):+d}",
         )
     return table

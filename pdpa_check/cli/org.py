@@ -19,7 +19,13 @@ def org() -> None:
 @writes
 @org.command("create")
 @click.argument("name")
-@click.option("--staff", "staff_count", type=int, required=True, help="Number of staff.")
+@click.option(
+    "--staff",
+    "staff_count",
+    type=int,
+    required=True,
+    help="How many people work in the business, yourself included: 1 means just you.",
+)
 @click.option("--sector", type=click.Choice(list(SECTORS)), default="ecommerce", show_default=True)
 @click.option(
     "--system",
@@ -28,10 +34,22 @@ def org() -> None:
     metavar="KIND:NAME",
     help=f"A system holding customer data; repeatable. KIND is one of: {', '.join(SYSTEM_KINDS)}.",
 )
+@click.option(
+    "--website/--no-website",
+    "has_website",
+    default=True,
+    help="--no-website: no website or online store of your own (e.g. you sell only on "
+    "marketplaces such as Shopee or Lazada), so questions about your own site do not apply.",
+)
 @pass_ctx
 @handled
 def org_create(
-    ctx: Context, name: str, staff_count: int, sector: str, systems: tuple[str, ...]
+    ctx: Context,
+    name: str,
+    staff_count: int,
+    sector: str,
+    systems: tuple[str, ...],
+    has_website: bool,
 ) -> None:
     """Create an organisation (and the database, if there is none yet)."""
     from pdpa_check.services.session import Session
@@ -40,6 +58,11 @@ def org_create(
 
     if not name.strip():
         raise InputError("the organisation name must not be empty")
+    if staff_count < 1:
+        raise InputError(
+            f"--staff {staff_count}: count everyone who works in the business, yourself "
+            "included (1 means just you)"
+        )
     parsed: list[System] = []
     taken: set[str] = set()
     try:
@@ -53,7 +76,13 @@ def org_create(
             key = unique_system_key(system_name, taken)
             taken.add(key)
             parsed.append(System(key=key, kind=kind, name=system_name))
-        profile = Profile(name=name, staff_count=staff_count, sector=sector, systems=tuple(parsed))
+        profile = Profile(
+            name=name,
+            staff_count=staff_count,
+            sector=sector,
+            systems=tuple(parsed),
+            has_website=has_website,
+        )
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=False)[0]
         field = ".".join(str(part) for part in first["loc"]) or "value"
@@ -102,6 +131,7 @@ def org_show(ctx: Context) -> None:
     out = console()
     out.print(plain(f"{profile.name} (organisation {row.id})", "bold"))
     out.print(f"Staff: {profile.staff_count}   Sector: {SECTORS[profile.sector]}")
+    out.print(f"Own website or online store: {'yes' if profile.has_website else 'no'}")
     table = Table("Key", "Kind", "Name", title="Systems holding customer data")
     for system in profile.systems:
         table.add_row(system.key, SYSTEM_KINDS[system.kind], plain(system.name))

@@ -306,8 +306,9 @@ class PlainRun:
             for number, step in enumerate(action.steps, 1):
                 self._say(f"  {number}. {step}")
             shown = True
-        if question.ask_vendor:
-            self._say(f"Ask your IT vendor: {question.ask_vendor}")
+        vendor_text = question.vendor_text(self.q.profile)
+        if vendor_text is not None:
+            self._say(f"Ask your IT vendor: {vendor_text}")
             shown = True
         if question.references:
             self._say("References:")
@@ -343,11 +344,13 @@ class PlainRun:
                 "`pdpa-check assessment complete`."
             )
             return
+        from pdpa_check.scoring.rounding import shown_score
+
         assessed = self.session.complete_assessment()
         result = assessed.result
         self._say(
             f"Completed assessment {assessed.assessment.id}: "
-            f"score {result.score:.0f} / 100, {result.band.name}."
+            f"score {shown_score(result.score)} / 100, {result.band.name}."
         )
         self._say(
             "The score is a readiness indicator, not legal advice or a certification. "

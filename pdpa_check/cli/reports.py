@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
@@ -47,6 +46,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
             "organisation",
             "assessment",
             "score",
+            "notices",
             "domains",
             "findings",
             "cyber_essentials",
@@ -54,24 +54,30 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
         )
         click.echo(json.dumps({key: data[key] for key in keys}, indent=2, ensure_ascii=False))
         return
+    from pdpa_check.scoring.rounding import shown_score
+    from pdpa_check.scoring.wording import failing_systems, summary_text
+
     result, bank = assessed.result, assessed.bank
     out = console()
     status = "completed" if assessed.assessment.completed_at else "in progress"
     out.print(
         plain(f"{assessed.profile.name}: assessment {assessed.assessment.id} ({status})", "bold")
     )
-    headline = Text(f"Readiness score {result.score:.0f} / 100: ", style="bold")
+    headline = Text(f"Readiness score {shown_score(result.score)} / 100: ", style="bold")
     headline.append(result.band.name, style="bold")
     out.print(headline)
     if result.capped_by:
+        failing = failing_systems(result.question(result.capped_by))
         capped = plain(
             f"Capped from {result.uncapped_band.name} by a failed critical control: "
-            f"{bank.question(result.capped_by).text}"
+            f"{summary_text(bank.question(result.capped_by), failing)}"
         )
         out.print(capped)
+    for notice in result.notices:
+        out.print(plain(f"Check: {notice}"))
     table = Table("Area", "Weight", "Score", "Answered", "Points lost")
     for domain in result.domains:
-        shown = "n/a" if domain.score is None else f"{domain.score:.0f}"
+        shown = "n/a" if domain.score is None else str(shown_score(domain.score))
         table.add_row(
             plain(domain.title),
             str(domain.weight),
@@ -82,7 +88,7 @@ def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
     out.print(table)
     for qid in result.critical_failures:
         outcome = result.question(qid)
-        out.print(plain(f"CRITICAL GAP: {bank.question(qid).text} {outcome.reason}"))
+        out.print(plain(f"CRITICAL GAP: {summary_text(bank.question(qid))} {outcome.reason}"))
     out.print(
         f'Answered {result.answered} of {result.applicable}; {result.unknown} "Don\'t know"; '
         f"{result.unanswered} not answered; confidence {result.confidence:.0%}."
@@ -109,36 +115,43 @@ def _print_measures_and_upcoming(assessed: Assessed) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 @pass_ctx
 @handled
-def history(ctx: Context) -> None:
-    """Past assessments with their scores."""
-    store = ctx.store(show_demo_if_none=True)
-    org = store.find_organisation(ctx.org_ref)
+def history(ctx: Context, as_json: bool) -> None:
+    """Past assessments with their scores and each score's change from the one before."""
+    from pdpa_check.exports.history import BAND_NAMES, history_data, history_entries
+    from pdpa_check.scoring.rounding import shown_score
+
+    session = ctx.session(show_demo_if_none=True)
+    org, rows, due = session.require_org(), session.assessments(), session.next_due()
+    if as_json:
+        data = history_data(org, rows, due, session.today(), demo=session.demo)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
     table = Table(
         "ID",
         "Started",
         "Completed",
         "Bank",
         "Score",
+        "Change",
         "Band",
         title=plain(f"Assessments of {org.name}"),
     )
-    from pdpa_check.scoring.evaluate import BANDS
-
-    names = {band.id: band.name for band in BANDS}
-    for row in store.assessments(org.id):
+    for entry in history_entries(rows):
+        row = entry.row
         table.add_row(
             str(row.id),
             row.started_at[:10],
             row.completed_at[:10] if row.completed_at else "open",
-            f"{row.bank_id} {row.bank_version}",
-            "" if row.score is None else f"{row.score:.0f}",
-            names.get(row.band or "", row.band or ""),
+            plain(f"{row.bank_id} {row.bank_version}"),
+            "" if row.score is None else str(shown_score(row.score)),
+            "" if entry.change is None else f"{entry.change:+d}",
+            BAND_NAMES.get(row.band or "", row.band or ""),
         )
     out = console()
     out.print(table)
-    due = ctx.session(show_demo_if_none=True).next_due()
     if due is not None:
-        late = "  OVERDUE: start a new assessment" if due < dt.date.today() else ""
+        late = "  OVERDUE: start a new assessment" if due < session.today() else ""
         out.print(Text(f"Next quarterly re-assessment due {due}{late}"))

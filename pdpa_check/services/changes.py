@@ -13,6 +13,8 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.scoring.compare import Comparison, compare
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.scoring.rounding import shown_score
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.services.workspace import Assessed
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.support.dates import parse_day
@@ -63,7 +65,7 @@ def overdue_items(
 def summary(changes: Changes, *, overdue: int, unconfirmed: int = 0) -> list[str]:
     """A few short sentences an owner reads first, e.g. "Score rose from 48 to 71."."""
     c = changes.comparison
-    before, after = round(c.score_before), round(c.score_after)
+    before, after = shown_score(c.score_before), shown_score(c.score_after)
     if after > before:
         lines = [f"Score rose from {before} to {after}."]
     elif after < before:
@@ -73,11 +75,8 @@ def summary(changes: Changes, *, overdue: int, unconfirmed: int = 0) -> list[str
     if c.band_changed:
         lines.append(f"Band: {c.band_before.name} → {c.band_after.name}.")
     lines += [_fixed(changes, question_id) for question_id in c.critical_closed]
-    bank = changes.after.bank
     lines += [
-        f"New critical gap: {for_output(bank.question(q).text)}"
-        for q in c.critical_opened
-        if q in bank.questions_by_id
+        _opened(changes, q) for q in c.critical_opened if q in changes.after.bank.questions_by_id
     ]
     if c.answers:
         lines.append(f"{_count(len(c.answers), 'answer')} changed.")
@@ -97,15 +96,35 @@ def summary(changes: Changes, *, overdue: int, unconfirmed: int = 0) -> list[str
 
 
 def _fixed(changes: Changes, question_id: str) -> str:
+    """ "Critical gap closed: Replace shared logins (Shopify)." naming only the systems whose
+    answer changed."""
     after = changes.after
     question = after.bank.questions_by_id.get(question_id)
     if question is None:
         return f"Critical gap closed: {question_id}."
-    title = after.bank.action(question.actions[0]).title if question.actions else question.text
-    outcome = after.result.question(question_id)
-    systems = [slot for slot in outcome.slots if slot.system_name]
-    where = f" on all {_count(len(systems), 'system')}" if len(systems) > 1 else ""
-    return f"Critical gap closed{where}: {for_output(title)}."
+    names = _changed_systems(changes, question_id)
+    if not question.actions:
+        return f"Critical gap closed: {for_output(summary_text(question, names))}"
+    title = after.bank.action(question.actions[0]).title
+    where = f" ({', '.join(names)})" if names else ""
+    return f"Critical gap closed: {for_output(title + where)}."
+
+
+def _opened(changes: Changes, question_id: str) -> str:
+    """ "New critical gap: <the question, naming the systems now short of it>"."""
+    question = changes.after.bank.question(question_id)
+    failing = failing_systems(changes.after.result.question(question_id))
+    changed = set(_changed_systems(changes, question_id))
+    names = [name for name in failing if name in changed] or failing
+    return f"New critical gap: {for_output(summary_text(question, names))}"
+
+
+def _changed_systems(changes: Changes, question_id: str) -> list[str]:
+    """The names of the systems whose answer to `question_id` changed, in profile order."""
+    keys = {a.system_key for a in changes.comparison.answers if a.question_id == question_id}
+    names = {s.key: s.name for s in changes.before.profile.systems}
+    names |= {s.key: s.name for s in changes.after.profile.systems}  # today's name wins
+    return [name for key, name in names.items() if key in keys]
 
 
 def answer_line(changes: Changes, question_id: str, system_key: str) -> str:

@@ -17,13 +17,21 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
 from pdpa_check.questionnaires.answers_file import (
     AnswerEntry,
     AnswersImport,
+    NotAsked,
     Organisation,
     check_entry,
     check_organisation,
     compare_import,
     parse_answers_file,
+    render_answers_file,
 )
-from pdpa_check.questionnaires.applicability import Slot, applicable_slots
+from pdpa_check.questionnaires.applicability import (
+    Slot,
+    answer_notice,
+    applicable_slots,
+    slots_with_follow_ups,
+    why_not_asked,
+)
 from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
@@ -37,11 +45,11 @@ from pdpa_check.scoring.lifecycle import (
 )
 from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanItem
+from pdpa_check.services.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState, Store
 from pdpa_check.support.dates import add_months, parse_day
-from pdpa_check.support.settings import DEFAULT_STALE_DAYS
-from pdpa_check.support.text import clean
+from pdpa_check.support.text import clean, for_output
 
 if TYPE_CHECKING:
     from pdpa_check.exports.document import Report
@@ -93,6 +101,8 @@ class Questionnaire:
     on_change: Callable[[], None] = field(default=lambda: None, repr=False)
     # Answers copied from the last assessment and not yet confirmed.
     carried: set[AnswerKey] = field(default_factory=set)
+    # Where an answer the profile contradicts is pointed out as it is given.
+    warn: Callable[[str], None] = field(default=lambda _: None, repr=False)
 
     @cached_property
     def slots(self) -> list[Slot]:
@@ -134,6 +144,8 @@ class Questionnaire:
         )
         self.store.save_answer(self.row.id, answer)
         self._changed(slot.key, answer)
+        if notice := answer_notice(self.bank, self.profile, slot.question, value):
+            self.warn(notice)
         return answer
 
     def clear(self, slot: Slot) -> None:
@@ -323,15 +335,31 @@ class Session:
         InvalidAnswer says what is wrong with the entry. An assessment is started
         when none is open; the plan then follows the answers.
         """
-        key, answer = check_entry(entry, self.answering_bank(), self.profile)
+        bank = self.answering_bank()
+        key, answer = check_entry(entry, bank, self.profile)
+        if answer is not None:
+            self._check_asked(bank, key)
         row_id = self.start_assessment().row.id
         if answer is None:
             self.store.clear_answer(row_id, key)
         else:
             self.store.save_answer(row_id, answer)
+            bank = self.answering_bank()
+            notice = answer_notice(bank, self.profile, bank.question(key[0]), answer.value)
+            if notice:
+                self.warn(notice)
         self._forget()
         self.sync_plan()
         return key, answer, row_id
+
+    def _check_asked(self, bank: Bank, key: AnswerKey) -> None:
+        """NotAsked when the question does not apply to the organisation with its answers."""
+        answers, _ = self._answers_to_compare(self.open_assessment(), bank)
+        if any(slot.key == key for slot in applicable_slots(bank, self.profile, answers)):
+            return
+        why = why_not_asked(bank, bank.question(key[0]), self.profile, answers)
+        name = for_output(self.require_org().name)
+        raise NotAsked(f"does not apply to {name}: {why}; nothing was saved")
 
     def read_answers_import(
         self, data: bytes, source: str, *, other_org: bool = False, confirm: bool = False
@@ -350,7 +378,7 @@ class Session:
         )
         row = self.open_assessment()
         stored, carried = self._answers_to_compare(row, bank)
-        update = compare_import(parsed, bank, stored, carried, confirm=confirm)
+        update = compare_import(parsed, bank, self.profile, stored, carried, confirm=confirm)
         return AnswersImportPreview(org, row, header.assessment, update)
 
     def _answers_to_compare(
@@ -364,6 +392,25 @@ class Session:
         last = self.store.answers(done[-1].id) if done else {}
         carried_over = {key: a for key, a in last.items() if key[0] in bank.questions_by_id}
         return carried_over, set(carried_over)
+
+    def answers_file(self) -> tuple[str, list[Slot]]:
+        """The answers file to fill in and the slots it holds (follow-ups included).
+
+        It holds what an import would land on: the open assessment's answers, or
+        the latest completed one's, which a new assessment would carry (to confirm).
+        """
+        org, profile = self.require_org(), self.profile
+        row = self.current()
+        bank = bank_of(self.store, row, self.user_banks, warn=self.warn) if row else None
+        bank = bank or default_bank(self.user_banks)
+        open_row = self.open_assessment()
+        stored, carried = self._answers_to_compare(open_row, bank) if row else ({}, set())
+        slots = slots_with_follow_ups(bank, profile)
+        into = Organisation(profile.name, org.uid)
+        content = render_answers_file(
+            bank, slots, stored, into, row.id if row else None, carried=carried
+        )
+        return content, slots
 
     def apply_answers_import(self, preview: AnswersImportPreview) -> tuple[int, Path | None]:
         """Import checked answers in one transaction: (assessment id, backup taken first or None).
@@ -398,6 +445,7 @@ class Session:
                 self.store.answers(row.id),
                 on_change=partial(self._answers_changed, row.id),
                 carried={key for key, about in meta.items() if about.carried},
+                warn=lambda message: self.warn(message),  # the app swaps in its own
             )
         return self._questionnaire
 

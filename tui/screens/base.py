@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,9 +14,7 @@ from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.services.session import Session
 from pdpa_check.store.db import StoreError
 from pdpa_check.support.text import TextError
-
-if TYPE_CHECKING:
-    from pdpa_check.tui.app import PdpaCheckApp
+from pdpa_check.tui.host import Host
 
 T = TypeVar("T")
 
@@ -49,10 +47,8 @@ class BaseScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back", id="screen.back")]
 
     @property
-    def pdpa(self) -> PdpaCheckApp:
-        from pdpa_check.tui.app import PdpaCheckApp
-
-        assert isinstance(self.app, PdpaCheckApp)
+    def pdpa(self) -> Host:
+        assert isinstance(self.app, Host)
         return self.app
 
     @property

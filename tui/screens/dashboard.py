@@ -10,8 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
+from pdpa_check.questionnaires.profile import staff_words
 from pdpa_check.scoring.evaluate import BANDS
 from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.services.session import DomainProgress
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -77,7 +79,7 @@ class DashboardScreen(BaseScreen):
         self.query_one("#org", Static).update(
             Text.assemble(
                 (for_output(org.name), "bold"),
-                f"  ·  {org.staff_count} staff  ·  {systems} system{'s' * (systems != 1)}",
+                f"  ·  {staff_words(org.staff_count)}  ·  {systems} system{'s' * (systems != 1)}",
                 ("   b edit · o switch", "dim"),
             )
         )
@@ -97,7 +99,7 @@ class DashboardScreen(BaseScreen):
             return
         last = done[-1]
         band = BAND_NAMES.get(last.row.band or "", last.row.band or "")
-        line = Text.assemble((f"{last.score:.0f} / 100", "bold"), "  ", (band, "bold"))
+        line = Text.assemble((f"{shown_score(last.score)} / 100", "bold"), "  ", (band, "bold"))
         line.append(f"\ncompleted {last.completed}\n")
         points = [
             TrendPoint(str(t.completed), t.score, BAND_NAMES.get(t.row.band or "", ""))

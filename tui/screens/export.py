@@ -24,6 +24,7 @@ from pdpa_check.exports.writer import ExportError, default_filename, ensure_fold
 from pdpa_check.services.session import Session
 from pdpa_check.store.repo import AssessmentRow
 from pdpa_check.support.paths import locations
+from pdpa_check.tui.host import Host
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
@@ -58,9 +59,7 @@ class ExportScreen(ModalScreen[None]):
 
     @property
     def session(self) -> Session:
-        from pdpa_check.tui.app import PdpaCheckApp
-
-        assert isinstance(self.app, PdpaCheckApp)
+        assert isinstance(self.app, Host)
         return self.app.session
 
     def compose(self) -> ComposeResult:

@@ -16,6 +16,8 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
 from pdpa_check.scoring.evaluate import BANDS
+from pdpa_check.scoring.rounding import shown_change, shown_score
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.services.changes import changes_between
 from pdpa_check.services.workspace import Assessed
 from pdpa_check.store.repo import AssessmentRow
@@ -109,7 +111,7 @@ class HistoryScreen(BaseScreen):
                 Text(_day(row.started_at)),
                 Text(_day(row.completed_at)) if row.completed_at else Text("in progress", "italic"),
                 Text(for_output(bank)),
-                Text("—" if row.score is None else f"{row.score:.0f}", justify="right"),
+                Text("—" if row.score is None else str(shown_score(row.score)), justify="right"),
                 Text(_band_name(row.band)),
                 key=str(row.id),
             )
@@ -269,9 +271,9 @@ def _headline(before: Assessed, after: Assessed, comparison: Comparison) -> Text
         _which(after.assessment),
         "\n",
         ("Score:  ", "bold"),
-        (f"{old_score:.0f} → {new_score:.0f}", "bold"),
+        (f"{shown_score(old_score)} → {shown_score(new_score)}", "bold"),
         "  ",
-        _change(new_score - old_score),
+        _change(shown_change(old_score, new_score)),
         "\n",
         ("Band:   ", "bold"),
         f"{old_band} → {new_band}",
@@ -280,7 +282,8 @@ def _headline(before: Assessed, after: Assessed, comparison: Comparison) -> Text
     rescored = (comparison.score_before, comparison.score_after)
     if max(abs(old_score - rescored[0]), abs(new_score - rescored[1])) >= 0.5:
         text.append(
-            f"\nScored again with today's questions: {rescored[0]:.0f} → {rescored[1]:.0f} "
+            f"\nScored again with today's questions: {shown_score(rescored[0])} → "
+            f"{shown_score(rescored[1])} "
             "(the areas and answers below use these).",
             style="dim",
         )
@@ -317,8 +320,8 @@ def _domain_table(domains: Iterable[DomainDelta]) -> Table:
 
 
 def _domain_change(domain: DomainDelta) -> Text:
-    if domain.delta is not None:
-        return _change(domain.delta)
+    if domain.before is not None and domain.after is not None:
+        return _change(shown_change(domain.before, domain.after))
     if domain.before is None and domain.after is None:
         return Text("not scored", style="dim")
     return Text("newly scored" if domain.before is None else "no longer scored")
@@ -385,18 +388,16 @@ def _critical(before: Assessed, after: Assessed, comparison: Comparison) -> Text
 
 
 def _question_in(before: Assessed, after: Assessed, question_id: str) -> str:
+    """A critical control in a summary line: the systems are listed under it, not named here."""
     bank = after.bank if question_id in after.bank.questions_by_id else before.bank
+    if question_id in bank.questions_by_id:
+        return for_output(summary_text(bank.question(question_id)))
     return _question_text(bank, question_id)
 
 
 def _failing_systems(assessed: Assessed, question_id: str) -> str:
     """The systems a failed critical control is still missing on, as an indented line."""
-    result = next(q for q in assessed.result.questions if q.question_id == question_id)
-    names = [
-        for_output(slot.system_name)
-        for slot in result.slots
-        if slot.system_name and slot.credit is not None and slot.credit < 1.0
-    ]
+    names = [for_output(name) for name in failing_systems(assessed.result.question(question_id))]
     return f"    not yet on: {', '.join(names)}\n" if names else ""
 
 
@@ -435,11 +436,11 @@ def _band_name(band_id: str | None) -> str:
 
 
 def _score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.0f}"
+    return "—" if score is None else str(shown_score(score))
 
 
-def _change(delta: float) -> Text:
-    rounded = round(delta)
+def _change(rounded: int) -> Text:
+    """A change between two shown scores, in words and arrows as well as colour."""
     if rounded > 0:
         return Text(f"+{rounded} ▲ up", style="bold green")
     if rounded < 0:

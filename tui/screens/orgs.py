@@ -10,6 +10,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pdpa_check.services.session import Session
+from pdpa_check.tui.host import Host
 from pdpa_check.tui.widgets.plain import plain
 
 NEW_ORG = "new"
@@ -29,9 +30,7 @@ class OrganisationsScreen(ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="orgs.cancel")]
 
     def compose(self) -> ComposeResult:
-        from pdpa_check.tui.app import PdpaCheckApp
-
-        assert isinstance(self.app, PdpaCheckApp)
+        assert isinstance(self.app, Host)
         session: Session = self.app.session
         current = session.org.id if session.org else None
         options = [

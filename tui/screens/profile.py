@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from pdpa_check.questionnaires.profile import SECTORS, Profile
 from pdpa_check.store.repo import unique_system_key
@@ -45,6 +45,7 @@ SYSTEMS_HINT = (
     "Every service where customer data lives: shop admin, email, CRM, email marketing, "
     "ad accounts, payments, chat, AI tools. Some questions are asked once per system."
 )
+WEBSITE_HINT = "Untick if you sell only on marketplaces (Shopee, Lazada): no website questions."
 EDIT_HINT = " Renaming keeps a system's answers; removing one drops its questions."
 STAFF_LIMIT = 100_000
 TOO_SHORT = ("too_short", "string_too_short")
@@ -68,6 +69,8 @@ def build_profile(
     sector: str | None,
     drafts: Sequence[Draft],
     reserved: set[str],
+    *,
+    has_website: bool = True,
 ) -> Profile | Problems:
     """The `Profile` the form describes, or the problems to show next to each field.
 
@@ -89,6 +92,7 @@ def build_profile(
         "staff_count": int(staff) if _WHOLE_NUMBER.fullmatch(staff) else staff,
         "sector": sector,
         "systems": systems,
+        "has_website": has_website,
     }
     problems = Problems()
     try:
@@ -117,8 +121,8 @@ def _place(problems: Problems, detail: ErrorDetails) -> None:
 def _field_message(name: str, detail: ErrorDetails) -> str:
     if name == "staff_count":
         if detail["type"] in ("greater_than_equal", "less_than_equal"):
-            return f"Staff count must be from 1 to {STAFF_LIMIT:,}."
-        return f"Enter the number of staff as a whole number, 1 to {STAFF_LIMIT:,}."
+            return f"Staff count must be from 1 (just you) to {STAFF_LIMIT:,}."
+        return f"Enter a whole number from 1 (just you) to {STAFF_LIMIT:,}."
     if name == "sector":
         return "Pick the sector closest to the business."
     if detail["type"] in TOO_SHORT:
@@ -199,11 +203,11 @@ class ProfileScreen(BaseScreen):
                         placeholder="e.g. Kampong Threads Pte Ltd",
                     )
                     yield Static(id="name-error", classes="error")
-                    yield from _field("Staff count", "staff")
+                    yield from _field("Staff count (1 = just you)", "staff")
                     yield Input(
                         str(start.staff_count) if start else "",
                         id="staff",
-                        placeholder="How many people, e.g. 12",
+                        placeholder="People, you included, e.g. 12",
                     )
                     yield Static(id="staff-error", classes="error")
                     yield from _field("Sector", "sector")
@@ -214,6 +218,12 @@ class ProfileScreen(BaseScreen):
                         id="sector",
                     )
                     yield Static(id="sector-error", classes="error")
+                    yield Checkbox(
+                        "Has a website or online store of its own",
+                        value=start.has_website if start else True,
+                        id="website",
+                    )
+                    yield Static(WEBSITE_HINT, classes="muted", id="website-hint")
                 with Vertical(id="systems-panel"):
                     yield Label("Systems that hold customer data", classes="field-label")
                     yield Static(
@@ -252,6 +262,7 @@ class ProfileScreen(BaseScreen):
             sector if isinstance(sector, str) else None,
             self.query_one(SystemsEditor).drafts(),
             self._reserved,
+            has_website=self.query_one("#website", Checkbox).value,
         )
 
     def _show(self, problems: Problems) -> None:

@@ -23,6 +23,8 @@ from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import NOT_APPLICABLE, UNKNOWN, Question
 from pdpa_check.scoring.measures import assess_measures, maps_measures, tally
 from pdpa_check.scoring.result import DomainResult, QuestionResult, Result, SlotResult
+from pdpa_check.scoring.rounding import shown_score
+from pdpa_check.scoring.wording import failing_systems, summary_text
 from pdpa_check.services.workspace import Assessed
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -214,7 +216,7 @@ def heading(assessed: Assessed) -> Text:
 def summary(assessed: Assessed) -> Text:
     result = assessed.result
     text = Text.assemble(
-        (f"{result.score:.0f}", "bold"),
+        (str(shown_score(result.score)), "bold"),
         " / 100  ",
         score_bar(result.score, width=20),
         "  ",
@@ -222,13 +224,14 @@ def summary(assessed: Assessed) -> Text:
     )
     if result.capped_by:
         question = assessed.bank.question(result.capped_by)
+        failing = failing_systems(result.question(result.capped_by))
         text.append("\n")
         text.append_text(
             Text.assemble(
                 ("Band capped", "bold"),
                 f" (the average alone is {result.uncapped_band.name}) by a failed critical "
                 "control: ",
-                safe(question.text),
+                safe(summary_text(question, failing)),
             )
         )
     text.append(
@@ -243,6 +246,9 @@ def summary(assessed: Assessed) -> Text:
     if not assessed.assessment.completed_at:
         text.append("\nIn progress: ", style="bold")
         text.append("unanswered questions score 0 until answered.")
+    for notice in result.notices:
+        text.append("\nCheck: ", style="bold")
+        text.append_text(safe(notice))
     return text
 
 
@@ -281,7 +287,9 @@ def critical_gaps(assessed: Assessed) -> RenderableType:
         question = assessed.bank.question(question_id)
         table.add_row(
             Text("✗", style="bold"),
-            Text.assemble(safe(question.text), (f"  −{outcome.points_lost:.1f} pts", "bold")),
+            Text.assemble(
+                safe(summary_text(question)), (f"  −{outcome.points_lost:.1f} pts", "bold")
+            ),
         )
         table.add_row("", safe(outcome.reason, "dim"))
     return table
@@ -291,7 +299,7 @@ def domain_row(domain: DomainResult, title_width: int) -> Text:
     """One line of the area list: title, bar, score ("n/a" when nothing scored), counts."""
     title = safe(domain.title)
     title.truncate(title_width, overflow="ellipsis", pad=True)
-    score = "n/a" if domain.score is None else f"{domain.score:.0f}"
+    score = "n/a" if domain.score is None else str(shown_score(domain.score))
     answered = f"{domain.answered}/{domain.applicable}"
     lost = f"−{domain.points_lost:.1f}" if domain.points_lost >= 0.05 else "0"
     return Text.assemble(
@@ -309,7 +317,7 @@ def domain_detail(assessed: Assessed, domain: DomainResult, show_all: bool) -> R
     """An area's questions: points lost, why, and each system's answer."""
     mine = [q for q in assessed.result.questions if q.domain_id == domain.domain_id]
     unknown = sum(s.value == UNKNOWN for q in mine for s in q.slots if s.credit is not None)
-    score = "n/a (nothing scored)" if domain.score is None else f"{domain.score:.0f} / 100"
+    score = "n/a (nothing scored)" if domain.score is None else f"{shown_score(domain.score)} / 100"
     parts: list[RenderableType] = [
         safe(domain.title, "bold"),
         Text(

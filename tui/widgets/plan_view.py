@@ -19,6 +19,8 @@ from rich.text import Text
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, Plan, PlanItem
+from pdpa_check.scoring.rounding import shown_score_tenths
+from pdpa_check.scoring.wording import summary_text
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.support.text import for_output
 
@@ -222,10 +224,12 @@ def whatif_line(
     current: float, band: str, projected: float | None, marked: int, everything: float
 ) -> Text:
     """The score now, and with the marked items done (None: nothing marked)."""
+    current, everything = shown_score_tenths(current), shown_score_tenths(everything)
     line = Text.assemble("Score ", (f"{current:.1f}", "bold"), f" ({band})")
     if projected is None:
         line.append(f"  ·  {everything:.1f} with every item done  ·  space: what-if")
         return line
+    projected = shown_score_tenths(projected)
     items = f"the {marked} marked item{'s' * (marked != 1)} {'is' if marked == 1 else 'are'}"
     line.append(" → ")
     line.append(f"{projected:.1f}", style="bold")
@@ -257,10 +261,11 @@ def gap_lines(bank: Bank, item: PlanItem) -> list[str]:
     for gap in item.gaps:
         question_id, _, system_key = gap.partition("/")
         question = bank.questions_by_id.get(question_id)
-        text = for_output(question.text) if question else question_id
-        if system_key and item.system_name:
-            text += f" ({for_output(item.system_name)})"
-        lines.append(text)
+        if question is None:
+            lines.append(question_id)
+            continue
+        named = [item.system_name] if system_key and item.system_name else []
+        lines.append(for_output(summary_text(question, named)))
     return lines
 
 
@@ -333,7 +338,10 @@ def horizon_detail(
     return Group(
         Text(HORIZONS[horizon], style="bold"),
         Text(f"{_items(len(items))}, {still_open} not yet done or accepted, {marked} marked."),
-        Text(f"Doing all of them: score {current:.1f} → {projected:.1f}."),
+        Text(
+            f"Doing all of them: score {shown_score_tenths(current):.1f} → "
+            f"{shown_score_tenths(projected):.1f}."
+        ),
         Text("space or h marks them all for the what-if; c clears the marks."),
     )
 

@@ -12,6 +12,7 @@ from pdpa_check.kit.contacts import Contact, ContactRole, missing_sentence
 from pdpa_check.questionnaires.answers import Answer, describe_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.model import Bank, Question
+from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.session import DomainProgress, Questionnaire
 from pdpa_check.support.text import for_output
 
@@ -71,7 +72,7 @@ def answer_status(
     return status
 
 
-def help_text(bank: Bank, question: Question) -> RenderableType:
+def help_text(bank: Bank, question: Question, profile: Profile) -> RenderableType:
     """Why it matters, how to fix it, and references: toggled with `?`."""
     parts: list[RenderableType] = [
         Text("Why it matters", style="bold underline"),
@@ -83,10 +84,11 @@ def help_text(bank: Bank, question: Question) -> RenderableType:
         for action in actions:
             parts.append(Text(for_output(action.title), style="bold"))
             parts += [Text(f"  - {for_output(step)}") for step in action.steps]
-    if question.ask_vendor:
+    vendor_text = question.vendor_text(profile)
+    if vendor_text is not None:
         parts += [
             Text("\nAsk your vendor", style="bold underline"),
-            Text(for_output(question.ask_vendor)),
+            Text(for_output(vendor_text)),
         ]
     if question.references:
         parts.append(Text("\nReferences", style="bold underline"))

@@ -14,6 +14,7 @@ from textual.app import RenderResult
 from textual.geometry import Size
 from textual.widget import Widget
 
+from pdpa_check.scoring.rounding import shown_change, shown_score, signed
 from pdpa_check.tui.widgets.bars import score_bar
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -58,13 +59,15 @@ def _chart(points: Sequence[TrendPoint], width: int, recent: int) -> list[Text]:
     first, last = points[0], points[-1]
     lines = []
     if len(points) > 1:
-        change = _signed(last.score - first.score)
-        lines.append(Text(f"{first.score:.0f} → {last.score:.0f} ({change}) since {first.label}"))
+        change = signed(shown_change(first.score, last.score))
+        before, after = shown_score(first.score), shown_score(last.score)
+        lines.append(Text(f"{before} → {after} ({change}) since {first.label}"))
     if len(points) > recent:
         shown = points[-(width - 2) :]
         scores = [p.score for p in shown]
         scope = f"all {len(shown)}" if len(shown) == len(points) else f"last {len(shown)}"
-        lines.append(Text(f"Oldest → newest, {scope}: ▁ {min(scores):.0f} to █ {max(scores):.0f}"))
+        low, high = shown_score(min(scores)), shown_score(max(scores))
+        lines.append(Text(f"Oldest → newest, {scope}: ▁ {low} to █ {high}"))
         lines.append(Text(f"▕{sparkline(scores)}▏"))
     lines.extend(_bar_line(point, width) for point in reversed(points[-recent:]))
     if len(points) > recent:
@@ -74,7 +77,7 @@ def _chart(points: Sequence[TrendPoint], width: int, recent: int) -> list[Text]:
 
 def _bar_line(point: TrendPoint, width: int) -> Text:
     label = f"{point.label:<10} "
-    score = f" {point.score:>3.0f}"
+    score = f" {shown_score(point.score):>3}"
     band = f" {point.band}"
     room = width - len(label) - len(score)
     if room - len(band) >= MIN_BAR:
@@ -82,11 +85,6 @@ def _bar_line(point: TrendPoint, width: int) -> Text:
     else:
         band = ""
     return Text.assemble(label, score_bar(point.score, width=max(room, 4)), (score, "bold"), band)
-
-
-def _signed(change: float) -> str:
-    rounded = round(change)
-    return "no change" if rounded == 0 else f"{rounded:+d}"
 
 
 class TrendChart(Widget):

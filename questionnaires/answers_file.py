@@ -454,7 +454,9 @@ def check_entry(
                 "value leaves the stored answer as it is)"
             )
         if entry.confirmed:
-            raise InvalidAnswer("confirmed: true, but the value is blank; give the answer to confirm")
+            raise InvalidAnswer(
+                "confirmed: true, but the value is blank; give the answer to confirm"
+            )
         return key, None
     try:
         value = normalise_value(question, entry.value)

@@ -15,6 +15,7 @@ import tomli_w
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_support import tables
 
 from pdpa_check.cli import cli
 from pdpa_check.exports.coverage import render_coverage, short
@@ -90,21 +91,6 @@ def cell_text(token: Token) -> str:
     return "".join(
         c.content for c in token.children or [] if c.type in ("text", "text_special", "code_inline")
     )
-
-
-def tables(tokens: list[Token]) -> list[list[list[str]]]:
-    found: list[list[list[str]]] = []
-    row: list[str] = []
-    for i, token in enumerate(tokens):
-        if token.type == "table_open":
-            found.append([])
-        elif token.type == "tr_open":
-            row = []
-        elif token.type in ("th_open", "td_open"):
-            row.append(cell_text(tokens[i + 1]))
-        elif token.type == "tr_close":
-            found[-1].append(row)
-    return found
 
 
 def test_docs_coverage_is_generated_from_the_built_in_bank() -> None:

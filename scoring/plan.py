@@ -13,8 +13,9 @@ monthly effort budget, in plan order, and what does not fit goes to Later.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, format_number
 from pdpa_check.questionnaires.model import UNKNOWN, Action, Bank, Question
@@ -107,24 +108,25 @@ def build_plan(
     grouped: dict[str, list[_Draft]] = {}
     for draft in drafts.values():
         grouped.setdefault(draft.action_id, []).append(draft)
-    entries = [
-        _entry(bank, scorer, group, covered.get(action_id, {}))
+    groups = [
+        _group(bank, scorer, group, covered.get(action_id, {}))
         for action_id, group in grouped.items()
     ]
-    entries.sort(key=priority)
+    groups.sort(key=priority)
     if month_hours is None:
         month_hours, budget_source = month_budget_for(profile.staff_count), STAFF_COUNT
-    budget_source = budget_source or THIS_RUN
-    placed, capacity = place(entries, month_hours, budget_source)
+    sizes = [(group.critical, group.effort_hours) for group in groups]
+    horizons, capacity = place(sizes, month_hours, budget_source or THIS_RUN)
+    entries = tuple(_entry(g, h) for g, h in zip(groups, horizons, strict=True))
     all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
     projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
-    return Plan(tuple(placed), tuple(vendor_questions), projected, capacity)
+    return Plan(entries, tuple(vendor_questions), projected, capacity)
 
 
 def place(
-    entries: list[PlanEntry], month_hours: float, source: str
-) -> tuple[list[PlanEntry], Capacity]:
-    """Give each entry (in plan order) a horizon by capacity.
+    sizes: Sequence[tuple[bool, float]], month_hours: float, source: str
+) -> tuple[list[Horizon], Capacity]:
+    """The horizon of each entry, given in plan order as (critical, effort hours).
 
     Critical entries all go in This month, even beyond its budget. Each other
     entry goes in the first horizon with enough hours left for it (This month,
@@ -133,26 +135,19 @@ def place(
     """
     budgets = {h: None if m is None else month_hours * m for h, m in HORIZON_MONTHS.items()}
     used: dict[Horizon, float] = dict.fromkeys(HORIZONS, 0.0)
-    critical = sum(entry.effort_hours for entry in entries if entry.critical)
+    critical = sum(hours for is_critical, hours in sizes if is_critical)
     used["this-month"] = critical
-    placed = []
-    for entry in entries:
+    placed: list[Horizon] = []
+    for is_critical, hours in sizes:
         horizon: Horizon = "this-month"
-        if not entry.critical:
+        if not is_critical:
             horizon = next(
-                h
-                for h in HORIZONS
-                if budgets[h] is None or used[h] + entry.effort_hours <= (budgets[h] or 0.0)
+                h for h in HORIZONS if budgets[h] is None or used[h] + hours <= (budgets[h] or 0.0)
             )
-            used[horizon] += entry.effort_hours
-        placed.append(_with_horizon(entry, horizon))
-    hours = tuple((h, round(used[h], 9)) for h in HORIZONS)
-    return placed, Capacity(month_hours, source, critical, hours)
-
-
-def _with_horizon(entry: PlanEntry, horizon: Horizon) -> PlanEntry:
-    items = tuple(replace(item, horizon=horizon) for item in entry.items)
-    return replace(entry, horizon=horizon, items=items)
+            used[horizon] += hours
+        placed.append(horizon)
+    spent = tuple((h, round(used[h], 9)) for h in HORIZONS)
+    return placed, Capacity(month_hours, source, critical, spent)
 
 
 def projected_score(
@@ -211,13 +206,22 @@ class _Uplift:
             return self.effect(gaps)[0]
         return self._linear(gaps)
 
-    def effect(self, gaps: list[AnswerKey]) -> tuple[float, BandEffect | None]:
-        """The uplift of closing `gaps`, and the band change it makes (None: the same band)."""
+    def effect(
+        self, gaps: list[AnswerKey], known: float | None = None
+    ) -> tuple[float, BandEffect | None]:
+        """The uplift of closing `gaps` (`known` if already worked out), and the band change.
+
+        The band effect is None when the band stays the same.
+        """
         if any(question_id in self.gates for question_id, _ in gaps):
             fixed = evaluate(self.bank, self.profile, _closed(self.bank, self.answers, set(gaps)))
             uplift = round(max(0.0, fixed.score - self.result.score), 9)
             return uplift, self._band_effect(fixed.band, fixed.capped_by is None)
-        uplift = self._linear(gaps)
+        uplift = self._linear(gaps) if known is None else known
+        if self.result.capped_by is None and band_for(self.result.score + uplift) == (
+            self.result.band
+        ):
+            return uplift, None  # no cap to lift and the same band: nothing to check
         closed = set(gaps)
         remaining = any(not slots <= closed for slots in self.failing.values())
         after = band_for(self.result.score + uplift)
@@ -248,47 +252,94 @@ class _Uplift:
         return outcome.max_points * (best - (credit or 0.0)) / len(counted)
 
 
-def _entry(
+@dataclass
+class _Group:
+    """An entry before its horizon is known: one action's drafts (by item id) and figures."""
+
+    id: str
+    action: Action
+    drafts: list[_Draft]
+    uplifts: list[float]
+    critical: bool
+    uplift: float
+    effort_hours: float
+    band_effect: BandEffect | None
+    covered: tuple[tuple[str, str | None], ...]
+
+
+def _group(
     bank: Bank, scorer: _Uplift, drafts: list[_Draft], covered: dict[str, str | None]
-) -> PlanEntry:
-    """One action's entry: its items (ordered by id), joint uplift, effort and band effect."""
+) -> _Group:
+    """One action's systems: each one's share, the joint uplift, effort and band effect."""
     action = bank.action(drafts[0].action_id)
-    items = sorted((_item(action, scorer, draft) for draft in drafts), key=lambda i: i.id)
+    drafts = sorted(drafts, key=lambda d: _item_id(d))
+    uplifts = [scorer.of(draft.gaps) for draft in drafts]
     gaps = [gap for draft in drafts for gap in draft.gaps]
-    uplift, band_effect = scorer.effect(gaps)
-    if len(items) == 1:
-        uplift = items[0].uplift  # the same gaps: the same exact figure
+    # One system: its share is the whole (the same gaps, the same exact figure).
+    uplift, band_effect = scorer.effect(gaps, uplifts[0] if len(drafts) == 1 else None)
     with_gap = {draft.system_key for draft in drafts}
-    return PlanEntry(
+    return _Group(
         id=action.id,
         action=action,
-        items=tuple(items),
-        critical=any(item.critical for item in items),
+        drafts=drafts,
+        uplifts=uplifts,
+        critical=any(draft.critical for draft in drafts),
         uplift=uplift,
-        effort_hours=effort_hours(action.effort, len(items)),
-        horizon="this-month",
+        effort_hours=effort_hours(action.effort, len(drafts)),
         band_effect=band_effect,
         covered=tuple(sorted((k, n) for k, n in covered.items() if k not in with_gap)),
     )
 
 
-def _item(action: Action, scorer: _Uplift, draft: _Draft) -> PlanItem:
-    suffix = f"/{draft.system_key}" if draft.system_key else ""
+def _entry(group: _Group, horizon: Horizon) -> PlanEntry:
+    items = tuple(
+        _item(group.action, draft, uplift, horizon)
+        for draft, uplift in zip(group.drafts, group.uplifts, strict=True)
+    )
+    return PlanEntry(
+        id=group.id,
+        action=group.action,
+        items=items,
+        critical=group.critical,
+        uplift=group.uplift,
+        effort_hours=group.effort_hours,
+        horizon=horizon,
+        band_effect=group.band_effect,
+        covered=group.covered,
+    )
+
+
+def _item_id(draft: _Draft) -> str:
+    return f"{draft.action_id}/{draft.system_key}" if draft.system_key else draft.action_id
+
+
+def _item(action: Action, draft: _Draft, uplift: float, horizon: Horizon) -> PlanItem:
     return PlanItem(
-        id=f"{draft.action_id}{suffix}",
+        id=_item_id(draft),
         action=action,
         system_key=draft.system_key,
         system_name=draft.system_name,
         question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
         critical=draft.critical,
-        uplift=scorer.of(draft.gaps),
-        horizon="this-month",
+        uplift=uplift,
+        horizon=horizon,
         gaps=tuple(f"{q}/{s}" if s else q for q, s in draft.gaps),
         check_first=draft.unknown_only,
     )
 
 
-def priority(entry: PlanEntry) -> tuple[bool, float, str]:
+class _Ranked(Protocol):
+    @property
+    def critical(self) -> bool: ...
+    @property
+    def uplift(self) -> float: ...
+    @property
+    def effort_hours(self) -> float: ...
+    @property
+    def id(self) -> str: ...
+
+
+def priority(entry: _Ranked) -> tuple[bool, float, str]:
     """The plan's sort key: critical first, then uplift per effort hour, then id."""
     return (not entry.critical, -entry.uplift / entry.effort_hours, entry.id)
 

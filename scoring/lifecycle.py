@@ -38,6 +38,13 @@ class ItemState(Protocol):
     def auto_closed(self) -> bool: ...
 
 
+class HasStatus(Protocol):
+    """Anything with an item's status (a stored state, or an export's copy of it)."""
+
+    @property
+    def status(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class ItemChange:
     item_id: str
@@ -80,7 +87,7 @@ def done_but_open(plan: Plan, states: Mapping[str, ItemState]) -> list[str]:
     ]
 
 
-def entry_status(entry: PlanEntry, states: Mapping[str, ItemState]) -> PlanStatus:
+def entry_status(entry: PlanEntry, states: Mapping[str, HasStatus]) -> PlanStatus:
     """An entry's status, derived from its systems' own statuses (it has none of its own).
 
     - every system closed: "accepted_risk" if every one is an accepted risk, else "done";

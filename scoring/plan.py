@@ -4,10 +4,11 @@ One entry per action ("Turn on and enforce MFA"), holding one item per system
 with a gap (or one org-wide item): items keep the stable ids status, owner and
 due date are stored under; the entry is what the plan lists and ranks.
 
-Order: critical first, then uplift per effort hour, then id. Horizons follow
-capacity (see `place`): critical entries always go in This month; the rest
-fill This month, This quarter and Next quarter up to each one's share of the
-monthly effort budget, in plan order, and what does not fit goes to Later.
+Priority: critical first, then uplift per effort hour, then id. Horizons
+follow capacity (see `place`): critical entries always go in This month; the
+rest, in priority order, take the first horizon with room in its share of the
+monthly effort budget, and what fits nowhere goes to Later. The plan lists
+entries by horizon, in priority order within each.
 """
 
 from __future__ import annotations
@@ -117,7 +118,10 @@ def build_plan(
         month_hours, budget_source = month_budget_for(profile.staff_count), STAFF_COUNT
     sizes = [(group.critical, group.effort_hours) for group in groups]
     horizons, capacity = place(sizes, month_hours, budget_source or THIS_RUN)
-    entries = tuple(_entry(g, h) for g, h in zip(groups, horizons, strict=True))
+    # Listed as read: by horizon, plan order within each (a horizon's rank is stable).
+    order = list(HORIZONS)
+    placed = sorted(zip(groups, horizons, strict=True), key=lambda gh: order.index(gh[1]))
+    entries = tuple(_entry(group, horizon) for group, horizon in placed)
     all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
     projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
     return Plan(entries, tuple(vendor_questions), projected, capacity)

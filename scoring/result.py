@@ -231,7 +231,7 @@ class Capacity:
 
 @dataclass(frozen=True)
 class Plan:
-    """The entries in plan order; `items` flattens them (entry order, then system order)."""
+    """The entries by horizon, priority order within each; `items` flattens them in order."""
 
     entries: tuple[PlanEntry, ...]
     vendor_questions: tuple[VendorQuestion, ...]

@@ -289,11 +289,13 @@ def test_a_big_fix_leaves_the_hours_left_to_smaller_ones(bank: Bank, profile: Pr
     plan = build_plan(bank, profile, answers, evaluate(bank, profile, answers), month_hours=7.0)
     # MFA (critical, 2 h) is in; backups (medium, 6 h) rank next but do not fit the 5 h
     # left: This quarter (14 h). The FAQ (low, 2 h, ranked after) still fits This month.
+    # Listed by horizon: the FAQ comes before the backups it was ranked after.
     assert [e.id for e in plan.entries] == [
         "enforce-mfa",
-        "set-up-automatic-backups",
         "write-privacy-faq",
+        "set-up-automatic-backups",
     ]
+    assert [priority(e) for e in plan.entries][2] < [priority(e) for e in plan.entries][1]
     assert horizons_of(plan) == {
         "enforce-mfa": "this-month",
         "set-up-automatic-backups": "this-quarter",
@@ -383,8 +385,12 @@ def test_plan_order_is_the_documented_key(bank: Bank, profile: Profile) -> None:
         inc_notify_rule="partly",
     )
     _, plan = plan_for(bank, profile, answers)
-    keys = [priority(entry) for entry in plan.entries]
+    keys = [priority(entry) for entry in plan.entries if entry.horizon == "this-month"]
     assert keys == sorted(keys)
+    assert set(horizons_of(plan).values()) == {"this-month", "this-quarter"}
+    for horizon in ("this-quarter", "this-month"):
+        ranked = [priority(entry) for entry in plan.entries if entry.horizon == horizon]
+        assert ranked == sorted(ranked)
     assert keys[0] == (False, -plan.entries[0].uplift / plan.entries[0].effort_hours, "enforce-mfa")
     # MFA on gmail and meta is one entry: two critical entries, then the rest.
     assert [entry.critical for entry in plan.entries][:3] == [True, True, False]

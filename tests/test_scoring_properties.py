@@ -20,6 +20,7 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import SECTORS, Profile, System
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.evaluate import band_for
+from pdpa_check.scoring.plan import priority
 
 Answers = dict[AnswerKey, Answer]
 Scenario = tuple[Bank, Profile, Answers]
@@ -504,9 +505,15 @@ def test_plan_order_horizons_and_vendor_questions(source: str, data: st.DataObje
     bank, profile, answers = data.draw(SCENARIOS[source])
     result = evaluate(bank, profile, answers)
     plan = build_plan(bank, profile, answers, result)
-    entries = plan.entries
-    keys = [(not e.critical, -e.uplift / e.effort_hours, e.id) for e in entries]
-    assert keys == sorted(keys)
+    # Listed by horizon, in priority order within each; placed in priority order overall.
+    order = {h: n for n, h in enumerate(HORIZON_ORDER)}
+    assert [order[e.horizon] for e in plan.entries] == sorted(
+        order[e.horizon] for e in plan.entries
+    )
+    for horizon in HORIZON_ORDER:
+        keys = [priority(e) for e in plan.entries if e.horizon == horizon]
+        assert keys == sorted(keys)
+    entries = sorted(plan.entries, key=priority)
     assert len({item.id for item in plan.items}) == len(plan.items)
     assert len({entry.id for entry in entries}) == len(entries)
     month = plan.capacity.month_hours

@@ -35,10 +35,11 @@ from pdpa_check.scoring.lifecycle import (
     CLOSED_STATUSES,
     ItemChange,
     done_but_open,
+    entry_status,
     reconcile,
 )
 from pdpa_check.scoring.plan import projected_score
-from pdpa_check.scoring.result import PlanItem
+from pdpa_check.scoring.result import PlanEntry, PlanItem
 from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 from pdpa_check.store.repo import PlanItemState
@@ -548,6 +549,11 @@ class Session:
             for item in plan.items
             if item.id not in states or states[item.id].status not in CLOSED_STATUSES
         ]
+
+    def open_entries(self, plan: Plan) -> list[PlanEntry]:
+        """Plan entries not yet done or accepted on every system (their derived status)."""
+        states = self.plan_states()
+        return [e for e in plan.entries if entry_status(e, states) not in CLOSED_STATUSES]
 
     def sync_plan(self) -> list[ItemChange]:
         """Store the closing, reopening or return of plan items the current answers call for.

@@ -214,6 +214,16 @@ class Capacity:
         return dict(self.hours).get(horizon, 0.0)
 
     @property
+    def summary(self) -> str:
+        """`About 24 hours of plan work a month (from the staff count); This month: 23 h.`"""
+        where = {"staff count": "from the staff count", "this run": "set for this run"}
+        said = where.get(self.source, f"set in {self.source}")
+        return (
+            f"About {self.month_hours:g} hours of plan work a month ({said});"
+            f" This month: {self.used('this-month'):g} h."
+        )
+
+    @property
     def critical_over(self) -> bool:
         return self.critical_hours > self.month_hours
 

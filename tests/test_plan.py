@@ -196,6 +196,59 @@ def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
     assert after.capped_by is None
 
 
+# --- band effect -----------------------------------------------------------------------------
+
+
+def test_band_effect_lifts_the_cap(bank: Bank, profile: Profile) -> None:
+    _, plan = plan_for(bank, profile, answered(bank, profile, acc_mfa__shopify="no"))
+    (entry,) = plan.entries
+    effect = entry.band_effect
+    assert effect is not None and effect.lifts_cap
+    assert (effect.before.name, effect.after.name) == ("Partly prepared", "Well prepared")
+    assert effect.text == "lifts the cap: Partly prepared → Well prepared"
+
+
+def test_no_band_effect_while_another_critical_gap_keeps_the_cap(
+    bank: Bank, profile: Profile
+) -> None:
+    answers = answered(bank, profile, acc_mfa__shopify="no", acc_shared_logins__meta="no")
+    _, plan = plan_for(bank, profile, answers)
+    assert {e.id: e.band_effect for e in plan.entries} == {
+        "enforce-mfa": None,
+        "replace-shared-logins": None,
+    }
+
+
+def test_band_effect_without_a_cap_names_the_two_bands(bank: Bank, profile: Profile) -> None:
+    # No critical gap; 77.5, and two single fixes (vendor terms +3.8, inventory +2.5) cross 80.
+    answers = answered(
+        bank,
+        profile,
+        gov_data_inventory="no",
+        ret_schedule="no",
+        ret_deletion_done="no",
+        ven_contracts="no",
+        ven_overseas="no",
+        access_export_rights="no",
+        access_export_files="no",
+        inc_freeze="no",
+        bkp_method="manual",
+        acc_password_manager="no",
+        pat_platform_updates="no",
+        ntf_assess="no",
+    )
+    result, plan = plan_for(bank, profile, answers)
+    assert result.capped_by is None and result.band.id == "fair"
+    moving = [e for e in plan.entries if e.band_effect is not None]
+    assert moving, "some single fix crosses 80"
+    for entry in plan.entries:
+        crosses = result.score + entry.uplift >= 80.0
+        assert (entry.band_effect is not None) == crosses, entry.id
+    effect = moving[0].band_effect
+    assert effect is not None and not effect.lifts_cap
+    assert effect.text == "Mostly prepared → Well prepared"
+
+
 # --- horizons --------------------------------------------------------------------------------
 
 

@@ -59,7 +59,7 @@ def month_budget_for(staff_count: int) -> float:
     return min(MAX_MONTH_HOURS, BASE_MONTH_HOURS + HOURS_PER_STEP * steps)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     action_id: str
     system_key: str
@@ -263,7 +263,7 @@ class _Uplift:
         return outcome.max_points * (best - (credit or 0.0)) / len(counted)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """An entry before its horizon is known: one action's drafts (by item id) and figures."""
 
@@ -306,7 +306,9 @@ def _group(
         uplift=uplift,
         effort_hours=effort_hours(action.effort, len(drafts)),
         band_effect=band_effect,
-        covered=tuple(sorted((k, n) for k, n in covered.items() if k not in with_gap)),
+        covered=tuple(sorted((k, n) for k, n in covered.items() if k not in with_gap))
+        if covered
+        else (),
     )
 
 
@@ -338,7 +340,9 @@ def _item(action: Action, draft: _Draft, uplift: float, horizon: Horizon) -> Pla
         action=action,
         system_key=draft.system_key,
         system_name=draft.system_name,
-        question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
+        question_ids=(draft.gaps[0][0],)
+        if len(draft.gaps) == 1
+        else tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
         critical=draft.critical,
         uplift=uplift,
         horizon=horizon,

@@ -226,13 +226,13 @@ class _Uplift:
             uplift = round(max(0.0, fixed.score - self.result.score), 9)
             return uplift, self._band_effect(fixed.band, fixed.capped_by is None)
         uplift = self.from_gain(self.gain(gaps)) if known is None else known
-        if self.result.capped_by is None and band_for(self.result.score + uplift) == (
-            self.result.band
-        ):
-            return uplift, None  # no cap to lift and the same band: nothing to check
+        uncapped = band_for(self.result.score + uplift)
+        if uncapped == self.result.band:
+            # The same band: if capped, the cap is that band (lifted or not, no change).
+            return uplift, None
         closed = set(gaps)
         remaining = any(not slots <= closed for slots in self.failing.values())
-        after = band_for(self.result.score + uplift)
+        after = uncapped
         if remaining and after.minimum > CRITICAL_CAP.minimum:
             after = CRITICAL_CAP
         return uplift, self._band_effect(after, not remaining)

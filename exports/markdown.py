@@ -219,6 +219,9 @@ def _plan(report: Report) -> str:
     if not report.plan.items:
         return "## Plan\n\nNo gaps found in the answers given.\n"
     lines = ["## Plan", ""]
+    note = report.plan.capacity.over_budget_note
+    if note:
+        lines += [f"**{inline(note)}**", ""]
     rank = 0
     for horizon, title in HORIZONS.items():
         items = report.plan.by_horizon(horizon)

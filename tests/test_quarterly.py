@@ -199,13 +199,22 @@ class State:
 
 def plan_of(*ids: str) -> Plan:
     from pdpa_check.questionnaires.loader import builtin_bank
-    from pdpa_check.scoring.result import PlanItem
+    from pdpa_check.scoring.result import PlanEntry, PlanItem
 
     action = builtin_bank().actions[0]
-    items = tuple(
-        PlanItem(i, action, "", None, ("q",), False, 1.0, "this-month", ("q",)) for i in ids
+    entries = tuple(
+        PlanEntry(
+            i,
+            action,
+            (PlanItem(i, action, "", None, ("q",), False, 1.0, "this-month", ("q",)),),
+            False,
+            1.0,
+            2.0,
+            "this-month",
+        )
+        for i in ids
     )
-    return Plan(items, (), 0.0)
+    return Plan(entries, (), 0.0)
 
 
 def test_reconcile_rules() -> None:

@@ -7,8 +7,6 @@ list, link, image, HTML block or an extra table cell.
 
 from __future__ import annotations
 
-import re
-
 from pdpa_check.exports.document import (
     DISCLAIMER,
     EFFORT_LABELS,
@@ -18,32 +16,17 @@ from pdpa_check.exports.document import (
     Report,
     findings,
 )
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
-from pdpa_check.text import for_output
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
 DEMO_NOTICE = (
     "> **Demo:** this is the built-in demo organisation, not your business. "
     "Create your own with `pdpa-check org create NAME`."
 )
-# Characters with inline meaning in CommonMark/GFM; backslash-escaping any ASCII
-# punctuation is always valid CommonMark, so escaping is safe even when unneeded.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|#&~@])")
-# "://" and dots inside words: bare URLs and domains ("evil.com") would
-# otherwise be turned into links by GFM's autolink extension.
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|(?<=\w)\.(?=\w))")
-_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
-
-
-def inline(text: str) -> str:
-    """`text` as one line of literal Markdown inline content."""
-    flat = " ".join(for_output(text).split())
-    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
-    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(1), escaped)
-    return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
 def render_markdown(report: Report) -> str:
@@ -61,7 +44,7 @@ def render_markdown(report: Report) -> str:
         _upcoming(report),
         "## About this score\n\n" + DISCLAIMER + "\n",
     ]
-    return "\n".join(part for part in parts if part)
+    return finish("\n".join(part for part in parts if part))
 
 
 def _header(report: Report) -> str:

@@ -11,7 +11,9 @@ from pdpa_check import __version__
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, describe_value
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.lifecycle import done_but_open
 from pdpa_check.scoring.measures import MeasureResult, MeasureTally, assess_measures, tally
+from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import Plan, Result, SlotResult
 
 DISCLAIMER = (
@@ -35,6 +37,9 @@ class ItemStatus:
     status: str = "open"
     owner: str = ""
     due_date: str | None = None
+    review_date: str | None = None
+    # The tool set this status itself (the gap closed), so "done" is not a person's claim.
+    auto_closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,17 @@ class Report:
 
     def status_of(self, item_id: str) -> ItemStatus:
         return self.statuses.get(item_id, ItemStatus())
+
+    @cached_property
+    def projected_after_month(self) -> float:
+        """The score once every This month item is done (the short document's what-if)."""
+        items = self.plan.by_horizon("this-month")
+        return projected_score(self.bank, self.profile, self.answers, items)
+
+    @cached_property
+    def done_but_open(self) -> frozenset[str]:
+        """Items a person marked done whose gap the answers still show ("DONE?")."""
+        return frozenset(done_but_open(self.plan, self.statuses))
 
     @cached_property
     def measures(self) -> tuple[MeasureResult, ...]:

@@ -1,8 +1,15 @@
 """The report as CommonMark with GFM tables, for people.
 
+Two documents from the same report. The default is what a vendor reads in ten
+minutes: the summary, This month in full, the later horizons one line per item,
+the questions for the vendor, then appendices (the Cyber Essentials tally, where
+points were lost). `full=True` expands everything (every item's steps, the
+measure-by-measure questions, scores by area, what is coming).
+
 All text that did not come from this module (names, notes, bank wording) goes
 through `inline()`, so it renders as literal text: it cannot open a heading,
-list, link, image, HTML block or an extra table cell.
+list, link, image, HTML block or an extra table cell; `finish()` then drops the
+backslashes that change nothing, so the raw file reads well too.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pdpa_check.exports.document import (
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS
+from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 
@@ -29,8 +37,26 @@ DEMO_NOTICE = (
 )
 
 
-def render_markdown(report: Report) -> str:
-    """The full plan document."""
+def render_markdown(report: Report, *, full: bool = False) -> str:
+    """The plan document: the short one a vendor reads, or with `full` everything expanded."""
+    return finish(_full(report) if full else _brief(report))
+
+
+def _brief(report: Report) -> str:
+    parts = [
+        _header(report),
+        _summary(report, brief=True),
+        _this_month(report),
+        _later(report),
+        _vendor_questions(report),
+        _measure_tally(report),
+        _findings(report, appendix=True),
+        "## About this score\n\n" + DISCLAIMER + "\n",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _full(report: Report) -> str:
     parts = [
         _header(report),
         _summary(report),
@@ -44,7 +70,7 @@ def render_markdown(report: Report) -> str:
         _upcoming(report),
         "## About this score\n\n" + DISCLAIMER + "\n",
     ]
-    return finish("\n".join(part for part in parts if part))
+    return "\n".join(part for part in parts if part)
 
 
 def _header(report: Report) -> str:
@@ -73,7 +99,7 @@ def _header(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _summary(report: Report) -> str:
+def _summary(report: Report, *, brief: bool = False) -> str:
     result = report.result
     band = f"**{result.band.name}**"
     if result.capped_by:
@@ -82,10 +108,16 @@ def _summary(report: Report) -> str:
             f" (the average alone would be {result.uncapped_band.name}; capped because a "
             f"critical control failed: {inline(capped.text)})"
         )
-    return (
+    month = (
+        f"- **If This month's items are done:** {report.projected_after_month:.0f} / 100\n"
+        if brief and report.plan.by_horizon("this-month")
+        else ""
+    )
+    text = (
         "## Summary\n\n"
         f"- **Readiness score:** {result.score:.0f} / 100, {band}\n"
-        f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100"
+        + month
+        + f"- **If every item in this plan is done:** {report.plan.projected_score:.0f} / 100"
         + (" (unanswered questions hold the rest)" if result.unanswered else "")
         + "\n"
         f"- **Answered:** {result.answered} of {result.applicable} "
@@ -100,11 +132,26 @@ def _summary(report: Report) -> str:
         )
         + (
             f"- **Cyber Essentials (indicative):** {report.measure_tally.met} of "
-            f"{report.measure_tally.total} measures met (see below)\n"
+            f"{report.measure_tally.total} measures met "
+            f"(see {'the appendix' if brief else 'below'})\n"
             if maps_measures(report.bank)
             else ""
         )
     )
+    return text + (_summary_lists(report) if brief else "")
+
+
+def _summary_lists(report: Report) -> str:
+    """The critical gaps and the changes since last time, one line each."""
+    failures = [report.result.question(qid) for qid in report.result.critical_failures]
+    lines = ["- **Critical gaps:** " + ("none" if not failures else str(len(failures)))]
+    for outcome in failures:
+        question = report.bank.question(outcome.question_id)
+        lines.append(f"  - {inline(question.text)} {inline(outcome.reason)}")
+    if report.since_last:
+        lines.append("- **Since last time:**")
+        lines += [f"  - {inline(line)}" for line in report.since_last]
+    return "\n".join(lines) + "\n"
 
 
 def _since_last(report: Report) -> str:
@@ -208,7 +255,7 @@ def _plan(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
+def _plan_item(report: Report, item: PlanItem, rank: int, level: str = "####") -> list[str]:
     action, state = item.action, report.status_of(item.id)
     title = inline(action.title) + (f" ({inline(item.system_name)})" if item.system_name else "")
     facts = [
@@ -216,7 +263,7 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
         f"**Effort:** {EFFORT_LABELS[action.effort]}",
         f"**Who:** {OWNER_LABELS[action.owner]}",
         f"**Vendor can do it:** {'yes' if action.vendor_doable else 'no'}",
-        f"**Status:** {STATUS_LABELS.get(state.status, state.status)}",
+        f"**Status:** {_status(report, item.id)}",
     ]
     if item.check_first:
         facts.insert(0, '**Check first** (answered "Don\'t know": it may already be done)')
@@ -227,7 +274,7 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
     if state.due_date:
         facts.append(f"**Due:** {inline(state.due_date)}")
     lines = [
-        f"#### {rank}. {title}",
+        f"{level} {rank}. {title}",
         "",
         f"`{item.id}`: " + " · ".join(facts),
         "",
@@ -239,6 +286,89 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
     if action.references:
         lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
     return lines
+
+
+def _status(report: Report, item_id: str, *, short: bool = False) -> str:
+    """An item's status in words; "DONE?" when marked done while its gap is still open."""
+    if item_id in report.done_but_open:
+        return f"**{DONE_FLAG}** " + (
+            "(the answers still show the gap)" if short else DONE_BUT_OPEN
+        )
+    state = report.status_of(item_id)
+    return STATUS_LABELS.get(state.status, state.status)
+
+
+def _this_month(report: Report) -> str:
+    """This month's items, each in full: what a vendor works from."""
+    items = report.plan.by_horizon("this-month")
+    lines = ["## This month", ""]
+    if not report.plan.items:
+        return "\n".join([*lines, "No gaps found in the answers given.", ""])
+    if not items:
+        return "\n".join([*lines, "Nothing is due this month.", ""])
+    critical = sum(item.critical for item in items)
+    lines += [
+        f"{len(items)} item{'s' * (len(items) != 1)}"
+        + (f", {critical} of them critical" if critical else "")
+        + ", in order: critical fixes first, then the most points for the effort.",
+        "",
+    ]
+    for rank, item in enumerate(items, 1):
+        lines += _plan_item(report, item, rank, level="###")
+    return "\n".join(lines)
+
+
+def _later(report: Report) -> str:
+    """The later horizons, one table row per item."""
+    rank = len(report.plan.by_horizon("this-month"))
+    lines: list[str] = []
+    for horizon, title in HORIZONS.items():
+        items = report.plan.by_horizon(horizon)
+        if horizon == "this-month" or not items:
+            continue
+        lines += [f"## {title}", "", "| # | Item | Systems | Uplift | Effort | Owner | Status |"]
+        lines.append("| ---: | --- | --- | ---: | --- | --- | --- |")
+        for item in items:
+            rank += 1
+            lines.append(_later_row(report, item, rank))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _later_row(report: Report, item: PlanItem, rank: int) -> str:
+    action, state = item.action, report.status_of(item.id)
+    title = inline(action.title) + (" (critical)" if item.critical else "")
+    owner = inline(state.owner) if state.owner else OWNER_LABELS[action.owner]
+    cells = [
+        str(rank),
+        title,
+        inline(item.system_name) if item.system_name else "all",
+        f"+{item.uplift:.1f}",
+        action.effort,
+        owner,
+        _status(report, item.id, short=True),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _measure_tally(report: Report) -> str:
+    """The Cyber Essentials measures, one line each: met, or how many questions fall short."""
+    if not maps_measures(report.bank):
+        return ""
+    count = report.measure_tally
+    lines = [
+        "## Appendix: Cyber Essentials measures (indicative)",
+        "",
+        f"**{count.met} of {count.total} measures met** ({count.assessed} assessed).",
+        "",
+    ]
+    for measure in report.measures:
+        line = f"- {measure.label}: **{STATUS_WORDS[measure.status]}**"
+        if measure.status == "not_met":
+            short = len(measure.short_of)
+            line += f", {short} question{'s' * (short != 1)} short of full marks"
+        lines.append(line)
+    return "\n".join([*lines, "", CAVEAT]) + "\n"
 
 
 def _vendor_questions(report: Report) -> str:
@@ -257,12 +387,12 @@ def _vendor_questions(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _findings(report: Report) -> str:
+def _findings(report: Report, *, appendix: bool = False) -> str:
     rows = [_finding_row(report, finding) for finding in findings(report)]
     if not rows:
         return ""
     header = [
-        "## Where points were lost",
+        f"## {'Appendix: ' if appendix else ''}Where points were lost",
         "",
         "| Question | Answer | Points lost |" + ("" if report.redacted else " Note and evidence |"),
         "| --- | --- | ---: |" + ("" if report.redacted else " --- |"),

@@ -125,6 +125,7 @@ def _plan_item(report: Report, index: int) -> dict[str, Any]:
             "owner_role": item.action.owner,
             "vendor_doable": item.action.vendor_doable,
             "status": state.status,
+            "done_but_open": item.id in report.done_but_open,
             "owner": state.owner or None,
             "due_date": state.due_date,
             "questions": list(item.question_ids),

@@ -23,6 +23,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value,
 from pdpa_check.questionnaires.answers_file import Organisation, check_organisation
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, read_model
+from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG, done_but_open
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import NOTE_MAX_CHARS, TextError, clean, for_output
@@ -76,6 +77,7 @@ class VendorItem(_Strict):
     title: str = ""
     system: str = ""
     steps: list[str] = Field(default_factory=list)
+    flag: str = ""  # "DONE? ..." when marked done while the answers still show the gap
     # The vendor's to fill in.
     status: Literal["open", "in_progress", "done"] = "open"
     notes: Note = ""
@@ -162,6 +164,7 @@ def render_vendor_file(
 
     A file from the demo says so (`demo = true`); the key is absent otherwise.
     """
+    flagged = set(done_but_open(assessed.plan, states))
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -171,7 +174,10 @@ def render_vendor_file(
         "generated_on": today.isoformat(),
         "tool_version": __version__,
         "instructions": INSTRUCTIONS,
-        "items": [_item_data(item, states.get(item.id)) for item in vendor_items(assessed)],
+        "items": [
+            _item_data(item, states.get(item.id), item.id in flagged)
+            for item in vendor_items(assessed)
+        ],
         "questions": [_question_data(slot) for slot in vendor_slots(assessed, slots)],
     }
     if demo:
@@ -184,13 +190,14 @@ def render_vendor_file(
     )
 
 
-def _item_data(item: PlanItem, state: PlanItemState | None) -> dict[str, Any]:
+def _item_data(item: PlanItem, state: PlanItemState | None, flagged: bool) -> dict[str, Any]:
     status = state.status if state and state.status in VENDOR_STATUSES else "open"
     return {
         "id": item.id,
         "title": for_output(item.action.title),
         "system": for_output(item.system_name or ""),
         "steps": [for_output(step) for step in item.action.steps],
+        **({"flag": f"{DONE_FLAG} {DONE_BUT_OPEN}"} if flagged else {}),
         "status": status,
         "notes": for_output(state.notes) if state else "",
         "evidence": for_output(state.evidence) if state else "",

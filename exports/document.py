@@ -11,10 +11,10 @@ from pdpa_check import __version__
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, describe_value
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring.lifecycle import done_but_open
+from pdpa_check.scoring.lifecycle import done_but_open, entry_status
 from pdpa_check.scoring.measures import MeasureResult, MeasureTally, assess_measures, tally
 from pdpa_check.scoring.plan import projected_score
-from pdpa_check.scoring.result import Plan, Result, SlotResult
+from pdpa_check.scoring.result import Plan, PlanEntry, Result, SlotResult
 
 DISCLAIMER = (
     "This score is a readiness indicator from a self-assessment. It is not legal advice, "
@@ -68,6 +68,10 @@ class Report:
 
     def status_of(self, item_id: str) -> ItemStatus:
         return self.statuses.get(item_id, ItemStatus())
+
+    def entry_status(self, entry: PlanEntry) -> str:
+        """The entry's status, derived from its systems' (`scoring.lifecycle.entry_status`)."""
+        return entry_status(entry, self.statuses)
 
     @cached_property
     def projected_after_month(self) -> float:

@@ -28,7 +28,7 @@ from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
-from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.result import HORIZONS, PlanEntry, PlanItem
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
 DEMO_NOTICE = (
@@ -110,7 +110,7 @@ def _summary(report: Report, *, brief: bool = False) -> str:
         )
     month = (
         f"- **If This month's items are done:** {report.projected_after_month:.0f} / 100\n"
-        if brief and report.plan.by_horizon("this-month")
+        if brief and report.plan.entries_in("this-month")
         else ""
     )
     text = (
@@ -243,6 +243,9 @@ def _plan(report: Report) -> str:
     if not report.plan.items:
         return "## Plan\n\nNo gaps found in the answers given.\n"
     lines = ["## Plan", ""]
+    note = report.plan.capacity.over_budget_note
+    if note:
+        lines += [f"**{inline(note)}**", ""]
     rank = 0
     for horizon, title in HORIZONS.items():
         items = report.plan.by_horizon(horizon)
@@ -299,54 +302,110 @@ def _status(report: Report, item_id: str, *, short: bool = False) -> str:
 
 
 def _this_month(report: Report) -> str:
-    """This month's items, each in full: what a vendor works from."""
-    items = report.plan.by_horizon("this-month")
+    """This month's fixes, each in full: what a vendor works from."""
+    plan = report.plan
+    entries = plan.entries_in("this-month")
     lines = ["## This month", ""]
-    if not report.plan.items:
+    if not plan.entries:
         return "\n".join([*lines, "No gaps found in the answers given.", ""])
-    if not items:
-        return "\n".join([*lines, "Nothing is due this month.", ""])
-    critical = sum(item.critical for item in items)
-    lines += [
-        f"{len(items)} item{'s' * (len(items) != 1)}"
-        + (f", {critical} of them critical" if critical else "")
-        + ", in order: critical fixes first, then the most points for the effort.",
-        "",
-    ]
-    for rank, item in enumerate(items, 1):
-        lines += _plan_item(report, item, rank, level="###")
+    capacity = plan.capacity
+    hours = sum(entry.effort_hours for entry in entries)
+    critical = sum(entry.critical for entry in entries)
+    intro = (
+        f"{len(entries)} fix{'es' * (len(entries) != 1)}"
+        + (f" ({critical} critical)" if critical else "")
+        + f", about {hours:.0f} hours of work"
+        + (f" of the {capacity.month_hours:g} budgeted a month" if capacity.month_hours else "")
+        + ": critical fixes first, then the most points for the effort."
+    )
+    lines += [intro if entries else "Nothing is due this month.", ""]
+    if capacity.over_budget_note:
+        lines += [f"**{inline(capacity.over_budget_note)}**", ""]
+    for rank, entry in enumerate(entries, 1):
+        lines += _entry_detail(report, entry, rank)
     return "\n".join(lines)
 
 
+def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
+    """One fix in full: its facts, each system's status, why, the steps, references."""
+    action = entry.action
+    facts = [
+        f"**Uplift:** +{entry.uplift:.1f} points",
+        f"**Effort:** about {entry.effort_hours:g} hours",
+        f"**Who:** {OWNER_LABELS[action.owner]}"
+        + (" (your IT vendor can do it)" if action.vendor_doable else ""),
+        f"**Status:** {_entry_status(report, entry)}",
+    ]
+    if entry.band_effect is not None:
+        facts.insert(1, f"**Band:** {inline(entry.band_effect.text)}")
+    if entry.check_first:
+        facts.insert(0, '**Check first** (answered "Don\'t know": it may already be done)')
+    if entry.critical:
+        facts.insert(0, "**CRITICAL**")
+    lines = [f"### {rank}. {inline(action.title)}", "", " · ".join(facts), ""]
+    lines += _system_lines(report, entry)
+    lines += [f"Why: {inline(action.why)}", ""]
+    lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
+    lines.append("")
+    if action.references:
+        lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
+    return lines
+
+
+def _system_lines(report: Report, entry: PlanEntry) -> list[str]:
+    """Each system's item on one line: name, status, share of the uplift, owner and due date."""
+    lines = []
+    for item in entry.items:
+        state = report.status_of(item.id)
+        where = inline(item.system_name) if item.system_name else "Whole business"
+        line = f"- {where}: {_status(report, item.id, short=True)}"
+        if len(entry.items) > 1:
+            line += f", +{item.uplift:.1f} points"
+        if state.owner:
+            line += f", owner {inline(state.owner)}"
+        if state.due_date:
+            line += f", due {inline(state.due_date)}"
+        lines.append(line + f" (`{item.id}`)")
+    return [*lines, ""]
+
+
+def _entry_status(report: Report, entry: PlanEntry) -> str:
+    """The fix's status from its systems'; DONE? when any system is marked done too early."""
+    flagged = [item for item in entry.items if item.id in report.done_but_open]
+    words = STATUS_LABELS.get(report.entry_status(entry), "Open")
+    return f"**{DONE_FLAG}** {words}" if flagged else words
+
+
 def _later(report: Report) -> str:
-    """The later horizons, one table row per item."""
-    rank = len(report.plan.by_horizon("this-month"))
+    """The later horizons, one table row per fix."""
+    rank = len(report.plan.entries_in("this-month"))
     lines: list[str] = []
     for horizon, title in HORIZONS.items():
-        items = report.plan.by_horizon(horizon)
-        if horizon == "this-month" or not items:
+        entries = report.plan.entries_in(horizon)
+        if horizon == "this-month" or not entries:
             continue
-        lines += [f"## {title}", "", "| # | Item | Systems | Uplift | Effort | Owner | Status |"]
-        lines.append("| ---: | --- | --- | ---: | --- | --- | --- |")
-        for item in items:
+        lines += [f"## {title}", "", "| # | Fix | Systems | Uplift | Effort | Owner | Status |"]
+        lines.append("| ---: | --- | --- | ---: | ---: | --- | --- |")
+        for entry in entries:
             rank += 1
-            lines.append(_later_row(report, item, rank))
+            lines.append(_later_row(report, entry, rank))
         lines.append("")
     return "\n".join(lines)
 
 
-def _later_row(report: Report, item: PlanItem, rank: int) -> str:
-    action, state = item.action, report.status_of(item.id)
-    title = inline(action.title) + (" (critical)" if item.critical else "")
-    owner = inline(state.owner) if state.owner else OWNER_LABELS[action.owner]
+def _later_row(report: Report, entry: PlanEntry, rank: int) -> str:
+    action = entry.action
+    owners = dict.fromkeys(
+        report.status_of(item.id).owner for item in entry.items if report.status_of(item.id).owner
+    )
     cells = [
         str(rank),
-        title,
-        inline(item.system_name) if item.system_name else "all",
-        f"+{item.uplift:.1f}",
-        action.effort,
-        owner,
-        _status(report, item.id, short=True),
+        inline(action.title) + (" (critical)" if entry.critical else ""),
+        ", ".join(inline(name) for name in entry.systems) or "whole business",
+        f"+{entry.uplift:.1f}",
+        f"{entry.effort_hours:g} h",
+        ", ".join(inline(owner) for owner in owners) or OWNER_LABELS[action.owner],
+        _entry_status(report, entry),
     ]
     return "| " + " | ".join(cells) + " |"
 

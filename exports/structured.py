@@ -13,10 +13,13 @@ import tomli_w
 
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
 from pdpa_check.questionnaires.measures import CAVEAT, measure_info
+from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.text import for_output
 
 FORMAT_NAME = "pdpa-check-plan"
-FORMAT_VERSION = 1
+# 2: `plan` lists entries (one per fix) with their `systems`, horizon, effort hours and
+# band effect; `plan_budget` gives the monthly effort budget the horizons were filled to.
+FORMAT_VERSION = 2
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -78,7 +81,8 @@ def report_data(report: Report) -> dict[str, Any]:
             )
             for d in result.domains
         ],
-        "plan": [_plan_item(report, index) for index in range(len(report.plan.items))],
+        "plan_budget": plan_budget_data(report),
+        "plan": [_plan_entry(report, index) for index in range(len(report.plan.entries))],
         "vendor_questions": [
             _drop_none(
                 {
@@ -106,32 +110,89 @@ def report_data(report: Report) -> dict[str, Any]:
     return sanitised
 
 
-def _plan_item(report: Report, index: int) -> dict[str, Any]:
-    item = report.plan.items[index]
+def plan_budget_data(report: Report) -> dict[str, Any]:
+    """The effort budget behind the horizons, and the note when critical fixes exceed it."""
+    capacity = report.plan.capacity
+    return _drop_none(
+        {
+            "month_hours": capacity.month_hours,
+            "source": capacity.source,
+            "critical_hours": capacity.critical_hours,
+            "critical_over_budget": capacity.critical_over,
+            "note": capacity.over_budget_note,
+            "horizons": [
+                _drop_none(
+                    {
+                        "id": horizon,
+                        "label": label,
+                        "budget_hours": capacity.budget(horizon),
+                        "used_hours": capacity.used(horizon),
+                        "entries": len(report.plan.entries_in(horizon)),
+                    }
+                )
+                for horizon, label in HORIZONS.items()
+            ],
+        }
+    )
+
+
+def _plan_entry(report: Report, index: int) -> dict[str, Any]:
+    entry = report.plan.entries[index]
+    effect = entry.band_effect
+    return _drop_none(
+        {
+            "id": entry.id,
+            "rank": index + 1,
+            "action": entry.action.id,
+            "title": entry.action.title,
+            "horizon": entry.horizon,
+            "critical": entry.critical,
+            "check_first": entry.check_first,
+            "uplift": round(entry.uplift, 2),
+            "band_effect": None
+            if effect is None
+            else {
+                "before": effect.before.id,
+                "after": effect.after.id,
+                "lifts_cap": effect.lifts_cap,
+                "text": effect.text,
+            },
+            "effort": entry.action.effort,
+            "effort_hours": entry.effort_hours,
+            "status": report.entry_status(entry),
+            # A system marked done while its answers still show the gap ("DONE?" in the app).
+            "done_but_open": any(item.id in report.done_but_open for item in entry.items),
+            "systems": [_plan_system(report, item) for item in entry.items],
+            "covered_systems": [
+                _drop_none({"system": key, "system_name": name}) for key, name in entry.covered
+            ],
+            "owner_role": entry.action.owner,
+            "vendor_doable": entry.action.vendor_doable,
+            "questions": list(entry.question_ids),
+            "why": entry.action.why,
+            "steps": list(entry.action.steps),
+            "references": list(entry.action.references),
+        }
+    )
+
+
+def _plan_system(report: Report, item: PlanItem) -> dict[str, Any]:
+    """One system of an entry: its stable item id, own status, owner, due date and share."""
     state = report.status_of(item.id)
     return _drop_none(
         {
             "id": item.id,
-            "rank": index + 1,
-            "action": item.action.id,
-            "title": item.action.title,
             "system": item.system_key or None,
             "system_name": item.system_name,
-            "horizon": item.horizon,
             "critical": item.critical,
             "check_first": item.check_first,
             "uplift": round(item.uplift, 2),
-            "effort": item.action.effort,
-            "owner_role": item.action.owner,
-            "vendor_doable": item.action.vendor_doable,
             "status": state.status,
             "done_but_open": item.id in report.done_but_open,
             "owner": state.owner or None,
             "due_date": state.due_date,
             "questions": list(item.question_ids),
-            "why": item.action.why,
-            "steps": list(item.action.steps),
-            "references": list(item.action.references),
+            "gaps": list(item.gaps),
         }
     )
 

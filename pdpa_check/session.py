@@ -35,10 +35,11 @@ from pdpa_check.scoring.lifecycle import (
     CLOSED_STATUSES,
     ItemChange,
     done_but_open,
+    entry_status,
     reconcile,
 )
 from pdpa_check.scoring.plan import projected_score
-from pdpa_check.scoring.result import PlanItem
+from pdpa_check.scoring.result import PlanEntry, PlanItem
 from pdpa_check.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store import AssessmentRow, OrganisationRow, Store, StoreError
 from pdpa_check.store.repo import PlanItemState
@@ -234,8 +235,12 @@ class Session:
         stale_after_days: int = DEFAULT_STALE_DAYS,
         demo: bool = False,
         warn: Warn | None = None,
+        month_hours: float | None = None,
+        budget_source: str = "",
     ) -> None:
         self.store = store
+        # The plan's monthly effort budget when set (config.toml or this run); None: staff count.
+        self.month_hours, self.budget_source = month_hours, budget_source
         # Where warnings go (stderr by default; the app shows them as notifications).
         self.warn: Warn = warn or Warnings()
         self.demo = demo  # the built-in demo database: exports say so
@@ -465,7 +470,13 @@ class Session:
             raise StoreError("no assessment yet: start one first", 1)
         if row.id not in self._cache:
             self._cache[row.id] = assess(
-                self.store, self.require_org(), row, self.user_banks, warn=self.warn
+                self.store,
+                self.require_org(),
+                row,
+                self.user_banks,
+                warn=self.warn,
+                month_hours=self.month_hours,
+                budget_source=self.budget_source,
             )
         return self._cache[row.id]
 
@@ -514,9 +525,21 @@ class Session:
             return self.plan_states()
         return self.store.plan_states(self.require_org().id)
 
-    def update_plan_item(self, item_key: str, **changes: str | None) -> None:
+    def update_plan_item(self, ref: str, **changes: str | None) -> list[str]:
+        """Change an entry (every system of it) or one item by id; the item ids changed.
+
+        An id the current plan does not know is stored as given (an item whose
+        gap has closed can still get an owner or a note).
+        """
+        targets = self.assessed().plan.targets(ref) if self.current() is not None else ()
+        ids = [item.id for item in targets] or [ref]
+        self.update_plan_items(ids, **changes)
+        return ids
+
+    def update_plan_items(self, item_ids: Iterable[str], **changes: str | None) -> None:
+        """Change exactly these items (by their stable per-system ids)."""
         self.sync_plan()  # the owner's change lands on the state they were shown
-        self.store.update_plan_item(self.require_org().id, item_key, **changes)
+        self.store.update_plan_items(self.require_org().id, list(item_ids), **changes)
 
     def open_items(self, plan: Plan) -> list[PlanItem]:
         """Plan items not yet marked done or accepted."""
@@ -526,6 +549,11 @@ class Session:
             for item in plan.items
             if item.id not in states or states[item.id].status not in CLOSED_STATUSES
         ]
+
+    def open_entries(self, plan: Plan) -> list[PlanEntry]:
+        """Plan entries not yet done or accepted on every system (their derived status)."""
+        states = self.plan_states()
+        return [e for e in plan.entries if entry_status(e, states) not in CLOSED_STATUSES]
 
     def sync_plan(self) -> list[ItemChange]:
         """Store the closing, reopening or return of plan items the current answers call for.
@@ -555,9 +583,9 @@ class Session:
         return done_but_open(self.assessed().plan, self.plan_states())
 
     def what_if(self, assumed_done: Iterable[str]) -> float:
-        """The score if the plan items with these ids were done."""
+        """The score if the plan items (or whole entries) with these ids were done."""
         assessed = self.assessed()
-        chosen = set(assumed_done)
+        chosen = {item.id for ref in assumed_done for item in assessed.plan.targets(ref)}
         items = [item for item in assessed.plan.items if item.id in chosen]
         return projected_score(assessed.bank, assessed.profile, assessed.answers, items)
 

@@ -1,4 +1,7 @@
-"""The user's preferences (theme), kept in `config.toml` in the config folder.
+"""The user's preferences, kept in `config.toml` in the config folder.
+
+Theme, when an answer is stale (`stale_after_days`) and the plan's monthly
+effort budget in hours (`plan_month_hours`; unset: from the staff count).
 
 A broken or unreadable file never stops the app: the defaults apply and the
 file is left as it is; saving a setting then refuses rather than overwrite it.
@@ -20,12 +23,16 @@ from pdpa_check.fsutil import private_mkdir
 DEFAULT_THEME = "textual-dark"
 # An answer not confirmed for longer than this is flagged stale (about a quarter).
 DEFAULT_STALE_DAYS = 92
+# The plan's monthly effort budget may be set between these (hours); unset: from staff count.
+MONTH_HOURS_RANGE = (1.0, 744.0)
 
 
 @dataclass(frozen=True)
 class Settings:
     theme: str = DEFAULT_THEME
     stale_after_days: int = DEFAULT_STALE_DAYS
+    # Hours of plan work a month (`plan_month_hours`); None: the staff-count rule.
+    plan_month_hours: float | None = None
 
 
 def settings_file(config_dir: Path) -> Path:
@@ -48,7 +55,16 @@ def _settings_from(data: dict[str, Any]) -> Settings:
     return Settings(
         theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME,
         stale_after_days=days if isinstance(days, int) and valid_days else DEFAULT_STALE_DAYS,
+        plan_month_hours=month_hours(data.get("plan_month_hours")),
     )
+
+
+def month_hours(value: object) -> float | None:
+    """A monthly effort budget in hours if `value` is a sane one, else None (use the default)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    low, high = MONTH_HOURS_RANGE
+    return float(value) if low <= value <= high else None
 
 
 def save_settings(config_dir: Path, settings: Settings) -> str | None:
@@ -66,7 +82,10 @@ def save_settings(config_dir: Path, settings: Settings) -> str | None:
     for item in fields(Settings):
         value = getattr(settings, item.name)
         if value != getattr(current, item.name):
-            data[item.name] = value
+            if value is None:
+                data.pop(item.name, None)  # back to the default (TOML has no null)
+            else:
+                data[item.name] = value
     try:
         private_mkdir(config_dir)
         write_atomic(path, tomli_w.dumps(data), force=True)

@@ -24,20 +24,25 @@ from pdpa_check.questionnaires.answers_file import Organisation, check_organisat
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.loader import BankError, read_model
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG, done_but_open
-from pdpa_check.scoring.result import PlanItem
+from pdpa_check.scoring.result import PlanEntry, PlanItem
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import NOTE_MAX_CHARS, TextError, clean, for_output
 from pdpa_check.workspace import Assessed
 
 FORMAT = "pdpa-check-vendor"
-FORMAT_VERSION = 1
+# 2: each fix is listed once in [[entries]] (title, horizon, steps, its items); [[items]]
+# are one per system, naming their `entry`, without the steps. Version 1 files (items
+# with their own steps, no entries) are still read.
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)
 VENDOR_STATUSES = ("open", "in_progress", "done")
 INSTRUCTIONS = (
-    "For each [[items]] entry you worked on, set status (open, in_progress or done), and fill in "
-    "notes, evidence (where the proof is: ticket, screenshot, report) and completed_on "
-    "(YYYY-MM-DD). For each [[questions]] entry, set answer (yes, partly, no, unknown, or an "
-    "option or number where the question says so) and add notes if useful. Leave every other "
-    "field as it is, and send the file back."
+    "Each fix is described once under [[entries]]; its [[items]] are one per system. For each "
+    "item you worked on, set status (open, in_progress or done), and fill in notes, evidence "
+    "(where the proof is: ticket, screenshot, report) and completed_on (YYYY-MM-DD). For each "
+    "[[questions]] entry, set answer (yes, partly, no, unknown, or an option or number where "
+    "the question says so) and add notes if useful. Leave every other field as it is, and "
+    "send the file back."
 )
 
 
@@ -71,12 +76,24 @@ class _Strict(BaseModel):
     )
 
 
+class VendorEntry(_Strict):
+    """One fix, for the vendor to read (version 2); changing it is refused."""
+
+    id: str
+    title: str = ""
+    horizon: str = ""
+    critical: bool = False
+    steps: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+
+
 class VendorItem(_Strict):
     id: str
     # Shown to the vendor; changing them is refused.
+    entry: str = ""  # the fix this system's item belongs to (version 2)
     title: str = ""
     system: str = ""
-    steps: list[str] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=list)  # version 1 only
     flag: str = ""  # "DONE? ..." when marked done while the answers still show the gap
     # The vendor's to fill in.
     status: Literal["open", "in_progress", "done"] = "open"
@@ -100,7 +117,7 @@ class VendorQuestion(_Strict):
 
 class VendorFile(_Strict):
     format: Literal["pdpa-check-vendor"]
-    format_version: Literal[1]
+    format_version: Literal[1, 2]
     organisation: str
     organisation_id: str = ""  # the stable id; files from before it are matched by name
     assessment: int
@@ -108,6 +125,7 @@ class VendorFile(_Strict):
     tool_version: str = ""
     demo: bool = False
     instructions: str = ""
+    entries: list[VendorEntry] = Field(default_factory=list)
     items: list[VendorItem] = Field(default_factory=list)
     questions: list[VendorQuestion] = Field(default_factory=list)
 
@@ -146,6 +164,11 @@ def vendor_items(assessed: Assessed) -> list[PlanItem]:
     return [item for item in assessed.plan.items if item.action.vendor_doable]
 
 
+def vendor_entries(assessed: Assessed) -> list[PlanEntry]:
+    """The plan entries a vendor can do, in plan order."""
+    return [entry for entry in assessed.plan.entries if entry.action.vendor_doable]
+
+
 def vendor_slots(assessed: Assessed, slots: list[Slot]) -> list[Slot]:
     """The questions answered "Don't know": the vendor is asked to answer them."""
     unknown = {(q.question_id, q.system_key) for q in assessed.plan.vendor_questions}
@@ -174,9 +197,11 @@ def render_vendor_file(
         "generated_on": today.isoformat(),
         "tool_version": __version__,
         "instructions": INSTRUCTIONS,
+        "entries": [_entry_data(entry) for entry in vendor_entries(assessed)],
         "items": [
-            _item_data(item, states.get(item.id), item.id in flagged)
-            for item in vendor_items(assessed)
+            _item_data(item, entry.id, states.get(item.id), item.id in flagged)
+            for entry in vendor_entries(assessed)
+            for item in entry.items
         ],
         "questions": [_question_data(slot) for slot in vendor_slots(assessed, slots)],
     }
@@ -190,13 +215,26 @@ def render_vendor_file(
     )
 
 
-def _item_data(item: PlanItem, state: PlanItemState | None, flagged: bool) -> dict[str, Any]:
+def _entry_data(entry: PlanEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": for_output(entry.action.title),
+        "horizon": entry.horizon,
+        "critical": entry.critical,
+        "steps": [for_output(step) for step in entry.action.steps],
+        "items": list(entry.item_ids),
+    }
+
+
+def _item_data(
+    item: PlanItem, entry_id: str, state: PlanItemState | None, flagged: bool
+) -> dict[str, Any]:
     status = state.status if state and state.status in VENDOR_STATUSES else "open"
     return {
         "id": item.id,
+        "entry": entry_id,
         "title": for_output(item.action.title),
         "system": for_output(item.system_name or ""),
-        "steps": [for_output(step) for step in item.action.steps],
         **({"flag": f"{DONE_FLAG} {DONE_BUT_OPEN}"} if flagged else {}),
         "status": status,
         "notes": for_output(state.notes) if state else "",
@@ -243,6 +281,7 @@ def read_vendor_file(
         source, parsed.organisation, parsed.organisation_id or None, into, other_org=other_org
     )
     problems: list[str] = []
+    problems += _changed_entries(parsed, source, assessed)
     items = _item_changes(parsed, source, assessed, states, problems)
     changed_answers = _answer_changes(parsed, source, slots, answers, problems)
     if problems:
@@ -302,6 +341,24 @@ def _item_changes(
     return changes
 
 
+def _changed_entries(parsed: VendorFile, source: str, assessed: Assessed) -> list[str]:
+    """Problems with the [[entries]] (version 2): they describe the fixes, and stay as written.
+
+    An entry no longer in the plan is no problem (its items are checked on their own).
+    """
+    problems = []
+    for index, given in enumerate(parsed.entries):
+        entry = assessed.plan.entry(given.id)
+        if entry is None:
+            continue
+        place = f'{source}: entries[{index}] (id "{for_output(given.id)}")'
+        if given.title and given.title != for_output(entry.action.title):
+            problems.append(f"{place}: title: may not be changed (write in an item's notes)")
+        if given.steps and given.steps != [for_output(step) for step in entry.action.steps]:
+            problems.append(f"{place}: steps: may not be changed (write in an item's notes)")
+    return problems
+
+
 def _read_only_item(entry: VendorItem, item: PlanItem) -> list[str]:
     expected = {
         "title": for_output(item.action.title),
@@ -314,6 +371,8 @@ def _read_only_item(entry: VendorItem, item: PlanItem) -> list[str]:
     ]
     if entry.steps and entry.steps != [for_output(step) for step in item.action.steps]:
         messages.append("steps: may not be changed (write in notes instead)")
+    if entry.entry and entry.entry != item.action.id:
+        messages.append(f'entry: this item belongs to "{for_output(item.action.id)}"')
     return messages
 
 
@@ -361,7 +420,7 @@ def _answer_changes(
 def _where(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
     parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc]
     text = "".join(parts).lstrip(".")
-    if len(loc) >= 2 and loc[0] in ("items", "questions") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("entries", "items", "questions") and isinstance(loc[1], int):
         entries = raw.get(str(loc[0]))
         entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):

@@ -182,12 +182,17 @@ def assess(
     user_banks: Path | None,
     *,
     warn: Warn = warn_on_stderr,
+    month_hours: float | None = None,
+    budget_source: str = "",
 ) -> Assessed:
+    """Score and plan one assessment; `month_hours` overrides the staff-count budget."""
     bank = bank_of(store, assessment, user_banks, warn=warn)
     profile = store.profile(org.id)
     answers = store.answers(assessment.id)
     result = evaluate(bank, profile, answers)
-    plan = build_plan(bank, profile, answers, result)
+    plan = build_plan(
+        bank, profile, answers, result, month_hours=month_hours, budget_source=budget_source
+    )
     return Assessed(org, profile, assessment, bank, answers, result, plan)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from pdpa_check.scoring.result import Plan
+from pdpa_check.scoring.result import Plan, PlanEntry
 
 # A plan item's status, with the words a person sees, in the order they are offered.
 PlanStatus = Literal["open", "in_progress", "done", "accepted_risk"]
@@ -43,6 +43,13 @@ class ItemState(Protocol):
     def review_date(self) -> str | None: ...
     @property
     def auto_closed(self) -> bool: ...
+
+
+class HasStatus(Protocol):
+    """Anything with an item's status (a stored state, or an export's copy of it)."""
+
+    @property
+    def status(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,21 @@ def done_but_open(plan: Plan, states: Mapping[str, ItemState]) -> list[str]:
         and states[item.id].status == "done"
         and not states[item.id].auto_closed
     ]
+
+
+def entry_status(entry: PlanEntry, states: Mapping[str, HasStatus]) -> PlanStatus:
+    """An entry's status, derived from its systems' own statuses (it has none of its own).
+
+    - every system closed: "accepted_risk" if every one is an accepted risk, else "done";
+    - else any system done or in progress: "in_progress" (the work has started);
+    - else "open" (an accepted risk beside open systems leaves the entry open).
+    """
+    statuses = [states[i].status if i in states else "open" for i in entry.item_ids]
+    if all(status in CLOSED_STATUSES for status in statuses):
+        return "accepted_risk" if set(statuses) == {"accepted_risk"} else "done"
+    if any(status in ("done", "in_progress") for status in statuses):
+        return "in_progress"
+    return "open"
 
 
 def _past(day: str | None, today: dt.date) -> bool:

@@ -1,27 +1,62 @@
-"""build_plan: turn every gap into the bank's actions, with exact uplift.
+"""build_plan: turn every gap into the bank's actions, with exact uplift, grouped per fix.
 
-Order: critical first, then uplift per unit of effort, then id. Horizons:
-critical items and low-effort items are "this month"; medium effort "this
-quarter"; high effort "next quarter".
+One entry per action ("Turn on and enforce MFA"), holding one item per system
+with a gap (or one org-wide item): items keep the stable ids status, owner and
+due date are stored under; the entry is what the plan lists and ranks.
+
+Priority: critical first, then uplift per effort hour, then id. Horizons
+follow capacity (see `place`): critical entries always go in This month; the
+rest, in priority order, take the first horizon with room in its share of the
+monthly effort budget, and what fits nowhere goes to Later. The plan lists
+entries by horizon, in priority order within each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, format_number
-from pdpa_check.questionnaires.model import UNKNOWN, Bank, Question
+from pdpa_check.questionnaires.model import UNKNOWN, Action, Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring.evaluate import evaluate
-from pdpa_check.scoring.result import Horizon, Plan, PlanItem, Result, VendorQuestion
+from pdpa_check.scoring.evaluate import CRITICAL_CAP, band_for, evaluate
+from pdpa_check.scoring.result import (
+    HORIZON_MONTHS,
+    HORIZONS,
+    Band,
+    BandEffect,
+    Capacity,
+    Horizon,
+    Plan,
+    PlanEntry,
+    PlanItem,
+    Result,
+    VendorQuestion,
+)
 
-EFFORT_UNITS: dict[str, float] = {"low": 1.0, "medium": 3.0, "high": 8.0}
-_HORIZON_BY_EFFORT: dict[str, Horizon] = {
-    "low": "this-month",
-    "medium": "this-quarter",
-    "high": "next-quarter",
-}
+# Hours of work for a fix on its first system: low effort is an afternoon, medium
+# about a working day, high two working days (spread over weeks in practice).
+EFFORT_HOURS: dict[str, float] = {"low": 2.0, "medium": 6.0, "high": 16.0}
+# Each further system costs half the first: the steps are known by then.
+FURTHER_SYSTEM_SHARE = 0.5
+# The monthly effort budget: about two working days (16 h) for up to 10 staff, plus
+# one working day (8 h) for each further 10 staff or part of 10, at most 80 h (two weeks).
+BASE_MONTH_HOURS = 16.0
+STAFF_STEP, HOURS_PER_STEP, MAX_MONTH_HOURS = 10, 8.0, 80.0
+STAFF_COUNT, CONFIG_FILE, THIS_RUN = "staff count", "config.toml", "this run"
+
+
+def effort_hours(effort: str, systems: int) -> float:
+    """The hours a fix of `effort` takes on `systems` systems (at least one)."""
+    return EFFORT_HOURS[effort] * (1.0 + FURTHER_SYSTEM_SHARE * (max(1, systems) - 1))
+
+
+def month_budget_for(staff_count: int) -> float:
+    """The default monthly effort budget in hours for a business of `staff_count`."""
+    steps = math.ceil(max(0, staff_count - STAFF_STEP) / STAFF_STEP)
+    return min(MAX_MONTH_HOURS, BASE_MONTH_HOURS + HOURS_PER_STEP * steps)
 
 
 @dataclass
@@ -34,13 +69,28 @@ class _Draft:
     unknown_only: bool = True
 
 
-def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -> Plan:
-    """The remediation plan for `result` (which must come from the same inputs)."""
+def build_plan(
+    bank: Bank,
+    profile: Profile,
+    answers: Answers,
+    result: Result,
+    *,
+    month_hours: float | None = None,
+    budget_source: str = "",
+) -> Plan:
+    """The remediation plan for `result` (which must come from the same inputs).
+
+    `month_hours` overrides the staff-count budget (`budget_source` says who set it).
+    """
     drafts: dict[tuple[str, str], _Draft] = {}
+    covered: dict[str, dict[str, str | None]] = {}
     vendor_questions: list[VendorQuestion] = []
     for outcome in result.questions:
         question = bank.question(outcome.question_id)
         for slot in outcome.slots:
+            if slot.credit is not None and slot.credit >= 1.0 and slot.system_key:
+                for action_id in question.actions:
+                    covered.setdefault(action_id, {})[slot.system_key] = slot.system_name
             if slot.value is None or slot.credit is None or slot.credit >= 1.0:
                 continue  # unanswered, not applicable, or no gap
             if slot.value == UNKNOWN:
@@ -56,11 +106,52 @@ def build_plan(bank: Bank, profile: Profile, answers: Answers, result: Result) -
                 draft.critical = draft.critical or question.critical
                 draft.unknown_only = draft.unknown_only and slot.value == UNKNOWN
     scorer = _Uplift(bank, profile, answers, result)
-    items = [_item(bank, scorer, draft) for draft in drafts.values()]
-    items.sort(key=_priority)
+    grouped: dict[str, list[_Draft]] = {}
+    for draft in drafts.values():
+        grouped.setdefault(draft.action_id, []).append(draft)
+    groups = [
+        _group(bank, scorer, group, covered.get(action_id, {}))
+        for action_id, group in grouped.items()
+    ]
+    groups.sort(key=priority)
+    if month_hours is None:
+        month_hours, budget_source = month_budget_for(profile.staff_count), STAFF_COUNT
+    sizes = [(group.critical, group.effort_hours) for group in groups]
+    horizons, capacity = place(sizes, month_hours, budget_source or THIS_RUN)
+    # Listed as read: by horizon, plan order within each (a horizon's rank is stable).
+    order = list(HORIZONS)
+    placed = sorted(zip(groups, horizons, strict=True), key=lambda gh: order.index(gh[1]))
+    entries = tuple(_entry(group, horizon) for group, horizon in placed)
     all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
     projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
-    return Plan(tuple(items), tuple(vendor_questions), projected)
+    return Plan(entries, tuple(vendor_questions), projected, capacity)
+
+
+def place(
+    sizes: Sequence[tuple[bool, float]], month_hours: float, source: str
+) -> tuple[list[Horizon], Capacity]:
+    """The horizon of each entry, given in plan order as (critical, effort hours).
+
+    Critical entries all go in This month, even beyond its budget. Each other
+    entry goes in the first horizon with enough hours left for it (This month,
+    This quarter, Next quarter; Later has no limit), so a big fix that does not
+    fit this month leaves the hours left to smaller ones after it.
+    """
+    budgets = {h: None if m is None else month_hours * m for h, m in HORIZON_MONTHS.items()}
+    used: dict[Horizon, float] = dict.fromkeys(HORIZONS, 0.0)
+    critical = sum(hours for is_critical, hours in sizes if is_critical)
+    used["this-month"] = critical
+    placed: list[Horizon] = []
+    for is_critical, hours in sizes:
+        horizon: Horizon = "this-month"
+        if not is_critical:
+            horizon = next(
+                h for h in HORIZONS if budgets[h] is None or used[h] + hours <= (budgets[h] or 0.0)
+            )
+            used[horizon] += hours
+        placed.append(horizon)
+    spent = tuple((h, round(used[h], 9)) for h in HORIZONS)
+    return placed, Capacity(month_hours, source, critical, spent)
 
 
 def projected_score(
@@ -95,12 +186,61 @@ class _Uplift:
             for q in bank.questions
             if q.applies_if is not None and q.applies_if.answer is not None
         }
+        # Each failed critical question's slots short of full credit: closing them all
+        # (and nothing left unanswered) ends that failure, unless its best answer is not
+        # full credit (then nothing closes it: a key no gap has stands for that).
+        self.failing = {
+            question_id: self._failing_slots(question_id)
+            for question_id in result.critical_failures
+        }
+
+    def _failing_slots(self, question_id: str) -> set[AnswerKey]:
+        question = self.bank.question(question_id)
+        if question.credit(best_value(question)) < 1.0:
+            return {(question_id, "\0never")}
+        return {
+            (question_id, slot.system_key)
+            for slot in self.outcomes[question_id].slots
+            if slot.credit is not None and slot.credit < 1.0
+        }
 
     def of(self, gaps: list[AnswerKey]) -> float:
         """The score gained by closing `gaps`, as a full re-scoring would give it."""
         if any(question_id in self.gates for question_id, _ in gaps):
+            return self.effect(gaps)[0]
+        return self._linear(gaps)
+
+    def effect(
+        self, gaps: list[AnswerKey], known: float | None = None
+    ) -> tuple[float, BandEffect | None]:
+        """The uplift of closing `gaps` (`known` if already worked out), and the band change.
+
+        The band effect is None when the band stays the same.
+        """
+        if any(question_id in self.gates for question_id, _ in gaps):
             fixed = evaluate(self.bank, self.profile, _closed(self.bank, self.answers, set(gaps)))
-            return round(max(0.0, fixed.score - self.result.score), 9)
+            uplift = round(max(0.0, fixed.score - self.result.score), 9)
+            return uplift, self._band_effect(fixed.band, fixed.capped_by is None)
+        uplift = self._linear(gaps) if known is None else known
+        if self.result.capped_by is None and band_for(self.result.score + uplift) == (
+            self.result.band
+        ):
+            return uplift, None  # no cap to lift and the same band: nothing to check
+        closed = set(gaps)
+        remaining = any(not slots <= closed for slots in self.failing.values())
+        after = band_for(self.result.score + uplift)
+        if remaining and after.minimum > CRITICAL_CAP.minimum:
+            after = CRITICAL_CAP
+        return uplift, self._band_effect(after, not remaining)
+
+    def _band_effect(self, after: Band, uncapped: bool) -> BandEffect | None:
+        before = self.result.band
+        if after.id == before.id:
+            return None
+        return BandEffect(before, after, self.result.capped_by is not None and uncapped)
+
+    def _linear(self, gaps: list[AnswerKey]) -> float:
+        """The gain when no gate moves: each closed slot's share of its question's points."""
         if not self.scorable:
             return 0.0
         gained = sum(self._gain(question_id, system_key) for question_id, system_key in set(gaps))
@@ -116,26 +256,96 @@ class _Uplift:
         return outcome.max_points * (best - (credit or 0.0)) / len(counted)
 
 
-def _item(bank: Bank, scorer: _Uplift, draft: _Draft) -> PlanItem:
-    action = bank.action(draft.action_id)
-    horizon = "this-month" if draft.critical else _HORIZON_BY_EFFORT[action.effort]
-    suffix = f"/{draft.system_key}" if draft.system_key else ""
+@dataclass
+class _Group:
+    """An entry before its horizon is known: one action's drafts (by item id) and figures."""
+
+    id: str
+    action: Action
+    drafts: list[_Draft]
+    uplifts: list[float]
+    critical: bool
+    uplift: float
+    effort_hours: float
+    band_effect: BandEffect | None
+    covered: tuple[tuple[str, str | None], ...]
+
+
+def _group(
+    bank: Bank, scorer: _Uplift, drafts: list[_Draft], covered: dict[str, str | None]
+) -> _Group:
+    """One action's systems: each one's share, the joint uplift, effort and band effect."""
+    action = bank.action(drafts[0].action_id)
+    drafts = sorted(drafts, key=lambda d: _item_id(d))
+    uplifts = [scorer.of(draft.gaps) for draft in drafts]
+    gaps = [gap for draft in drafts for gap in draft.gaps]
+    # One system: its share is the whole (the same gaps, the same exact figure).
+    uplift, band_effect = scorer.effect(gaps, uplifts[0] if len(drafts) == 1 else None)
+    with_gap = {draft.system_key for draft in drafts}
+    return _Group(
+        id=action.id,
+        action=action,
+        drafts=drafts,
+        uplifts=uplifts,
+        critical=any(draft.critical for draft in drafts),
+        uplift=uplift,
+        effort_hours=effort_hours(action.effort, len(drafts)),
+        band_effect=band_effect,
+        covered=tuple(sorted((k, n) for k, n in covered.items() if k not in with_gap)),
+    )
+
+
+def _entry(group: _Group, horizon: Horizon) -> PlanEntry:
+    items = tuple(
+        _item(group.action, draft, uplift, horizon)
+        for draft, uplift in zip(group.drafts, group.uplifts, strict=True)
+    )
+    return PlanEntry(
+        id=group.id,
+        action=group.action,
+        items=items,
+        critical=group.critical,
+        uplift=group.uplift,
+        effort_hours=group.effort_hours,
+        horizon=horizon,
+        band_effect=group.band_effect,
+        covered=group.covered,
+    )
+
+
+def _item_id(draft: _Draft) -> str:
+    return f"{draft.action_id}/{draft.system_key}" if draft.system_key else draft.action_id
+
+
+def _item(action: Action, draft: _Draft, uplift: float, horizon: Horizon) -> PlanItem:
     return PlanItem(
-        id=f"{draft.action_id}{suffix}",
+        id=_item_id(draft),
         action=action,
         system_key=draft.system_key,
         system_name=draft.system_name,
         question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
         critical=draft.critical,
-        uplift=scorer.of(draft.gaps),
+        uplift=uplift,
         horizon=horizon,
         gaps=tuple(f"{q}/{s}" if s else q for q, s in draft.gaps),
         check_first=draft.unknown_only,
     )
 
 
-def _priority(item: PlanItem) -> tuple[bool, float, str]:
-    return (not item.critical, -item.uplift / EFFORT_UNITS[item.action.effort], item.id)
+class _Ranked(Protocol):
+    @property
+    def critical(self) -> bool: ...
+    @property
+    def uplift(self) -> float: ...
+    @property
+    def effort_hours(self) -> float: ...
+    @property
+    def id(self) -> str: ...
+
+
+def priority(entry: _Ranked) -> tuple[bool, float, str]:
+    """The plan's sort key: critical first, then uplift per effort hour, then id."""
+    return (not entry.critical, -entry.uplift / entry.effort_hours, entry.id)
 
 
 def best_value(question: Question) -> str:

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from pdpa_check.questionnaires.model import Action
 
-Horizon = Literal["this-month", "this-quarter", "next-quarter"]
+# The plan's horizons, in order, with the words a person sees: the one place they are defined.
+Horizon = Literal["this-month", "this-quarter", "next-quarter", "later"]
 HORIZONS: dict[Horizon, str] = {
-    "this-month": "This month (quick wins and critical fixes)",
+    "this-month": "This month (critical fixes first)",
     "this-quarter": "This quarter",
     "next-quarter": "Next quarter",
+    "later": "Later",
+}
+# How many months of the monthly effort budget each horizon holds (None: no limit).
+# This quarter is the two months after this one; next quarter is three more.
+HORIZON_MONTHS: dict[Horizon, int | None] = {
+    "this-month": 1,
+    "this-quarter": 2,
+    "next-quarter": 3,
+    "later": None,
 }
 
 
@@ -84,8 +95,29 @@ class Result:
 
 
 @dataclass(frozen=True)
+class BandEffect:
+    """What closing an entry does to the band, when it changes it."""
+
+    before: Band
+    after: Band
+    # The band was capped by a failed critical control, and the entry removes the cap.
+    lifts_cap: bool
+
+    @property
+    def text(self) -> str:
+        """`lifts the cap: Partly prepared → Mostly prepared`, or just the two bands."""
+        move = f"{self.before.name} → {self.after.name}"
+        return f"lifts the cap: {move}" if self.lifts_cap else move
+
+
+@dataclass(frozen=True)
 class PlanItem:
-    """One action to take; `id` is stable across quarters (action, plus system)."""
+    """One action on one system (or org-wide); `id` is stable across quarters.
+
+    The id is the action's id, plus `/system` for a per-system gap: the key owner,
+    due date and status are stored under. `uplift` is this system's share: the
+    score gained by closing its gaps alone. `horizon` is its entry's.
+    """
 
     id: str
     action: Action
@@ -111,10 +143,136 @@ class VendorQuestion:
 
 
 @dataclass(frozen=True)
-class Plan:
+class PlanEntry:
+    """One fix (a bank action) with every system it applies to: what the plan lists.
+
+    `id` is the action's id. `uplift` is the exact gain of closing all its gaps
+    on all its systems together; each item's `uplift` is that system's share.
+    `covered` names the systems the action applies to whose answers show no gap.
+    """
+
+    id: str
+    action: Action
     items: tuple[PlanItem, ...]
+    critical: bool
+    uplift: float
+    effort_hours: float
+    horizon: Horizon
+    band_effect: BandEffect | None = None
+    covered: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def check_first(self) -> bool:
+        """Every gap behind every system was answered "Don't know"."""
+        return all(item.check_first for item in self.items)
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        """The names of the systems with a gap, in plan order (empty: org-wide only)."""
+        return tuple(item.system_name for item in self.items if item.system_name)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q for item in self.items for q in item.question_ids))
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        return tuple(gap for item in self.items for gap in item.gaps)
+
+    @property
+    def title(self) -> str:
+        """The action's title with its systems: `Turn on MFA (Shopify, Mailchimp)`."""
+        names = self.systems
+        return self.action.title + (f" ({', '.join(names)})" if names else "")
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """The effort budget the horizons were filled against, and what went where.
+
+    `month_hours` is the monthly budget; `source` says where it came from
+    ("staff count", "config.toml" or "this run"). `critical_hours` is what the
+    critical entries alone need: they stay in This month even beyond the budget.
+    """
+
+    month_hours: float
+    source: str
+    critical_hours: float
+    hours: tuple[tuple[Horizon, float], ...] = ()
+
+    def budget(self, horizon: Horizon) -> float | None:
+        """The hours `horizon` holds (None: no limit)."""
+        months = HORIZON_MONTHS[horizon]
+        return None if months is None else self.month_hours * months
+
+    def used(self, horizon: Horizon) -> float:
+        """The effort hours of the entries placed in `horizon`."""
+        return dict(self.hours).get(horizon, 0.0)
+
+    @property
+    def summary(self) -> str:
+        """`About 24 hours of plan work a month (from the staff count); This month: 23 h.`"""
+        where = {"staff count": "from the staff count", "this run": "set for this run"}
+        said = where.get(self.source, f"set in {self.source}")
+        return (
+            f"About {self.month_hours:g} hours of plan work a month ({said});"
+            f" This month: {self.used('this-month'):g} h."
+        )
+
+    @property
+    def critical_over(self) -> bool:
+        return self.critical_hours > self.month_hours
+
+    @property
+    def over_budget_note(self) -> str | None:
+        """The plain warning when the critical fixes alone exceed the monthly budget."""
+        if not self.critical_over:
+            return None
+        return (
+            f"Your critical fixes alone need about {self.critical_hours:.0f} hours, more than "
+            f"the {self.month_hours:.0f} hours a month budgeted: they all stay in This month, "
+            "so find extra time or ask your IT vendor to help."
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The entries by horizon, priority order within each; `items` flattens them in order."""
+
+    entries: tuple[PlanEntry, ...]
     vendor_questions: tuple[VendorQuestion, ...]
     projected_score: float
+    capacity: Capacity = Capacity(0.0, "", 0.0)
+
+    @cached_property
+    def items(self) -> tuple[PlanItem, ...]:
+        return tuple(item for entry in self.entries for item in entry.items)
 
     def by_horizon(self, horizon: Horizon) -> list[PlanItem]:
         return [item for item in self.items if item.horizon == horizon]
+
+    def entries_in(self, horizon: Horizon) -> list[PlanEntry]:
+        return [entry for entry in self.entries if entry.horizon == horizon]
+
+    def entry(self, entry_id: str) -> PlanEntry | None:
+        return next((entry for entry in self.entries if entry.id == entry_id), None)
+
+    def entry_of(self, item_id: str) -> PlanEntry | None:
+        """The entry holding the item `item_id`."""
+        return next((e for e in self.entries if item_id in e.item_ids), None)
+
+    def targets(self, ref: str) -> tuple[PlanItem, ...]:
+        """The items an id means: every system of the entry `ref`, else the one item `ref`.
+
+        An entry id wins over an item id: when an action has both an org-wide and a
+        per-system gap, its org-wide item shares the entry's id, and the id means the
+        whole entry (the org-wide part alone is reached by its system row or `--system ""`).
+        """
+        entry = self.entry(ref)
+        if entry is not None:
+            return entry.items
+        return tuple(item for item in self.items if item.id == ref)

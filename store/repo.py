@@ -7,7 +7,7 @@ before the call returns, so an answer the user saw saved survives a crash.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -415,7 +415,13 @@ class Store(KitStore):
 
     def update_plan_item(self, org_id: int, item_key: str, **changes: str | None) -> None:
         """Set fields of a plan item as the owner, recording each change in its history."""
-        self.change_plan_item(org_id, item_key, changes)
+        self.change_plan_items(org_id, [item_key], changes)
+
+    def update_plan_items(
+        self, org_id: int, item_keys: Sequence[str], **changes: str | None
+    ) -> None:
+        """Set the same fields on several items (an entry's systems) in one transaction."""
+        self.change_plan_items(org_id, item_keys, changes)
 
     def change_plan_item(
         self,
@@ -432,44 +438,73 @@ class Store(KitStore):
         `auto_closed` marks a status the tool set itself (a gap that closed),
         so the item can reopen by itself if the gap comes back.
         """
+        self.change_plan_items(
+            org_id, [item_key], changes, by=by, note=note, auto_closed=auto_closed
+        )
+
+    def change_plan_items(
+        self,
+        org_id: int,
+        item_keys: Sequence[str],
+        changes: Mapping[str, str | None],
+        *,
+        by: str = "owner",
+        note: str = "",
+        auto_closed: bool = False,
+    ) -> None:
+        """`change_plan_item` for each of `item_keys`, all or none (one transaction)."""
         unknown = set(changes) - _PLAN_ITEM_FIELDS
         if unknown:
             raise ValueError(f"not plan item fields: {', '.join(sorted(unknown))}")
         with self.write() as db:
-            db.execute(
-                "INSERT INTO plan_items (organisation_id, item_key, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (organisation_id, item_key) DO NOTHING",
-                [org_id, item_key, now()],
-            )
-            row = db.execute(
-                "SELECT * FROM plan_items WHERE organisation_id = ? AND item_key = ?",
-                [org_id, item_key],
-            ).fetchone()
-            columns = [c[0] for c in db.execute("SELECT * FROM plan_items LIMIT 0").description]
-            current: dict[str, Any] = dict(zip(columns, row, strict=True))
-            for column, value in changes.items():
-                if current[column] == value:
-                    continue
-                db.execute(
-                    f"UPDATE plan_items SET {column} = ?, updated_at = ? WHERE id = ?",
-                    [value, now(), current["id"]],
-                )
-                db.table("plan_item_events").insert(
-                    {
-                        "plan_item_id": current["id"],
-                        "at": now(),
-                        "field": column,
-                        "old": str(current[column] or ""),
-                        "new": str(value or ""),
-                        "by": by,
-                        "note": note,
-                    }
-                )
-            if "status" in changes:
-                db.execute(
-                    "UPDATE plan_items SET auto_closed = ? WHERE id = ?",
-                    [int(auto_closed), current["id"]],
-                )
+            for item_key in item_keys:
+                _change_item(db, org_id, item_key, changes, by, note, auto_closed)
+
+
+def _change_item(
+    db: Database,
+    org_id: int,
+    item_key: str,
+    changes: Mapping[str, str | None],
+    by: str,
+    note: str,
+    auto_closed: bool,
+) -> None:
+    """One item's changes and their history rows, inside the caller's transaction."""
+    db.execute(
+        "INSERT INTO plan_items (organisation_id, item_key, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (organisation_id, item_key) DO NOTHING",
+        [org_id, item_key, now()],
+    )
+    row = db.execute(
+        "SELECT * FROM plan_items WHERE organisation_id = ? AND item_key = ?",
+        [org_id, item_key],
+    ).fetchone()
+    columns = [c[0] for c in db.execute("SELECT * FROM plan_items LIMIT 0").description]
+    current: dict[str, Any] = dict(zip(columns, row, strict=True))
+    for column, value in changes.items():
+        if current[column] == value:
+            continue
+        db.execute(
+            f"UPDATE plan_items SET {column} = ?, updated_at = ? WHERE id = ?",
+            [value, now(), current["id"]],
+        )
+        db.table("plan_item_events").insert(
+            {
+                "plan_item_id": current["id"],
+                "at": now(),
+                "field": column,
+                "old": str(current[column] or ""),
+                "new": str(value or ""),
+                "by": by,
+                "note": note,
+            }
+        )
+    if "status" in changes:
+        db.execute(
+            "UPDATE plan_items SET auto_closed = ? WHERE id = ?",
+            [int(auto_closed), current["id"]],
+        )
 
 
 _ANSWER_PK = ("assessment_id", "question_id", "system_key")

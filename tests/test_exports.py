@@ -228,12 +228,34 @@ def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -
         assert essentials["total"] == 9
         assert essentials["met"] == sum(m["status"] == "met" for m in essentials["measures"])
         assert [u["id"] for u in data["upcoming"]] == [u.id for u in bank.upcoming]
-        item = next(p for p in data["plan"] if p["id"] == "enforce-mfa/shopify")
-        assert (item["status"], item["owner"], item["due_date"]) == (
+        assert data["format_version"] == 2
+        # One entry per fix, each system with its own stable id, status, owner and due date.
+        mfa = next(p for p in data["plan"] if p["id"] == "enforce-mfa")
+        assert [s["id"] for s in mfa["systems"]] == ["enforce-mfa/meta", "enforce-mfa/shopify"]
+        shopify = mfa["systems"][1]
+        assert (shopify["status"], shopify["owner"], shopify["due_date"]) == (
             "in_progress",
             "Raj (vendor)",
             "2026-02-01",
         )
+        assert mfa["systems"][0]["status"] == "open"
+        assert mfa["status"] == "in_progress"  # derived: one system started
+        assert mfa["covered_systems"] == [{"system": "gmail", "system_name": "Google Workspace"}]
+        assert mfa["effort_hours"] == 3.0  # low: 2 h, plus 1 h for the second system
+        assert mfa["uplift"] == pytest.approx(sum(s["uplift"] for s in mfa["systems"]), abs=0.02)
+        assert mfa["horizon"] == "this-month" and mfa["critical"] is True
+        every_item = [s["id"] for entry in data["plan"] for s in entry["systems"]]
+        assert every_item == [item.id for item in report.plan.items]
+        budget = data["plan_budget"]
+        assert (budget["month_hours"], budget["source"]) == (16.0, "staff count")
+        assert [h["id"] for h in budget["horizons"]] == [
+            "this-month",
+            "this-quarter",
+            "next-quarter",
+            "later",
+        ]
+        assert "budget_hours" not in budget["horizons"][3]  # Later has no limit
+        assert sum(h["entries"] for h in budget["horizons"]) == len(data["plan"])
 
 
 def test_redaction_removes_notes_and_evidence(bank: Bank, profile: Profile) -> None:
@@ -340,12 +362,14 @@ def test_full_markdown_outline(bank: Bank, profile: Profile) -> None:
         ("h2", "Critical gaps"),
         *([("h2", "Cyber Essentials measures (indicative)")] if maps_measures(bank) else []),
         ("h2", "Plan"),
-        ("h3", "This month (quick wins and critical fixes)"),
+        ("h3", "This month (critical fixes first)"),
         *by_horizon.get("this-month", []),
         ("h3", "This quarter"),
         *by_horizon.get("this-quarter", []),
         ("h3", "Next quarter"),
         *by_horizon.get("next-quarter", []),
+        ("h3", "Later"),
+        *by_horizon.get("later", []),
         ("h2", "Questions for your IT vendor"),
         ("h2", "Where points were lost"),
         *([("h2", "Coming, not scored")] if bank.upcoming else []),

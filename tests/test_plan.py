@@ -33,7 +33,8 @@ from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
-from pdpa_check.scoring.plan import EFFORT_UNITS
+from pdpa_check.scoring.plan import effort_hours, month_budget_for, priority
+from pdpa_check.scoring.result import HORIZONS
 
 Answers = dict[AnswerKey, Answer]
 
@@ -198,41 +199,144 @@ def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
 # --- horizons --------------------------------------------------------------------------------
 
 
-def test_horizons_follow_effort_and_criticality(bank: Bank, profile: Profile) -> None:
+def horizons_of(plan: Plan) -> dict[str, str]:
+    return {entry.id: entry.horizon for entry in plan.entries}
+
+
+def test_effort_hours_and_the_monthly_budget_rules() -> None:
+    # Low 2 h, medium 6 h, high 16 h on the first system; each further system half that.
+    assert [effort_hours(e, 1) for e in ("low", "medium", "high")] == [2.0, 6.0, 16.0]
+    assert effort_hours("medium", 3) == 12.0
+    assert effort_hours("high", 4) == 40.0
+    # 16 h for up to 10 staff; 8 h more per further 10 staff (or part); at most 80 h.
+    budgets = {n: month_budget_for(n) for n in (1, 6, 10, 11, 14, 20, 21, 50, 90, 100_000)}
+    assert budgets == {
+        1: 16.0,
+        6: 16.0,
+        10: 16.0,
+        11: 24.0,
+        14: 24.0,
+        20: 24.0,
+        21: 32.0,
+        50: 48.0,
+        90: 80.0,
+        100_000: 80.0,
+    }
+
+
+def test_horizons_fill_by_capacity_in_plan_order(bank: Bank, profile: Profile) -> None:
     answers = answered(
         bank,
         profile,
-        gov_dpo="no",  # appoint-dpo: low -> this month
-        gov_data_inventory="no",  # build-data-inventory: medium -> this quarter
-        acc_shared_logins__gmail="no",  # replace-shared-logins: medium but critical -> this month
-        mon_alerts="partly",  # set-up-security-alerts: medium -> this quarter
+        gov_dpo="no",  # appoint-dpo: low, 2 h
+        gov_data_inventory="no",  # build-data-inventory: medium, 6 h
+        acc_shared_logins__gmail="no",  # replace-shared-logins: medium but critical, 6 h
+        mon_alerts="partly",  # set-up-security-alerts: medium, 6 h
     )
     _, plan = plan_for(bank, profile, answers)
-    horizons = {item.id: item.horizon for item in plan.items}
-    assert horizons == {
+    # A 5-person shop: 16 h a month. Critical 6 h, then by uplift per hour: the DPO (2 h)
+    # and the bigger of the two medium fixes (6 h) fill 14 h; the last 6 h no longer fits.
+    assert [e.id for e in plan.entries] == [
+        "replace-shared-logins",
+        "appoint-dpo",
+        "build-data-inventory",
+        "set-up-security-alerts",
+    ]
+    assert horizons_of(plan) == {
+        "replace-shared-logins": "this-month",
         "appoint-dpo": "this-month",
-        "build-data-inventory": "this-quarter",
-        "replace-shared-logins/gmail": "this-month",
+        "build-data-inventory": "this-month",
         "set-up-security-alerts": "this-quarter",
     }
-    assert [i.id for i in plan.by_horizon("this-month")] == [
-        i.id for i in plan.items if i.horizon == "this-month"
-    ]
-    assert [i.id for i in plan.by_horizon("this-quarter")] == [
-        i.id for i in plan.items if i.horizon == "this-quarter"
+    capacity = plan.capacity
+    assert (capacity.month_hours, capacity.source, capacity.critical_hours) == (
+        16.0,
+        "staff count",
+        6.0,
+    )
+    assert [capacity.used(h) for h in HORIZONS] == [14.0, 6.0, 0.0, 0.0]
+    assert [capacity.budget(h) for h in HORIZONS] == [16.0, 32.0, 48.0, None]
+    assert capacity.over_budget_note is None
+    # Items carry their entry's horizon.
+    assert {i.id: i.horizon for i in plan.items} == {
+        "replace-shared-logins/gmail": "this-month",
+        "appoint-dpo": "this-month",
+        "build-data-inventory": "this-month",
+        "set-up-security-alerts": "this-quarter",
+    }
+    assert [e.id for e in plan.entries_in("this-month")] == [
+        e.id for e in plan.entries if e.horizon == "this-month"
     ]
     assert plan.by_horizon("next-quarter") == []
 
 
-def test_high_effort_is_next_quarter_unless_critical(bank: Bank, profile: Profile) -> None:
-    variant = with_effort(bank, set_up_automatic_backups="high", enforce_mfa="high")
-    answers = answered(variant, profile, bkp_method="manual", acc_mfa__meta="no")
-    _, plan = plan_for(variant, profile, answers)
-    horizons = {item.id: item.horizon for item in plan.items}
-    assert horizons == {
-        "enforce-mfa/meta": "this-month",  # critical wins over high effort
-        "set-up-automatic-backups": "next-quarter",
+def test_a_large_team_fits_more_into_this_month(bank: Bank, profile: Profile) -> None:
+    answers = answered(
+        bank, profile, gov_dpo="no", gov_data_inventory="no", mon_alerts="partly", inc_freeze="no"
+    )
+    small = plan_for(bank, profile, answers)[1]
+    large_profile = profile.model_copy(update={"staff_count": 45})  # 16 + 4 x 8 = 48 h
+    large = plan_for(bank, large_profile, answers)[1]
+    assert large.capacity.month_hours == 48.0
+    assert [e.id for e in large.entries] == [e.id for e in small.entries]  # same order
+    assert set(horizons_of(large).values()) == {"this-month"}
+    assert "this-quarter" in horizons_of(small).values()
+    assert small.capacity.used("this-month") <= 16.0
+
+
+def test_a_big_fix_leaves_the_hours_left_to_smaller_ones(bank: Bank, profile: Profile) -> None:
+    answers = answered(bank, profile, bkp_method="manual", tr_faq="no", acc_mfa__meta="no")
+    plan = build_plan(bank, profile, answers, evaluate(bank, profile, answers), month_hours=7.0)
+    # MFA (critical, 2 h) is in; backups (medium, 6 h) rank next but do not fit the 5 h
+    # left: This quarter (14 h). The FAQ (low, 2 h, ranked after) still fits This month.
+    # Listed by horizon: the FAQ comes before the backups it was ranked after.
+    assert [e.id for e in plan.entries] == [
+        "enforce-mfa",
+        "write-privacy-faq",
+        "set-up-automatic-backups",
+    ]
+    assert [priority(e) for e in plan.entries][2] < [priority(e) for e in plan.entries][1]
+    assert horizons_of(plan) == {
+        "enforce-mfa": "this-month",
+        "set-up-automatic-backups": "this-quarter",
+        "write-privacy-faq": "this-month",
     }
+    assert (plan.capacity.source, plan.capacity.used("this-month")) == ("this run", 4.0)
+
+
+def test_what_fits_nowhere_goes_later(bank: Bank, profile: Profile) -> None:
+    variant = with_effort(bank, set_up_automatic_backups="high")
+    answers = answered(variant, profile, bkp_method="manual")
+    plan = build_plan(
+        variant, profile, answers, evaluate(variant, profile, answers), month_hours=2.0
+    )
+    # 16 h: more than 2, 4 or 6 hours: Later, which has no limit.
+    assert horizons_of(plan) == {"set-up-automatic-backups": "later"}
+    assert plan.capacity.used("later") == 16.0
+
+
+def test_critical_fixes_stay_this_month_and_say_when_over_budget(
+    bank: Bank, profile: Profile
+) -> None:
+    variant = with_effort(bank, set_up_automatic_backups="high", enforce_mfa="high")
+    answers = answered(
+        variant, profile, bkp_method="manual", acc_mfa__meta="no", acc_mfa__gmail="no"
+    )
+    _, plan = plan_for(variant, profile, answers)
+    # MFA is high effort on two systems: 16 + 8 = 24 h, over the 16 h budget; it stays.
+    assert horizons_of(plan) == {
+        "enforce-mfa": "this-month",
+        "set-up-automatic-backups": "this-quarter",
+    }
+    mfa = plan.entry("enforce-mfa")
+    assert mfa is not None and mfa.effort_hours == 24.0
+    assert plan.capacity.critical_hours == 24.0
+    assert plan.capacity.critical_over
+    assert plan.capacity.over_budget_note == (
+        "Your critical fixes alone need about 24 hours, more than the 16 hours a month "
+        "budgeted: they all stay in This month, so find extra time or ask your IT vendor "
+        "to help."
+    )
 
 
 # --- ordering --------------------------------------------------------------------------------
@@ -281,12 +385,16 @@ def test_plan_order_is_the_documented_key(bank: Bank, profile: Profile) -> None:
         inc_notify_rule="partly",
     )
     _, plan = plan_for(bank, profile, answers)
-    keys = [
-        (not item.critical, -item.uplift / EFFORT_UNITS[item.action.effort], item.id)
-        for item in plan.items
-    ]
+    keys = [priority(entry) for entry in plan.entries if entry.horizon == "this-month"]
     assert keys == sorted(keys)
-    assert [item.critical for item in plan.items][:3] == [True, True, True]
+    assert set(horizons_of(plan).values()) == {"this-month", "this-quarter"}
+    for horizon in ("this-quarter", "this-month"):
+        ranked = [priority(entry) for entry in plan.entries if entry.horizon == horizon]
+        assert ranked == sorted(ranked)
+    assert keys[0] == (False, -plan.entries[0].uplift / plan.entries[0].effort_hours, "enforce-mfa")
+    # MFA on gmail and meta is one entry: two critical entries, then the rest.
+    assert [entry.critical for entry in plan.entries][:3] == [True, True, False]
+    assert plan.entries[0].item_ids == ("enforce-mfa/gmail", "enforce-mfa/meta")
     assert len(set(item_ids(plan))) == len(plan.items)
     # Same inputs, same plan, same order.
     assert plan_for(bank, profile, dict(reversed(list(answers.items()))))[1] == plan
@@ -376,7 +484,8 @@ def test_choice_gap_uplift(bank: Bank, profile: Profile) -> None:
     (item,) = plan.items
     assert item.id == "set-up-automatic-backups"
     assert item.uplift == pytest.approx(900 / 1196)
-    assert item.horizon == "this-quarter"
+    # Medium effort (6 h) fits a 5-person shop's 16 h month.
+    assert item.horizon == "this-month"
 
 
 # --- projected score -------------------------------------------------------------------------

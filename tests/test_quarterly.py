@@ -205,13 +205,22 @@ class State:
 
 def plan_of(*ids: str) -> Plan:
     from pdpa_check.questionnaires.loader import builtin_bank
-    from pdpa_check.scoring.result import PlanItem
+    from pdpa_check.scoring.result import PlanEntry, PlanItem
 
     action = builtin_bank().actions[0]
-    items = tuple(
-        PlanItem(i, action, "", None, ("q",), False, 1.0, "this-month", ("q",)) for i in ids
+    entries = tuple(
+        PlanEntry(
+            i,
+            action,
+            (PlanItem(i, action, "", None, ("q",), False, 1.0, "this-month", ("q",)),),
+            False,
+            1.0,
+            2.0,
+            "this-month",
+        )
+        for i in ids
     )
-    return Plan(items, (), 0.0)
+    return Plan(entries, (), 0.0)
 
 
 def test_reconcile_rules() -> None:
@@ -321,9 +330,13 @@ def test_done_but_open_is_flagged_in_every_export(tmp_path: Path, profile: Profi
         flagged = [text for text in statuses if text.startswith("DONE?")]
         assert len(flagged) == 1, (full, statuses)
     for data in (tomllib.loads(render_toml(report)), json.loads(render_json(report))):
-        marks = {entry["id"]: entry["done_but_open"] for entry in data["plan"]}
+        marks = {s["id"]: s["done_but_open"] for e in data["plan"] for s in e["systems"]}
         assert marks[item.id] is True
         assert not any(marks[key] for key in marks if key != item.id)
+        entries = {e["id"]: e["done_but_open"] for e in data["plan"]}
+        assert [key for key, flagged in entries.items() if flagged] == [
+            next(e["id"] for e in data["plan"] if item.id in [s["id"] for s in e["systems"]])
+        ]
     vendor = tomllib.loads(session.vendor_file())
     flags = {entry["id"]: entry.get("flag", "") for entry in vendor["items"]}
     assert flags[item.id].startswith("DONE?")

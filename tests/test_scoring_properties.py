@@ -20,6 +20,7 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import SECTORS, Profile, System
 from pdpa_check.scoring import build_plan, evaluate
 from pdpa_check.scoring.evaluate import band_for
+from pdpa_check.scoring.plan import priority
 
 Answers = dict[AnswerKey, Answer]
 Scenario = tuple[Bank, Profile, Answers]
@@ -36,7 +37,9 @@ SYSTEM_POOL = (
 )
 KINDS = sorted({system.kind for system in SYSTEM_POOL})
 CREDITS = [0.0, 0.25, 0.3, 0.5, 0.6, 0.7, 1.0]
-EFFORT_UNITS = {"low": 1.0, "medium": 3.0, "high": 8.0}
+# The plan's effort rule restated: hours on the first system, half that for each further one.
+EFFORT_HOURS = {"low": 2.0, "medium": 6.0, "high": 16.0}
+HORIZON_ORDER = ("this-month", "this-quarter", "next-quarter", "later")
 YES_NO = {"yes": 1.0, "partly": 0.5, "no": 0.0, "unknown": 0.0}
 SETTINGS = settings(max_examples=100, deadline=None)
 
@@ -473,6 +476,22 @@ def test_plan_items_and_uplift_are_exact(source: str, data: st.DataObject) -> No
         assert item.critical == any(bank.question(q).critical for q, _ in keys)
         fixed = evaluate(bank, profile, closed(bank, answers, keys))
         assert item.uplift == pytest.approx(fixed.score - result.score, abs=1e-9)
+    for entry in plan.entries:
+        keys = {key for item in entry.items for key in gaps[item.id]}
+        fixed = evaluate(bank, profile, closed(bank, answers, keys))
+        # One uplift for the whole entry: closing every gap on every system together.
+        assert entry.uplift == pytest.approx(fixed.score - result.score, abs=1e-9)
+        # Its band effect is what re-scoring shows, and only when the band moves.
+        if fixed.band.id == result.band.id:
+            assert entry.band_effect is None
+        else:
+            assert entry.band_effect is not None
+            assert (entry.band_effect.before, entry.band_effect.after) == (
+                result.band,
+                fixed.band,
+            )
+            lifted = result.capped_by is not None and fixed.capped_by is None
+            assert entry.band_effect.lifts_cap == lifted
     everything = set().union(*gaps.values()) if gaps else set()
     projected = evaluate(bank, profile, closed(bank, answers, everything)).score
     assert plan.projected_score == pytest.approx(projected, abs=1e-9)
@@ -486,24 +505,40 @@ def test_plan_order_horizons_and_vendor_questions(source: str, data: st.DataObje
     bank, profile, answers = data.draw(SCENARIOS[source])
     result = evaluate(bank, profile, answers)
     plan = build_plan(bank, profile, answers, result)
-    keys = [
-        (not item.critical, -item.uplift / EFFORT_UNITS[item.action.effort], item.id)
-        for item in plan.items
-    ]
-    assert keys == sorted(keys)
+    # Listed by horizon, in priority order within each; placed in priority order overall.
+    order = {h: n for n, h in enumerate(HORIZON_ORDER)}
+    assert [order[e.horizon] for e in plan.entries] == sorted(
+        order[e.horizon] for e in plan.entries
+    )
+    for horizon in HORIZON_ORDER:
+        keys = [priority(e) for e in plan.entries if e.horizon == horizon]
+        assert keys == sorted(keys)
+    entries = sorted(plan.entries, key=priority)
     assert len({item.id for item in plan.items}) == len(plan.items)
-    for item in plan.items:
-        if item.critical:
-            assert item.horizon == "this-month"
-        else:
-            assert (
-                item.horizon
-                == {
-                    "low": "this-month",
-                    "medium": "this-quarter",
-                    "high": "next-quarter",
-                }[item.action.effort]
-            )
+    assert len({entry.id for entry in entries}) == len(entries)
+    month = plan.capacity.month_hours
+    assert month == min(80.0, 16.0 + 8.0 * max(0, -(-(profile.staff_count - 10) // 10)))
+    budgets = {"this-month": month, "this-quarter": 2 * month, "next-quarter": 3 * month}
+    used = dict.fromkeys(HORIZON_ORDER, 0.0)
+    used["this-month"] = sum(e.effort_hours for e in entries if e.critical)
+    assert plan.capacity.critical_hours == pytest.approx(used["this-month"])
+    for entry in entries:
+        assert entry.action.id == entry.id
+        assert {item.action.id for item in entry.items} == {entry.id}
+        assert entry.critical == any(item.critical for item in entry.items)
+        assert entry.effort_hours == EFFORT_HOURS[entry.action.effort] * (
+            1 + 0.5 * (len(entry.items) - 1)
+        )
+        assert all(item.horizon == entry.horizon for item in entry.items)
+        if entry.critical:
+            assert entry.horizon == "this-month"
+            continue
+        # The first horizon with room for it (Later has no limit).
+        fits = [h for h in HORIZON_ORDER[:3] if used[h] + entry.effort_hours <= budgets[h] + 1e-9]
+        expected = fits[0] if fits else "later"
+        assert entry.horizon == expected
+        used[expected] += entry.effort_hours
+    assert plan.capacity.hours == tuple((h, pytest.approx(used[h])) for h in HORIZON_ORDER)
     # Every applicable "don't know" (and only those) becomes a vendor question, in order.
     unknown = [
         s
@@ -529,3 +564,9 @@ def test_incremental_uplift_equals_full_rescoring_with_gates(data: st.DataObject
         keys = {(g.partition("/")[0], g.partition("/")[2]) for g in item.gaps}
         fixed = evaluate(bank, profile, closed(bank, answers, keys))
         assert item.uplift == pytest.approx(max(0.0, fixed.score - result.score), abs=1e-9)
+    for entry in plan.entries:
+        keys = {(g.partition("/")[0], g.partition("/")[2]) for g in entry.gaps}
+        fixed = evaluate(bank, profile, closed(bank, answers, keys))
+        assert entry.uplift == pytest.approx(max(0.0, fixed.score - result.score), abs=1e-9)
+        after = entry.band_effect.after if entry.band_effect else result.band
+        assert after == fixed.band

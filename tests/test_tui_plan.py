@@ -70,38 +70,90 @@ async def fill(pilot: Pilot[None], field: str, text: str) -> None:
 
 
 def first_item(app: PdpaCheckApp) -> str:
-    return app.session.assessed().plan.items[0].id
+    """The first row's key: the plan's first entry."""
+    return "entry:" + app.session.assessed().plan.entries[0].id
+
+
+def items_of(app: PdpaCheckApp, key: str) -> tuple[str, ...]:
+    """The item ids (one per system) behind an entry's row."""
+    entry = app.session.assessed().plan.entry(key.removeprefix("entry:"))
+    assert entry is not None
+    return entry.item_ids
 
 
 # Listing -------------------------------------------------------------------
 
 
-async def test_items_in_plan_order_grouped_by_horizon(tmp_path: Path) -> None:
+async def test_entries_in_plan_order_grouped_by_horizon(tmp_path: Path) -> None:
     app, _ = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_plan(app, pilot)
         plan = app.session.assessed().plan
         keys = row_keys(screen)
-        items = [key for key in keys if not key.startswith("horizon:")]
-        # Every plan item once; plan order inside each horizon (the plan's own order puts a
-        # big medium-effort item before a small low-effort one, so it is not grouped itself).
-        assert sorted(items) == sorted(item.id for item in plan.items)
-        assert items == [item.id for h in HORIZONS for item in plan.by_horizon(h)]
-        by_id = {item.id: item for item in plan.items}
+        rows = [key for key in keys if not key.startswith("horizon:")]
+        # One row per entry, in the plan's order (by horizon, priority within each).
+        assert rows == ["entry:" + entry.id for entry in plan.entries]
+        by_key = {"entry:" + entry.id: entry for entry in plan.entries}
         heading = None
         for key in keys:
             if key.startswith("horizon:"):
                 heading = key.removeprefix("horizon:")
             else:
-                assert by_id[key].horizon == heading, key
+                assert by_key[key].horizon == heading, key
         assert [k for k in keys if k.startswith("horizon:")] == [
-            f"horizon:{h}" for h in HORIZONS if plan.by_horizon(h)
+            f"horizon:{h}" for h in HORIZONS if plan.entries_in(h)
         ]
-        for item in plan.items:
-            assert cell(screen, item.id, "status") == "OPEN"
-            assert cell(screen, item.id, "critical").startswith("CRIT") == item.critical
-            assert cell(screen, item.id, "title")[:12] == item.action.title[:12]
-            assert cell(screen, item.id, "uplift") == f"+{item.uplift:.1f}"
+        for key, entry in by_key.items():
+            assert cell(screen, key, "status") == "OPEN"
+            assert cell(screen, key, "critical").startswith("CRIT") == entry.critical
+            assert cell(screen, key, "title")[:12] == entry.action.title[:12]
+            assert cell(screen, key, "uplift") == f"+{entry.uplift:.1f}"
+
+
+async def test_one_row_per_fix_names_its_systems_at_80_columns(tmp_path: Path) -> None:
+    app, _ = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_plan(app, pilot)
+        plan = app.session.assessed().plan
+        mfa = plan.entry("enforce-mfa")
+        assert mfa is not None and len(mfa.items) == 2
+        titles = [cell(screen, key, "title") for key in row_keys(screen)]
+        assert sum(t.startswith("Turn on and enforce MFA") for t in titles) == 1
+        # The systems are on the row (the full title, as the detail shows it).
+        assert mfa.title == "Turn on and enforce MFA for every account (Klaviyo, Meta Business)"
+        await highlight(pilot, screen, "entry:enforce-mfa")
+        detail = text_of(screen, "#detail")
+        assert "Klaviyo" in detail and "Meta Business" in detail
+        assert "Google Workspace" in detail and "no gap in the answers" in detail
+
+
+async def test_x_shows_the_systems_and_status_keys_act_on_one(tmp_path: Path) -> None:
+    app, db = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_plan(app, pilot)
+        klaviyo, meta = items_of(app, "entry:enforce-mfa")
+        await highlight(pilot, screen, "entry:enforce-mfa")
+        await pilot.press("x")
+        keys = row_keys(screen)
+        at = keys.index("entry:enforce-mfa")
+        assert keys[at + 1 : at + 3] == [f"system:{klaviyo}", f"system:{meta}"]
+        await highlight(pilot, screen, f"system:{meta}")
+        await pilot.press("d")
+        assert cell(screen, f"system:{meta}", "status") == "DONE?"
+        assert cell(screen, f"system:{klaviyo}", "status") == "OPEN"
+        # The entry's own status is derived: one system done, one open -> in progress.
+        assert cell(screen, "entry:enforce-mfa", "status") == "IN PROGRESS"
+        states = app.session.plan_states()
+        assert states[meta].status == "done" and klaviyo not in states
+        await highlight(pilot, screen, "entry:enforce-mfa")
+        await pilot.press("x")
+        assert f"system:{meta}" not in row_keys(screen)
+        assert row_keys(screen)[table(screen).cursor_row] == "entry:enforce-mfa"
+        # A status key on the entry acts on every system.
+        await pilot.press("i")
+        assert cell(screen, "entry:enforce-mfa", "status") == "IN PROGRESS"
+    states = reopen_session(db).plan_states()
+    assert (states[klaviyo].status, states[meta].status) == ("in_progress", "in_progress")
 
 
 async def test_fits_80x24_and_shows_more_at_120x40(tmp_path: Path) -> None:
@@ -125,15 +177,16 @@ async def test_detail_pane_explains_the_item(tmp_path: Path) -> None:
     async with app.run_test(size=LARGE) as pilot:
         screen = await open_plan(app, pilot)
         assessed = app.session.assessed()
-        item = assessed.plan.items[0]
+        entry = assessed.plan.entries[0]
         detail = " ".join(text_of(screen, "#detail").split())
-        assert " ".join(item.action.steps[0].split())[:40] in detail
-        question = assessed.bank.question(item.gaps[0].partition("/")[0])
+        assert " ".join(entry.action.steps[0].split())[:40] in detail
+        question = assessed.bank.question(entry.gaps[0].partition("/")[0])
         assert " ".join(question.text.split())[:40] in detail
         assert "CRITICAL" in detail and "OPEN" in detail
+        assert f"+{entry.uplift:.1f} points · about {entry.effort_hours:g} h" in detail
         assert "CHECK FIRST" not in detail
-        unsure = next(i for i in assessed.plan.items if i.check_first)
-        await highlight(pilot, screen, unsure.id)
+        unsure = next(e for e in assessed.plan.entries if e.check_first)
+        await highlight(pilot, screen, "entry:" + unsure.id)
         assert "CHECK FIRST" in text_of(screen, "#detail")
 
 
@@ -170,14 +223,15 @@ async def test_what_if_toggle_shows_the_projected_score(tmp_path: Path) -> None:
         item_id = first_item(app)
         before = text_of(screen, "#whatif")
         current = f"{app.session.assessed().result.score:.1f}"
-        projected = f"{app.session.what_if({item_id}):.1f}"
+        projected = f"{app.session.what_if(items_of(app, item_id)):.1f}"
         assert projected != current
         assert projected not in before
         await pilot.press("space")
         line = text_of(screen, "#whatif")
         assert f"Score {current} (" in line
         assert f"→ {projected}" in line
-        assert "1 marked item is done" in line
+        marked = len(items_of(app, item_id))
+        assert f"the {marked} marked item{'s' * (marked != 1)}" in line
         assert cell(screen, item_id, "mark") == "[x]"
         await pilot.press("space")
         assert text_of(screen, "#whatif") == before
@@ -194,15 +248,16 @@ async def test_mark_a_whole_horizon_and_clear(tmp_path: Path) -> None:
         await pilot.press("h")
         assert f"→ {app.session.what_if(month):.1f}" in text_of(screen, "#whatif")
         assert f"the {len(month)} marked items are done" in text_of(screen, "#whatif")
-        for item in plan.items:
-            assert cell(screen, item.id, "mark") == ("[x]" if item.id in month else "[ ]")
+        for entry in plan.entries:
+            marked = "[x]" if entry.horizon == "this-month" else "[ ]"
+            assert cell(screen, "entry:" + entry.id, "mark") == marked
         quarter = {item.id for item in plan.by_horizon("this-quarter")}
         await highlight(pilot, screen, "horizon:this-quarter")
         await pilot.press("space")
         assert f"→ {app.session.what_if(month | quarter):.1f}" in text_of(screen, "#whatif")
         await pilot.press("c")
         assert "→" not in text_of(screen, "#whatif")
-        assert all(cell(screen, item.id, "mark") == "[ ]" for item in plan.items)
+        assert all(cell(screen, "entry:" + e.id, "mark") == "[ ]" for e in plan.entries)
 
 
 # Status --------------------------------------------------------------------
@@ -221,7 +276,8 @@ async def test_done_persists_and_shows(tmp_path: Path) -> None:
         await pilot.press("i")
         assert cell(screen, item_id, "status") == "IN PROGRESS"
         await pilot.press("d")
-    assert reopen_session(db).plan_states()[item_id].status == "done"
+    states = reopen_session(db).plan_states()
+    assert [states[i].status for i in items_of(app, item_id)] == ["done"] * 2
 
 
 async def test_accepted_risk_needs_reason_who_and_a_real_date(tmp_path: Path) -> None:
@@ -252,11 +308,12 @@ async def test_accepted_risk_needs_reason_who_and_a_real_date(tmp_path: Path) ->
         assert app.screen is screen
         assert cell(screen, item_id, "status") == "ACCEPTED RISK"
         assert "Sam Tan" in text_of(screen, "#detail")
-    state = reopen_session(db).plan_states()[item_id]
-    assert state.status == "accepted_risk"
-    assert state.risk_reason == "Klaviyo holds no customer data any more"
-    assert state.risk_accepted_by == "Sam Tan"
-    assert state.review_date == "2027-02-28"
+    for each in items_of(app, item_id):  # every system of the entry
+        state = reopen_session(db).plan_states()[each]
+        assert state.status == "accepted_risk"
+        assert state.risk_reason == "Klaviyo holds no customer data any more"
+        assert state.risk_accepted_by == "Sam Tan"
+        assert state.review_date == "2027-02-28"
 
 
 async def test_cancelled_risk_form_saves_nothing(tmp_path: Path) -> None:
@@ -277,7 +334,7 @@ async def test_owner_and_due_date_persist(tmp_path: Path) -> None:
     app, db = demo_app(tmp_path)
     async with app.run_test(size=LARGE) as pilot:
         screen = await open_plan(app, pilot)
-        item_id = app.session.assessed().plan.items[3].id
+        item_id = "entry:" + app.session.assessed().plan.entries[3].id
         await highlight(pilot, screen, item_id)
         await pilot.press("w")
         assert isinstance(app.screen, OwnerDueForm)
@@ -288,7 +345,8 @@ async def test_owner_and_due_date_persist(tmp_path: Path) -> None:
         assert cell(screen, item_id, "owner") == "Mei Ling"
         assert cell(screen, item_id, "due") == "2026-12-15"
         assert "OVERDUE" not in text_of(screen, "#detail")
-    state = reopen_session(db).plan_states()[item_id]
+    (only,) = items_of(app, item_id)
+    state = reopen_session(db).plan_states()[only]
     assert (state.owner, state.due_date) == ("Mei Ling", "2026-12-15")
 
 
@@ -310,9 +368,9 @@ async def test_past_due_date_on_open_item_is_overdue(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_plan(app, pilot)
         item_id = first_item(app)
-        app.session.update_plan_item(item_id, due_date="2026-11-01")
-        other = app.session.assessed().plan.items[1].id
-        app.session.update_plan_item(other, due_date=TODAY.isoformat())
+        app.session.update_plan_item(item_id.removeprefix("entry:"), due_date="2026-11-01")
+        other = "entry:" + app.session.assessed().plan.entries[1].id
+        app.session.update_plan_item(other.removeprefix("entry:"), due_date=TODAY.isoformat())
         screen.load()
         await pilot.pause()
         assert "OVERDUE" in cell(screen, item_id, "due")
@@ -337,7 +395,8 @@ async def test_hostile_owner_text_saves_and_shows_literally(tmp_path: Path) -> N
         await pilot.resize_terminal(*SMALL)
         await pilot.pause()
         assert "Owner: [/nope]" in text_of(screen, "#detail")
-    assert reopen_session(db).plan_states()[item_id].owner == "[/nope]"
+    states = reopen_session(db).plan_states()
+    assert [states[i].owner for i in items_of(app, item_id)] == ["[/nope]"] * 2
 
 
 def test_parse_date_wants_a_real_iso_day() -> None:

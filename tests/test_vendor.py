@@ -30,10 +30,18 @@ def test_the_vendor_file_holds_their_items_and_questions_and_no_internal_notes(
     text = session.vendor_file()
     data = tomllib.loads(text)
     plan = session.assessed().plan
-    assert data["format"] == "pdpa-check-vendor" and data["format_version"] == 1
+    assert data["format"] == "pdpa-check-vendor" and data["format_version"] == 2
     assert [item["id"] for item in data["items"]] == [
         item.id for item in plan.items if item.action.vendor_doable
     ]
+    # Each fix once, with its steps and its systems' items; the items name their entry.
+    entries = [entry for entry in plan.entries if entry.action.vendor_doable]
+    assert [entry["id"] for entry in data["entries"]] == [entry.id for entry in entries]
+    for given, entry in zip(data["entries"], entries, strict=True):
+        assert given["items"] == list(entry.item_ids)
+        assert given["horizon"] == entry.horizon and given["steps"] == entry.action.steps
+    assert all(item["entry"] == item["id"].partition("/")[0] for item in data["items"])
+    assert not any("steps" in item for item in data["items"])
     asked = {(q["id"], q["system"]) for q in data["questions"]}
     assert asked == {(v.question_id, v.system_key) for v in plan.vendor_questions}
     assert all(item["status"] == "open" for item in data["items"])
@@ -153,3 +161,76 @@ def test_hostile_vendor_text_is_cleaned(tmp_path: Path) -> None:
     data["items"][0]["notes"] = "[/nope] \x1b]0;owned\x07 done\u202e"
     update = session.read_vendor_update(as_file(data), "vendor.toml")
     assert update.items[0].fields["notes"] == "[/nope] ]0;owned done"
+
+
+def as_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    """The same file as version 1 wrote it: no entries, each item with its own steps."""
+    steps = {entry["id"]: entry["steps"] for entry in data["entries"]}
+    old = {key: value for key, value in data.items() if key != "entries"}
+    old["format_version"] = 1
+    old["items"] = [
+        {**{k: v for k, v in item.items() if k != "entry"}, "steps": steps[item["entry"]]}
+        for item in data["items"]
+    ]
+    return old
+
+
+def mfa_entry(session: Session) -> tuple[str, list[str]]:
+    """The demo's MFA fix (two systems) and its item ids."""
+    entry = session.assessed().plan.entry("enforce-mfa")
+    assert entry is not None and len(entry.items) == 2 and entry.action.vendor_doable
+    return entry.id, list(entry.item_ids)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_vendor_marks_one_system_of_a_fix_done(tmp_path: Path, version: int) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    entry_id, (first, second) = mfa_entry(session)
+    data = vendor_data(session)
+    if version == 1:
+        data = as_version_1(data)
+    item = next(i for i in data["items"] if i["id"] == first)
+    item.update(status="done", notes="MFA enforced", completed_on="2026-11-20")
+    update = session.read_vendor_update(as_file(data), "vendor.toml")
+    assert [c.item_id for c in update.items] == [first]
+    session.apply_vendor_update(update, "vendor.toml")
+    states = session.plan_states()
+    assert states[first].status == "done"
+    assert second not in states or states[second].status == "open"
+    # The entry shows each system's own status; its own is derived: work has started.
+    from pdpa_check.scoring.lifecycle import entry_status
+
+    entry = session.assessed().plan.entry(entry_id)
+    assert entry is not None and entry_status(entry, states) == "in_progress"
+    # The system marked done still shows the gap in the answers: a "DONE?" flag.
+    assert first in session.done_but_open()
+    assert session.read_vendor_update(as_file(data), "vendor.toml").empty
+
+
+def test_a_version_1_file_with_a_changed_step_is_refused(tmp_path: Path) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    data = as_version_1(vendor_data(session))
+    data["items"][0]["steps"] = ["Do nothing."]
+    with pytest.raises(BankError, match=r"items\[0\].*steps: may not be changed"):
+        session.read_vendor_update(as_file(data), "vendor.toml")
+
+
+def test_entries_describe_the_fixes_and_may_not_be_changed(tmp_path: Path) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    data = vendor_data(session)
+    entry_id = data["entries"][0]["id"]
+    data["entries"][0]["title"] = "Something easier"
+    data["items"][0]["entry"] = "another-fix"
+    with pytest.raises(BankError) as caught:
+        session.read_vendor_update(as_file(data), "vendor.toml")
+    problems = "\n".join(caught.value.problems)
+    assert f'entries[0] (id "{entry_id}"): title: may not be changed' in problems
+    assert f'items[0] (id "{data["items"][0]["id"]}"): entry: this item belongs to' in problems
+
+
+def test_a_version_3_file_is_refused_by_name(tmp_path: Path) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    data = vendor_data(session)
+    data["format_version"] = 3
+    with pytest.raises(BankError, match="format_version"):
+        session.read_vendor_update(as_file(data), "vendor.toml")

@@ -29,6 +29,7 @@ from pdpa_check.text import for_output
 
 if TYPE_CHECKING:
     from pdpa_check.session import Session
+    from pdpa_check.settings import Settings
     from pdpa_check.store import Store
     from pdpa_check.workspace import Warnings
 
@@ -79,6 +80,8 @@ class Context:
     demo: bool
     org_ref: str | None
     debug: bool
+    # The plan's monthly effort budget for this run (`plan --month-budget`); None: config/staff.
+    month_hours: float | None = None
     _store: Store | None = field(default=None, repr=False)
     _warnings: Warnings | None = field(default=None, repr=False)
 
@@ -158,7 +161,19 @@ class Context:
             stale_after_days=settings.stale_after_days,
             demo=self.demo,
             warn=self.warn,
+            month_hours=self._budget(settings)[0],
+            budget_source=self._budget(settings)[1],
         )
+
+    def _budget(self, settings: Settings) -> tuple[float | None, str]:
+        """The monthly effort budget a session plans with, and who set it (None: staff count)."""
+        from pdpa_check.scoring.plan import CONFIG_FILE, THIS_RUN
+
+        if self.month_hours is not None:
+            return self.month_hours, THIS_RUN
+        if settings.plan_month_hours is not None:
+            return settings.plan_month_hours, CONFIG_FILE
+        return None, ""
 
     def _to_create(self) -> bool:
         """No database yet, or only the 0-byte file of an interrupted creation."""
@@ -178,6 +193,8 @@ class Context:
             org_ref=self.org_ref,
             stale_after_days=settings.stale_after_days,
             demo=self.demo,
+            month_hours=self._budget(settings)[0],
+            budget_source=self._budget(settings)[1],
         )
 
     def _use_demo_instead(self, allowed: bool) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
 from pdpa_check.cli.files import confirmed, emit, import_options
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
+
+if TYPE_CHECKING:
+    from pdpa_check.scoring.result import Plan
 
 
 @cli.group(invoke_without_command=True)
@@ -37,6 +41,15 @@ from pdpa_check.store.db import StoreError
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--assessment", "assessment_id", type=int, help="Assessment id (default: current).")
+@click.option(
+    "--month-budget",
+    "month_hours",
+    type=click.FloatRange(1, 744),
+    default=None,
+    metavar="HOURS",
+    help="Hours of plan work a month for this run (default: config.toml's "
+    "plan_month_hours, else 16 h up to 10 staff, 8 h more per further 10, at most 80).",
+)
 @click.pass_context
 @handled
 def plan(
@@ -48,15 +61,20 @@ def plan(
     for_vendor: bool,
     force: bool,
     assessment_id: int | None,
+    month_hours: float | None,
 ) -> None:
     """The prioritised remediation plan as Markdown, TOML or JSON.
 
+    One entry per fix, across your systems. Critical fixes go in This month;
+    the rest fill This month, This quarter and Next quarter up to a monthly
+    effort budget (--month-budget), and what does not fit goes to Later.
     `plan --format toml --for-vendor -o FILE` writes the file to send to your
     IT vendor; `plan import FILE` reads their filled-in copy back.
     """
+    ctx: Context = click_ctx.obj
+    ctx.month_hours = month_hours
     if click_ctx.invoked_subcommand is not None:
         return
-    ctx: Context = click_ctx.obj
     if full and fmt != "md":
         raise InputError("--full goes with --format md (TOML and JSON always hold everything)")
     if for_vendor:
@@ -125,6 +143,12 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
 @plan.command("set")
 @click.argument("item_id")
 @click.option(
+    "--system",
+    "system_key",
+    default=None,
+    help="Only this system of the entry (its key, e.g. shopify; '' for the org-wide part).",
+)
+@click.option(
     "--status", type=click.Choice(["open", "in_progress", "done", "accepted_risk"]), default=None
 )
 @click.option("--owner", default=None, help="Who does it.")
@@ -137,6 +161,7 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
 def plan_set(
     ctx: Context,
     item_id: str,
+    system_key: str | None,
     status: str | None,
     owner: str | None,
     due_date: str | None,
@@ -144,13 +169,17 @@ def plan_set(
     accepted_by: str | None,
     review_date: str | None,
 ) -> None:
-    """Set a plan item's status, owner or due date (accepted risk needs reason and review)."""
+    """Set a plan entry's status, owner or due date, on every system of it or on one.
+
+    ITEM_ID is an entry (e.g. enforce-mfa: all its systems) or one system's item
+    (enforce-mfa/shopify, or the entry with --system shopify). Accepted risk needs
+    a reason and a review date.
+    """
     from pdpa_check.dates import check_plan, parse_date
     from pdpa_check.text import TextError, clean_name
 
     session = ctx.session()
-    if item_id not in {item.id for item in session.assessed().plan.items}:
-        raise InputError(f"no plan item {item_id!r} in the current plan (see `pdpa-check plan`)")
+    targets = _targets(session.assessed().plan, item_id, system_key)
     for label, day in (("--due", due_date), ("--review", review_date)):
         if day:
             try:
@@ -161,9 +190,10 @@ def plan_set(
                 check_plan(parsed, session.today())  # within ten years: a sane due or review
             except ValueError as error:
                 raise InputError(f"{label}: {error}") from None
-    state = session.plan_states().get(item_id)
-    if status == "accepted_risk" and not (
-        (reason or (state and state.risk_reason)) and (review_date or (state and state.review_date))
+    states = session.plan_states()
+    if status == "accepted_risk" and not all(
+        (reason or (s and s.risk_reason)) and (review_date or (s and s.review_date))
+        for s in (states.get(target) for target in targets)
     ):
         raise InputError("accepted_risk needs --reason and --review (a date to look again)")
     try:
@@ -184,7 +214,22 @@ def plan_set(
     }
     if not changes:
         raise InputError("nothing to set: give --status, --owner, --due or the risk options")
-    session.update_plan_item(item_id, **changes)
+    session.update_plan_items(targets, **changes)
     click.echo(
-        f"Updated {item_id}: " + ", ".join(f"{k} = {v or '(none)'}" for k, v in changes.items())
+        f"Updated {', '.join(targets)}: "
+        + ", ".join(f"{k} = {v or '(none)'}" for k, v in changes.items())
     )
+
+
+def _targets(plan: Plan, ref: str, system_key: str | None) -> list[str]:
+    """The item ids `ref` (and `--system`) mean, or InputError naming what exists."""
+    items = plan.targets(ref)
+    if not items:
+        raise InputError(f"no plan item {ref!r} in the current plan (see `pdpa-check plan`)")
+    if system_key is None:
+        return [item.id for item in items]
+    chosen = [item.id for item in items if item.system_key == system_key]
+    if not chosen:
+        systems = ", ".join(repr(item.system_key) for item in items)
+        raise InputError(f"--system: {ref!r} has no system {system_key!r} (it has {systems})")
+    return chosen

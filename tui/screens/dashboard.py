@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from pdpa_check.scoring.evaluate import BANDS
-from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.result import HORIZONS, PlanEntry
 from pdpa_check.session import DomainProgress
 from pdpa_check.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -137,13 +137,17 @@ class DashboardScreen(BaseScreen):
         assessed = self.attempt(self.session.assessed, "Could not score the assessment")
         if assessed is None:
             return
-        open_items = self.session.open_items(assessed.plan)
+        open_entries = self.session.open_entries(assessed.plan)
         table = Table.grid(padding=(0, 1))
         for horizon, label in HORIZONS.items():
-            count = sum(item.horizon == horizon for item in open_items)
+            count = sum(entry.horizon == horizon for entry in open_entries)
             table.add_row(Text(f"{count:>3}"), Text(label))
-        self._update("#plan", f"Open plan items: {len(open_items)}", table)
-        self._update("#next-steps", "Next steps (top of the plan)", _next_steps(open_items[:5]))
+        capacity = assessed.plan.capacity
+        table.add_row(Text(""), Text(capacity.summary, style="dim"))
+        if capacity.over_budget_note:
+            table.add_row(Text("!", style="bold"), Text(capacity.over_budget_note, style="bold"))
+        self._update("#plan", f"Open fixes: {len(open_entries)}", table)
+        self._update("#next-steps", "Next steps (top of the plan)", _next_steps(open_entries[:5]))
 
     def _show_due(self) -> None:
         due = self.session.next_due()
@@ -227,14 +231,13 @@ class DashboardScreen(BaseScreen):
         return True
 
 
-def _next_steps(items: list[PlanItem]) -> Text:
-    """The first open plan items, one line each: uplift first so the numbers line up."""
+def _next_steps(entries: list[PlanEntry]) -> Text:
+    """The first open plan entries, one line each: uplift first so the numbers line up."""
     lines = Text(no_wrap=True, overflow="ellipsis")
-    for item in items:
-        where = f" · {item.system_name}" if item.system_name else ""
-        lines.append(f"{f'+{item.uplift:.1f}':>5} ")
-        lines.append("CRIT " if item.critical else "", style="bold")
-        lines.append(for_output(item.action.title + where) + "\n")
+    for entry in entries:
+        lines.append(f"{f'+{entry.uplift:.1f}':>5} ")
+        lines.append("CRIT " if entry.critical else "", style="bold")
+        lines.append(for_output(entry.title) + "\n")
     lines.rstrip()
     return lines or Text("Nothing open: well done.")
 

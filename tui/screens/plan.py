@@ -1,8 +1,10 @@
-"""The remediation plan: items by horizon, their status, owner and due date, and a what-if.
+"""The remediation plan: one row per fix by horizon, its systems, status, owner, due date.
 
-The table lists every plan item under its horizon heading, in plan order. The
-pane below explains the highlighted item. Status, owner, due date and accepted
-risks are saved at once; what-if marks only live on this screen.
+The table lists every plan entry under its horizon heading, in plan order, with
+the systems it applies to on the row. `x` shows an entry's systems as rows of
+their own. Status keys, owner and due date act on the highlighted row: the
+whole entry (every system) or one system. The pane below explains the row.
+Changes are saved at once; what-if marks only live on this screen.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from pdpa_check.scoring.lifecycle import PLAN_STATUSES
-from pdpa_check.scoring.result import HORIZONS, Horizon, PlanItem
+from pdpa_check.scoring.result import HORIZONS, Horizon, PlanEntry
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.plan_forms import (
@@ -27,9 +29,13 @@ from pdpa_check.tui.widgets.plan_forms import (
     RiskAcceptance,
 )
 from pdpa_check.tui.widgets.plan_view import (
+    ENTRY_KEY,
     STATUS_WORDS,
+    EntryView,
     ItemView,
     Layout,
+    RowView,
+    entry_detail,
     horizon_detail,
     item_detail,
     layout,
@@ -46,13 +52,14 @@ TABLE_CHROME = 2
 
 
 class PlanScreen(BaseScreen):
-    """Plan items grouped by horizon, with status tracking and a live what-if score."""
+    """Plan entries grouped by horizon, with status tracking and a live what-if score."""
 
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("space", "toggle_mark", "What-if", id="plan.mark"),
         Binding("h", "mark_horizon", "Mark horizon", id="plan.mark_horizon"),
         Binding("c", "clear_marks", "Clear", id="plan.clear"),
+        Binding("x", "toggle_systems", "Systems", id="plan.systems"),
         Binding("o", "set_status('open')", "Open", group=STATUS, id="plan.open"),
         Binding("i", "set_status('in_progress')", "In progress", group=STATUS, id="plan.progress"),
         Binding("d", "set_status('done')", "Done", group=STATUS, id="plan.done"),
@@ -67,7 +74,8 @@ class PlanScreen(BaseScreen):
         super().__init__(id="plan")
         self.assessed: Assessed | None = None
         self.states: dict[str, PlanItemState] = {}
-        self.marked: set[str] = set()
+        self.marked: set[str] = set()  # item ids (an entry is marked when all its items are)
+        self.expanded: set[str] = set()  # entries whose systems show as rows
         self._built_width = 0
 
     def compose(self) -> ComposeResult:
@@ -107,27 +115,31 @@ class PlanScreen(BaseScreen):
         )
         self.states = states or {}
         if self.assessed is not None:
-            known = {item.id for item in self.assessed.plan.items}
-            self.marked &= known
+            self.marked &= {item.id for item in self.assessed.plan.items}
+            self.expanded &= {entry.id for entry in self.assessed.plan.entries}
         self.rebuild()
 
-    def items(self) -> list[PlanItem]:
-        """Plan items in display order: by horizon, plan order within each."""
-        if self.assessed is None:
-            return []
-        plan = self.assessed.plan
-        return [item for horizon in HORIZONS for item in plan.by_horizon(horizon)]
+    def entries(self) -> list[PlanEntry]:
+        """Plan entries in display order: by horizon, plan order within each."""
+        return list(self.assessed.plan.entries) if self.assessed is not None else []
 
-    def view(self, item: PlanItem) -> ItemView:
-        return ItemView(
-            item, self.states.get(item.id), self.session.today(), item.id in self.marked
-        )
+    def entry_view(self, entry: PlanEntry) -> EntryView:
+        return EntryView(entry, self.states, self.session.today(), frozenset(self.marked))
 
-    def views(self) -> list[ItemView]:
-        return [self.view(item) for item in self.items()]
+    def views(self) -> list[EntryView]:
+        return [self.entry_view(entry) for entry in self.entries()]
 
-    def item(self, item_id: str) -> PlanItem | None:
-        return next((item for item in self.items() if item.id == item_id), None)
+    def rows(self) -> list[RowView]:
+        """Every table row: each entry, then its systems when it is expanded."""
+        rows: list[RowView] = []
+        for view in self.views():
+            rows.append(view)
+            if view.entry.id in self.expanded:
+                rows += view.systems
+        return rows
+
+    def row(self, key: str | None) -> RowView | None:
+        return next((row for row in self.rows() if row.key == key), None)
 
     # Drawing -------------------------------------------------------------
 
@@ -139,33 +151,34 @@ class PlanScreen(BaseScreen):
         table = self.query_one("#items", DataTable)
         keep = self.highlighted_key()
         self._built_width = self._table_width()
-        views = self.views()
-        shape = layout(views, self._built_width)
+        rows = self.rows()
+        shape = layout(rows, self._built_width)
         table.clear(columns=True)
         for column in shape.columns:
             width = shape.widths[column.key]
             table.add_column(Text(column.label), key=column.key, width=width)
-        self._add_rows(table, shape, views)
-        rows = [row.key.value for row in table.ordered_rows]
-        if rows:
+        self._add_rows(table, shape, rows)
+        keys = [row.key.value for row in table.ordered_rows]
+        if keys:
             target = (
                 keep
-                if keep in rows
-                else next((r for r in rows if r and not r.startswith(HEADING)), rows[0])
+                if keep in keys
+                else next((k for k in keys if k and not k.startswith(HEADING)), keys[0])
             )
-            table.move_cursor(row=rows.index(target), animate=False, scroll=True)
+            table.move_cursor(row=keys.index(target), animate=False, scroll=True)
         self.show_lines()
         self.show_detail()
 
-    def _add_rows(self, table: DataTable[Text], shape: Layout, views: list[ItemView]) -> None:
+    def _add_rows(self, table: DataTable[Text], shape: Layout, rows: list[RowView]) -> None:
         if self.assessed is None:
             return
         for horizon, label in HORIZONS.items():
-            group = [v for v in views if v.item.horizon == horizon]
+            group = [row for row in rows if row.horizon == horizon]
+            count = sum(isinstance(row, EntryView) for row in group)
             if group:
-                table.add_row(*shape.header_cells(label, len(group)), key=HEADING + horizon)
-            for view in group:
-                table.add_row(*shape.cells(view), key=view.item.id)
+                table.add_row(*shape.header_cells(label, count), key=HEADING + horizon)
+            for row in group:
+                table.add_row(*shape.cells(row), key=row.key)
 
     def show_lines(self) -> None:
         whatif = self.query_one("#whatif", Static)
@@ -205,12 +218,16 @@ class PlanScreen(BaseScreen):
             ids = {item.id for item in self.assessed.plan.by_horizon(horizon)}
             projected = self.projected(ids)
             current = self.assessed.result.score
-            views = self.views()
-            detail.update(horizon_detail(horizon, views, current, projected or current))
+            capacity = self.assessed.plan.capacity
+            detail.update(
+                horizon_detail(horizon, self.views(), current, projected or current, capacity)
+            )
         else:
-            item = self.item(key)
-            if item is not None:
-                detail.update(item_detail(self.view(item), self.assessed.bank))
+            row = self.row(key)
+            if isinstance(row, EntryView):
+                detail.update(entry_detail(row, self.assessed.bank))
+            elif isinstance(row, ItemView):
+                detail.update(item_detail(row, self.assessed.bank))
         self.query_one("#detail-pane", VerticalScroll).scroll_home(animate=False)
 
     @staticmethod
@@ -225,12 +242,20 @@ class PlanScreen(BaseScreen):
         row = table.ordered_rows[min(table.cursor_row, table.row_count - 1)]
         return row.key.value
 
-    def highlighted_item(self) -> PlanItem | None:
+    def highlighted_row(self) -> RowView | None:
         key = self.highlighted_key()
-        item = self.item(key) if key and not key.startswith(HEADING) else None
-        if item is None:
-            self.notify("Move to a plan item first (up and down arrows).")
-        return item
+        row = self.row(key) if key and not key.startswith(HEADING) else None
+        if row is None:
+            self.notify("Move to a fix first (up and down arrows).")
+        return row
+
+    @staticmethod
+    def item_ids(row: RowView) -> list[str]:
+        """The items a row stands for: every system of an entry, or its one system."""
+        if isinstance(row, EntryView):
+            return list(row.entry.item_ids)
+        assert isinstance(row, ItemView)
+        return [row.item.id]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
@@ -249,10 +274,14 @@ class PlanScreen(BaseScreen):
         if key is not None and key.startswith(HEADING):
             self.action_mark_horizon()
             return
-        item = self.highlighted_item()
-        if item is None:
+        row = self.highlighted_row()
+        if row is None:
             return
-        self.marked.symmetric_difference_update({item.id})
+        ids = set(self.item_ids(row))
+        if row.marked:
+            self.marked -= ids
+        else:
+            self.marked |= ids
         self._redraw_marks()
 
     def action_mark_horizon(self) -> None:
@@ -263,10 +292,10 @@ class PlanScreen(BaseScreen):
         if key.startswith(HEADING):
             horizon = self._horizon(key)
         else:
-            item = self.item(key)
-            if item is None:
+            row = self.row(key)
+            if row is None:
                 return
-            horizon = item.horizon
+            horizon = row.horizon
         ids = {item.id for item in self.assessed.plan.by_horizon(horizon)}
         if ids <= self.marked:
             self.marked -= ids
@@ -280,42 +309,81 @@ class PlanScreen(BaseScreen):
 
     def _redraw_marks(self) -> None:
         table = self.query_one("#items", DataTable)
-        shape = layout(self.views(), self._built_width)
+        rows = self.rows()
+        shape = layout(rows, self._built_width)
         keys = [column.key for column in shape.columns]
         if "mark" in keys:
             at = keys.index("mark")
-            for item in self.items():
-                table.update_cell(item.id, "mark", shape.cells(self.view(item))[at])
+            for row in rows:
+                table.update_cell(row.key, "mark", shape.cells(row)[at])
         self.show_lines()
         self.show_detail()
+
+    def action_toggle_systems(self) -> None:
+        """Show or hide the highlighted entry's systems as rows, to act on one of them."""
+        key = self.highlighted_key()
+        row = self.row(key)
+        if row is None:
+            self.notify("Move to a fix first (up and down arrows).")
+            return
+        entry_id = row.entry.id if isinstance(row, EntryView) else row.action.id
+        entry = self.assessed.plan.entry(entry_id) if self.assessed else None
+        if entry is None or len(entry.items) < 2:
+            self.notify("This fix has one system: its row is that system.")
+            return
+        self.expanded.symmetric_difference_update({entry_id})
+        self.rebuild()
+        if entry_id not in self.expanded:
+            self._move_to(ENTRY_KEY + entry_id)
+
+    def _move_to(self, key: str) -> None:
+        table = self.query_one("#items", DataTable)
+        keys = [row.key.value for row in table.ordered_rows]
+        if key in keys:
+            table.move_cursor(row=keys.index(key), animate=False, scroll=True)
 
     # Saving --------------------------------------------------------------
 
     def action_set_status(self, status: str) -> None:
-        item = self.highlighted_item()
-        if item is None or status not in PLAN_STATUSES:
+        row = self.highlighted_row()
+        if row is None or status not in PLAN_STATUSES:
             return
-        if self.save(item, status=status):
-            self.notify(f"Saved: {STATUS_WORDS[status]}")
+        if self.save(row, status=status):
+            self.notify(f"Saved: {STATUS_WORDS[status]}{self._on_what(row)}")
+
+    @staticmethod
+    def _on_what(row: RowView) -> str:
+        if isinstance(row, EntryView) and len(row.entry.items) > 1:
+            return f" on all {len(row.entry.items)} systems"
+        return ""
+
+    def _state_of(self, row: RowView) -> PlanItemState | None:
+        """The saved state a form starts from: the first system's."""
+        return self.states.get(self.item_ids(row)[0])
+
+    def _form_title(self, row: RowView) -> str:
+        if isinstance(row, ItemView):
+            return f"{row.action.title} · {row.item.system_name or 'the whole business'}"
+        return row.title
 
     def action_accept_risk(self) -> None:
-        item = self.highlighted_item()
-        if item is None:
+        row = self.highlighted_row()
+        if row is None:
             return
-        state = self.states.get(item.id)
+        state = self._state_of(row)
         form = AcceptRiskForm(
-            self.view(item).title,
+            self._form_title(row),
             state.risk_reason if state else "",
             (state.risk_accepted_by if state else "") or (state.owner if state else ""),
             state.review_date if state else None,
             self.session.today(),
         )
-        self.app.push_screen(form, partial(self._risk_accepted, item))
+        self.app.push_screen(form, partial(self._risk_accepted, row))
 
-    def _risk_accepted(self, item: PlanItem, answer: object) -> None:
+    def _risk_accepted(self, row: RowView, answer: object) -> None:
         if isinstance(answer, RiskAcceptance):
             saved = self.save(
-                item,
+                row,
                 status="accepted_risk",
                 risk_reason=answer.reason,
                 risk_accepted_by=answer.accepted_by,
@@ -325,30 +393,31 @@ class PlanScreen(BaseScreen):
                 self.notify(f"Saved: ACCEPTED RISK, review by {answer.review_date}")
 
     def action_owner_due(self) -> None:
-        item = self.highlighted_item()
-        if item is None:
+        row = self.highlighted_row()
+        if row is None:
             return
-        state = self.states.get(item.id)
+        state = self._state_of(row)
         form = OwnerDueForm(
-            self.view(item).title,
+            self._form_title(row),
             state.owner if state else "",
             state.due_date if state else None,
             self.session.today(),
         )
-        self.app.push_screen(form, partial(self._owner_due_chosen, item))
+        self.app.push_screen(form, partial(self._owner_due_chosen, row))
 
-    def _owner_due_chosen(self, item: PlanItem, answer: object) -> None:
+    def _owner_due_chosen(self, row: RowView, answer: object) -> None:
         saved = isinstance(answer, OwnerDue) and self.save(
-            item, owner=answer.owner, due_date=answer.due_date
+            row, owner=answer.owner, due_date=answer.due_date
         )
         if saved:
             self.notify("Saved owner and due date.")
 
-    def save(self, item: PlanItem, **fields: str | None) -> bool:
-        """Write `fields` for `item`, then redraw; False (and a message) when it failed."""
+    def save(self, row: RowView, **fields: str | None) -> bool:
+        """Write `fields` for the row's items (all systems of an entry), then redraw."""
+        ids = self.item_ids(row)
 
         def write() -> bool:
-            self.session.update_plan_item(item.id, **fields)
+            self.session.update_plan_items(ids, **fields)
             return True
 
         saved = self.attempt(write, "Could not save the plan item") is True

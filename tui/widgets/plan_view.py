@@ -1,4 +1,4 @@
-"""How plan items look on the Plan screen: status words, table cells, the detail text.
+"""How plan entries and their systems look on the Plan screen: status words, cells, detail.
 
 Pure formatting (Rich `Text` only, no widgets): every piece of bank or user
 text goes through `for_output` and into `Text`, so it is never read as markup.
@@ -8,18 +8,19 @@ Status, priority and lateness are always words, never colour alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pdpa_check.questionnaires.model import Bank
-from pdpa_check.scoring.lifecycle import CLOSED_STATUSES, DONE_FLAG
+from pdpa_check.questionnaires.model import Action, Bank
+from pdpa_check.scoring.lifecycle import CLOSED_STATUSES, DONE_FLAG, entry_status
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN as _DONE_BUT_OPEN
-from pdpa_check.scoring.result import HORIZONS, Horizon, Plan, PlanItem
+from pdpa_check.scoring.result import HORIZONS, Capacity, Horizon, Plan, PlanEntry, PlanItem
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.text import for_output
 
@@ -47,14 +48,71 @@ MIN_TITLE = 28
 PADDING = 1
 
 
+class RowView(Protocol):
+    """What a table row needs: an entry's row and a system's row both give it."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def horizon(self) -> Horizon: ...
+    @property
+    def action(self) -> Action: ...
+    @property
+    def critical(self) -> bool: ...
+    @property
+    def uplift(self) -> float: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def overdue(self) -> bool: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def effort(self) -> str: ...
+    @property
+    def marked(self) -> bool: ...
+
+
+ENTRY_KEY, SYSTEM_KEY = "entry:", "system:"
+SEVERAL = "(several)"
+
+
 @dataclass(frozen=True)
 class ItemView:
-    """One plan item with its saved state, as the table and detail pane show it."""
+    """One system of an entry (a plan item) with its saved state."""
 
     item: PlanItem
     state: PlanItemState | None
     today: dt.date
     marked: bool = False
+
+    @property
+    def key(self) -> str:
+        return SYSTEM_KEY + self.item.id
+
+    @property
+    def horizon(self) -> Horizon:
+        return self.item.horizon
+
+    @property
+    def action(self) -> Action:
+        return self.item.action
+
+    @property
+    def critical(self) -> bool:
+        return self.item.critical
+
+    @property
+    def uplift(self) -> float:
+        return self.item.uplift
+
+    @property
+    def effort(self) -> str:
+        return ""
 
     @property
     def status(self) -> str:
@@ -75,10 +133,81 @@ class ItemView:
 
     @property
     def title(self) -> str:
-        title = for_output(self.item.action.title)
-        if self.item.system_name:
-            title += f" · {for_output(self.item.system_name)}"
-        return title
+        return "  └ " + for_output(self.item.system_name or "The whole business")
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One fix with its systems' saved states: status derived, owner and due shared or not."""
+
+    entry: PlanEntry
+    states: Mapping[str, PlanItemState]
+    today: dt.date
+    marked_items: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> str:
+        return ENTRY_KEY + self.entry.id
+
+    @property
+    def horizon(self) -> Horizon:
+        return self.entry.horizon
+
+    @property
+    def action(self) -> Action:
+        return self.entry.action
+
+    @property
+    def critical(self) -> bool:
+        return self.entry.critical
+
+    @property
+    def uplift(self) -> float:
+        return self.entry.uplift
+
+    @property
+    def effort(self) -> str:
+        return f"{self.entry.effort_hours:g} h"
+
+    @property
+    def systems(self) -> list[ItemView]:
+        marked = self.marked_items
+        return [
+            ItemView(item, self.states.get(item.id), self.today, item.id in marked)
+            for item in self.entry.items
+        ]
+
+    @property
+    def marked(self) -> bool:
+        return set(self.entry.item_ids) <= self.marked_items
+
+    @property
+    def status(self) -> str:
+        return entry_status(self.entry, self.states)
+
+    @property
+    def owner(self) -> str:
+        owners = {view.owner for view in self.systems}
+        return owners.pop() if len(owners) == 1 else SEVERAL
+
+    @property
+    def due(self) -> dt.date | None:
+        """The soonest due date among systems still open."""
+        open_dates = [v.due for v in self.systems if v.due and v.status not in CLOSED_STATUSES]
+        return min(open_dates, default=None)
+
+    @property
+    def overdue(self) -> bool:
+        return any(view.overdue for view in self.systems)
+
+    @property
+    def done_but_open(self) -> bool:
+        """A system marked done whose gap the answers still show (every item here has one)."""
+        return any(view.status == "done" for view in self.systems)
+
+    @property
+    def title(self) -> str:
+        return for_output(self.entry.title)
 
 
 def _date(stamp: str | None) -> dt.date | None:
@@ -105,7 +234,7 @@ def uplift_text(uplift: float) -> Text:
     return Text(f"+{uplift:.1f}", justify="right")
 
 
-def due_text(view: ItemView, *, short: bool = False) -> Text:
+def due_text(view: RowView, *, short: bool = False) -> Text:
     due = view.due
     if due is None:
         return Text("")
@@ -122,7 +251,7 @@ class Column:
 
     key: str
     label: str
-    cell: Callable[[ItemView], Text]
+    cell: Callable[[RowView], Text]
     # 0: always shown; otherwise the highest rank is hidden first when space runs out.
     drop_rank: int = 0
 
@@ -135,18 +264,18 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "critical",
         "Prio",
-        lambda v: Text("CRITICAL", style="bold reverse") if v.item.critical else Text(""),
+        lambda v: Text("CRITICAL", style="bold reverse") if v.critical else Text(""),
     ),
-    Column(TITLE, "Item", lambda v: Text(v.title)),
-    Column("uplift", "Gain", lambda v: uplift_text(v.item.uplift)),
-    Column("effort", "Effort", lambda v: Text(EFFORT_WORDS[v.item.action.effort]), drop_rank=3),
-    Column("role", "Role", lambda v: Text(ROLE_WORDS[v.item.action.owner]), drop_rank=4),
+    Column(TITLE, "Fix", lambda v: Text(v.title)),
+    Column("uplift", "Gain", lambda v: uplift_text(v.uplift)),
+    Column("effort", "Effort", lambda v: Text(v.effort, justify="right"), drop_rank=3),
+    Column("role", "Role", lambda v: Text(ROLE_WORDS[v.action.owner]), drop_rank=4),
     Column("owner", "Owner", lambda v: Text(for_output(v.owner)), drop_rank=2),
     Column("due", "Due", due_text),
 )
 # Narrow tables shorten these cells instead of dropping them.
-SHORT_CELLS: dict[str, Callable[[ItemView], Text]] = {
-    "critical": lambda v: Text("CRIT", style="bold reverse") if v.item.critical else Text(""),
+SHORT_CELLS: dict[str, Callable[[RowView], Text]] = {
+    "critical": lambda v: Text("CRIT", style="bold reverse") if v.critical else Text(""),
     "due": lambda v: due_text(v, short=True),
 }
 OWNER_MAX = 16
@@ -160,7 +289,7 @@ class Layout:
     widths: dict[str, int]
     short: bool
 
-    def cells(self, view: ItemView) -> list[Text]:
+    def cells(self, view: RowView) -> list[Text]:
         cells = []
         for column in self.columns:
             draw = SHORT_CELLS.get(column.key, column.cell) if self.short else column.cell
@@ -174,7 +303,7 @@ class Layout:
         cells = []
         for column in self.columns:
             if column.key == TITLE:
-                text = Text(f"{label} · {count} item{'s' * (count != 1)}", style="bold underline")
+                text = Text(f"{label} · {_fixes(count)}", style="bold underline")
                 text.truncate(self.widths[TITLE], overflow="ellipsis")
                 cells.append(text)
             elif column.key == "mark":
@@ -184,7 +313,7 @@ class Layout:
         return cells
 
 
-def layout(views: Sequence[ItemView], width: int) -> Layout:
+def layout(views: Sequence[RowView], width: int) -> Layout:
     """Columns for a table `width` cells wide, keeping the title at least MIN_TITLE wide.
 
     First shorten the critical and overdue cells, then drop optional columns,
@@ -207,7 +336,7 @@ def layout(views: Sequence[ItemView], width: int) -> Layout:
     return Layout(tuple(columns), widths, short)
 
 
-def _width(column: Column, views: Sequence[ItemView], short: bool) -> int:
+def _width(column: Column, views: Sequence[RowView], short: bool) -> int:
     draw = SHORT_CELLS.get(column.key, column.cell) if short else column.cell
     width = max([cell_len(column.label), *(draw(v).cell_len for v in views)])
     return min(width, OWNER_MAX) if column.key == "owner" else width
@@ -231,22 +360,31 @@ def whatif_line(
     return line
 
 
-def summary_line(plan: Plan, views: Sequence[ItemView]) -> Text:
+def summary_line(plan: Plan, views: Sequence[EntryView]) -> Text:
+    """Counts by derived status, the effort budget, and the critical-overflow warning."""
     counts = {status: sum(v.status == status for v in views) for status in STATUS_WORDS}
     overdue = sum(v.overdue for v in views)
     vendor = len(plan.vendor_questions)
     line = Text(
-        f"{_items(len(views))}: {counts['open']} open, {counts['in_progress']} in progress,"
+        f"{_fixes(len(views))}: {counts['open']} open, {counts['in_progress']} in progress,"
         f" {counts['done']} done, {counts['accepted_risk']} accepted risk"
     )
     if overdue:
         line.append("  ·  ")
         line.append(f"{overdue} {OVERDUE}", style="bold reverse")
+    line.append(f"\n{budget_line(plan.capacity)}")
+    if plan.capacity.over_budget_note:
+        line.append(f"\n{plan.capacity.over_budget_note}", style="bold")
     line.append(
         f'\n{vendor} vendor question{"s" * (vendor != 1)} ("Don\'t know" answers: v)'
-        "  ·  what-if marks are not saved"
+        "  ·  x: systems  ·  what-if marks are not saved"
     )
     return line
+
+
+def budget_line(capacity: Capacity) -> str:
+    """The effort budget the horizons were filled to, in one line."""
+    return capacity.summary
 
 
 def gap_lines(bank: Bank, item: PlanItem) -> list[str]:
@@ -298,6 +436,63 @@ def item_detail(view: ItemView, bank: Bank) -> RenderableType:
     return Group(*parts)
 
 
+def entry_detail(view: EntryView, bank: Bank) -> RenderableType:
+    """A fix: its facts, each system's own status, the steps, why, and the gaps it closes."""
+    entry, action = view.entry, view.entry.action
+    facts = Text()
+    if entry.critical:
+        facts.append("CRITICAL", style="bold reverse")
+        facts.append(" · ")
+    facts.append_text(status_text(view.status))
+    facts.append(
+        f" · +{entry.uplift:.1f} points · about {entry.effort_hours:g} h"
+        f" ({EFFORT_WORDS[action.effort].lower()} effort) · role {ROLE_WORDS[action.owner]}"
+        f" · {'your IT vendor can do this' if action.vendor_doable else 'needs you, not a vendor'}"
+    )
+    parts: list[RenderableType] = [Text(view.title, style="bold"), facts, _state_text(view)]
+    if entry.band_effect is not None:
+        parts.append(Text(f"Band: {entry.band_effect.text}", style="bold"))
+    parts.append(Text("Systems (x shows them as rows, to act on one)", style="bold underline"))
+    parts.append(_systems_table(view))
+    if view.done_but_open:
+        parts.append(Text(DONE_BUT_OPEN, style="bold"))
+    if entry.check_first:
+        parts.append(
+            Text.assemble(
+                ("CHECK FIRST: ", "bold"),
+                'every answer behind this was "Don\'t know". Ask your vendor;'
+                " it may already be in place.",
+            )
+        )
+    parts.append(Text("Steps", style="bold underline"))
+    parts.append(_hanging([f"{n}." for n in range(1, len(action.steps) + 1)], action.steps))
+    parts.append(Text("Why", style="bold underline"))
+    parts.append(Text(for_output(action.why)))
+    gaps = [line for item in entry.items for line in gap_lines(bank, item)]
+    parts.append(Text(f"Gap{'s' * (len(gaps) != 1)} it closes:"))
+    parts.append(_hanging(["•"] * len(gaps), gaps))
+    return Group(*parts)
+
+
+def _systems_table(view: EntryView) -> Table:
+    """One line per system: its status (DONE? when marked done), share, owner and due date."""
+    table = Table.grid(padding=(0, 2))
+    for column in ("system", "status", "share", "owner", "due"):
+        table.add_column(justify="right" if column == "share" else "left", no_wrap=True)
+    for system in view.systems:
+        table.add_row(
+            Text(for_output(system.item.system_name or "The whole business")),
+            status_text(system.status),
+            Text(f"+{system.item.uplift:.1f}"),
+            Text(for_output(system.owner) or "(no owner)"),
+            due_text(system),
+        )
+    for _, name in view.entry.covered:
+        blank = [Text("") for _ in range(3)]
+        table.add_row(Text(for_output(name or "")), Text("no gap in the answers"), *blank)
+    return table
+
+
 def _hanging(marks: Sequence[str], lines: Sequence[str]) -> Table:
     """A list whose wrapped lines stay indented under their text."""
     table = Table.grid(padding=(0, 1))
@@ -308,29 +503,41 @@ def _hanging(marks: Sequence[str], lines: Sequence[str]) -> Table:
     return table
 
 
-def _state_text(view: ItemView) -> Text:
+def _state_text(view: ItemView | EntryView) -> Text:
+    """Owner and due date (an entry's: shared, or "(several)"; the soonest open due date)."""
     text = Text("Owner: ")
     text.append(for_output(view.owner) if view.owner else "(not set)")
     text.append("  ·  Due: ")
     text.append_text(due_text(view) if view.due else Text("(not set)"))
-    state = view.state
-    if state is not None and view.status == "accepted_risk":
-        text.append("\nRisk accepted by ")
-        text.append(for_output(state.risk_accepted_by) or "(unknown)")
-        text.append(f", review by {state.review_date or '(no date)'}: ")
-        text.append(for_output(state.risk_reason))
+    for system in view.systems if isinstance(view, EntryView) else [view]:
+        state = system.state
+        if state is not None and system.status == "accepted_risk":
+            where = f" ({for_output(system.item.system_name)})" if system.item.system_name else ""
+            text.append(f"\nRisk accepted{where} by ")
+            text.append(for_output(state.risk_accepted_by) or "(unknown)")
+            text.append(f", review by {state.review_date or '(no date)'}: ")
+            text.append(for_output(state.risk_reason))
     return text
 
 
 def horizon_detail(
-    horizon: Horizon, views: Sequence[ItemView], current: float, projected: float
+    horizon: Horizon,
+    views: Sequence[EntryView],
+    current: float,
+    projected: float,
+    capacity: Capacity,
 ) -> RenderableType:
-    items = [v for v in views if v.item.horizon == horizon]
-    still_open = sum(v.status not in CLOSED_STATUSES for v in items)
-    marked = sum(v.marked for v in items)
+    entries = [v for v in views if v.horizon == horizon]
+    still_open = sum(v.status not in CLOSED_STATUSES for v in entries)
+    marked = sum(v.marked for v in entries)
+    budget = capacity.budget(horizon)
+    hours = f"{capacity.used(horizon):g} h of work" + (
+        f" of the {budget:g} h it holds" if budget is not None else " (no limit)"
+    )
     return Group(
         Text(HORIZONS[horizon], style="bold"),
-        Text(f"{_items(len(items))}, {still_open} not yet done or accepted, {marked} marked."),
+        Text(f"{_fixes(len(entries))}, {still_open} not yet done or accepted, {marked} marked."),
+        Text(f"About {hours}."),
         Text(f"Doing all of them: score {current:.1f} → {projected:.1f}."),
         Text("space or h marks them all for the what-if; c clears the marks."),
     )
@@ -350,5 +557,5 @@ def vendor_detail(plan: Plan) -> RenderableType:
     return Group(*parts)
 
 
-def _items(count: int) -> str:
-    return f"{count} item{'s' * (count != 1)}"
+def _fixes(count: int) -> str:
+    return f"{count} fix{'es' * (count != 1)}"

@@ -18,6 +18,8 @@ colon of a URL scheme) are set by rule and always kept.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,19 +42,71 @@ _TLDS = (
     "p[aefghklmnrstwy]|qa|r[eosuw]|s[abcdeghijklmnortuvxyz]|t[cdfghjklmnortvwz]|"
     "u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]"
 )
-# What a linkifier turns into a link: a dot before a top-level domain inside a word
-# ("evil.com"), and a URL scheme's colon ("http://", "ftp://", "mailto:someone").
-_DOMAIN_DOT = re.compile(rf"(?i)(?<=[\w-])\.(?=(?:{_TLDS})(?![\w-]))")
-_SCHEME_COLON = re.compile(r"(?i)(?<!\w)(?:(?:https?|ftp):(?=//)|mailto:(?=\S))")
+# A URL scheme's colon that a linkifier turns into a link ("http://", "mailto:a@b").
+_SCHEME_COLON = re.compile(r"(?i)(?<!\w)(?:(?:https?|ftp):(?=//[^\W_])|mailto:(?=[\w.+-]+@[\w-]))")
 
 
 def inline(text: str) -> str:
     """`text` on one line as literal Markdown inline content, safe in any place."""
     flat = " ".join(for_output(text).split())
-    escaped = _SYNTAX.sub(r"\\\1", flat)
-    escaped = _DOMAIN_DOT.sub(r"\\.", escaped)
-    escaped = _SCHEME_COLON.sub(lambda m: m.group(0)[:-1] + "\\:", escaped)
+    links = _autolink_points(flat)
+    escaped = "".join(
+        "\\" + char if index in links or _SYNTAX.fullmatch(char) else char
+        for index, char in enumerate(flat)
+    )
     return _LEADING.sub(_escape_leading, escaped)
+
+
+_TLD = re.compile(rf"(?i)(?:{_TLDS})")
+
+
+def _pseudo_letter(char: str) -> bool:
+    """linkify-it's "letter": anything but a separator, punctuation or control, or <>｜."""
+    return char not in "<>｜" and unicodedata.category(char)[0] not in "ZP" and char >= " "
+
+
+def _hosts(text: str) -> Iterator[tuple[int, str]]:
+    """Each run a linkifier could read as a host name: its "letters", dots and hyphens."""
+    start = None
+    for index, char in enumerate([*text, " "]):
+        inside = char in ".-" or _pseudo_letter(char)
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            yield start, text[start:index]
+            start = None
+
+
+def _autolink_points(text: str) -> set[int]:
+    """Where a backslash stops a linkifier (linkify-it's rules for bare links).
+
+    A URL scheme's colon; and a host name ("shop.example.com.sg": labels of
+    letters, digits and inner hyphens, the last a top-level domain) that starts a
+    link or follows an e-mail's "@" or a "//": its first dot, because what follows
+    an escape is read from that dot, and a host name cannot start with one.
+    """
+    points = {m.end() - 1 for m in _SCHEME_COLON.finditer(text)}
+    for start, run in _hosts(text):
+        if _hostname(text, start, run.rstrip(".")):
+            points.add(start + run.index("."))
+    return points
+
+
+def _hostname(text: str, start: int, run: str) -> bool:
+    labels = run.split(".")
+    if len(labels) < 2 or not _TLD.fullmatch(labels[-1]):
+        return False
+    if any(not label or label[0] == "-" or label[-1] == "-" for label in labels):
+        return False
+    end = start + len(run)
+    if end < len(text) and text[end] == "_":
+        return False
+    before = text[start - 1] if start else " "
+    if before == "@":  # an e-mail address: something before the "@"
+        return start >= 2 and (text[start - 2].isalnum() or text[start - 2] in "._+-")
+    if before == "/":  # "//host": a link without a scheme
+        return text[max(0, start - 2) : start] == "//"
+    return before not in "_:"
 
 
 def _escape_leading(match: re.Match[str]) -> str:
@@ -92,16 +146,15 @@ def _minimal_in(text: str, before: str, after: str) -> str:
         return text
     wanted = _render(before + text + after)
     escapes = _escapes(text)
+    forced = _forced(text, escapes)
     skipped = set(escapes)
     bare = "".join(char for i, char in enumerate(text) if i not in skipped)
-    if not any(_stops_autolink(text, i) for i in escapes) and (
-        _render(before + bare + after) == wanted
-    ):
+    if not forced and (_render(before + bare + after) == wanted):
         return bare  # the common case: no backslash was needed
     current = text
     # Right to left, so that of a pair ("*x*", "[a](b)") the opening mark keeps its escape.
     for index in reversed(escapes):
-        if _stops_autolink(current, index):
+        if index in forced:
             continue
         candidate = current[:index] + current[index + 1 :]
         if _render(before + candidate + after) == wanted:
@@ -124,14 +177,17 @@ def _escapes(block: str) -> list[int]:
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-def _stops_autolink(block: str, index: int) -> bool:
-    """Whether the backslash at `index` keeps a linkifier from making a link."""
-    char = block[index + 1]
-    if char not in ".:":
-        return False
-    bare = block[:index] + block[index + 1 :]
-    pattern = _DOMAIN_DOT if char == "." else _SCHEME_COLON
-    return any((m.start() if char == "." else m.end() - 1) == index for m in pattern.finditer(bare))
+def _forced(text: str, escapes: list[int]) -> set[int]:
+    """The escapes in `text` that stop a linkifier, found on the text as it reads."""
+    plain: list[str] = []
+    where: dict[int, int] = {}
+    skipped = set(escapes)
+    for index, char in enumerate(text):
+        if index in skipped:
+            where[len(plain)] = index  # the escaped character's place, to its backslash
+        else:
+            plain.append(char)
+    return {where[point] for point in _autolink_points("".join(plain)) if point in where}
 
 
 @lru_cache(maxsize=1)

@@ -327,13 +327,13 @@ def _this_month(report: Report) -> str:
 
 
 def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
-    """One fix in full: its facts, each system's status, why, the steps, references."""
+    """One fix in full, compact enough that This month prints on about two A4 pages."""
     action = entry.action
     facts = [
         f"**Uplift:** +{entry.uplift:.1f} points",
         f"**Effort:** about {entry.effort_hours:g} hours",
         f"**Who:** {OWNER_LABELS[action.owner]}"
-        + (" (your IT vendor can do it)" if action.vendor_doable else ""),
+        + (" or your IT vendor" if action.vendor_doable and action.owner != "it_vendor" else ""),
         f"**Status:** {_entry_status(report, entry)}",
     ]
     if entry.band_effect is not None:
@@ -342,31 +342,43 @@ def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
         facts.insert(0, '**Check first** (answered "Don\'t know": it may already be done)')
     if entry.critical:
         facts.insert(0, "**CRITICAL**")
-    lines = [f"### {rank}. {inline(action.title)}", "", " · ".join(facts), ""]
-    lines += _system_lines(report, entry)
-    lines += [f"Why: {inline(action.why)}", ""]
-    lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
-    lines.append("")
+    whole = len(entry.items) == 1 and not entry.items[0].system_name
+    if whole:  # one org-wide item: its owner and due date fit on the facts line
+        facts += _item_facts(report, entry.items[0])
+    lines = [f"### {rank}. {inline(action.title)}", ""]
+    lines.append("- " + " · ".join(facts) + f" · `{entry.id}`")
+    if not whole:
+        parts = [_system_part(report, entry, item) for item in entry.items]
+        lines.append("- **Systems:** " + "; ".join(parts))
+    why = f"- **Why:** {inline(action.why)}"
     if action.references:
-        lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
-    return lines
-
-
-def _system_lines(report: Report, entry: PlanEntry) -> list[str]:
-    """Each system's item on one line: name, status, share of the uplift, owner and due date."""
-    lines = []
-    for item in entry.items:
-        state = report.status_of(item.id)
-        where = inline(item.system_name) if item.system_name else "Whole business"
-        line = f"- {where}: {_status(report, item.id, short=True)}"
-        if len(entry.items) > 1:
-            line += f", +{item.uplift:.1f} points"
-        if state.owner:
-            line += f", owner {inline(state.owner)}"
-        if state.due_date:
-            line += f", due {inline(state.due_date)}"
-        lines.append(line + f" (`{item.id}`)")
+        why += " **See:** " + "; ".join(inline(r) for r in action.references)
+    lines += [why, ""]
+    lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
     return [*lines, ""]
+
+
+def _system_part(report: Report, entry: PlanEntry, item: PlanItem) -> str:
+    """One system of a fix: its name, status, share of the uplift, owner and due date."""
+    state = report.status_of(item.id)
+    name = inline(item.system_name) if item.system_name else "the whole business"
+    part = f"{name}: {_status(report, item.id, short=True)}"
+    if len(entry.items) > 1:
+        part += f", +{item.uplift:.1f}"
+    if state.owner:
+        part += f", owner {inline(state.owner)}"
+    if state.due_date:
+        part += f", due {inline(state.due_date)}"
+    return part
+
+
+def _item_facts(report: Report, item: PlanItem) -> list[str]:
+    """An org-wide item's owner, due date and id, for its fix's facts line."""
+    state = report.status_of(item.id)
+    facts = [f"**Owner:** {inline(state.owner)}"] if state.owner else []
+    if state.due_date:
+        facts.append(f"**Due:** {inline(state.due_date)}")
+    return facts
 
 
 def _entry_status(report: Report, entry: PlanEntry) -> str:

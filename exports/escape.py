@@ -65,6 +65,11 @@ def _pseudo_letter(char: str) -> bool:
     return char not in "<>｜" and unicodedata.category(char)[0] not in "ZP" and char >= " "
 
 
+def _boundary(char: str) -> bool:
+    """What may come right before a URL scheme: a separator, punctuation or control."""
+    return unicodedata.category(char)[0] in "ZP" or char < " "
+
+
 def _hosts(text: str) -> Iterator[tuple[int, str]]:
     """Each run a linkifier could read as a host name: its "letters", dots and hyphens."""
     start = None
@@ -85,7 +90,11 @@ def _autolink_points(text: str) -> set[int]:
     link or follows an e-mail's "@" or a "//": its first dot, because what follows
     an escape is read from that dot, and a host name cannot start with one.
     """
-    points = {m.end() - 1 for m in _SCHEME_COLON.finditer(text)}
+    points = {
+        m.end() - 1
+        for m in _SCHEME_COLON.finditer(text)
+        if m.start() == 0 or _boundary(text[m.start() - 1])
+    }
     for start, run in _hosts(text):
         if _hostname(text, start, run.rstrip(".")):
             points.add(start + run.index("."))

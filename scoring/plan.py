@@ -59,7 +59,7 @@ def month_budget_for(staff_count: int) -> float:
     return min(MAX_MONTH_HOURS, BASE_MONTH_HOURS + HOURS_PER_STEP * steps)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     action_id: str
     system_key: str
@@ -206,9 +206,13 @@ class _Uplift:
 
     def of(self, gaps: list[AnswerKey]) -> float:
         """The score gained by closing `gaps`, as a full re-scoring would give it."""
-        if any(question_id in self.gates for question_id, _ in gaps):
+        if self.gated(gaps):
             return self.effect(gaps)[0]
-        return self._linear(gaps)
+        return self.from_gain(self.gain(gaps))
+
+    def gated(self, gaps: list[AnswerKey]) -> bool:
+        """Whether closing `gaps` answers a gate (questions then appear or vanish)."""
+        return bool(self.gates) and any(question_id in self.gates for question_id, _ in gaps)
 
     def effect(
         self, gaps: list[AnswerKey], known: float | None = None
@@ -217,11 +221,11 @@ class _Uplift:
 
         The band effect is None when the band stays the same.
         """
-        if any(question_id in self.gates for question_id, _ in gaps):
+        if self.gated(gaps):
             fixed = evaluate(self.bank, self.profile, _closed(self.bank, self.answers, set(gaps)))
             uplift = round(max(0.0, fixed.score - self.result.score), 9)
             return uplift, self._band_effect(fixed.band, fixed.capped_by is None)
-        uplift = self._linear(gaps) if known is None else known
+        uplift = self.from_gain(self.gain(gaps)) if known is None else known
         if self.result.capped_by is None and band_for(self.result.score + uplift) == (
             self.result.band
         ):
@@ -239,11 +243,14 @@ class _Uplift:
             return None
         return BandEffect(before, after, self.result.capped_by is not None and uncapped)
 
-    def _linear(self, gaps: list[AnswerKey]) -> float:
-        """The gain when no gate moves: each closed slot's share of its question's points."""
+    def gain(self, gaps: list[AnswerKey]) -> float:
+        """The points closing `gaps` wins back when no gate moves: each slot's share."""
+        return sum(self._gain(question_id, system_key) for question_id, system_key in set(gaps))
+
+    def from_gain(self, gained: float) -> float:
+        """The uplift for `gained` points back, clamped and rounded as `evaluate` does."""
         if not self.scorable:
             return 0.0
-        gained = sum(self._gain(question_id, system_key) for question_id, system_key in set(gaps))
         after = round(max(0.0, min(100.0, 100.0 - (self.lost - gained))), 9)
         return round(max(0.0, after - self.result.score), 9)
 
@@ -256,7 +263,7 @@ class _Uplift:
         return outcome.max_points * (best - (credit or 0.0)) / len(counted)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """An entry before its horizon is known: one action's drafts (by item id) and figures."""
 
@@ -276,11 +283,19 @@ def _group(
 ) -> _Group:
     """One action's systems: each one's share, the joint uplift, effort and band effect."""
     action = bank.action(drafts[0].action_id)
-    drafts = sorted(drafts, key=lambda d: _item_id(d))
-    uplifts = [scorer.of(draft.gaps) for draft in drafts]
+    if len(drafts) > 1:
+        drafts = sorted(drafts, key=_item_id)
     gaps = [gap for draft in drafts for gap in draft.gaps]
-    # One system: its share is the whole (the same gaps, the same exact figure).
-    uplift, band_effect = scorer.effect(gaps, uplifts[0] if len(drafts) == 1 else None)
+    if scorer.gated(gaps):
+        uplifts = [scorer.of(draft.gaps) for draft in drafts]
+        # One system: its share is the whole (the same gaps, the same exact figure).
+        uplift, band_effect = scorer.effect(gaps, uplifts[0] if len(drafts) == 1 else None)
+    else:
+        # Systems' gaps are distinct slots: the whole gains the sum of their points.
+        gains = [scorer.gain(draft.gaps) for draft in drafts]
+        uplifts = [scorer.from_gain(gained) for gained in gains]
+        joint = uplifts[0] if len(drafts) == 1 else scorer.from_gain(sum(gains))
+        uplift, band_effect = scorer.effect(gaps, joint)
     with_gap = {draft.system_key for draft in drafts}
     return _Group(
         id=action.id,
@@ -291,7 +306,9 @@ def _group(
         uplift=uplift,
         effort_hours=effort_hours(action.effort, len(drafts)),
         band_effect=band_effect,
-        covered=tuple(sorted((k, n) for k, n in covered.items() if k not in with_gap)),
+        covered=tuple(sorted((k, n) for k, n in covered.items() if k not in with_gap))
+        if covered
+        else (),
     )
 
 
@@ -323,7 +340,9 @@ def _item(action: Action, draft: _Draft, uplift: float, horizon: Horizon) -> Pla
         action=action,
         system_key=draft.system_key,
         system_name=draft.system_name,
-        question_ids=tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
+        question_ids=(draft.gaps[0][0],)
+        if len(draft.gaps) == 1
+        else tuple(dict.fromkeys(question_id for question_id, _ in draft.gaps)),
         critical=draft.critical,
         uplift=uplift,
         horizon=horizon,

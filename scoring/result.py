@@ -11,7 +11,7 @@ from pdpa_check.questionnaires.model import Action
 # The plan's horizons, in order, with the words a person sees: the one place they are defined.
 Horizon = Literal["this-month", "this-quarter", "next-quarter", "later"]
 HORIZONS: dict[Horizon, str] = {
-    "this-month": "This month (critical fixes first)",
+    "this-month": "This month",
     "this-quarter": "This quarter",
     "next-quarter": "Next quarter",
     "later": "Later",
@@ -222,6 +222,11 @@ class Capacity:
             f"About {self.month_hours:g} hours of plan work a month ({said});"
             f" This month: {self.used('this-month'):g} h."
         )
+
+    @property
+    def brief(self) -> str:
+        """`Budget: 24 h of work a month (staff count)`, for narrow places."""
+        return f"Budget: {self.month_hours:g} h of work a month ({self.source})"
 
     @property
     def critical_over(self) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 from test_cli import assert_error, invoke, ok
@@ -104,3 +106,104 @@ def test_history_says_when_the_next_assessment_is_due(tmp_path: Path) -> None:
     ok("demo")
     result = ok("--demo", "history")
     assert "Next quarterly re-assessment due" in result.output
+
+
+# Entries, budgets ------------------------------------------------------------------------
+
+
+def plan_json(*options: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(ok("--demo", "plan", "--format", "json", *options).output)
+    return data
+
+
+def horizon_counts(data: dict[str, Any]) -> dict[str, int]:
+    return {h["id"]: h["entries"] for h in data["plan_budget"]["horizons"]}
+
+
+def test_month_budget_for_this_run_and_from_config_toml(tmp_path: Path) -> None:
+    ok("demo")
+    default = plan_json()
+    # The demo has 14 staff: 16 h + 8 h for the staff beyond 10.
+    assert (default["plan_budget"]["month_hours"], default["plan_budget"]["source"]) == (
+        24.0,
+        "staff count",
+    )
+    small = plan_json("--month-budget", "4")
+    assert (small["plan_budget"]["month_hours"], small["plan_budget"]["source"]) == (
+        4.0,
+        "this run",
+    )
+    assert horizon_counts(small)["this-month"] < horizon_counts(default)["this-month"]
+    assert horizon_counts(small)["later"] > horizon_counts(default)["later"]
+    # Critical fixes (15 h on the demo) stay this month, over the 4 h: the plan says so.
+    assert small["plan_budget"]["critical_over_budget"] is True
+    assert small["plan_budget"]["note"].startswith("Your critical fixes alone need about 15 hours")
+    assert (
+        "Your critical fixes alone need about 15 hours"
+        in ok("--demo", "plan", "--month-budget", "4").output
+    )
+    assert all(e["horizon"] == "this-month" for e in small["plan"] if e["critical"])
+
+    config = locations().config_dir
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("plan_month_hours = 60\n")
+    configured = plan_json()
+    assert (configured["plan_budget"]["month_hours"], configured["plan_budget"]["source"]) == (
+        60.0,
+        "config.toml",
+    )
+    assert plan_json("--month-budget", "8")["plan_budget"]["month_hours"] == 8.0  # run wins
+    # The vendor file follows the same horizons.
+    vendor = tomllib.loads(
+        ok("--demo", "plan", "--month-budget", "4", "--format", "toml", "--for-vendor").output
+    )
+    by_id = {e["id"]: e["horizon"] for e in small["plan"]}
+    assert all(entry["horizon"] == by_id[entry["id"]] for entry in vendor["entries"])
+
+
+def test_a_bad_month_budget_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    ok("demo")
+    for bad in ("0", "-3", "lots", "1000"):
+        result = invoke("--demo", "plan", "--month-budget", bad)
+        assert result.exit_code == 2, result.output
+        assert "--month-budget" in result.output and "Traceback" not in result.output
+
+
+def test_plan_set_on_an_entry_sets_every_system_or_one(tmp_path: Path) -> None:
+    ok("demo")
+    klaviyo, meta = "enforce-mfa/klaviyo", "enforce-mfa/meta-business"
+    entry = demo().assessed().plan.entry("enforce-mfa")
+    assert entry is not None and entry.item_ids == (klaviyo, meta)
+    out = ok("--demo", "plan", "set", "enforce-mfa", "--owner", "Raj").output
+    assert f"Updated {klaviyo}, {meta}: owner = Raj" in out
+    ok("--demo", "plan", "set", "enforce-mfa", "--system", "meta-business", "--status", "done")
+    states = demo().plan_states()
+    assert (states[klaviyo].owner, states[meta].owner) == ("Raj", "Raj")
+    assert (states[klaviyo].status, states[meta].status) == ("open", "done")
+    data = plan_json()
+    mfa = next(e for e in data["plan"] if e["id"] == "enforce-mfa")
+    assert [(s["id"], s["status"]) for s in mfa["systems"]] == [(klaviyo, "open"), (meta, "done")]
+    assert mfa["status"] == "in_progress"
+    assert_error(
+        invoke("--demo", "plan", "set", "enforce-mfa", "--system", "shopify", "--owner", "x"),
+        2,
+        "has no system 'shopify'",
+    )
+
+
+def test_plan_import_accepts_a_version_1_vendor_file(tmp_path: Path) -> None:
+    ok("demo")
+    data = tomllib.loads(ok("--demo", "plan", "--format", "toml", "--for-vendor").output)
+    assert data["format_version"] == 2
+    steps = {entry["id"]: entry["steps"] for entry in data.pop("entries")}
+    data["format_version"] = 1
+    for item in data["items"]:
+        item["steps"] = steps[item.pop("entry")]
+    meta = next(item for item in data["items"] if item["id"] == "enforce-mfa/meta-business")
+    meta["status"] = "done"
+    old = tmp_path / "old-vendor.toml"
+    old.write_text(tomli_w.dumps(data))
+    assert "Applied 1 change(s)" in ok("--demo", "plan", "import", old, "--yes").output
+    states = demo().plan_states()
+    assert states["enforce-mfa/meta-business"].status == "done"
+    assert "enforce-mfa/klaviyo" not in states

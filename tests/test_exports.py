@@ -362,7 +362,7 @@ def test_full_markdown_outline(bank: Bank, profile: Profile) -> None:
         ("h2", "Critical gaps"),
         *([("h2", "Cyber Essentials measures (indicative)")] if maps_measures(bank) else []),
         ("h2", "Plan"),
-        ("h3", "This month (critical fixes first)"),
+        ("h3", "This month"),
         *by_horizon.get("this-month", []),
         ("h3", "This quarter"),
         *by_horizon.get("this-quarter", []),

@@ -220,6 +220,29 @@ def test_saving_the_theme_keeps_every_other_setting(tmp_path: Path) -> None:
     assert data == {"theme": "nord", "stale_after_days": 30, "future": {"key": "kept"}}
 
 
+def test_the_plan_month_budget_setting_is_read_kept_and_sane(tmp_path: Path) -> None:
+    config = tmp_path / "cfg"
+    config.mkdir()
+    path = config / "config.toml"
+    for text, expected in (
+        ("plan_month_hours = 40\n", 40.0),
+        ("plan_month_hours = 12.5\n", 12.5),
+        ("plan_month_hours = 0\n", None),  # out of range: the staff-count rule applies
+        ("plan_month_hours = 745\n", None),
+        ("plan_month_hours = true\n", None),
+        ('plan_month_hours = "40"\n', None),
+        ("", None),
+    ):
+        path.write_text(text, "utf-8")
+        assert load_settings(config).plan_month_hours == expected, text
+    path.write_text('plan_month_hours = 40\ntheme = "textual-dark"\n', "utf-8")
+    assert save_settings(config, Settings(theme="nord", plan_month_hours=40.0)) is None
+    assert tomllib.loads(path.read_text("utf-8"))["plan_month_hours"] == 40
+    # Back to the default: the key goes (TOML has no null), the rest stays.
+    assert save_settings(config, Settings(theme="nord")) is None
+    assert tomllib.loads(path.read_text("utf-8")) == {"theme": "nord"}
+
+
 def test_saving_the_theme_leaves_a_broken_settings_file_alone(tmp_path: Path) -> None:
     config = tmp_path / "cfg"
     config.mkdir()

@@ -196,6 +196,59 @@ def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
     assert after.capped_by is None
 
 
+# --- band effect -----------------------------------------------------------------------------
+
+
+def test_band_effect_lifts_the_cap(bank: Bank, profile: Profile) -> None:
+    _, plan = plan_for(bank, profile, answered(bank, profile, acc_mfa__shopify="no"))
+    (entry,) = plan.entries
+    effect = entry.band_effect
+    assert effect is not None and effect.lifts_cap
+    assert (effect.before.name, effect.after.name) == ("Partly prepared", "Well prepared")
+    assert effect.text == "lifts the cap: Partly prepared → Well prepared"
+
+
+def test_no_band_effect_while_another_critical_gap_keeps_the_cap(
+    bank: Bank, profile: Profile
+) -> None:
+    answers = answered(bank, profile, acc_mfa__shopify="no", acc_shared_logins__meta="no")
+    _, plan = plan_for(bank, profile, answers)
+    assert {e.id: e.band_effect for e in plan.entries} == {
+        "enforce-mfa": None,
+        "replace-shared-logins": None,
+    }
+
+
+def test_band_effect_without_a_cap_names_the_two_bands(bank: Bank, profile: Profile) -> None:
+    # No critical gap; 77.5, and two single fixes (vendor terms +3.8, inventory +2.5) cross 80.
+    answers = answered(
+        bank,
+        profile,
+        gov_data_inventory="no",
+        ret_schedule="no",
+        ret_deletion_done="no",
+        ven_contracts="no",
+        ven_overseas="no",
+        access_export_rights="no",
+        access_export_files="no",
+        inc_freeze="no",
+        bkp_method="manual",
+        acc_password_manager="no",
+        pat_platform_updates="no",
+        ntf_assess="no",
+    )
+    result, plan = plan_for(bank, profile, answers)
+    assert result.capped_by is None and result.band.id == "fair"
+    moving = [e for e in plan.entries if e.band_effect is not None]
+    assert moving, "some single fix crosses 80"
+    for entry in plan.entries:
+        crosses = result.score + entry.uplift >= 80.0
+        assert (entry.band_effect is not None) == crosses, entry.id
+    effect = moving[0].band_effect
+    assert effect is not None and not effect.lifts_cap
+    assert effect.text == "Mostly prepared → Well prepared"
+
+
 # --- horizons --------------------------------------------------------------------------------
 
 
@@ -629,3 +682,88 @@ def test_items_behind_only_dont_know_answers_say_check_first(bank: Bank, profile
         "enforce-mfa/meta": False,
         "set-up-security-alerts": True,
     }
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+
+def test_one_entry_per_fix_with_each_systems_share(bank: Bank, profile: Profile) -> None:
+    answers = answered(bank, profile, acc_mfa__gmail="no", acc_mfa__meta="partly")
+    _, plan = plan_for(bank, profile, answers)
+    (entry,) = plan.entries
+    assert entry.id == "enforce-mfa" and entry.item_ids == ("enforce-mfa/gmail", "enforce-mfa/meta")
+    assert entry.systems == ("Google Workspace", "Meta Business")
+    assert (
+        entry.title == "Turn on and enforce MFA for every account (Google Workspace, Meta Business)"
+    )
+    assert entry.covered == (("shopify", "Shopify"),)
+    # One uplift for the whole (both systems closed together), each system its own share.
+    share = 10000 / (92 * 37 * 3)
+    assert [item.uplift for item in entry.items] == pytest.approx([share, share / 2])
+    assert entry.uplift == pytest.approx(share * 1.5)
+    assert entry.effort_hours == 3.0  # low: 2 h, half again for the second system
+    assert plan.targets("enforce-mfa") == entry.items
+    assert plan.targets("enforce-mfa/meta") == (entry.items[1],)
+    assert plan.targets("nothing") == ()
+    assert plan.entry_of("enforce-mfa/meta") is entry
+
+
+def test_entry_status_is_derived_from_its_systems() -> None:
+    from dataclasses import dataclass
+
+    from pdpa_check.questionnaires.loader import builtin_bank
+    from pdpa_check.scoring.lifecycle import entry_status
+    from pdpa_check.scoring.result import PlanEntry, PlanItem
+
+    @dataclass
+    class State:
+        status: str
+
+    action = builtin_bank().action("enforce-mfa")
+    items = tuple(
+        PlanItem(f"enforce-mfa/{key}", action, key, key, ("acc-mfa",), True, 1.0, "this-month", ())
+        for key in ("a", "b")
+    )
+    entry = PlanEntry("enforce-mfa", action, items, True, 2.0, 3.0, "this-month")
+    cases = {
+        (None, None): "open",
+        ("open", "open"): "open",
+        ("in_progress", None): "in_progress",
+        ("done", "open"): "in_progress",
+        ("accepted_risk", "open"): "open",
+        ("done", "accepted_risk"): "done",
+        ("done", "done"): "done",
+        ("accepted_risk", "accepted_risk"): "accepted_risk",
+        ("in_progress", "done"): "in_progress",
+    }
+    for (a, b), expected in cases.items():
+        states = {
+            f"enforce-mfa/{key}": State(status)
+            for key, status in (("a", a), ("b", b))
+            if status is not None
+        }
+        assert entry_status(entry, states) == expected, (a, b)
+
+
+def test_an_action_on_both_org_wide_and_per_system_questions(bank: Bank, profile: Profile) -> None:
+    # The built-in bank has no such action (checked here); a bank that has one gets one
+    # entry whose org-wide item shares the entry's id: the id means the whole entry.
+    mixed = [
+        action.id
+        for action in bank.actions
+        if len({q.kind == "per_system" for q in bank.questions if action.id in q.actions}) > 1
+    ]
+    assert mixed == []
+    data = bank.model_dump()
+    for question in data["questions"]:
+        if question["id"] == "acc-mfa-domain":
+            question["actions"] = [*question["actions"], "enforce-mfa"]
+    variant = Bank.model_validate(data)
+    answers = answered(variant, profile, acc_mfa_domain="no", acc_mfa__meta="no")
+    _, plan = plan_for(variant, profile, answers)
+    entry = plan.entry("enforce-mfa")
+    assert entry is not None
+    assert entry.item_ids == ("enforce-mfa", "enforce-mfa/meta")
+    assert entry.systems == ("Meta Business",)
+    assert plan.targets("enforce-mfa") == entry.items  # the whole entry, not the org-wide part
+    assert len(set(item_ids(plan))) == len(plan.items)

@@ -828,7 +828,10 @@ def test_s6_scripts_and_emoji_survive_store_markdown_and_toml(tmp_path: Path) ->
 
 async def test_s6_wide_characters_keep_the_plan_table_aligned(tmp_path: Path) -> None:
     db = tmp_path / "wide.db"
-    demo_with_open_assessment(db).store.close()
+    session = demo_with_open_assessment(db, plan_items=0)
+    for entry in session.assessed().plan.entries[:3]:  # every system of three fixes
+        session.update_plan_item(entry.id, status="in_progress", owner="Raj")
+    session.store.close()
     raw_update(db, "UPDATE plan_items SET owner = ?", "客户资料👩\u200d💻")
     app = make_app(reopen_session(db), tmp_path / "cfg")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -33,8 +33,13 @@ async def test_dashboard_shows_the_demo_organisation_and_its_last_score(tmp_path
         assert f"{last.score:.0f} / 100" in score
         assert "Exposed" in score or "Partly prepared" in score
         plan = shown_text(app, "#plan")
-        open_items = len(session.open_items(session.assessed().plan))
-        assert f"Open plan items: {open_items}" in plan
+        plan_now = session.assessed().plan
+        open_entries = session.open_entries(plan_now)
+        assert f"Open fixes: {len(open_entries)}" in plan
+        # Each horizon's count of open fixes, and the budget they were filled to.
+        month = sum(entry.horizon == "this-month" for entry in open_entries)
+        assert f"{month:>3} This month" in plan
+        assert "Budget: 24 h of work a month (staff count)" in " ".join(plan.split())
         # The demo's last assessment was completed a quarter ago: due today.
         assert "today" in shown_text(app, "#due")
 

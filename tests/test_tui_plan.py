@@ -106,7 +106,7 @@ async def test_entries_in_plan_order_grouped_by_horizon(tmp_path: Path) -> None:
         for key, entry in by_key.items():
             assert cell(screen, key, "status") == "OPEN"
             assert cell(screen, key, "critical").startswith("CRIT") == entry.critical
-            assert cell(screen, key, "title")[:12] == entry.action.title[:12]
+            assert cell(screen, key, "title")[:11] == entry.action.title[:11]
             assert cell(screen, key, "uplift") == f"+{entry.uplift:.1f}"
 
 
@@ -118,9 +118,13 @@ async def test_one_row_per_fix_names_its_systems_at_80_columns(tmp_path: Path) -
         mfa = plan.entry("enforce-mfa")
         assert mfa is not None and len(mfa.items) == 2
         titles = [cell(screen, key, "title") for key in row_keys(screen)]
-        assert sum(t.startswith("Turn on and enforce MFA") for t in titles) == 1
-        # The systems are on the row (the full title, as the detail shows it).
+        assert sum(t.startswith("Turn on and") for t in titles) == 1
+        # The systems are on the row: the action's words are shortened first.
         assert mfa.title == "Turn on and enforce MFA for every account (Klaviyo, Meta Business)"
+        row = cell(screen, "entry:enforce-mfa", "title")
+        assert row.endswith("… (Klaviyo, Meta Business)") and row.startswith("Turn on and")
+        shared = cell(screen, "entry:replace-shared-logins", "title")
+        assert shared.startswith("Replace sha") and "(Klaviyo, Meta" in shared
         await highlight(pilot, screen, "entry:enforce-mfa")
         detail = text_of(screen, "#detail")
         assert "Klaviyo" in detail and "Meta Business" in detail

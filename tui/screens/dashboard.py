@@ -143,7 +143,7 @@ class DashboardScreen(BaseScreen):
             count = sum(entry.horizon == horizon for entry in open_entries)
             table.add_row(Text(f"{count:>3}"), Text(label))
         capacity = assessed.plan.capacity
-        table.add_row(Text(""), Text(capacity.summary, style="dim"))
+        table.add_row(Text(""), Text(capacity.brief, style="dim"))
         if capacity.over_budget_note:
             table.add_row(Text("!", style="bold"), Text(capacity.over_budget_note, style="bold"))
         self._update("#plan", f"Open fixes: {len(open_entries)}", table)

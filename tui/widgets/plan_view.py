@@ -43,7 +43,7 @@ ROLE_WORDS: dict[str, str] = {"owner": "Owner", "staff": "Staff", "it_vendor": "
 MARKED, UNMARKED = "[x]", "[ ]"
 OVERDUE = "OVERDUE"
 # The title column never gets narrower than this; optional columns go first.
-MIN_TITLE = 28
+MIN_TITLE = 36
 # Cell padding DataTable puts either side of every column.
 PADDING = 1
 
@@ -71,6 +71,8 @@ class RowView(Protocol):
     def overdue(self) -> bool: ...
     @property
     def title(self) -> str: ...
+    @property
+    def where(self) -> str: ...
     @property
     def effort(self) -> str: ...
     @property
@@ -112,6 +114,10 @@ class ItemView:
 
     @property
     def effort(self) -> str:
+        return ""
+
+    @property
+    def where(self) -> str:
         return ""
 
     @property
@@ -209,6 +215,11 @@ class EntryView:
     def title(self) -> str:
         return for_output(self.entry.title)
 
+    @property
+    def where(self) -> str:
+        """The systems with a gap, for the row (the title keeps room for them)."""
+        return for_output(", ".join(self.entry.systems))
+
 
 def _date(stamp: str | None) -> dt.date | None:
     if not stamp:
@@ -293,8 +304,9 @@ class Layout:
         cells = []
         for column in self.columns:
             draw = SHORT_CELLS.get(column.key, column.cell) if self.short else column.cell
-            text = draw(view)
-            text.truncate(self.widths[column.key], overflow="ellipsis")
+            width = self.widths[column.key]
+            text = fit_title(view, width) if column.key == TITLE else draw(view)
+            text.truncate(width, overflow="ellipsis")
             cells.append(text)
         return cells
 
@@ -311,6 +323,24 @@ class Layout:
             else:
                 cells.append(Text(""))
         return cells
+
+
+# An entry's title keeps at least this much of the action's words before its systems.
+MIN_ACTION = 12
+
+
+def fit_title(view: RowView, width: int) -> Text:
+    """The row's title in `width` cells, shortening the action's words before its systems.
+
+    At 80 columns "Turn on and enforce MFA for every account (Klaviyo, Meta Business)"
+    becomes "Turn on and en… (Klaviyo, Meta Business)": two fixes never look alike.
+    """
+    if not view.where or cell_len(view.title) <= width:
+        return Text(view.title)
+    systems = f" ({view.where})"
+    name = Text(for_output(view.action.title))
+    name.truncate(max(MIN_ACTION, width - cell_len(systems)), overflow="ellipsis")
+    return Text.assemble(name, systems)
 
 
 def layout(views: Sequence[RowView], width: int) -> Layout:

@@ -43,7 +43,7 @@ _TLDS = (
     "u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]"
 )
 # A URL scheme's colon that a linkifier turns into a link ("http://", "mailto:a@b").
-_SCHEME_COLON = re.compile(r"(?i)(?<!\w)(?:(?:https?|ftp):(?=//[^\W_])|mailto:(?=[\w.+-]+@[\w-]))")
+_SCHEME_COLON = re.compile(r"(?i)(?:(?:https?|ftp):(?=//[^\W_])|mailto:(?=[\w.+-]+@[\w-]))")
 
 
 def inline(text: str) -> str:
@@ -66,8 +66,8 @@ def _pseudo_letter(char: str) -> bool:
 
 
 def _boundary(char: str) -> bool:
-    """What may come right before a URL scheme: a separator, punctuation or control."""
-    return unicodedata.category(char)[0] in "ZP" or char < " "
+    """What may come right before a URL scheme: anything but a scheme's own characters."""
+    return not (char.isascii() and (char.isalnum() or char in "+.-"))
 
 
 def _hosts(text: str) -> Iterator[tuple[int, str]]:

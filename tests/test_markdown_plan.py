@@ -27,7 +27,7 @@ from tui_support import demo_session
 
 from pdpa_check.cli.base import cli
 from pdpa_check.exports import render_markdown
-from pdpa_check.exports.escape import finish, inline
+from pdpa_check.exports.escape import _escapes, _forced, finish, inline
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
@@ -254,18 +254,28 @@ def rendered_text(source: str) -> str:
 
 
 def needless_backslashes(document: str) -> list[str]:
-    """The escapes in `document` whose removal changes nothing a reader or linkifier sees."""
+    """The escapes in `document` whose removal changes nothing a reader or linkifier sees.
+
+    One allowance: the guards against autolinks (a dot starting a host name's
+    top-level domains, a URL scheme's colon) follow linkify-it's rules by rule, not
+    by parsing, so in rare odd text (a host name right before an "@", say) a guard
+    the rule sets may turn out not to matter; those are allowed, and only those.
+    """
     html = parser().render(document)
     linker = linkifier()
     linked = linker.render(document) if linker else ""
+    starts = _escapes(document)
+    guards = _forced(document, starts)
     needless = []
-    for match in re.finditer(r"\\[!-/:-@\[-`{-~]", document):
-        bare = document[: match.start()] + document[match.start() + 1 :]
+    for start in starts:
+        if start in guards:
+            continue
+        bare = document[:start] + document[start + 1 :]
         if parser().render(bare) != html:
             continue
         if linker is not None and linker.render(bare) != linked:
             continue
-        needless.append(document[max(0, match.start() - 20) : match.end() + 20])
+        needless.append(document[max(0, start - 20) : start + 22])
     return needless
 
 

@@ -11,7 +11,7 @@ Bank text is untrusted: every piece of it goes through `inline()`.
 
 from __future__ import annotations
 
-from pdpa_check.exports.markdown import inline
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import MEASURES
 from pdpa_check.questionnaires.model import Bank, Domain, Question
 from pdpa_check.questionnaires.weights import RANKING_RULE, ranking_warnings
@@ -29,7 +29,7 @@ def render_coverage(bank: Bank) -> str:
         _weights(bank),
         _upcoming(bank),
     ]
-    return "\n".join(parts)
+    return finish("\n".join(parts))
 
 
 def _header(bank: Bank) -> str:

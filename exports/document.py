@@ -11,8 +11,9 @@ from pdpa_check import __version__
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, describe_value
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring.lifecycle import entry_status
+from pdpa_check.scoring.lifecycle import done_but_open, entry_status
 from pdpa_check.scoring.measures import MeasureResult, MeasureTally, assess_measures, tally
+from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import Plan, PlanEntry, Result, SlotResult
 
 DISCLAIMER = (
@@ -36,6 +37,9 @@ class ItemStatus:
     status: str = "open"
     owner: str = ""
     due_date: str | None = None
+    review_date: str | None = None
+    # The tool set this status itself (the gap closed), so "done" is not a person's claim.
+    auto_closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,17 @@ class Report:
     def entry_status(self, entry: PlanEntry) -> str:
         """The entry's status, derived from its systems' (`scoring.lifecycle.entry_status`)."""
         return entry_status(entry, self.statuses)
+
+    @cached_property
+    def projected_after_month(self) -> float:
+        """The score once every This month item is done (the short document's what-if)."""
+        items = self.plan.by_horizon("this-month")
+        return projected_score(self.bank, self.profile, self.answers, items)
+
+    @cached_property
+    def done_but_open(self) -> frozenset[str]:
+        """Items a person marked done whose gap the answers still show ("DONE?")."""
+        return frozenset(done_but_open(self.plan, self.statuses))
 
     @cached_property
     def measures(self) -> tuple[MeasureResult, ...]:

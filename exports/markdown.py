@@ -1,13 +1,18 @@
 """The report as CommonMark with GFM tables, for people.
 
+Two documents from the same report. The default is what a vendor reads in ten
+minutes: the summary, This month in full, the later horizons one line per item,
+the questions for the vendor, then appendices (the Cyber Essentials tally, where
+points were lost). `full=True` expands everything (every item's steps, the
+measure-by-measure questions, scores by area, what is coming).
+
 All text that did not come from this module (names, notes, bank wording) goes
 through `inline()`, so it renders as literal text: it cannot open a heading,
-list, link, image, HTML block or an extra table cell.
+list, link, image, HTML block or an extra table cell; `finish()` then drops the
+backslashes that change nothing, so the raw file reads well too.
 """
 
 from __future__ import annotations
-
-import re
 
 from pdpa_check.exports.document import (
     DISCLAIMER,
@@ -18,38 +23,42 @@ from pdpa_check.exports.document import (
     Report,
     findings,
 )
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.profile import SECTORS, staff_words
+from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
-from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.result import HORIZONS, PlanEntry, PlanItem
 from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.scoring.wording import failing_systems, summary_text
-from pdpa_check.support.text import for_output
 
 # Near the top of a plan built from the demo database, so nobody mistakes it for theirs.
 DEMO_NOTICE = (
     "> **Demo:** this is the built-in demo organisation, not your business. "
     "Create your own with `pdpa-check org create NAME`."
 )
-# Characters with inline meaning in CommonMark/GFM; backslash-escaping any ASCII
-# punctuation is always valid CommonMark, so escaping is safe even when unneeded.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|#&~@])")
-# "://" and dots inside words: bare URLs and domains ("evil.com") would
-# otherwise be turned into links by GFM's autolink extension.
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|(?<=\w)\.(?=\w))")
-_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
 
 
-def inline(text: str) -> str:
-    """`text` as one line of literal Markdown inline content."""
-    flat = " ".join(for_output(text).split())
-    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
-    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(1), escaped)
-    return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+def render_markdown(report: Report, *, full: bool = False) -> str:
+    """The plan document: the short one a vendor reads, or with `full` everything expanded."""
+    return finish(_full(report) if full else _brief(report))
 
 
-def render_markdown(report: Report) -> str:
-    """The full plan document."""
+def _brief(report: Report) -> str:
+    parts = [
+        _header(report),
+        _summary(report, brief=True),
+        _this_month(report),
+        _later(report),
+        _vendor_questions(report),
+        _measure_tally(report),
+        _findings(report, appendix=True),
+        "## About this score\n\n" + DISCLAIMER + "\n",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _full(report: Report) -> str:
     parts = [
         _header(report),
         _summary(report),
@@ -93,7 +102,7 @@ def _header(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _summary(report: Report) -> str:
+def _summary(report: Report, *, brief: bool = False) -> str:
     result = report.result
     band = f"**{result.band.name}**"
     if result.capped_by:
@@ -103,10 +112,16 @@ def _summary(report: Report) -> str:
             f" (the average alone would be {result.uncapped_band.name}; capped because a "
             f"critical control failed: {inline(summary_text(capped, failing))})"
         )
-    return (
+    month = (
+        f"- **If This month's items are done:** {shown_score(report.projected_after_month)} / 100\n"
+        if brief and report.plan.entries_in("this-month")
+        else ""
+    )
+    text = (
         "## Summary\n\n"
         f"- **Readiness score:** {shown_score(result.score)} / 100, {band}\n"
         + "".join(f"- **Check:** {inline(notice)}\n" for notice in result.notices)
+        + month
         + "- **If every item in this plan is done:** "
         f"{shown_score(report.plan.projected_score)} / 100"
         + (" (unanswered questions hold the rest)" if result.unanswered else "")
@@ -123,11 +138,26 @@ def _summary(report: Report) -> str:
         )
         + (
             f"- **Cyber Essentials (indicative):** {report.measure_tally.met} of "
-            f"{report.measure_tally.total} measures met (see below)\n"
+            f"{report.measure_tally.total} measures met "
+            f"(see {'the appendix' if brief else 'below'})\n"
             if maps_measures(report.bank)
             else ""
         )
     )
+    return text + (_summary_lists(report) if brief else "")
+
+
+def _summary_lists(report: Report) -> str:
+    """The critical gaps and the changes since last time, one line each."""
+    failures = [report.result.question(qid) for qid in report.result.critical_failures]
+    lines = ["- **Critical gaps:** " + ("none" if not failures else str(len(failures)))]
+    for outcome in failures:
+        question = report.bank.question(outcome.question_id)
+        lines.append(f"  - {inline(question.text)} {inline(outcome.reason)}")
+    if report.since_last:
+        lines.append("- **Since last time:**")
+        lines += [f"  - {inline(line)}" for line in report.since_last]
+    return "\n".join(lines) + "\n"
 
 
 def _since_last(report: Report) -> str:
@@ -234,7 +264,7 @@ def _plan(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
+def _plan_item(report: Report, item: PlanItem, rank: int, level: str = "####") -> list[str]:
     action, state = item.action, report.status_of(item.id)
     title = inline(action.title) + (f" ({inline(item.system_name)})" if item.system_name else "")
     facts = [
@@ -242,7 +272,7 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
         f"**Effort:** {EFFORT_LABELS[action.effort]}",
         f"**Who:** {OWNER_LABELS[action.owner]}",
         f"**Vendor can do it:** {'yes' if action.vendor_doable else 'no'}",
-        f"**Status:** {STATUS_LABELS.get(state.status, state.status)}",
+        f"**Status:** {_status(report, item.id)}",
     ]
     if item.check_first:
         facts.insert(0, '**Check first** (answered "Don\'t know": it may already be done)')
@@ -253,7 +283,7 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
     if state.due_date:
         facts.append(f"**Due:** {inline(state.due_date)}")
     lines = [
-        f"#### {rank}. {title}",
+        f"{level} {rank}. {title}",
         "",
         f"`{item.id}`: " + " · ".join(facts),
         "",
@@ -265,6 +295,157 @@ def _plan_item(report: Report, item: PlanItem, rank: int) -> list[str]:
     if action.references:
         lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
     return lines
+
+
+def _status(report: Report, item_id: str, *, short: bool = False) -> str:
+    """An item's status in words; "DONE?" when marked done while its gap is still open."""
+    if item_id in report.done_but_open:
+        return f"**{DONE_FLAG}** " + (
+            "(the answers still show the gap)" if short else DONE_BUT_OPEN
+        )
+    state = report.status_of(item_id)
+    return STATUS_LABELS.get(state.status, state.status)
+
+
+def _this_month(report: Report) -> str:
+    """This month's fixes, each in full: what a vendor works from."""
+    plan = report.plan
+    entries = plan.entries_in("this-month")
+    lines = ["## This month", ""]
+    if not plan.entries:
+        return "\n".join([*lines, "No gaps found in the answers given.", ""])
+    capacity = plan.capacity
+    hours = sum(entry.effort_hours for entry in entries)
+    critical = sum(entry.critical for entry in entries)
+    intro = (
+        f"{len(entries)} fix{'es' * (len(entries) != 1)}"
+        + (f" ({critical} critical)" if critical else "")
+        + f", about {hours:.0f} hours of work"
+        + (f" of the {capacity.month_hours:g} budgeted a month" if capacity.month_hours else "")
+        + ": critical fixes first, then the most points for the effort."
+    )
+    lines += [intro if entries else "Nothing is due this month.", ""]
+    if capacity.over_budget_note:
+        lines += [f"**{inline(capacity.over_budget_note)}**", ""]
+    for rank, entry in enumerate(entries, 1):
+        lines += _entry_detail(report, entry, rank)
+    return "\n".join(lines)
+
+
+def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
+    """One fix in full, compact enough that This month prints on about two A4 pages."""
+    action = entry.action
+    facts = [
+        f"**Uplift:** +{entry.uplift:.1f} points",
+        f"**Effort:** about {entry.effort_hours:g} hours",
+        f"**Who:** {OWNER_LABELS[action.owner]}"
+        + (" or your IT vendor" if action.vendor_doable and action.owner != "it_vendor" else ""),
+        f"**Status:** {_entry_status(report, entry)}",
+    ]
+    if entry.band_effect is not None:
+        facts.insert(1, f"**Band:** {inline(entry.band_effect.text)}")
+    if entry.check_first:
+        facts.insert(0, '**Check first** (answered "Don\'t know": it may already be done)')
+    if entry.critical:
+        facts.insert(0, "**CRITICAL**")
+    whole = len(entry.items) == 1 and not entry.items[0].system_name
+    if whole:  # one org-wide item: its owner and due date fit on the facts line
+        facts += _item_facts(report, entry.items[0])
+    lines = [f"### {rank}. {inline(action.title)}", ""]
+    lines.append("- " + " · ".join(facts) + f" · `{entry.id}`")
+    if not whole:
+        parts = [_system_part(report, entry, item) for item in entry.items]
+        lines.append("- **Systems:** " + "; ".join(parts))
+    why = f"- **Why:** {inline(action.why)}"
+    if action.references:
+        why += " **See:** " + "; ".join(inline(r) for r in action.references)
+    lines += [why, ""]
+    lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
+    return [*lines, ""]
+
+
+def _system_part(report: Report, entry: PlanEntry, item: PlanItem) -> str:
+    """One system of a fix: its name, status, share of the uplift, owner and due date."""
+    state = report.status_of(item.id)
+    name = inline(item.system_name) if item.system_name else "the whole business"
+    part = f"{name}: {_status(report, item.id, short=True)}"
+    if len(entry.items) > 1:
+        part += f", +{item.uplift:.1f}"
+    if state.owner:
+        part += f", owner {inline(state.owner)}"
+    if state.due_date:
+        part += f", due {inline(state.due_date)}"
+    return part
+
+
+def _item_facts(report: Report, item: PlanItem) -> list[str]:
+    """An org-wide item's owner, due date and id, for its fix's facts line."""
+    state = report.status_of(item.id)
+    facts = [f"**Owner:** {inline(state.owner)}"] if state.owner else []
+    if state.due_date:
+        facts.append(f"**Due:** {inline(state.due_date)}")
+    return facts
+
+
+def _entry_status(report: Report, entry: PlanEntry) -> str:
+    """The fix's status from its systems'; DONE? when any system is marked done too early."""
+    flagged = [item for item in entry.items if item.id in report.done_but_open]
+    words = STATUS_LABELS.get(report.entry_status(entry), "Open")
+    return f"**{DONE_FLAG}** {words}" if flagged else words
+
+
+def _later(report: Report) -> str:
+    """The later horizons, one table row per fix."""
+    rank = len(report.plan.entries_in("this-month"))
+    lines: list[str] = []
+    for horizon, title in HORIZONS.items():
+        entries = report.plan.entries_in(horizon)
+        if horizon == "this-month" or not entries:
+            continue
+        lines += [f"## {title}", "", "| # | Fix | Systems | Uplift | Effort | Owner | Status |"]
+        lines.append("| ---: | --- | --- | ---: | ---: | --- | --- |")
+        for entry in entries:
+            rank += 1
+            lines.append(_later_row(report, entry, rank))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _later_row(report: Report, entry: PlanEntry, rank: int) -> str:
+    action = entry.action
+    owners = dict.fromkeys(
+        report.status_of(item.id).owner for item in entry.items if report.status_of(item.id).owner
+    )
+    cells = [
+        str(rank),
+        inline(action.title) + (" (critical)" if entry.critical else ""),
+        ", ".join(inline(name) for name in entry.systems) or "whole business",
+        f"+{entry.uplift:.1f}",
+        f"{entry.effort_hours:g} h",
+        ", ".join(inline(owner) for owner in owners) or OWNER_LABELS[action.owner],
+        _entry_status(report, entry),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _measure_tally(report: Report) -> str:
+    """The Cyber Essentials measures, one line each: met, or how many questions fall short."""
+    if not maps_measures(report.bank):
+        return ""
+    count = report.measure_tally
+    lines = [
+        "## Appendix: Cyber Essentials measures (indicative)",
+        "",
+        f"**{count.met} of {count.total} measures met** ({count.assessed} assessed).",
+        "",
+    ]
+    for measure in report.measures:
+        line = f"- {measure.label}: **{STATUS_WORDS[measure.status]}**"
+        if measure.status == "not_met":
+            short = len(measure.short_of)
+            line += f", {short} question{'s' * (short != 1)} short of full marks"
+        lines.append(line)
+    return "\n".join([*lines, "", CAVEAT]) + "\n"
 
 
 def _vendor_questions(report: Report) -> str:
@@ -283,12 +464,12 @@ def _vendor_questions(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _findings(report: Report) -> str:
+def _findings(report: Report, *, appendix: bool = False) -> str:
     rows = [_finding_row(report, finding) for finding in findings(report)]
     if not rows:
         return ""
     header = [
-        "## Where points were lost",
+        f"## {'Appendix: ' if appendix else ''}Where points were lost",
         "",
         "| Question | Answer | Points lost |" + ("" if report.redacted else " Note and evidence |"),
         "| --- | --- | ---: |" + ("" if report.redacted else " --- |"),

@@ -163,6 +163,8 @@ def _plan_entry(report: Report, index: int) -> dict[str, Any]:
             "effort": entry.action.effort,
             "effort_hours": entry.effort_hours,
             "status": report.entry_status(entry),
+            # A system marked done while its answers still show the gap ("DONE?" in the app).
+            "done_but_open": any(item.id in report.done_but_open for item in entry.items),
             "systems": [_plan_system(report, item) for item in entry.items],
             "covered_systems": [
                 _drop_none({"system": key, "system_name": name}) for key, name in entry.covered
@@ -189,6 +191,7 @@ def _plan_system(report: Report, item: PlanItem) -> dict[str, Any]:
             "check_first": item.check_first,
             "uplift": round(item.uplift, 2),
             "status": state.status,
+            "done_but_open": item.id in report.done_but_open,
             "owner": state.owner or None,
             "due_date": state.due_date,
             "questions": list(item.question_ids),

@@ -24,6 +24,7 @@ from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.questionnaires.loader import BankError, read_model
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG, done_but_open
 from pdpa_check.scoring.result import Plan, PlanEntry, PlanItem
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState
 from pdpa_check.support.dates import DateError, check_past, parse_date
@@ -108,6 +109,7 @@ class VendorItem(_Strict):
     title: str = ""
     system: str = ""
     steps: list[str] = Field(default_factory=list)  # version 1 only
+    flag: str = ""  # "DONE? ..." when marked done while the answers still show the gap
     # The vendor's to fill in.
     status: Literal["open", "in_progress", "done"] = "open"
     notes: Note = ""
@@ -201,6 +203,7 @@ def render_vendor_file(
     A file from the demo says so (`demo = true`); the key is absent otherwise.
     """
     texts = {(q.question_id, q.system_key): q.text for q in assessed.plan.vendor_questions}
+    flagged = set(done_but_open(assessed.plan, states))
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -212,7 +215,7 @@ def render_vendor_file(
         "instructions": INSTRUCTIONS,
         "entries": [_entry_data(entry) for entry in vendor_entries(assessed)],
         "items": [
-            _item_data(item, entry.id, states.get(item.id))
+            _item_data(item, entry.id, states.get(item.id), item.id in flagged)
             for entry in vendor_entries(assessed)
             for item in entry.items
         ],
@@ -241,13 +244,16 @@ def _entry_data(entry: PlanEntry) -> dict[str, Any]:
     }
 
 
-def _item_data(item: PlanItem, entry_id: str, state: PlanItemState | None) -> dict[str, Any]:
+def _item_data(
+    item: PlanItem, entry_id: str, state: PlanItemState | None, flagged: bool
+) -> dict[str, Any]:
     status = state.status if state and state.status in VENDOR_STATUSES else "open"
     return {
         "id": item.id,
         "entry": entry_id,
         "title": for_output(item.action.title),
         "system": for_output(item.system_name or ""),
+        **({"flag": f"{DONE_FLAG} {DONE_BUT_OPEN}"} if flagged else {}),
         "status": status,
         "notes": for_output(state.notes) if state else "",
         "evidence": for_output(state.evidence) if state else "",

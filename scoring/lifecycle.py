@@ -23,6 +23,13 @@ PLAN_STATUSES: dict[PlanStatus, str] = {
 }
 CLOSED_STATUSES: frozenset[str] = frozenset({"done", "accepted_risk"})
 
+# An item a person marked done while its answers still show the gap: every view flags it.
+DONE_FLAG = "DONE?"
+DONE_BUT_OPEN = (
+    "marked done, but the answers still show this gap: answer the question again once it is"
+    " fixed, and the item closes by itself"
+)
+
 AUTO = "pdpa-check"  # who made an automatic change, in the item's history
 CLOSED_NOTE = "closed automatically: the answers no longer show this gap"
 

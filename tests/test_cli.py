@@ -162,8 +162,16 @@ def test_demo_and_its_exports() -> None:
     ]
     assert headings[0][0] == "h1"
     assert headings[0][1].startswith("PDPA readiness plan")
-    assert ("h2", "Plan") in headings
-    assert any(tag == "h3" and text.startswith("This month") for tag, text in headings)
+    # The short document: This month's fixes in full (h3), the later ones in tables.
+    assert ("h2", "This month") in headings
+    assert any(tag == "h3" and text.startswith("1. ") for tag, text in headings)
+    full = ok("--demo", "plan", "--format", "md", "--full").stdout
+    assert ("h2", "Plan") in [
+        (t.tag, tokens[i + 1].content)
+        for tokens in [MarkdownIt("commonmark").enable("table").parse(full)]
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
 
     plan_toml = tomllib.loads(ok("--demo", "plan", "--format", "toml").stdout)
     assert plan_toml["format"] == "pdpa-check-plan"

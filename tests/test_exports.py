@@ -196,6 +196,11 @@ def test_golden(fmt: str, redacted: bool, bank: Bank, profile: Profile) -> None:
     check_golden(f"plan{'-redacted' if redacted else ''}.{fmt}", content)
 
 
+def test_golden_full_markdown(bank: Bank, profile: Profile) -> None:
+    """The everything-expanded document (`plan --full`)."""
+    check_golden("plan-full.md", render_markdown(make_report(bank, profile), full=True))
+
+
 def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -> None:
     for redacted in (False, True):
         report = make_report(bank, profile, redacted=redacted)
@@ -273,9 +278,9 @@ def test_redaction_removes_notes_and_evidence(bank: Bank, profile: Profile) -> N
 # Markdown structure ---------------------------------------------------------------------
 
 
-def test_markdown_outline(bank: Bank, profile: Profile) -> None:
+def test_full_markdown_outline(bank: Bank, profile: Profile) -> None:
     report = make_report(bank, profile)
-    tokens = commonmark().parse(render_markdown(report))
+    tokens = commonmark().parse(render_markdown(report, full=True))
     plan_headings = [
         ("h4", f"{n}. {item.action.title}" + (f" ({item.system_name})" if item.system_name else ""))
         for n, item in enumerate(report.plan.items, 1)
@@ -308,9 +313,9 @@ def test_markdown_outline(bank: Bank, profile: Profile) -> None:
     assert len(plan_headings) == len(report.plan.items) > 5
 
 
-def test_markdown_tables(bank: Bank, profile: Profile) -> None:
+def test_full_markdown_tables(bank: Bank, profile: Profile) -> None:
     report = make_report(bank, profile)
-    areas, findings = tables(commonmark().parse(render_markdown(report)))
+    areas, findings = tables(commonmark().parse(render_markdown(report, full=True)))
     assert areas[0] == ["Area", "Weight", "Score", "Answered", "Points lost"]
     assert len(areas) == 1 + len(bank.domains)
     assert [row[0] for row in areas[1:]] == [d.title for d in bank.domains]

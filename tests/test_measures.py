@@ -309,7 +309,7 @@ def export_report(bank: Bank, given: dict[AnswerKey, Answer]) -> Report:
 
 def test_markdown_shows_the_tally_each_measure_and_the_upcoming_obligation() -> None:
     report = export_report(export_bank(), answers(("mfa", "no"), ("bkp", "yes"), ("upd", "na")))
-    text = render_markdown(report)
+    text = render_markdown(report, full=True)
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
@@ -333,6 +333,16 @@ def test_markdown_shows_the_tally_each_measure_and_the_upcoming_obligation() -> 
     assert "Evil | cell [x](https://evil.example) &lt;b&gt;hi&lt;/b&gt; # Heading" in rendered
     assert "Data portability (Part 6B)" in rendered
     assert "PDPA Part 6B; See evil.com" in rendered
+
+
+def test_short_markdown_tallies_each_measure_in_one_line() -> None:
+    report = export_report(export_bank(), answers(("mfa", "no"), ("bkp", "yes"), ("upd", "na")))
+    tokens = MarkdownIt("commonmark").enable("table").parse(render_markdown(report))
+    lines = ["".join(c.content for c in t.children or []) for t in tokens if t.type == "inline"]
+    assert "A.8 Backups: MET" in lines
+    assert "A.5 Access control: NOT MET, 1 question short of full marks" in lines
+    assert "A.7 Software updates: NOT ASSESSED" in lines
+    assert not any("Short of full marks" in line for line in lines)  # no per-question list
 
 
 def test_markdown_leaves_the_section_out_when_the_bank_maps_no_measures() -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from tui_support import (
     TODAY,
     completed_once,
@@ -20,6 +25,8 @@ from tui_support import (
     shown_text,
 )
 
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.exports.structured import render_json, render_toml
 from pdpa_check.questionnaires.loader import builtin_bank_path
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.lifecycle import done_but_open, reconcile
@@ -307,6 +314,60 @@ def test_done_by_hand_with_the_gap_still_open_is_flagged(tmp_path: Path, profile
     session.update_plan_item(item.id, status="done")
     assert session.sync_plan() == []
     assert session.done_but_open() == [item.id]
+
+
+def test_done_but_open_is_flagged_in_every_export(tmp_path: Path, profile: Profile) -> None:
+    """The app's "DONE?" reaches the Markdown (short and full), TOML, JSON and the vendor file."""
+    session = completed_once(tmp_path / "a.db", profile)
+    plan = session.assessed().plan
+    item = next(i for i in plan.items if i.action.vendor_doable and i.horizon == "this-month")
+    other = next(i for i in plan.items if i.id != item.id)
+    session.update_plan_item(item.id, status="done")
+    session.update_plan_item(other.id, status="in_progress")
+    report = session.report(redact=True)
+    assert report.done_but_open == {item.id}
+    for full in (False, True):
+        statuses = _markdown_statuses(render_markdown(report, full=full))
+        flagged = [text for text in statuses if text.startswith("DONE?")]
+        assert len(flagged) == 1, (full, statuses)
+    for data in (tomllib.loads(render_toml(report)), json.loads(render_json(report))):
+        marks = {s["id"]: s["done_but_open"] for e in data["plan"] for s in e["systems"]}
+        assert marks[item.id] is True
+        assert not any(marks[key] for key in marks if key != item.id)
+        entries = {e["id"]: e["done_but_open"] for e in data["plan"]}
+        assert [key for key, flagged in entries.items() if flagged] == [
+            next(e["id"] for e in data["plan"] if item.id in [s["id"] for s in e["systems"]])
+        ]
+    vendor = tomllib.loads(session.vendor_file())
+    flags = {entry["id"]: entry.get("flag", "") for entry in vendor["items"]}
+    assert flags[item.id].startswith("DONE?")
+    assert not any(flags[key] for key in flags if key != item.id)
+    # The vendor's file comes back with the flag untouched: it is not a change.
+    assert session.read_vendor_update(tomli_w.dumps(vendor).encode(), "v.toml").empty
+
+
+def _markdown_statuses(source: str) -> list[str]:
+    """The text after each "Status:" label in the document, as markdown-it renders it."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    texts = []
+    for token in tokens:
+        if token.type == "inline":
+            rendered = "".join(child.content for child in token.children or [])
+            if "Status:" in rendered:
+                texts.append(rendered.split("Status:", 1)[1].strip())
+    # The later horizons' table: the last cell of each body row.
+    return texts + [row[-1] for row in _table_rows(tokens) if row and row[0].isdigit()]
+
+
+def _table_rows(tokens: list[Token]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            inline = tokens[index + 1]
+            rows[-1].append("".join(child.content for child in inline.children or []))
+    return rows
 
 
 def _best(question: object) -> str:

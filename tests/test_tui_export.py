@@ -150,6 +150,42 @@ async def test_markdown_only(tmp_path: Path) -> None:
         assert files["md"].exists() and not files["toml"].exists()
 
 
+def headings(source: str) -> list[tuple[str, str]]:
+    """Every heading's level and text, as markdown-it-py parses them."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    return [
+        (token.tag, tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+async def test_markdown_in_full_is_a_choice(tmp_path: Path) -> None:
+    """Default: This month in full and the rest as a table; "every item in full" expands all."""
+    out = tmp_path / "out"
+    out.mkdir()
+    files = targets(out)
+    app = make_app(demo_session(tmp_path / "d.db"), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_dialog(app, pilot, out)
+        await pilot.click("#fmt-md")
+        assert screen.query_one("#full", Checkbox).value is False
+        assert "Written" in await press_export(app, pilot)
+        short = headings(files["md"].read_text(encoding="utf-8"))
+        await pilot.click("#overwrite")
+        await pilot.click("#full")
+        await pilot.pause()
+        assert screen.query_one("#full", Checkbox).value is True
+        assert "Written" in await press_export(app, pilot)
+        full = headings(files["md"].read_text(encoding="utf-8"))
+    items = len(app.session.assessed().plan.items)
+    assert ("h2", "This month") in short and ("h2", "Plan") not in short
+    assert ("h2", "Plan") in full
+    # Every plan item has its own heading in the full document, only This month's in the short.
+    assert sum(tag == "h4" for tag, _ in full) == items
+    assert sum(tag == "h3" for tag, _ in short) < items
+
+
 async def test_missing_folder_is_reported_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "no" / "such"
     app = make_app(demo_session(tmp_path / "d.db"), tmp_path / "cfg")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pdpa_check.exports.markdown import inline
+from pdpa_check.exports.escape import inline
 from pdpa_check.kit.context import KitContext
 
 NOT_LEGAL_ADVICE = (

@@ -9,10 +9,10 @@ promise; the owner acts on it and deletes it before publishing.
 
 from __future__ import annotations
 
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import header
 from pdpa_check.exports.kit.plan24 import atom, bullets, section, wrap, wrapped_footer
 from pdpa_check.exports.kit.systems import guide
-from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.context import KitContext
 from pdpa_check.questionnaires.model import NO, PARTLY, YES
 
@@ -108,7 +108,7 @@ def render_faq_markdown(ctx: KitContext) -> str:
         _requests(ctx),
         wrapped_footer(),
     ]
-    return "\n".join(parts)
+    return finish("\n".join(parts))
 
 
 def _intro() -> str:

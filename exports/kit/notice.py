@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import footer, header
-from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.contacts import Contact
 from pdpa_check.kit.context import KitContext
 from pdpa_check.kit.facts import CUSTOMER_STEPS, IncidentFacts
@@ -75,7 +75,7 @@ def render_notice_markdown(ctx: KitContext, facts: IncidentFacts) -> str:
         _closing(ctx),
         footer(),
     ]
-    return "\n".join(parts)
+    return finish("\n".join(parts))
 
 
 def long_date(day: dt.date) -> str:

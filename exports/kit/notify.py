@@ -11,8 +11,8 @@ from typing import Any
 
 import tomli_w
 
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import NOT_LEGAL_ADVICE, footer, header
-from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.context import KitContext
 from pdpa_check.kit.facts import (
     ASSESSMENT_DAYS,
@@ -176,7 +176,7 @@ def render_record_markdown(ctx: KitContext, facts: IncidentFacts, verdict: Verdi
         DECISION_LOG,
         footer(),
     ]
-    return "\n".join(parts)
+    return finish("\n".join(parts))
 
 
 def _incident(ctx: KitContext, facts: IncidentFacts) -> str:

@@ -25,9 +25,9 @@ from typing import Any
 
 import tomli_w
 
+from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import NOT_LEGAL_ADVICE, footer, header
 from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide
-from pdpa_check.exports.markdown import inline
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
 from pdpa_check.kit.context import KitContext
 from pdpa_check.support.text import for_output
@@ -248,7 +248,7 @@ def render_plan_markdown(ctx: KitContext) -> str:
         _todos_md(ctx),
         wrapped_footer(),
     ]
-    return "\n".join(parts)
+    return finish("\n".join(parts))
 
 
 def _contacts_md(ctx: KitContext) -> str:

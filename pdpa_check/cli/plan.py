@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 )
 @click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Markdown: every item in full detail (default: This month in full, the rest in a table).",
+)
+@click.option(
     "--for-vendor",
     is_flag=True,
     help="TOML of the items your IT vendor can do and the questions to answer (redacted).",
@@ -52,6 +57,7 @@ def plan(
     fmt: str,
     output_arg: str | None,
     redact: bool,
+    full: bool,
     for_vendor: bool,
     force: bool,
     assessment_id: int | None,
@@ -69,6 +75,8 @@ def plan(
     ctx.month_hours = month_hours
     if click_ctx.invoked_subcommand is not None:
         return
+    if full and fmt != "md":
+        raise InputError("--full goes with --format md (TOML and JSON always hold everything)")
     if for_vendor:
         if fmt != "toml" or assessment_id is not None:
             raise InputError("--for-vendor goes with --format toml, for the current plan")
@@ -90,7 +98,11 @@ def plan(
     if row is None and session.current() is None:
         raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
     report = session.report(redact=redact, row=row)
-    renderers = {"md": render_markdown, "toml": render_toml, "json": render_json}
+    renderers = {
+        "md": lambda r: render_markdown(r, full=full),
+        "toml": render_toml,
+        "json": render_json,
+    }
     emit(renderers[fmt](report), output_arg, _default_name(report.profile.name, fmt), force=force)
 
 

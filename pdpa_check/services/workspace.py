@@ -219,7 +219,13 @@ def make_report(
     from pdpa_check.exports.document import AssessmentInfo, ItemStatus, build_report
 
     statuses = {
-        key: ItemStatus(status=s.status, owner=s.owner, due_date=s.due_date)
+        key: ItemStatus(
+            status=s.status,
+            owner=s.owner,
+            due_date=s.due_date,
+            review_date=s.review_date,
+            auto_closed=s.auto_closed,
+        )
         for key, s in states.items()
     }
     row = assessed.assessment

@@ -82,9 +82,14 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(classes="row"):
                 yield Label("Folder", classes="label")
                 yield Input(str(self.default_folder), id="folder", compact=True)
-            yield MarkedCheckbox(
-                "Overwrite existing files", value=False, id="overwrite", compact=True
-            )
+            with Horizontal(classes="row"):
+                yield MarkedCheckbox(
+                    "Overwrite existing files", value=False, id="overwrite", compact=True
+                )
+                # Default Markdown: This month in full, later items one line each.
+                yield MarkedCheckbox(
+                    "Markdown: every item in full", value=False, id="full", compact=True
+                )
             yield Static(id="paths-heading")
             yield Static(id="paths")
             yield Static(id="message", classes="-empty")
@@ -217,10 +222,11 @@ class ExportScreen(ModalScreen[None]):
             self._say(f"Could not build the report: {describe(error)}", error=True)
             return
         overwrite = self.query_one("#overwrite", Checkbox).value
+        full = self.query_one("#full", Checkbox).value
         create = targets[0].parent == self.default_folder
         self._busy(True)
         self._say("Writing…")
-        self.write_files(report, targets, overwrite, create, vendor)
+        self.write_files(report, targets, overwrite, create, vendor, full)
 
     @work(thread=True, exclusive=True, group="export")
     def write_files(
@@ -230,10 +236,16 @@ class ExportScreen(ModalScreen[None]):
         overwrite: bool,
         create_folder: bool,
         vendor: str | None,
+        full: bool = False,
     ) -> None:
         try:
             written = export_files(
-                report, targets, overwrite=overwrite, create_folder=create_folder, vendor=vendor
+                report,
+                targets,
+                overwrite=overwrite,
+                create_folder=create_folder,
+                vendor=vendor,
+                full=full,
             )
         except EXPECTED_ERRORS as error:
             self.app.call_from_thread(self._failed, describe(error))
@@ -265,10 +277,10 @@ class ExportScreen(ModalScreen[None]):
         self.query_one("#export-button", Button).disabled = busy
 
 
-def _content(report: Report, target: Path, vendor: str | None) -> str:
+def _content(report: Report, target: Path, vendor: str | None, full: bool) -> str:
     if target.name.endswith(".vendor.toml") and vendor is not None:
         return vendor
-    return render_markdown(report) if target.suffix == ".md" else render_toml(report)
+    return render_markdown(report, full=full) if target.suffix == ".md" else render_toml(report)
 
 
 def export_files(
@@ -278,6 +290,7 @@ def export_files(
     overwrite: bool,
     create_folder: bool,
     vendor: str | None = None,
+    full: bool = False,
 ) -> list[Path]:
     """Render and write every target, or none when one is in the way. Runs in a thread."""
     folder = targets[0].parent
@@ -289,7 +302,7 @@ def export_files(
                 f"{' and '.join(existing)} already exist{'s' * (len(existing) == 1)}: nothing "
                 'was written. Tick "Overwrite existing files" or choose another folder.'
             )
-    contents = [_content(report, target, vendor) for target in targets]
+    contents = [_content(report, target, vendor, full) for target in targets]
     written: list[Path] = []
     for target, content in zip(targets, contents, strict=True):
         try:

@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pdpa_check.questionnaires.model import Action, Bank
-from pdpa_check.scoring.lifecycle import CLOSED_STATUSES, entry_status
+from pdpa_check.scoring.lifecycle import CLOSED_STATUSES, DONE_FLAG, entry_status
+from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN as _DONE_BUT_OPEN
 from pdpa_check.scoring.result import HORIZONS, Capacity, Horizon, Plan, PlanEntry, PlanItem
 from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.scoring.wording import summary_text
@@ -28,14 +29,11 @@ from pdpa_check.support.text import for_output
 STATUS_WORDS: dict[str, str] = {
     "open": "OPEN",
     "in_progress": "IN PROGRESS",
-    "done": "DONE?",
+    "done": DONE_FLAG,
     "accepted_risk": "ACCEPTED RISK",
 }
 # Every item in the plan has an open gap, so "done" there means "check the answer".
-DONE_BUT_OPEN = (
-    "MARKED DONE, but the answers still show this gap: answer the question again once it"
-    " is fixed, and the item closes by itself."
-)
+DONE_BUT_OPEN = "MARKED DONE" + _DONE_BUT_OPEN.removeprefix("marked done") + "."
 STATUS_STYLES: dict[str, str] = {
     "open": "bold",
     "in_progress": "bold yellow",

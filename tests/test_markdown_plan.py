@@ -1,0 +1,362 @@
+"""The Markdown plan a vendor reads: its shape and length, and raw text that reads well.
+
+Everything here reads the export with markdown-it-py, as a viewer would. "Reads
+well raw" is tested as: rendering gives back the intended text, and every
+backslash in the file is needed, where needed means that removing that one
+backslash changes the rendered HTML (CommonMark with GFM tables and
+strikethrough) or, when linkify-it-py is installed, what a linkifying viewer
+makes of it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from test_exports import ItemStatus, make_report, renamed
+from tui_support import demo_session
+
+from pdpa_check.cli.base import cli
+from pdpa_check.exports.escape import _escapes, _forced, finish, inline
+from pdpa_check.exports.markdown import render_markdown
+from pdpa_check.questionnaires.loader import builtin_bank
+from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.support.text import for_output
+
+HAS_LINKIFY = importlib.util.find_spec("linkify_it") is not None
+# A printed A4 page (portrait, 11 pt, 2 cm margins) holds about 55 lines of 90 characters.
+A4_COLUMNS, A4_LINES = 90, 55
+
+
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def linkifier() -> MarkdownIt | None:
+    if not HAS_LINKIFY:
+        return None
+    md = MarkdownIt("gfm-like")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from walk(token.children)
+
+
+def text_of(token: Token) -> str:
+    """What a reader sees of an inline token."""
+    return "".join(
+        child.content
+        for child in token.children or []
+        if child.type in ("text", "text_special", "code_inline")
+    )
+
+
+def headings(tokens: list[Token]) -> list[tuple[str, str]]:
+    return [
+        (token.tag, text_of(tokens[i + 1]))
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+def section(tokens: list[Token], title: str) -> list[Token]:
+    """The tokens from the h2 `title` up to the next h2."""
+    start = next(
+        i
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h2" and text_of(tokens[i + 1]) == title
+    )
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(tokens))
+            if tokens[i].type == "heading_open" and tokens[i].tag == "h2"
+        ),
+        len(tokens),
+    )
+    return tokens[start:end]
+
+
+def tables(tokens: list[Token]) -> list[list[list[str]]]:
+    found: list[list[list[str]]] = []
+    for i, token in enumerate(tokens):
+        if token.type == "table_open":
+            found.append([])
+        elif token.type == "tr_open":
+            found[-1].append([])
+        elif token.type in ("th_open", "td_open"):
+            found[-1][-1].append(text_of(tokens[i + 1]))
+    return found
+
+
+def printed_lines(tokens: list[Token]) -> int:
+    """Lines the tokens take on paper: each block's text wrapped at A4_COLUMNS, plus spacing.
+
+    Headings and paragraphs are followed by a blank line; list items are not (a
+    list is followed by one); table rows take a line each.
+    """
+    lines = 0
+    for i, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        opener = tokens[i - 1].type
+        lines += max(1, math.ceil(len(text_of(token)) / A4_COLUMNS))
+        inside_list = any(t.type == "list_item_open" for t in tokens[max(0, i - 3) : i])
+        if opener in ("heading_open", "paragraph_open") and not inside_list:
+            lines += 1
+    lines += sum(t.type in ("bullet_list_close", "ordered_list_close") for t in tokens)
+    return lines
+
+
+# The demo's document -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_markdown(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The demo's short and full Markdown plans, as `plan --format md [--full]` prints them."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    demo_session(db).store.close()
+    runner = CliRunner()
+    short = runner.invoke(cli, ["--db", str(db), "plan", "--format", "md"])
+    full = runner.invoke(cli, ["--db", str(db), "plan", "--format", "md", "--full"])
+    assert short.exit_code == 0 and full.exit_code == 0, short.output + full.output
+    return short.output, full.output
+
+
+def test_demo_document_is_short_and_this_month_fits_two_a4_pages(
+    demo_markdown: tuple[str, str],
+) -> None:
+    short, full = demo_markdown
+    assert len(short.splitlines()) <= 300
+    assert len(full.splitlines()) > 2 * len(short.splitlines())
+    month = section(parser().parse(short), "This month")
+    assert printed_lines(month) <= 2 * A4_LINES
+
+
+def test_demo_document_outline(tmp_path: Path, demo_markdown: tuple[str, str]) -> None:
+    session = demo_session(tmp_path / "demo.db")
+    plan = session.assessed().plan
+    tokens = parser().parse(demo_markdown[0])
+    found = headings(tokens)
+    month = plan.entries_in("this-month")
+    later = [title for horizon, title in _horizon_titles() if plan.entries_in(horizon)]
+    expected = [
+        ("h1", "PDPA readiness plan: Kampong Threads Pte Ltd"),
+        ("h2", "Summary"),
+        ("h2", "This month"),
+        *[("h3", f"{n}. {entry.action.title}") for n, entry in enumerate(month, 1)],
+        *[("h2", title) for title in later],
+        ("h2", "Questions for your IT vendor"),
+        ("h2", "Appendix: Cyber Essentials measures (indicative)"),
+        ("h2", "Appendix: Where points were lost"),
+        ("h2", "About this score"),
+    ]
+    assert found == expected
+    # The later horizons: one row per fix, ranked on from This month, with the seven columns.
+    rows = [row for table in tables(tokens)[:-1] for row in table]
+    body = [row for row in rows if row[0] != "#"]
+    assert all(len(row) == 7 for row in rows)
+    assert [row[0] for row in body] == [
+        str(n) for n in range(len(month) + 1, len(plan.entries) + 1)
+    ]
+    later_entries = [entry for entry in plan.entries if entry.horizon != "this-month"]
+    assert [row[1].removesuffix(" (critical)") for row in body] == [
+        entry.action.title for entry in later_entries
+    ]
+    # The summary: score, band, the month's projection, one line per critical gap.
+    summary = [text_of(t) for t in section(tokens, "Summary") if t.type == "inline"]
+    assert any(line.startswith("If This month's items are done:") for line in summary)
+    critical = session.assessed().result.critical_failures
+    assert f"Critical gaps: {len(critical)}" in summary
+    # The appendix tally: one line per measure.
+    tally = [text_of(t) for t in section(tokens, _tally_title()) if t.type == "inline"]
+    assert sum(bool(re.match(r"A\.\d ", line)) for line in tally) == 9
+
+
+def _horizon_titles() -> list[tuple[str, str]]:
+    from pdpa_check.scoring.result import HORIZONS
+
+    return [(h, t) for h, t in HORIZONS.items() if h != "this-month"]
+
+
+def _tally_title() -> str:
+    return "Appendix: Cyber Essentials measures (indicative)"
+
+
+def test_full_is_only_for_markdown() -> None:
+    result = CliRunner().invoke(cli, ["--demo", "plan", "--format", "toml", "--full"])
+    assert result.exit_code == 2
+    assert "--full goes with --format md" in result.output
+
+
+def test_demo_raw_markdown_has_no_needless_escapes(demo_markdown: tuple[str, str]) -> None:
+    for document in demo_markdown:
+        for pattern in (r"e\.g\.", r"A\.5", r"\#", r"\@", r"\(", r"\-"):
+            assert pattern not in document, pattern
+        assert not needless_backslashes(document)
+
+
+# Every text of the built-in bank ---------------------------------------------------------
+
+# Where outside text is written: the line around it, and the text's place in the line.
+PLACES = {
+    "paragraph start": ("{}", 0),
+    "list item": ("- {}", 0),
+    "after a label": ("Why: {} (x)", 0),
+    "heading end": ("### 1. {}", 0),
+    "table cell": ("| a | b |\n| --- | --- |\n| {} | x |", 0),
+    "bold": ("- **{}** x", 0),
+}
+
+
+def bank_texts(bank: Bank) -> Iterator[str]:
+    yield bank.title
+    for domain in bank.domains:
+        yield domain.title
+    for question in bank.questions:
+        yield question.text
+        yield from (option.label for option in question.options)
+        yield from question.references
+        if question.ask_vendor:
+            yield question.ask_vendor
+    for action in bank.actions:
+        yield action.title
+        yield action.why
+        yield from action.steps
+        yield from action.references
+    for entry in bank.upcoming:
+        yield entry.title
+        yield entry.text
+        yield from entry.references
+
+
+def rendered_text(source: str) -> str:
+    """Every piece of text a reader sees in `source`, joined by spaces."""
+    pieces = [text_of(t) for t in walk(parser().parse(source)) if t.type == "inline"]
+    return " ".join(" ".join(pieces).split())
+
+
+def needless_backslashes(document: str) -> list[str]:
+    """The escapes in `document` whose removal changes nothing a reader or linkifier sees.
+
+    One allowance: the guards against autolinks (a dot starting a host name's
+    top-level domains, a URL scheme's colon) follow linkify-it's rules by rule, not
+    by parsing, so in rare odd text (a host name right before an "@", say) a guard
+    the rule sets may turn out not to matter; those are allowed, and only those.
+    """
+    html = parser().render(document)
+    linker = linkifier()
+    linked = linker.render(document) if linker else ""
+    starts = _escapes(document)
+    guards = _forced(document, starts)
+    needless = []
+    for start in starts:
+        if start in guards:
+            continue
+        bare = document[:start] + document[start + 1 :]
+        if parser().render(bare) != html:
+            continue
+        if linker is not None and linker.render(bare) != linked:
+            continue
+        needless.append(document[max(0, start - 20) : start + 22])
+    return needless
+
+
+def flat(text: str) -> str:
+    return " ".join(for_output(text).split())
+
+
+def test_every_bank_text_renders_as_written_with_only_needed_escapes(bank: Bank) -> None:
+    texts = sorted(set(bank_texts(bank)))
+    assert len(texts) > 300
+    for place, (line, _) in PLACES.items():
+        document = finish("\n\n".join(line.format(inline(text)) for text in texts))
+        blocks = document.split("\n\n")
+        assert len(blocks) == len(texts), place
+        for text, block in zip(texts, blocks, strict=True):
+            assert flat(text) in rendered_text(block), (place, text)
+        assert not needless_backslashes(document), place
+
+
+# User text: notes, owner names, system names -----------------------------------------------
+
+PIECES = [
+    *"#*_`~|<>[]()!&\\-+=.:@",
+    "1.",
+    "2)",
+    "**",
+    "__",
+    "~~",
+    "```",
+    "---",
+    "http://",
+    "www.",
+    ".com",
+    ".sg",
+    "mailto:",
+    "&amp;",
+    "&#60;",
+    "<b>",
+    "[x](y)",
+    " ",
+    "a",
+    "e.g.",
+    "A.5",
+]
+user_text = st.lists(
+    st.sampled_from(PIECES) | st.text(st.characters(exclude_categories=["Cs"]), max_size=3),
+    min_size=1,
+    max_size=10,
+).map("".join)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(note=user_text, owner=user_text, system=user_text)
+def test_user_text_renders_as_written_with_only_needed_escapes(
+    note: str, owner: str, system: str, profile: Profile
+) -> None:
+    bank = builtin_bank()
+    system_name = _name(system)
+    owner_name = _name(owner)
+    report = make_report(
+        bank,
+        renamed(profile, "Test Shop", lambda s: system_name if s.key == "meta" else s.name),
+        note=lambda original: note if original else original,
+        statuses={"enforce-mfa/shopify": ItemStatus(status="in_progress", owner=owner_name)},
+    )
+    for full in (False, True):
+        document = render_markdown(report, full=full)
+        tokens = parser().parse(document)
+        seen = [text_of(t) for t in walk(tokens) if t.type == "inline"]
+        if flat(note):
+            notes = [row[3] for row in tables(tokens)[-1][1:] if len(row) > 3]
+            assert flat(note) in notes, (full, notes)
+        assert any(flat(owner_name) in line for line in seen), full
+        assert any(flat(system_name) in line for line in seen), full
+        assert not needless_backslashes(document), full
+
+
+def _name(text: str) -> str:
+    """`text` as a name the profile and plan accept (never empty after cleaning)."""
+    return flat(text) or "x"

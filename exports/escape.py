@@ -161,14 +161,20 @@ def _minimal_in(text: str, before: str, after: str) -> str:
     if not forced and (_render(before + bare + after) == wanted):
         return bare  # the common case: no backslash was needed
     current = text
-    # Right to left, so that of a pair ("*x*", "[a](b)") the opening mark keeps its escape.
-    for index in reversed(escapes):
-        if index in forced:
-            continue
-        candidate = current[:index] + current[index + 1 :]
-        if _render(before + candidate + after) == wanted:
-            current = candidate
-    return current
+    # Right to left, so that of a pair ("*x*", "[a](b)") the opening mark keeps its escape;
+    # again until nothing changes, since dropping one escape can free an earlier one.
+    while True:
+        previous = current
+        escapes = _escapes(current)
+        forced = _forced(current, escapes)
+        for index in reversed(escapes):
+            if index in forced:
+                continue
+            candidate = current[:index] + current[index + 1 :]
+            if _render(before + candidate + after) == wanted:
+                current = candidate
+        if current == previous:
+            return current
 
 
 def _escapes(block: str) -> list[int]:

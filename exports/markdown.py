@@ -320,9 +320,9 @@ def _this_month(report: Report) -> str:
     intro = (
         f"{len(entries)} fix{'es' * (len(entries) != 1)}"
         + (f" ({critical} critical)" if critical else "")
-        + f", about {hours:.0f} hours of work"
+        + f", about {hours:.0f} hours"
         + (f" of the {capacity.month_hours:g} budgeted a month" if capacity.month_hours else "")
-        + ": critical fixes first, then the most points for the effort."
+        + ", critical first."
     )
     lines += [intro if entries else "Nothing is due this month.", ""]
     if capacity.over_budget_note:
@@ -336,10 +336,10 @@ def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
     """One fix in full, compact enough that This month prints on about two A4 pages."""
     action = entry.action
     facts = [
-        f"**Uplift:** +{entry.uplift:.1f} points",
-        f"**Effort:** about {entry.effort_hours:g} hours",
-        f"**Who:** {OWNER_LABELS[action.owner]}"
-        + (" or your IT vendor" if action.vendor_doable and action.owner != "it_vendor" else ""),
+        f"**Uplift:** +{entry.uplift:.1f}",
+        f"**Effort:** {entry.effort_hours:g} h",
+        f"**Who:** {OWNER_LABELS[action.owner].removeprefix('Business ').capitalize()}"
+        + (" or IT vendor" if action.vendor_doable and action.owner != "it_vendor" else ""),
         f"**Status:** {_entry_status(report, entry)}",
     ]
     if entry.band_effect is not None:
@@ -351,8 +351,8 @@ def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
     whole = len(entry.items) == 1 and not entry.items[0].system_name
     if whole:  # one org-wide item: its owner and due date fit on the facts line
         facts += _item_facts(report, entry.items[0])
-    lines = [f"### {rank}. {inline(action.title)}", ""]
-    lines.append("- " + " · ".join(facts) + f" · `{entry.id}`")
+    lines = [f"### {rank}. {inline(action.title)} · `{entry.id}`", ""]
+    lines.append("- " + " · ".join(facts))
     if not whole:
         parts = [_system_part(report, entry, item) for item in entry.items]
         lines.append("- **Systems:** " + "; ".join(parts))

@@ -163,7 +163,7 @@ def test_weights_and_upcoming_sections() -> None:
     }
     text = render_coverage(make_bank(upcoming=[upcoming]))
     # Shares: acc 5 (acc-mfa alone), bkp 3 (bkp-copy alone): 62.5 and 37.5 of 100 points.
-    assert "- **Accounts \\| logins** (`acc`, weight 5, 62.5 points): Logins first Pipe" in text
+    assert "- **Accounts | logins** (`acc`, weight 5, 62.5 points): Logins first Pipe" in text
     assert "- **Backups** (`bkp`, weight 3, 37.5 points): no reason given" in text
     assert (
         "- `acc-mfa` (weight 10, **critical**, 62.5 points): Most breaches start with a Pipe"

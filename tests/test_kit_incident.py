@@ -270,19 +270,17 @@ def test_notice_contact_point_order(bank: Bank, profile: Profile) -> None:
         return next(line for line in text.splitlines() if line.startswith("If you have questions"))
 
     ctx = kit_context(bank, profile)
-    assert "us at help\\@shop\\.example" in contact_line(
-        ctx, facts(contact_point="help@shop.example")
-    )
+    assert "us at help@shop.example" in contact_line(ctx, facts(contact_point="help@shop.example"))
     public = Answer.model_construct(
         question_id="gov-dpo-contact", system_key="", value="privacy@shop.example"
     )
     with_answer = kit_context(bank, profile, answers={("gov-dpo-contact", ""): public})
-    assert "officer at privacy\\@shop" in contact_line(with_answer, FACTS)
-    assert "Siti Rahman, at dpo\\@shop" in contact_line(ctx, FACTS)
+    assert "officer at privacy@shop" in contact_line(with_answer, FACTS)
+    assert "Siti Rahman, at dpo@shop" in contact_line(ctx, FACTS)
     approver_only = kit_context(
         bank, profile, contacts={"comms_approver": CONTACTS["comms_approver"]}
     )
-    assert "Raj Kumar at raj\\@shop" in contact_line(approver_only, FACTS)
+    assert "Raj Kumar at raj@shop" in contact_line(approver_only, FACTS)
 
 
 # Injection -----------------------------------------------------------------------------

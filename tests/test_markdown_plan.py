@@ -161,7 +161,7 @@ def test_demo_document_outline(tmp_path: Path, demo_markdown: tuple[str, str]) -
         ("h1", "PDPA readiness plan: Kampong Threads Pte Ltd"),
         ("h2", "Summary"),
         ("h2", "This month"),
-        *[("h3", f"{n}. {entry.action.title}") for n, entry in enumerate(month, 1)],
+        *[("h3", f"{n}. {entry.action.title} · {entry.id}") for n, entry in enumerate(month, 1)],
         *[("h2", title) for title in later],
         ("h2", "Questions for your IT vendor"),
         ("h2", "Appendix: Cyber Essentials measures (indicative)"),

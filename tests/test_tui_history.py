@@ -352,17 +352,18 @@ def test_trend_without_points_says_so() -> None:
 
 
 def test_trend_change_is_computed_from_the_numbers_it_shows() -> None:
-    # 16.6 and 41.4 show as 17 and 41: the change is +24, not round(24.8) = +25.
-    shown = [TrendPoint("2026-01-01", 16.6, "Exposed"), TrendPoint("2026-04-01", 41.4, "Partly")]
-    assert trend_lines(shown, 60)[0].plain.startswith("17 → 41 (+24) since")
-    same = [TrendPoint("2026-01-01", 40.4, "Partly"), TrendPoint("2026-04-01", 40.6, "Partly")]
+    # Scores show rounded down: 16.9 and 41.1 show as 16 and 41, so the change is +25,
+    # not round(24.2) = +24.
+    shown = [TrendPoint("2026-01-01", 16.9, "Exposed"), TrendPoint("2026-04-01", 41.1, "Partly")]
+    assert trend_lines(shown, 60)[0].plain.startswith("16 → 41 (+25) since")
+    same = [TrendPoint("2026-01-01", 40.9, "Partly"), TrendPoint("2026-04-01", 41.1, "Partly")]
     assert "(+1)" in trend_lines(same, 60)[0].plain  # 40 → 41 is shown as a change of one
-    flat = [TrendPoint("2026-01-01", 40.6, "Partly"), TrendPoint("2026-04-01", 41.4, "Partly")]
+    flat = [TrendPoint("2026-01-01", 41.1, "Partly"), TrendPoint("2026-04-01", 41.9, "Partly")]
     assert "(no change)" in trend_lines(flat, 60)[0].plain
 
 
 def test_history_comparison_changes_are_computed_from_the_numbers_shown() -> None:
     from pdpa_check.tui.screens.history import _domain_change
 
-    assert _domain_change(DomainDelta("acc", "Accounts", 16.6, 41.4)).plain.startswith("+24 ")
-    assert _domain_change(DomainDelta("acc", "Accounts", 40.4, 40.6)).plain.startswith("+1 ")
+    assert _domain_change(DomainDelta("acc", "Accounts", 16.9, 41.1)).plain.startswith("+25 ")
+    assert _domain_change(DomainDelta("acc", "Accounts", 40.9, 41.1)).plain.startswith("+1 ")

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import make_app, new_session, reopen_session, type_text
 
+from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 from pdpa_check.tui.screens.dashboard import DashboardScreen
@@ -97,7 +98,7 @@ async def test_first_run_to_exported_plan(tmp_path: Path) -> None:
     assert written == [".md", ".toml"]
     data = tomllib.loads(next(out.glob("*.toml")).read_text())
     assert data["organisation"]["name"] == "Lion Bakery"
-    assert abs(data["score"]["overall"] - done[0].score) < 0.05  # rounded in the file
+    assert data["score"]["overall"] == shown_score_tenths(done[0].score)  # rounded down in the file
     assert len(data["plan"]) == len(session.assessed().plan.items)
     tokens = MarkdownIt().parse(next(out.glob("*.md")).read_text())
     headings = [t.content for t in tokens if t.type == "inline"]

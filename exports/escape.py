@@ -43,7 +43,7 @@ _TLDS = (
     "u[agksyz]|v[aceginu]|w[fs]|y[et]|z[amw]"
 )
 # A URL scheme's colon that a linkifier turns into a link ("http://", "mailto:a@b").
-_SCHEME_COLON = re.compile(r"(?i)(?:(?:https?|ftp):(?=//[^\W_])|mailto:(?=[\w.+-]+@[\w-]))")
+_SCHEME_COLON = re.compile(r"(?i)(?:(?:https?|ftp):(?=//)|mailto:(?=[\w.+-]+@[\w-]))")
 
 
 def inline(text: str) -> str:
@@ -85,7 +85,8 @@ def _hosts(text: str) -> Iterator[tuple[int, str]]:
 def _autolink_points(text: str) -> set[int]:
     """Where a backslash stops a linkifier (linkify-it's rules for bare links).
 
-    A URL scheme's colon; and a host name ("shop.example.com.sg": labels of
+    A URL scheme's colon (also after a dot: a linkifier reads ".http://x" as a link);
+    and a host name ("shop.example.com.sg": labels of
     letters, digits and inner hyphens, the last a top-level domain) that starts a
     link or follows an e-mail's "@" or a "//": its first dot, because what follows
     an escape is read from that dot, and a host name cannot start with one.
@@ -93,7 +94,7 @@ def _autolink_points(text: str) -> set[int]:
     points = {
         m.end() - 1
         for m in _SCHEME_COLON.finditer(text)
-        if m.start() == 0 or _boundary(text[m.start() - 1])
+        if m.start() == 0 or _boundary(text[m.start() - 1]) or text[m.start() - 1] == "."
     }
     for start, run in _hosts(text):
         if _hostname(text, start, run.rstrip(".")):

@@ -153,7 +153,7 @@ def _summary_lists(report: Report) -> str:
     lines = ["- **Critical gaps:** " + ("none" if not failures else str(len(failures)))]
     for outcome in failures:
         question = report.bank.question(outcome.question_id)
-        lines.append(f"  - {inline(question.text)} {inline(outcome.reason)}")
+        lines.append(f"  - {inline(summary_text(question))} {inline(outcome.reason)}")
     if report.since_last:
         lines.append("- **Since last time:**")
         lines += [f"  - {inline(line)}" for line in report.since_last]

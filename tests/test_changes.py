@@ -132,7 +132,9 @@ def test_summary_lines_of_per_system_questions_drop_the_per_system_wording() -> 
     ]
     assert gaps and not any("this system" in line for line in gaps)
     assert any("every login to each system?" in line for line in gaps)
-    plan = ok("--demo", "plan", "--format", "md").stdout
+    short = ok("--demo", "plan", "--format", "md").stdout
+    assert "this system" not in short.split("\n## This month")[0]  # the summary
+    plan = ok("--demo", "plan", "--format", "md", "--full").stdout
     sections = {part.split("\n", 1)[0]: part for part in plan.split("\n## ") if part.strip()}
     summaries = ("Summary", "Since last time", "Critical gaps", "Where points were lost")
     for title in summaries:

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from test_exports import ItemStatus, make_report, renamed
+from report_support import make_report, renamed
 from tui_support import demo_session
 
 from pdpa_check.cli.base import cli
+from pdpa_check.exports.document import ItemStatus
 from pdpa_check.exports.escape import _escapes, _forced, finish, inline
 from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.questionnaires.loader import builtin_bank

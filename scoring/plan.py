@@ -124,9 +124,8 @@ def build_plan(
     order = list(HORIZONS)
     placed = sorted(zip(groups, horizons, strict=True), key=lambda gh: order.index(gh[1]))
     entries = tuple(_entry(group, horizon) for group, horizon in placed)
-    all_gaps = {gap for draft in drafts.values() for gap in draft.gaps}
-    projected = evaluate(bank, profile, _closed(bank, answers, all_gaps)).score
-    return Plan(entries, tuple(vendor_questions), projected, capacity)
+    all_gaps = [gap for draft in drafts.values() for gap in draft.gaps]
+    return Plan(entries, tuple(vendor_questions), scorer.score_after(all_gaps), capacity)
 
 
 def place(
@@ -183,6 +182,7 @@ class _Uplift:
         self.outcomes = {outcome.question_id: outcome for outcome in result.questions}
         self.lost = sum(outcome.points_lost for outcome in result.questions)
         self.scorable = any(outcome.max_points for outcome in result.questions)
+        self.gains: dict[AnswerKey, float] = {}
         self.gates = {
             q.applies_if.answer.question
             for q in bank.questions
@@ -211,6 +211,14 @@ class _Uplift:
         if self.gated(gaps):
             return self.effect(gaps)[0]
         return self.from_gain(self.gain(gaps))
+
+    def score_after(self, gaps: list[AnswerKey]) -> float:
+        """The score once `gaps` are closed, as a full re-scoring would give it."""
+        if self.gated(gaps):
+            return evaluate(
+                self.bank, self.profile, _closed(self.bank, self.answers, set(gaps))
+            ).score
+        return self._score_with(self.gain(gaps))
 
     def gated(self, gaps: list[AnswerKey]) -> bool:
         """Whether closing `gaps` answers a gate (questions then appear or vanish)."""
@@ -251,12 +259,21 @@ class _Uplift:
 
     def from_gain(self, gained: float) -> float:
         """The uplift for `gained` points back, clamped and rounded as `evaluate` does."""
+        return round(max(0.0, self._score_with(gained) - self.result.score), 9)
+
+    def _score_with(self, gained: float) -> float:
+        """The score with `gained` points back, clamped and rounded as `evaluate` does."""
         if not self.scorable:
             return 0.0
-        after = round(max(0.0, min(100.0, 100.0 - (self.lost - gained))), 9)
-        return round(max(0.0, after - self.result.score), 9)
+        return round(max(0.0, min(100.0, 100.0 - (self.lost - gained))), 9)
 
     def _gain(self, question_id: str, system_key: str) -> float:
+        key = (question_id, system_key)
+        if key not in self.gains:  # each slot's gain is asked for twice: its entry's, the plan's
+            self.gains[key] = self._slot_gain(question_id, system_key)
+        return self.gains[key]
+
+    def _slot_gain(self, question_id: str, system_key: str) -> float:
         outcome = self.outcomes[question_id]
         counted = [slot for slot in outcome.slots if slot.credit is not None]
         credit = next(slot.credit for slot in counted if slot.system_key == system_key)

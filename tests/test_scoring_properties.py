@@ -400,6 +400,10 @@ def test_incremental_uplift_equals_full_rescoring_with_gates(data: st.DataObject
         assert entry.uplift == pytest.approx(max(0.0, fixed.score - result.score), abs=1e-9)
         after = entry.band_effect.after if entry.band_effect else result.band
         assert after == fixed.band
+    # The projection (every gap closed) is worked out the same way, and is exact too.
+    every_gap = {(g.partition("/")[0], g.partition("/")[2]) for e in plan.entries for g in e.gaps}
+    projected = evaluate(bank, profile, closed(bank, answers, every_gap)).score
+    assert plan.projected_score == pytest.approx(projected, abs=1e-9)
 
 
 # --- the ranking rule: critical controls come first ------------------------------------------

@@ -25,6 +25,7 @@ from pdpa_check.exports.document import (
 )
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
+from pdpa_check.questionnaires.platforms import SystemSteps
 from pdpa_check.questionnaires.profile import SECTORS, staff_words
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
@@ -291,6 +292,8 @@ def _plan_item(report: Report, item: PlanItem, rank: int, level: str = "####") -
         "",
     ]
     lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
+    entry = report.plan.entry_of(item.id)
+    lines += _platform_lines(entry.platform_steps_for(item) if entry else ())
     lines.append("")
     if action.references:
         lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
@@ -361,7 +364,21 @@ def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
         why += " **See:** " + "; ".join(inline(r) for r in action.references)
     lines += [why, ""]
     lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
+    lines += _platform_lines(entry.platform_steps)
     return [*lines, ""]
+
+
+def _platform_lines(steps: tuple[SystemSteps, ...]) -> list[str]:
+    """Each system's own steps, with the vendor page they come from."""
+    if not steps:
+        return []
+    lines = ["", "On your systems:", ""]
+    for step in steps:
+        line = f"- **{inline(step.system)}:** {inline(step.text)}"
+        if step.source and step.fact:
+            line += f" *Source: {inline(step.source)}, <{step.fact.url}>*"
+        lines.append(line)
+    return lines
 
 
 def _system_part(report: Report, entry: PlanEntry, item: PlanItem) -> str:

@@ -13,6 +13,7 @@ import tomli_w
 
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
 from pdpa_check.questionnaires.measures import CAVEAT, measure_info
+from pdpa_check.questionnaires.platforms import SystemSteps
 from pdpa_check.scoring.result import HORIZONS, PlanItem
 from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.support.text import for_output
@@ -174,7 +175,25 @@ def _plan_entry(report: Report, index: int) -> dict[str, Any]:
             "questions": list(entry.question_ids),
             "why": entry.action.why,
             "steps": list(entry.action.steps),
+            "platform_steps": [_platform_step(steps) for steps in entry.platform_steps],
             "references": list(entry.action.references),
+        }
+    )
+
+
+def _platform_step(steps: SystemSteps) -> dict[str, Any]:
+    """One system's own steps for the entry, with the vendor page they come from."""
+    fact = steps.fact
+    return _drop_none(
+        {
+            "system_name": steps.system,
+            "platform": steps.platform.id if steps.platform else None,
+            "control": steps.control,
+            "can": fact.can if fact else None,
+            "text": steps.text,
+            "source": fact.source if fact else None,
+            "url": fact.url if fact else None,
+            "checked": fact.checked.isoformat() if fact else None,
         }
     )
 

@@ -99,6 +99,7 @@ class VendorEntry(_Strict):
     horizon: str = ""
     critical: bool = False
     steps: list[str] = Field(default_factory=list)
+    platform_steps: list[str] = Field(default_factory=list)  # each system's own steps
     items: list[str] = Field(default_factory=list)
 
 
@@ -240,8 +241,13 @@ def _entry_data(entry: PlanEntry) -> dict[str, Any]:
         "horizon": entry.horizon,
         "critical": entry.critical,
         "steps": [for_output(step) for step in entry.action.steps],
+        "platform_steps": _platform_steps(entry),
         "items": list(entry.item_ids),
     }
+
+
+def _platform_steps(entry: PlanEntry) -> list[str]:
+    return [for_output(steps.plain) for steps in entry.platform_steps]
 
 
 def _item_data(
@@ -375,6 +381,10 @@ def _changed_entries(parsed: VendorFile, source: str, assessed: PlanSource) -> l
             problems.append(f"{place}: title: may not be changed (write in an item's notes)")
         if given.steps and given.steps != [for_output(step) for step in entry.action.steps]:
             problems.append(f"{place}: steps: may not be changed (write in an item's notes)")
+        if given.platform_steps and given.platform_steps != _platform_steps(entry):
+            problems.append(
+                f"{place}: platform_steps: may not be changed (write in an item's notes)"
+            )
     return problems
 
 

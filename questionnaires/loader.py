@@ -37,7 +37,12 @@ MAX_ENTRIES = 20_000
 _LENGTH_CHECK_DEPTH = 4  # lists inside entries (`answers[3].steps`) are checked too
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _AT_END = " (at end of document)"
-_SECTION_NAMES = {"questions": "question", "domains": "domain", "actions": "action"}
+_SECTION_NAMES = {
+    "questions": "question",
+    "domains": "domain",
+    "actions": "action",
+    "platforms": "platform",
+}
 
 
 @dataclass(frozen=True)

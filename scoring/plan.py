@@ -20,6 +20,7 @@ from typing import Protocol
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, format_number
 from pdpa_check.questionnaires.model import UNKNOWN, YES, Action, Bank, Question
+from pdpa_check.questionnaires.platforms import Catalogue, SystemSteps, steps_for
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.evaluate import CRITICAL_CAP, band_for, evaluate
 from pdpa_check.scoring.result import (
@@ -77,10 +78,13 @@ def build_plan(
     *,
     month_hours: float | None = None,
     budget_source: str = "",
+    platforms: Catalogue | None = None,
 ) -> Plan:
     """The remediation plan for `result` (which must come from the same inputs).
 
     `month_hours` overrides the staff-count budget (`budget_source` says who set it).
+    With `platforms`, each entry whose action the catalogue maps to a control gets
+    its systems' own steps.
     """
     drafts: dict[tuple[str, str], _Draft] = {}
     covered: dict[str, dict[str, str | None]] = {}
@@ -123,7 +127,11 @@ def build_plan(
     # Listed as read: by horizon, plan order within each (a horizon's rank is stable).
     order = list(HORIZONS)
     placed = sorted(zip(groups, horizons, strict=True), key=lambda gh: order.index(gh[1]))
-    entries = tuple(_entry(group, horizon) for group, horizon in placed)
+    system_names = tuple(system.name for system in profile.systems)
+    entries = tuple(
+        _entry(group, horizon, _platform_steps(platforms, group, system_names))
+        for group, horizon in placed
+    )
     all_gaps = [gap for draft in drafts.values() for gap in draft.gaps]
     return Plan(entries, tuple(vendor_questions), scorer.score_after(all_gaps), capacity)
 
@@ -331,7 +339,21 @@ def _group(
     )
 
 
-def _entry(group: _Group, horizon: Horizon) -> PlanEntry:
+def _platform_steps(
+    platforms: Catalogue | None, group: _Group, system_names: tuple[str, ...]
+) -> tuple[SystemSteps, ...]:
+    """A per-system entry's systems each get a line (known or not); an org-wide entry
+    gets one for each of the business's systems whose platform has steps."""
+    control = platforms.control_for(group.id) if platforms else None
+    if platforms is None or control is None:
+        return ()
+    with_gap = tuple(draft.system_name for draft in group.drafts if draft.system_name)
+    if with_gap:
+        return steps_for(platforms, control, with_gap, known_only=False)
+    return steps_for(platforms, control, system_names, known_only=True)
+
+
+def _entry(group: _Group, horizon: Horizon, steps: tuple[SystemSteps, ...]) -> PlanEntry:
     items = tuple(
         _item(group.action, draft, uplift, horizon)
         for draft, uplift in zip(group.drafts, group.uplifts, strict=True)
@@ -346,6 +368,7 @@ def _entry(group: _Group, horizon: Horizon) -> PlanEntry:
         horizon=horizon,
         band_effect=group.band_effect,
         covered=group.covered,
+        platform_steps=steps,
     )
 
 

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Literal
 
 from pdpa_check.questionnaires.model import Action
+from pdpa_check.questionnaires.platforms import SystemSteps
 
 # The plan's horizons, in order, with the words a person sees: the one place they are defined.
 Horizon = Literal["this-month", "this-quarter", "next-quarter", "later"]
@@ -162,6 +163,14 @@ class PlanEntry:
     horizon: Horizon
     band_effect: BandEffect | None = None
     covered: tuple[tuple[str, str | None], ...] = ()
+    # Each system's own steps from the platform catalogue, for the action's control.
+    platform_steps: tuple[SystemSteps, ...] = ()
+
+    def platform_steps_for(self, item: PlanItem) -> tuple[SystemSteps, ...]:
+        """The platform steps that concern one item: its system's, or all for org-wide."""
+        if not item.system_name:
+            return self.platform_steps
+        return tuple(s for s in self.platform_steps if s.system == item.system_name)
 
     @property
     def check_first(self) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring import build_plan, evaluate
 
@@ -85,7 +86,7 @@ def make_report(
         )
         answers[answer.key] = answer
     result = evaluate(bank, profile, answers)
-    plan = build_plan(bank, profile, answers, result)
+    plan = build_plan(bank, profile, answers, result, platforms=builtin_catalogue())
     report = build_report(
         generated_on=GENERATED_ON,
         profile=profile,

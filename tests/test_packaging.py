@@ -50,6 +50,7 @@ def test_wheel_holds_only_the_pdpa_check_namespace(wheel: Path) -> None:
         assert f"pdpa_check/{package}/__init__.py" in names
     assert "pdpa_check/questionnaires/banks/pdpa-sme-starter.toml" in names
     assert "pdpa_check/questionnaires/schedule.toml" in names
+    assert "pdpa_check/questionnaires/platforms.toml" in names
     assert "pdpa_check/py.typed" in names
 
 

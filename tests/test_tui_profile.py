@@ -399,3 +399,33 @@ async def test_layout_stacks_at_80_and_uses_columns_at_120(tmp_path: Path) -> No
             assert systems.right <= size[0]
             for row in rows(app):
                 assert row.query_one(".system-remove", Button).region.right <= size[0]
+
+
+async def test_a_known_platforms_name_picks_its_kind_until_the_owner_picks_one(
+    tmp_path: Path,
+) -> None:
+    app = make_app(new_session(tmp_path / "k.db"), tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        editor = profile_screen(app).query_one(SystemsEditor)
+        row = await editor.add_system()
+        await pilot.pause()
+        await type_text(pilot, "Klaviyo")
+        await pilot.pause()
+        assert row.draft.kind == "email_marketing"
+        # Typing on to another platform follows it while the kind is still the picked one.
+        row.name_input.value = "Shopify admin"
+        await pilot.pause()
+        assert row.draft.kind == "storefront"
+        # A kind the owner chose stays, whatever the name becomes.
+        row.kind_select.value = "crm"
+        row.name_input.value = "HubSpot"
+        row.name_input.value = "Mailchimp"
+        await pilot.pause()
+        assert row.draft.kind == "crm"
+        # An unknown name picks nothing: the owner is asked for the kind on save.
+        other = await editor.add_system()
+        await pilot.pause()
+        await type_text(pilot, "Customer spreadsheet")
+        await pilot.pause()
+        assert other.draft.kind is None

@@ -27,9 +27,10 @@ import tomli_w
 
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import NOT_LEGAL_ADVICE, footer, header
-from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide
+from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide, platform_freeze
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
 from pdpa_check.kit.context import KitContext
+from pdpa_check.questionnaires.platforms import CONTROLS, SystemSteps
 from pdpa_check.support.text import for_output
 
 TITLE = "First-24-hours incident plan"
@@ -300,8 +301,18 @@ def _systems_md(ctx: KitContext) -> str:
             f"- **{inline(system.name)}** ({steps.short})\n"
             + wrap("  - Also: ", "; ".join(steps.freeze) + ".", "    ")
             + wrap("  - Keep: ", "; ".join(steps.evidence) + ".", "    ")
+            + "".join(_platform_md(step) for step in platform_freeze(system.name))
         )
     return section(title, wrap("", common, "") + "\n" + "".join(items))
+
+
+def _platform_md(step: SystemSteps) -> str:
+    """A platform's own steps for one control, with the vendor page they come from."""
+    assert step.platform is not None and step.fact is not None and step.source is not None
+    label = f"  - {CONTROLS[step.control]} on {step.platform.name}: "
+    return wrap(
+        label, f"{inline(step.text)} (Source: {inline(step.source)}, <{step.fact.url}>)", "    "
+    )
 
 
 def _notices_md(ctx: KitContext) -> str:
@@ -383,6 +394,11 @@ def _system_data(key: str, kind: str, name: str) -> dict[str, Any]:
         "name": for_output(name),
         "freeze": list(freeze_steps(kind)),
         "evidence": list(steps.evidence),
+        "platform_steps": [
+            {"control": s.control, "text": s.text, "source": s.source, "url": s.fact.url}
+            for s in platform_freeze(name)
+            if s.fact is not None
+        ],
     }
 
 

@@ -13,6 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pdpa_check.questionnaires.platforms import (
+    Control,
+    SystemSteps,
+    builtin_catalogue,
+    steps_for,
+)
+
 
 @dataclass(frozen=True)
 class SystemGuide:
@@ -204,3 +211,17 @@ def freeze_steps(kind: str) -> tuple[str, ...]:
 def guide(kind: str) -> SystemGuide:
     """The guide for `kind` (the `other` guide for a kind this module does not know)."""
     return GUIDES.get(kind, GUIDES["other"])
+
+
+# The platform steps that help freeze a system and keep its evidence, in that order.
+FREEZE_CONTROLS: tuple[Control, ...] = ("remove_user", "connected_apps", "audit_log")
+
+
+def platform_freeze(system_name: str) -> tuple[SystemSteps, ...]:
+    """The catalogue's steps for the system's platform: removing users, apps, its log."""
+    catalogue = builtin_catalogue()
+    return tuple(
+        step
+        for control in FREEZE_CONTROLS
+        for step in steps_for(catalogue, control, (system_name,), known_only=True)
+    )

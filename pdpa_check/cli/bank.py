@@ -45,13 +45,48 @@ def bank_validate(paths: tuple[Path, ...], strict: bool) -> None:
 
 @bank.command("schema")
 @click.option("--schedule", is_flag=True, help="The schema of the breach Schedule file instead.")
-def bank_schema(schedule: bool) -> None:
+@click.option("--platforms", is_flag=True, help="The schema of the platform catalogue instead.")
+def bank_schema(schedule: bool, platforms: bool) -> None:
     """Print the JSON Schema of bank files (for editors such as Taplo)."""
+    from pydantic import BaseModel
+
     from pdpa_check.questionnaires.model import Bank
+    from pdpa_check.questionnaires.platforms import Catalogue
     from pdpa_check.questionnaires.schedule import Schedule
 
-    model = Schedule if schedule else Bank
+    model: type[BaseModel] = Schedule if schedule else Catalogue if platforms else Bank
     click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@bank.command("platforms")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@handled
+def bank_platforms(path: Path | None) -> None:
+    """List the platform catalogue: each platform's kind and the controls it has steps for.
+
+    With PATH, check that catalogue file instead (exit 2 naming each problem).
+    """
+    from pdpa_check.questionnaires.loader import read_input_file
+    from pdpa_check.questionnaires.platforms import CONTROLS, builtin_catalogue, read_catalogue
+    from pdpa_check.questionnaires.profile import SYSTEM_KINDS
+
+    catalogue = (
+        builtin_catalogue() if path is None else read_catalogue(read_input_file(path), str(path))
+    )
+    table = Table("Platform", "Also called", "Kind", *CONTROLS.values())
+    for platform in catalogue.platforms:
+        facts = [platform.fact(control) for control in CONTROLS]
+        table.add_row(
+            platform.name,
+            ", ".join(platform.aliases),
+            SYSTEM_KINDS[platform.kind].split(" (")[0],
+            *(fact.can if fact else "unknown" for fact in facts),
+        )
+    console().print(table)
+    click.echo(
+        "yes: an admin can set it for everyone; partly: per user, some plans or with limits; "
+        "no: not offered; unknown: the plan shows the general steps"
+    )
 
 
 @bank.command("list")

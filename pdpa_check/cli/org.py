@@ -31,8 +31,10 @@ def org() -> None:
     "--system",
     "systems",
     multiple=True,
-    metavar="KIND:NAME",
-    help=f"A system holding customer data; repeatable. KIND is one of: {', '.join(SYSTEM_KINDS)}.",
+    metavar="[KIND:]NAME",
+    help="A system holding customer data; repeatable. A known platform's name is enough "
+    "(--system Shopify); otherwise give its kind, one of: "
+    f"{', '.join(SYSTEM_KINDS)} (--system crm:Our customer list).",
 )
 @click.option(
     "--website/--no-website",
@@ -67,12 +69,7 @@ def org_create(
     taken: set[str] = set()
     try:
         for spec in systems:
-            kind, sep, system_name = spec.partition(":")
-            if not sep or kind not in SYSTEM_KINDS:
-                raise InputError(
-                    f"--system {spec!r}: expected KIND:NAME with KIND one of "
-                    f"{', '.join(SYSTEM_KINDS)}"
-                )
+            kind, system_name = _system_spec(spec)
             key = unique_system_key(system_name, taken)
             taken.add(key)
             parsed.append(System(key=key, kind=kind, name=system_name))
@@ -136,3 +133,19 @@ def org_show(ctx: Context) -> None:
     for system in profile.systems:
         table.add_row(system.key, SYSTEM_KINDS[system.kind], plain(system.name))
     out.print(table)
+
+
+def _system_spec(spec: str) -> tuple[str, str]:
+    """`KIND:NAME`, or a known platform's name alone (its kind from the catalogue)."""
+    from pdpa_check.questionnaires.platforms import builtin_catalogue
+
+    kind, sep, system_name = spec.partition(":")
+    if sep and kind in SYSTEM_KINDS:
+        return kind, system_name
+    platform = builtin_catalogue().find(spec)
+    if platform is None:
+        raise InputError(
+            f"--system {spec!r}: not a platform pdpa-check knows, so give its kind as "
+            f"KIND:NAME with KIND one of {', '.join(SYSTEM_KINDS)}"
+        )
+    return platform.kind, spec

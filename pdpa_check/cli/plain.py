@@ -51,7 +51,7 @@ SHORTCUTS: dict[AnswerValue, str] = {
 
 NO_ORGANISATION = (
     "no organisation yet: create one first with "
-    "`pdpa-check org create NAME --staff N --system KIND:NAME`, "
+    "`pdpa-check org create NAME --staff N --system [KIND:]NAME`, "
     "then run `pdpa-check assess --plain` again"
 )
 KEYS_HELP = (

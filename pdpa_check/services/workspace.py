@@ -19,6 +19,7 @@ from pdpa_check.questionnaires.loader import (
     parse_bank_bytes,
 )
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
 from pdpa_check.store.db import StoreError
@@ -192,7 +193,13 @@ def assess(
     answers = store.answers(assessment.id)
     result = evaluate(bank, profile, answers)
     plan = build_plan(
-        bank, profile, answers, result, month_hours=month_hours, budget_source=budget_source
+        bank,
+        profile,
+        answers,
+        result,
+        month_hours=month_hours,
+        budget_source=budget_source,
+        platforms=builtin_catalogue(),
     )
     return Assessed(org, profile, assessment, bank, answers, result, plan)
 

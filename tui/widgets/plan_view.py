@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pdpa_check.questionnaires.model import Action, Bank
+from pdpa_check.questionnaires.platforms import SystemSteps
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES, DONE_FLAG, entry_status
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN as _DONE_BUT_OPEN
 from pdpa_check.scoring.result import HORIZONS, Capacity, Horizon, Plan, PlanEntry, PlanItem
@@ -93,6 +94,8 @@ class ItemView:
     state: PlanItemState | None
     today: dt.date
     marked: bool = False
+    # This system's own steps from the platform catalogue (all of them when org-wide).
+    platform_steps: tuple[SystemSteps, ...] = ()
 
     @property
     def key(self) -> str:
@@ -181,7 +184,13 @@ class EntryView:
     def systems(self) -> list[ItemView]:
         marked = self.marked_items
         return [
-            ItemView(item, self.states.get(item.id), self.today, item.id in marked)
+            ItemView(
+                item,
+                self.states.get(item.id),
+                self.today,
+                item.id in marked,
+                self.entry.platform_steps_for(item),
+            )
             for item in self.entry.items
         ]
 
@@ -463,6 +472,7 @@ def item_detail(view: ItemView, bank: Bank) -> RenderableType:
         )
     parts.append(Text("Steps", style="bold underline"))
     parts.append(_hanging([f"{n}." for n in range(1, len(action.steps) + 1)], action.steps))
+    parts += platform_parts(view.platform_steps)
     parts.append(Text("Why", style="bold underline"))
     parts.append(Text(for_output(action.why)))
     gaps = gap_lines(bank, item)
@@ -501,6 +511,7 @@ def entry_detail(view: EntryView, bank: Bank) -> RenderableType:
         )
     parts.append(Text("Steps", style="bold underline"))
     parts.append(_hanging([f"{n}." for n in range(1, len(action.steps) + 1)], action.steps))
+    parts += platform_parts(entry.platform_steps)
     parts.append(Text("Why", style="bold underline"))
     parts.append(Text(for_output(action.why)))
     gaps = [line for item in entry.items for line in gap_lines(bank, item)]
@@ -526,6 +537,19 @@ def _systems_table(view: EntryView) -> Table:
         blank = [Text("") for _ in range(3)]
         table.add_row(Text(for_output(name or "")), Text("no gap in the answers"), *blank)
     return table
+
+
+def platform_parts(steps: Sequence[SystemSteps]) -> list[RenderableType]:
+    """Each system's own steps under a heading, each with the vendor page it comes from."""
+    if not steps:
+        return []
+    parts: list[RenderableType] = [Text("On your systems", style="bold underline")]
+    for step in steps:
+        text = Text.assemble((for_output(step.system) + ": ", "bold"), for_output(step.text))
+        if step.source and step.fact:
+            text.append(f"\nSource: {for_output(step.source)}: {step.fact.url}", style="dim")
+        parts.append(text)
+    return parts
 
 
 def _hanging(marks: Sequence[str], lines: Sequence[str]) -> Table:

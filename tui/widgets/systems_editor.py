@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
+from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, System
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.widgets.plain import plain
@@ -44,6 +45,9 @@ class SystemRow(Vertical):
         self.key = key
         self._initial_name = name
         self._initial_kind = kind
+        # The kind this row last picked from a known platform's name: typing may change
+        # it again; a kind the owner chose is never overwritten.
+        self._picked_kind: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="system-fields"):
@@ -60,6 +64,18 @@ class SystemRow(Vertical):
             )
             yield Button("Remove", classes="system-remove")
         yield Static(classes="error")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A known platform's name picks its kind, unless the owner chose one."""
+        if event.input is not self.name_input:
+            return
+        platform = builtin_catalogue().find(event.value)
+        current = self.kind_select.value
+        if platform is None or current == platform.kind:
+            return
+        if current is Select.NULL or current == self._picked_kind:
+            self._picked_kind = platform.kind
+            self.kind_select.value = platform.kind
 
     @property
     def name_input(self) -> Input:

@@ -1,0 +1,218 @@
+"""The platform catalogue: what each platform a shop uses offers for the plan's main controls.
+
+`platforms.toml` beside the banks lists platforms (Shopify, Klaviyo, ...) with the
+names owners type for them, their kind of system, and, per control (MFA, named
+accounts, permissions, audit log, removing a user, connected apps), whether an
+admin can do it for everyone and where the setting is. Every fact names the
+vendor help page it comes from and the day it was checked; a control with no
+fact is unknown, and the plan's generic steps speak for it.
+
+A system is matched to a platform by its name (`Catalogue.find`), so existing
+databases gain the platform steps without a change by the owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pdpa_check.questionnaires.loader import describe_location, read_model
+from pdpa_check.questionnaires.model import Id
+from pdpa_check.questionnaires.profile import SystemKind
+
+# The controls the catalogue has per-platform steps for, with their plain names.
+Control = Literal[
+    "mfa", "named_accounts", "permissions", "audit_log", "remove_user", "connected_apps"
+]
+CONTROLS: dict[Control, str] = {
+    "mfa": "MFA",
+    "named_accounts": "Named accounts",
+    "permissions": "Permissions and export rights",
+    "audit_log": "Activity or audit log",
+    "remove_user": "Removing a user",
+    "connected_apps": "Connected apps",
+}
+
+# What the platform lets an admin do about a control, for everyone in the account.
+Can = Literal["yes", "partly", "no"]
+CAN_WORDS: dict[Can, str] = {
+    "yes": "an admin can set this for everyone",
+    "partly": "only in part (per user, on some plans, or with limits)",
+    "no": "not offered",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+
+class Fact(_Strict):
+    """What one platform offers for one control, with the vendor page it comes from."""
+
+    can: Can
+    text: str = Field(min_length=20, max_length=600)
+    source: str = Field(min_length=3, max_length=200)
+    # Plain URL characters only, so every output can show it as a link unescaped.
+    url: str = Field(pattern=r"^https://[A-Za-z0-9._~/?#=&%+:@-]+$", max_length=300)
+    checked: dt.date
+
+
+class Platform(_Strict):
+    """One platform: its names, its kind of system, and the facts checked for it."""
+
+    id: Id
+    name: str = Field(min_length=2, max_length=60)
+    aliases: tuple[str, ...] = ()
+    kind: SystemKind
+    mfa: Fact | None = None
+    named_accounts: Fact | None = None
+    permissions: Fact | None = None
+    audit_log: Fact | None = None
+    remove_user: Fact | None = None
+    connected_apps: Fact | None = None
+
+    def fact(self, control: Control) -> Fact | None:
+        fact: Fact | None = getattr(self, control)
+        return fact
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class Catalogue(_Strict):
+    """Every platform the plan has steps for, and which plan actions show which control.
+
+    `actions` maps each control to the bank action ids whose plan entries show
+    that control's platform steps (a bank of your own reuses these ids, or adds
+    its own here), so an assessment answered with an older bank gets them too.
+    """
+
+    schema_version: Literal[1] = 1
+    actions: dict[Control, tuple[Id, ...]]
+    platforms: tuple[Platform, ...] = Field(min_length=1)
+
+    def control_for(self, action_id: str) -> Control | None:
+        """The control whose platform steps the action's entry shows, if any."""
+        return next((c for c, ids in self.actions.items() if action_id in ids), None)
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> Catalogue:
+        mapped = [action for ids in self.actions.values() for action in ids]
+        twice = sorted({a for a in mapped if mapped.count(a) > 1})
+        if twice:
+            raise ValueError(f"actions listed under two controls: {', '.join(twice)}")
+        ids = [platform.id for platform in self.platforms]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"platform ids used twice: {', '.join(twice)}")
+        owners: dict[str, str] = {}
+        for platform in self.platforms:
+            for name in platform.names:
+                key = normalised(name)
+                if not key:
+                    raise ValueError(f"platform {platform.id}: the name {name!r} has no letters")
+                other = owners.setdefault(key, platform.id)
+                if other != platform.id or platform.names.count(name) > 1:
+                    raise ValueError(
+                        f"the name {name!r} is given twice ({other} and {platform.id})"
+                    )
+        return self
+
+    def find(self, system_name: str) -> Platform | None:
+        """The platform a system's name names, or None.
+
+        Whole words match ("Shopify store" is Shopify); the longest name wins, so
+        "Google Ads" is not Google Workspace's "Google".
+        """
+        words = f" {normalised(system_name)} "
+        best: tuple[int, Platform] | None = None
+        for platform in self.platforms:
+            for name in platform.names:
+                key = normalised(name)
+                if f" {key} " in words and (best is None or len(key) > best[0]):
+                    best = (len(key), platform)
+        return best[1] if best else None
+
+
+def normalised(name: str) -> str:
+    """Lower case words of letters and digits: "Shopee Seller-Centre" -> "shopee seller centre"."""
+    return " ".join(re.findall(r"[a-z0-9]+", name.casefold()))
+
+
+# What a system with no checked steps for a control shows.
+GENERIC = "No steps for this platform on file: follow the steps above."
+
+
+@dataclass(frozen=True)
+class SystemSteps:
+    """One system's steps for one control: the platform's, or the generic ones."""
+
+    system: str  # the owner's name for the system
+    control: Control
+    platform: Platform | None
+    fact: Fact | None
+
+    @property
+    def text(self) -> str:
+        if self.fact is not None:
+            return self.fact.text
+        return GENERIC
+
+    @property
+    def source(self) -> str | None:
+        """Where the steps come from: `Shopify help, "Page title", checked 2026-12-04`.
+
+        The page's address is `fact.url`; every output shows it beside this.
+        """
+        if self.fact is None or self.platform is None:
+            return None
+        return (
+            f'{self.platform.name} help, "{self.fact.source}",'
+            f" checked {self.fact.checked.isoformat()}"
+        )
+
+    @property
+    def plain(self) -> str:
+        """One line for plain-text outputs: the system, its steps, and their source."""
+        line = f"{self.system}: {self.text}"
+        if self.source and self.fact:
+            line += f" (Source: {self.source}: {self.fact.url})"
+        return line
+
+
+def steps_for(
+    catalogue: Catalogue, control: Control, system_names: tuple[str, ...], *, known_only: bool
+) -> tuple[SystemSteps, ...]:
+    """Each named system's steps for `control`; `known_only` drops systems with no fact."""
+    steps = []
+    for name in system_names:
+        platform = catalogue.find(name)
+        fact = platform.fact(control) if platform else None
+        if fact is not None or not known_only:
+            steps.append(SystemSteps(name, control, platform, fact))
+    return tuple(steps)
+
+
+def catalogue_path() -> Path:
+    """The catalogue shipped inside the package."""
+    return Path(str(resources.files("pdpa_check.questionnaires") / "platforms.toml"))
+
+
+def read_catalogue(data: bytes, source: str) -> Catalogue:
+    """A catalogue from TOML bytes; BankError names `source` and the place."""
+    return read_model(Catalogue, data, source, describe_location)
+
+
+@cache
+def builtin_catalogue() -> Catalogue:
+    """The shipped catalogue; a broken one is a packaging bug, so it raises."""
+    path = catalogue_path()
+    return read_catalogue(path.read_bytes(), str(path))

@@ -25,7 +25,7 @@ from pdpa_check.exports.document import (
 )
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
-from pdpa_check.questionnaires.platforms import SystemSteps
+from pdpa_check.questionnaires.platforms import GENERIC, SystemSteps
 from pdpa_check.questionnaires.profile import SECTORS, staff_words
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
@@ -40,6 +40,10 @@ DEMO_NOTICE = (
 )
 
 
+# The section after This month that holds its steps platform by platform.
+MONTH_PLATFORMS = "This month on each platform"
+
+
 def render_markdown(report: Report, *, full: bool = False) -> str:
     """The plan document: the short one a vendor reads, or with `full` everything expanded."""
     return finish(_full(report) if full else _brief(report))
@@ -50,6 +54,7 @@ def _brief(report: Report) -> str:
         _header(report),
         _summary(report, brief=True),
         _this_month(report),
+        _month_platforms(report),
         _later(report),
         _vendor_questions(report),
         _measure_tally(report),
@@ -362,22 +367,57 @@ def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
     why = f"- **Why:** {inline(action.why)}"
     if action.references:
         why += " **See:** " + "; ".join(inline(r) for r in action.references)
-    lines += [why, ""]
+    pointer = _platform_pointer(entry.platform_steps)
+    lines += [why, *([pointer] if pointer else []), ""]
     lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
-    lines += _platform_lines(entry.platform_steps)
     return [*lines, ""]
 
 
+def _platform_pointer(steps: tuple[SystemSteps, ...]) -> str:
+    """`Own steps: Shopify, Klaviyo (under This month on each platform)`, or "" when none."""
+    known = list(dict.fromkeys(inline(step.system) for step in steps if step.fact))
+    return f"- **Own steps:** {', '.join(known)} (under {MONTH_PLATFORMS})" if known else ""
+
+
+def _month_platforms(report: Report) -> str:
+    """This month's steps on each platform, one platform at a time: how a vendor works
+    through them (one sign-in per platform), each with its vendor page."""
+    entries = report.plan.entries_in("this-month")
+    ranked = [(rank, e, s) for rank, e in enumerate(entries, 1) for s in e.platform_steps]
+    systems = list(dict.fromkeys(step.system for _, _, step in ranked if step.fact))
+    if not systems:
+        return ""
+    lines = [f"## {MONTH_PLATFORMS}", ""]
+    for system in systems:
+        lines += [f"**{inline(system)}**", ""]
+        for rank, entry, step in ranked:
+            if step.system == system and step.fact is not None and step.platform is not None:
+                page = f'{step.platform.name} help: "{step.fact.source}"'
+                lines.append(
+                    f"- **{inline(entry.action.title)}** (fix {rank}): {inline(step.text)}"
+                    f" *([{inline(page)}]({step.fact.url}), checked"
+                    f" {step.fact.checked.isoformat()})*"
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _platform_lines(steps: tuple[SystemSteps, ...]) -> list[str]:
-    """Each system's own steps, with the vendor page they come from."""
+    """Each system's own steps with the vendor page they come from; the systems with none
+    on file share one line."""
     if not steps:
         return []
-    lines = ["", "On your systems:", ""]
+    lines = [""]
     for step in steps:
-        line = f"- **{inline(step.system)}:** {inline(step.text)}"
-        if step.source and step.fact:
-            line += f" *Source: {inline(step.source)}, <{step.fact.url}>*"
-        lines.append(line)
+        if step.fact is not None and step.platform is not None:
+            page = f'{step.platform.name} help: "{step.fact.source}"'
+            lines.append(
+                f"- **On {inline(step.system)}:** {inline(step.text)}"
+                f" *([{inline(page)}]({step.fact.url}), checked {step.fact.checked.isoformat()})*"
+            )
+    generic = [inline(step.system) for step in steps if step.fact is None]
+    if generic:
+        lines.append(f"- **On {', '.join(generic)}:** {GENERIC}")
     return lines
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pdpa_check.questionnaires.cache import cached
 from pdpa_check.questionnaires.loader import describe_location, read_model
 from pdpa_check.questionnaires.model import Id
 from pdpa_check.questionnaires.profile import SystemKind
@@ -87,28 +88,36 @@ class Platform(_Strict):
         return (self.name, *self.aliases)
 
 
+class ActionSteps(_Strict):
+    """Which control's platform steps a bank action's entry shows, and for which systems.
+
+    `kinds` limits a business-wide entry to the kinds of system the fix is about
+    (empty: every system); an entry with a gap per system lists those systems.
+    """
+
+    control: Control
+    kinds: tuple[SystemKind, ...] = ()
+
+
 class Catalogue(_Strict):
     """Every platform the plan has steps for, and which plan actions show which control.
 
-    `actions` maps each control to the bank action ids whose plan entries show
-    that control's platform steps (a bank of your own reuses these ids, or adds
-    its own here), so an assessment answered with an older bank gets them too.
+    `actions` maps bank action ids to the control whose platform steps their plan
+    entries show (a bank of your own reuses these ids, or adds its own here), so an
+    assessment answered with an older bank gets them too.
     """
 
     schema_version: Literal[1] = 1
-    actions: dict[Control, tuple[Id, ...]]
+    actions: dict[Id, ActionSteps]
     platforms: tuple[Platform, ...] = Field(min_length=1)
 
     def control_for(self, action_id: str) -> Control | None:
         """The control whose platform steps the action's entry shows, if any."""
-        return next((c for c, ids in self.actions.items() if action_id in ids), None)
+        steps = self.actions.get(action_id)
+        return steps.control if steps else None
 
     @model_validator(mode="after")
     def _names_are_unique(self) -> Catalogue:
-        mapped = [action for ids in self.actions.values() for action in ids]
-        twice = sorted({a for a in mapped if mapped.count(a) > 1})
-        if twice:
-            raise ValueError(f"actions listed under two controls: {', '.join(twice)}")
         ids = [platform.id for platform in self.platforms]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
@@ -148,7 +157,7 @@ def normalised(name: str) -> str:
 
 
 # What a system with no checked steps for a control shows.
-GENERIC = "No steps for this platform on file: follow the steps above."
+GENERIC = "No platform steps on file here: follow the steps above."
 
 
 @dataclass(frozen=True)
@@ -201,6 +210,18 @@ def steps_for(
     return tuple(steps)
 
 
+def steps_for_action(catalogue: Catalogue, action_id: str, system_name: str) -> SystemSteps | None:
+    """The system's own checked steps for the action's control, if the catalogue has them.
+
+    What the question help shows while answering a per-system question.
+    """
+    control = catalogue.control_for(action_id)
+    if control is None:
+        return None
+    found = steps_for(catalogue, control, (system_name,), known_only=True)
+    return found[0] if found else None
+
+
 def catalogue_path() -> Path:
     """The catalogue shipped inside the package."""
     return Path(str(resources.files("pdpa_check.questionnaires") / "platforms.toml"))
@@ -213,6 +234,8 @@ def read_catalogue(data: bytes, source: str) -> Catalogue:
 
 @cache
 def builtin_catalogue() -> Catalogue:
-    """The shipped catalogue; a broken one is a packaging bug, so it raises."""
+    """The shipped catalogue (from the bank cache when validated before); a broken one is a
+    packaging bug, so it raises."""
     path = catalogue_path()
-    return read_catalogue(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    return cached(data, lambda: read_catalogue(data, str(path)))  # validated once, like banks

@@ -127,9 +127,8 @@ def build_plan(
     # Listed as read: by horizon, plan order within each (a horizon's rank is stable).
     order = list(HORIZONS)
     placed = sorted(zip(groups, horizons, strict=True), key=lambda gh: order.index(gh[1]))
-    system_names = tuple(system.name for system in profile.systems)
     entries = tuple(
-        _entry(group, horizon, _platform_steps(platforms, group, system_names))
+        _entry(group, horizon, _platform_steps(platforms, group, profile))
         for group, horizon in placed
     )
     all_gaps = [gap for draft in drafts.values() for gap in draft.gaps]
@@ -340,17 +339,18 @@ def _group(
 
 
 def _platform_steps(
-    platforms: Catalogue | None, group: _Group, system_names: tuple[str, ...]
+    platforms: Catalogue | None, group: _Group, profile: Profile
 ) -> tuple[SystemSteps, ...]:
     """A per-system entry's systems each get a line (known or not); an org-wide entry
-    gets one for each of the business's systems whose platform has steps."""
-    control = platforms.control_for(group.id) if platforms else None
-    if platforms is None or control is None:
+    gets one for each of the business's systems of the fix's kinds that has steps."""
+    mapped = platforms.actions.get(group.id) if platforms else None
+    if platforms is None or mapped is None:
         return ()
     with_gap = tuple(draft.system_name for draft in group.drafts if draft.system_name)
     if with_gap:
-        return steps_for(platforms, control, with_gap, known_only=False)
-    return steps_for(platforms, control, system_names, known_only=True)
+        return steps_for(platforms, mapped.control, with_gap, known_only=False)
+    names = tuple(s.name for s in profile.systems if not mapped.kinds or s.kind in mapped.kinds)
+    return steps_for(platforms, mapped.control, names, known_only=True)
 
 
 def _entry(group: _Group, horizon: Horizon, steps: tuple[SystemSteps, ...]) -> PlanEntry:

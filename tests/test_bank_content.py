@@ -113,7 +113,7 @@ def test_bank_validates_with_no_problems(bank: Bank) -> None:
     assert check_bank_files([builtin_bank_path()]) == []
     assert load_bank_file(builtin_bank_path()) == bank
     assert bank.id == BUILTIN_BANK
-    assert bank.version == "1.2.0"
+    assert bank.version == "1.2.1"
     description = bank.description.casefold()
     assert "not legal advice" in description
     assert "30 minutes" in description

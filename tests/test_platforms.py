@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from cli_support import assert_error, invoke, ok
+from markdown_support import commonmark, inline_text, walk
 from tui_support import reopen_session
 
 from pdpa_check.questionnaires.answers import Answer
@@ -19,6 +21,7 @@ from pdpa_check.questionnaires.platforms import (
     CONTROLS,
     GENERIC,
     Catalogue,
+    Fact,
     builtin_catalogue,
     read_catalogue,
 )
@@ -58,8 +61,8 @@ REQUIRED = {
 SMALL = """
 schema_version = 1
 [actions]
-mfa = ["enforce-mfa"]
-remove_user = ["remove-leaver-access"]
+enforce-mfa = { control = "mfa" }
+remove-leaver-access = { control = "remove_user", kinds = ["storefront", "ads"] }
 
 [[platforms]]
 id = "shopify"
@@ -130,9 +133,9 @@ def test_the_required_platforms_are_found_by_name_with_their_kind() -> None:
 
 def test_every_mapped_action_is_in_the_builtin_bank(bank: Bank) -> None:
     catalogue = builtin_catalogue()
-    mapped = {action for ids in catalogue.actions.values() for action in ids}
-    assert mapped <= set(bank.actions_by_id)
-    assert set(catalogue.actions) == set(CONTROLS), "every control has an action"
+    assert set(catalogue.actions) <= set(bank.actions_by_id)
+    controls = {steps.control for steps in catalogue.actions.values()}
+    assert controls == set(CONTROLS), "every control has an action"
 
 
 def test_generic_steps_of_per_system_fixes_cite_no_platform(bank: Bank) -> None:
@@ -183,7 +186,8 @@ def test_bank_platforms_lists_the_catalogue_and_checks_a_file(tmp_path: Path) ->
         (('url = "https://help.shopify.com/en/manual/remove"', 'url = "http://x"'), ["url"]),
         (("checked = 2026-12-04", 'checked = "soon"'), ["checked"]),
         (('kind = "ads"', 'kind = "spaceship"'), ["platform google-ads", "kind"]),
-        (('remove_user = ["remove-leaver-access"]', 'remove_user = ["enforce-mfa"]'), ["two"]),
+        (('control = "mfa"', 'control = "magic"'), ["enforce-mfa", "control"]),
+        (('kinds = ["storefront", "ads"]', 'kinds = ["rocket"]'), ["remove-leaver-access"]),
         (("[actions]", "[actions"), ["bad.toml:"]),
     ],
 )
@@ -278,6 +282,14 @@ def test_an_org_wide_fix_shows_only_systems_with_checked_steps(
     assert all(not e.platform_steps for e in others)
     bare = build_plan(bank, profile, answers, evaluate(bank, profile, answers))
     assert all(not e.platform_steps for e in bare.entries)
+    # A business-wide fix lists only the kinds of system it is about (here store and ads):
+    # the same Shopify declared as a CRM is left out.
+    as_crm = profile.model_copy(
+        update={"systems": (System(key="shopify", kind="crm", name="Shopify admin"),)}
+    )
+    plan = build_plan(bank, as_crm, answers, evaluate(bank, as_crm, answers), platforms=small)
+    leaver = plan.entry("remove-leaver-access")
+    assert leaver is not None and leaver.platform_steps == ()
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -302,3 +314,109 @@ def test_org_create_asks_for_the_kind_of_an_unknown_platform(tmp_path: Path) -> 
     result = invoke("--db", db, "org", "create", "Kopi", "--staff", "6", "--system", "Our sheet")
     assert_error(result, 2, "'Our sheet'", "KIND:NAME", "crm")
     assert not db.exists()
+
+
+# --- every output, end to end on the demo (whose systems include Shopify) -----------------------
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of Markdown: every inline's text, escapes resolved, spaces folded."""
+    tokens = commonmark().parse(markdown)
+    seen = " ".join(inline_text(t) for t in walk(tokens) if t.type == "inline")
+    return " ".join(seen.split())
+
+
+# The demo shares one Shopify login (and has MFA on Shopify): its named-accounts steps show.
+ENTRY, CONTROL = "replace-shared-logins", "named_accounts"
+
+
+def shopify_fact() -> tuple[str, str]:
+    platform = builtin_catalogue().find("Shopify")
+    fact = platform.fact(CONTROL) if platform else None
+    assert fact is not None, "the catalogue says where Shopify's users are added"
+    return fact.text, fact.url
+
+
+def own_steps_fact(system: str) -> Fact | None:
+    platform = builtin_catalogue().find(system)
+    return platform.fact(CONTROL) if platform else None
+
+
+def test_the_short_plan_gives_this_months_steps_platform_by_platform() -> None:
+    text, url = shopify_fact()
+    plan = ok("--demo", "plan", "--format", "md").stdout
+    entry = plan[plan.index(f"· `{ENTRY}`") :]
+    entry = entry[: entry.index("\n### ")]
+    # The fix names the systems with their own steps...
+    pointer = next(li for li in entry.splitlines() if li.startswith("- **Own steps:**"))
+    named = plain_text(pointer).removeprefix("Own steps: ").split(" (under")[0].split(", ")
+    systems = re.findall(r"(\w[\w ]*?): (?:Open|In progress|Done)", entry)
+    assert named == [s for s in systems if own_steps_fact(s)]
+    assert "Shopify" in named
+    # ...and the section after This month holds them, one platform at a time, with the page.
+    section = plan[plan.index("## This month on each platform") :]
+    section = section[: section.index("\n## ")]
+    shopify = section[section.index("**Shopify**") :]
+    line = next(li for li in shopify.splitlines() if "Replace shared logins" in li)
+    assert " ".join(text.split()) in plain_text(line)
+    assert f"]({url})" in line and 'Shopify help: "' in line
+
+
+def test_the_full_plan_shows_each_systems_own_steps_under_its_item() -> None:
+    text, url = shopify_fact()
+    plan = ok("--demo", "plan", "--format", "md", "--full").stdout
+    item = plan[plan.index(f"`{ENTRY}/shopify`") :]
+    item = item[: item.index("\n#### ")]
+    line = next(li for li in item.splitlines() if li.startswith("- **On Shopify:**"))
+    assert plain_text(line).startswith(f"On Shopify: {' '.join(text.split())}")
+    assert f"]({url})" in line
+    # An item on a system with no steps on file (the demo's Meta Business) says so.
+    assert own_steps_fact("Meta Business") is None
+    meta = plan[plan.index(f"`{ENTRY}/meta-business`") :]
+    meta = meta[: meta.index("\n#### ")]
+    assert f"- **On Meta Business:** {GENERIC}" in meta
+    assert "help:" not in meta
+
+
+def test_toml_json_and_vendor_file_carry_the_same_steps(tmp_path: Path) -> None:
+    text, url = shopify_fact()
+    for form in ("toml", "json"):
+        raw = ok("--demo", "plan", "--format", form).stdout
+        data = tomllib.loads(raw) if form == "toml" else json.loads(raw)
+        entry = next(e for e in data["plan"] if e["id"] == ENTRY)
+        steps = {s["system_name"]: s for s in entry["platform_steps"]}
+        assert steps["Shopify"]["text"] == text
+        assert steps["Shopify"]["url"] == url
+        assert steps["Shopify"]["control"] == CONTROL
+        assert steps["Shopify"]["can"] in ("yes", "partly", "no")
+        assert dt.date.fromisoformat(steps["Shopify"]["checked"]) <= dt.date.today()
+    out = tmp_path / "vendor.toml"
+    ok("--demo", "plan", "--format", "toml", "--for-vendor", "-o", out)
+    vendor = tomllib.loads(out.read_text("utf-8"))
+    entry = next(e for e in vendor["entries"] if e["id"] == ENTRY)
+    shopify = next(s for s in entry["platform_steps"] if s.startswith("Shopify: "))
+    assert text in shopify and url in shopify
+
+
+def test_the_kit_freeze_section_uses_the_platform_steps(tmp_path: Path) -> None:
+    platform = builtin_catalogue().find("Shopify")
+    assert platform is not None and platform.audit_log is not None
+    # The printed plan (two pages) names the vendor page that says where the log is...
+    kit = plain_text(ok("--demo", "kit", "plan").stdout)
+    assert (
+        f'Shopify (online store admin; its log: Shopify help, "{platform.audit_log.source}")' in kit
+    )
+    # ...and the kit's TOML holds each checked step in full, with its page.
+    out = tmp_path / "kit.toml"
+    ok("--demo", "kit", "plan", "--format", "toml", "-o", out)
+    systems = tomllib.loads(out.read_text("utf-8"))["systems"]
+    shopify = next(s for s in systems if s["name"] == "Shopify")
+    steps = {step["control"]: step for step in shopify["platform_steps"]}
+    assert set(steps) == {"remove_user", "connected_apps", "audit_log"}
+    for control, step in steps.items():
+        fact = platform.fact(control)
+        assert fact is not None
+        assert (step["text"], step["url"]) == (fact.text, fact.url)
+    # A system with no platform in the catalogue has none.
+    rebuy = next(s for s in systems if s["name"].startswith("Rebuy"))
+    assert rebuy["platform_steps"] == []

@@ -27,10 +27,10 @@ import tomli_w
 
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import NOT_LEGAL_ADVICE, footer, header
-from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide, platform_freeze
+from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide, platform_steps
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
 from pdpa_check.kit.context import KitContext
-from pdpa_check.questionnaires.platforms import CONTROLS, SystemSteps
+from pdpa_check.questionnaires.platforms import SystemSteps
 from pdpa_check.support.text import for_output
 
 TITLE = "First-24-hours incident plan"
@@ -298,21 +298,19 @@ def _systems_md(ctx: KitContext) -> str:
     for system in ctx.profile.systems:
         steps = guide(system.kind)
         items.append(
-            f"- **{inline(system.name)}** ({steps.short})\n"
+            wrap("- ", f"**{inline(system.name)}** ({steps.short}{_log_page(system.name)})")
             + wrap("  - Also: ", "; ".join(steps.freeze) + ".", "    ")
             + wrap("  - Keep: ", "; ".join(steps.evidence) + ".", "    ")
-            + "".join(_platform_md(step) for step in platform_freeze(system.name))
         )
     return section(title, wrap("", common, "") + "\n" + "".join(items))
 
 
-def _platform_md(step: SystemSteps) -> str:
-    """A platform's own steps for one control, with the vendor page they come from."""
-    assert step.platform is not None and step.fact is not None and step.source is not None
-    label = f"  - {CONTROLS[step.control]} on {step.platform.name}: "
-    return wrap(
-        label, f"{inline(step.text)} (Source: {inline(step.source)}, <{step.fact.url}>)", "    "
-    )
+def _log_page(system_name: str) -> str:
+    """`; its log: <vendor page>`: where the platform's log is (its steps are in the TOML)."""
+    step = platform_steps(system_name, "audit_log")
+    if step is None or step.fact is None or step.platform is None:
+        return ""
+    return f'; its log: {inline(step.platform.name)} help, "{inline(step.fact.source)}"'
 
 
 def _notices_md(ctx: KitContext) -> str:
@@ -394,12 +392,20 @@ def _system_data(key: str, kind: str, name: str) -> dict[str, Any]:
         "name": for_output(name),
         "freeze": list(freeze_steps(kind)),
         "evidence": list(steps.evidence),
+        # The platform's own steps, where checked: removing a user (suspend, do not delete,
+        # while you investigate), its connected apps, and where its log is.
         "platform_steps": [
-            {"control": s.control, "text": s.text, "source": s.source, "url": s.fact.url}
-            for s in platform_freeze(name)
-            if s.fact is not None
+            _platform_data(step)
+            for control in ("remove_user", "connected_apps", "audit_log")
+            if (step := platform_steps(name, control)) is not None
         ],
     }
+
+
+def _platform_data(step: SystemSteps) -> dict[str, str]:
+    """One control's steps on the platform, with the vendor page they come from."""
+    assert step.fact is not None and step.source is not None
+    return {"control": step.control, "text": step.text, "source": step.source, "url": step.fact.url}
 
 
 def _notice_data(notice: Notice) -> dict[str, Any]:

@@ -213,15 +213,7 @@ def guide(kind: str) -> SystemGuide:
     return GUIDES.get(kind, GUIDES["other"])
 
 
-# The platform steps that help freeze a system and keep its evidence, in that order.
-FREEZE_CONTROLS: tuple[Control, ...] = ("remove_user", "connected_apps", "audit_log")
-
-
-def platform_freeze(system_name: str) -> tuple[SystemSteps, ...]:
-    """The catalogue's steps for the system's platform: removing users, apps, its log."""
-    catalogue = builtin_catalogue()
-    return tuple(
-        step
-        for control in FREEZE_CONTROLS
-        for step in steps_for(catalogue, control, (system_name,), known_only=True)
-    )
+def platform_steps(system_name: str, control: Control) -> SystemSteps | None:
+    """The catalogue's checked steps for one control on the system's platform, if any."""
+    found = steps_for(builtin_catalogue(), control, (system_name,), known_only=True)
+    return found[0] if found else None

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from rich import box
 from rich.table import Table
 
 from pdpa_check.cli.base import EXIT_BAD_INPUT, Context, cli, echo_problems, handled, pass_ctx
@@ -68,24 +69,26 @@ def bank_platforms(path: Path | None) -> None:
     """
     from pdpa_check.questionnaires.loader import read_input_file
     from pdpa_check.questionnaires.platforms import CONTROLS, builtin_catalogue, read_catalogue
-    from pdpa_check.questionnaires.profile import SYSTEM_KINDS
 
     catalogue = (
         builtin_catalogue() if path is None else read_catalogue(read_input_file(path), str(path))
     )
-    table = Table("Platform", "Also called", "Kind", *CONTROLS.values())
+    table = Table(show_edge=False, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for column in ("Platform", "Kind", "MFA", "Users", "Roles", "Log", "Remove", "Apps"):
+        table.add_column(column, no_wrap=True)
     for platform in catalogue.platforms:
         facts = [platform.fact(control) for control in CONTROLS]
         table.add_row(
             platform.name,
-            ", ".join(platform.aliases),
-            SYSTEM_KINDS[platform.kind].split(" (")[0],
-            *(fact.can if fact else "unknown" for fact in facts),
+            platform.kind,
+            *(fact.can.replace("partly", "part") if fact else "-" for fact in facts),
         )
     console().print(table)
     click.echo(
-        "yes: an admin can set it for everyone; partly: per user, some plans or with limits; "
-        "no: not offered; unknown: the plan shows the general steps"
+        "MFA; Users: named accounts; Roles: roles and export rights; Log: activity log; "
+        "Remove: removing a user; Apps: "
+        "connected apps. yes: an admin can set it for everyone; part: per user, on some "
+        "plans or with limits; no: not offered; -: not on file (the plan's general steps apply)"
     )
 
 

@@ -29,6 +29,7 @@ from pdpa_check.questionnaires.model import (
     AnswerValue,
     Question,
 )
+from pdpa_check.questionnaires.platforms import builtin_catalogue, steps_for_action
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -305,6 +306,13 @@ class PlainRun:
             self._say(f"How to fix: {action.title}")
             for number, step in enumerate(action.steps, 1):
                 self._say(f"  {number}. {step}")
+            own = (
+                steps_for_action(builtin_catalogue(), action.id, slot.system.name)
+                if slot.system
+                else None
+            )
+            if own is not None:
+                self._say(f"  On {own.plain}")
             shown = True
         vendor_text = question.vendor_text(self.q.profile)
         if vendor_text is not None:

@@ -158,7 +158,10 @@ class AssessmentScreen(BaseScreen):
         self._show_choices(slot, answer)
         self._show_notes(answer)
         self._show_status()
-        self.query_one("#help", Static).update(help_text(q.bank, slot.question, q.profile))
+        system_name = slot.system.name if slot.system else None
+        self.query_one("#help", Static).update(
+            help_text(q.bank, slot.question, q.profile, system_name)
+        )
         self._show_domains(q)
 
     def _show_position(self, q: Questionnaire) -> None:

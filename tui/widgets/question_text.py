@@ -12,9 +12,11 @@ from pdpa_check.kit.contacts import Contact, ContactRole, missing_sentence
 from pdpa_check.questionnaires.answers import Answer, describe_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.model import Bank, Question
+from pdpa_check.questionnaires.platforms import builtin_catalogue, steps_for_action
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.services.session import DomainProgress, Questionnaire
 from pdpa_check.support.text import for_output
+from pdpa_check.tui.widgets.plan_view import platform_parts
 
 # Room for an area's title in the 30-cell domain list, after the marker and count.
 DOMAIN_TITLE_CELLS = 21
@@ -72,8 +74,10 @@ def answer_status(
     return status
 
 
-def help_text(bank: Bank, question: Question, profile: Profile) -> RenderableType:
-    """Why it matters, how to fix it, and references: toggled with `?`."""
+def help_text(
+    bank: Bank, question: Question, profile: Profile, system_name: str | None = None
+) -> RenderableType:
+    """Why it matters, how to fix it (with the system's own steps), references: toggled with `?`."""
     parts: list[RenderableType] = [
         Text("Why it matters", style="bold underline"),
         Text(for_output(question.why)),
@@ -84,6 +88,9 @@ def help_text(bank: Bank, question: Question, profile: Profile) -> RenderableTyp
         for action in actions:
             parts.append(Text(for_output(action.title), style="bold"))
             parts += [Text(f"  - {for_output(step)}") for step in action.steps]
+            own = steps_for_action(builtin_catalogue(), action.id, system_name or "")
+            if own is not None:
+                parts += platform_parts([own])
     vendor_text = question.vendor_text(profile)
     if vendor_text is not None:
         parts += [

@@ -53,6 +53,7 @@ from pdpa_check.kit.contacts import CONTACT_ROLES, Contact
 from pdpa_check.kit.context import KitContext
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, Profile, System
 from pdpa_check.scoring import evaluate
 from pdpa_check.services.session import Session
@@ -259,7 +260,15 @@ def test_plan_outline(bank: Bank) -> None:
         *[("h2", title) for title in PLAN_SECTIONS],
     ]
     systems = list_items(section_tokens(text, "Freeze access, system by system"))
-    assert systems == [f"{s.name} ({GUIDES[s.kind].short})" for s in SHOP.systems]
+    # Each system with its kind, and the vendor page that says where its log is, if on file.
+    expected = []
+    for system in SHOP.systems:
+        platform = builtin_catalogue().find(system.name)
+        log = platform.audit_log if platform else None
+        page = f'; its log: {platform.name} help, "{log.source}"' if platform and log else ""
+        expected.append(f"{system.name} ({GUIDES[system.kind].short}{page})")
+    assert systems == expected
+    assert any("its log:" in line for line in systems)
     care = list_items(section_tokens(text, PLAN_SECTIONS[5]))
     assert [item.split(":")[0] for item in care] == ["Contain", "Assess", "Report", "Evaluate"]
     assert text.startswith("# First-24-hours incident plan")

@@ -49,6 +49,7 @@ from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.exports.structured import render_json, render_toml, report_data
 from pdpa_check.exports.writer import ExportError, default_filename, write_atomic
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.platforms import CONTROLS, builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.measures import assess_measures, maps_measures
 from pdpa_check.support.text import TextError, clean, clean_name, for_output, slug
@@ -242,11 +243,20 @@ def test_full_markdown_tables(bank: Bank, profile: Profile) -> None:
     assert lost == pytest.approx(100.0 - report.result.score, abs=0.5)
 
 
-def test_markdown_has_no_html_links_or_images(bank: Bank, profile: Profile) -> None:
-    text = render_markdown(make_report(bank, profile))
-    for md in [commonmark(), *linkifying_parsers()]:
-        kinds = {token.type for token in walk(md.parse(text))}
-        assert not kinds & {"html_block", "html_inline", "image", "link_open"}
+def test_markdown_has_no_html_or_images_and_links_only_to_vendor_help_pages(
+    bank: Bank, profile: Profile
+) -> None:
+    """The only links are the catalogue's vendor pages (platform steps); no other text links."""
+    catalogue = builtin_catalogue()
+    pages = {f.url for p in catalogue.platforms for c in CONTROLS if (f := p.fact(c))}
+    for full in (False, True):
+        text = render_markdown(make_report(bank, profile), full=full)
+        for md in [commonmark(), *linkifying_parsers()]:
+            tokens = list(walk(md.parse(text)))
+            assert not {token.type for token in tokens} & {"html_block", "html_inline", "image"}
+            links = [str(t.attrGet("href")) for t in tokens if t.type == "link_open"]
+            assert links, "the fixture's Shopify has steps with their vendor page"
+            assert set(links) <= pages
 
 
 # Injection (S3) -------------------------------------------------------------------------

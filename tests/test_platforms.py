@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 from cli_support import assert_error, invoke, ok
 from markdown_support import commonmark, inline_text, walk
 from tui_support import reopen_session
@@ -420,3 +421,16 @@ def test_the_kit_freeze_section_uses_the_platform_steps(tmp_path: Path) -> None:
     # A system with no platform in the catalogue has none.
     rebuy = next(s for s in systems if s["name"].startswith("Rebuy"))
     assert rebuy["platform_steps"] == []
+
+
+def test_a_vendor_file_with_changed_platform_steps_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "vendor.toml"
+    ok("--demo", "plan", "--format", "toml", "--for-vendor", "-o", out)
+    data = tomllib.loads(out.read_text("utf-8"))
+    index = next(i for i, e in enumerate(data["entries"]) if e["id"] == ENTRY)
+    data["entries"][index]["platform_steps"][0] = "Shopify: just share the owner login."
+    out.write_text(tomli_w.dumps(data), "utf-8")
+    before = ok("--demo", "plan", "--format", "toml").stdout
+    result = invoke("--demo", "plan", "import", str(out), "--yes")
+    assert_error(result, 2, "vendor.toml", f'entries[{index}] (id "{ENTRY}")', "platform_steps")
+    assert ok("--demo", "plan", "--format", "toml").stdout == before

@@ -1,8 +1,10 @@
 """Apps started in a subprocess for the cold-start and memory figures (P1, P6).
 
-`python -m benchmarks.apps bare` runs a bare Textual app (Header, Static,
-Footer); `python -m benchmarks.apps pdpa DB` runs pdpa-check on DB. Each exits
-as soon as its first screen is painted, then prints its peak memory in KiB.
+`python -m benchmarks.apps widgets` runs the floor: a Textual app with the
+dashboard's own widgets (Header, six compact Buttons, five bordered Statics
+holding Rich grids, Footer) and static content; `bare` runs a bare Textual app
+(Header, Static, Footer), reported only; `pdpa DB` runs pdpa-check on DB. Each
+exits as soon as its first screen is painted, then prints its peak memory in KiB.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import resource
 import sys
 from pathlib import Path
 
+from rich.table import Table
 from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Static
 
 
 class Bare(App[None]):
@@ -23,6 +27,44 @@ class Bare(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.exit)
+
+
+class Widgets(App[None]):
+    """The same-widgets floor: what the dashboard draws, with fixed content."""
+
+    CSS = """
+    Static.card { border: round $primary; height: auto; padding: 0 1; }
+    Horizontal { height: auto; }
+    Button { min-width: 10; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            for label in ("Continue", "New assessment", "Results", "Plan", "History", "Export"):
+                yield Button(label, compact=True)
+        with Horizontal():
+            with Vertical():
+                yield Static(_grid("Last completed score", 4), classes="card")
+                yield Static(_grid("Next quarterly re-assessment", 2), classes="card")
+            with Vertical():
+                yield Static(_grid("Assessment", 1), classes="card")
+                yield Static(_grid("Open fixes", 5), classes="card")
+                yield Static(_grid("Next steps", 5), classes="card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.exit)
+
+
+def _grid(title: str, rows: int) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right")
+    grid.add_column()
+    grid.add_row("", title)
+    for n in range(rows):
+        grid.add_row(f"+{n}.0", f"Row {n} of {title.lower()}")
+    return grid
 
 
 def run_pdpa(db: Path) -> int | None:
@@ -71,10 +113,10 @@ def peak_kib() -> int:
 
 
 def main() -> None:
-    if sys.argv[1] == "bare":
-        app = Bare()
-        app.run(headless=True)
-        code = app.return_code
+    if sys.argv[1] in ("bare", "widgets"):
+        floor: App[None] = Bare() if sys.argv[1] == "bare" else Widgets()
+        floor.run(headless=True)
+        code = floor.return_code
     else:
         code = run_pdpa(Path(sys.argv[2]))
     print(peak_kib(), file=sys.stderr)

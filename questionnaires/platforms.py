@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -143,12 +143,15 @@ class Catalogue(_Strict):
         """
         words = f" {normalised(system_name)} "
         best: tuple[int, Platform] | None = None
-        for platform in self.platforms:
-            for name in platform.names:
-                key = normalised(name)
-                if f" {key} " in words and (best is None or len(key) > best[0]):
-                    best = (len(key), platform)
+        for key, platform in self._names:
+            if f" {key} " in words and (best is None or len(key) > best[0]):
+                best = (len(key), platform)
         return best[1] if best else None
+
+    @cached_property
+    def _names(self) -> tuple[tuple[str, Platform], ...]:
+        """Every name and alias, normalised once, with its platform."""
+        return tuple((normalised(n), p) for p in self.platforms for n in p.names)
 
 
 def normalised(name: str) -> str:

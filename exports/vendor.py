@@ -381,7 +381,10 @@ def _changed_entries(parsed: VendorFile, source: str, assessed: PlanSource) -> l
             problems.append(f"{place}: title: may not be changed (write in an item's notes)")
         if given.steps and given.steps != [for_output(step) for step in entry.action.steps]:
             problems.append(f"{place}: steps: may not be changed (write in an item's notes)")
-        if given.platform_steps and given.platform_steps != _platform_steps(entry):
+        # Platform steps come with the tool's catalogue: only a file this version wrote
+        # can be checked against them (an update in between may have reworded them).
+        same_tool = parsed.tool_version == __version__
+        if same_tool and given.platform_steps and given.platform_steps != _platform_steps(entry):
             problems.append(
                 f"{place}: platform_steps: may not be changed (write in an item's notes)"
             )

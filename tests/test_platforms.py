@@ -434,3 +434,24 @@ def test_a_vendor_file_with_changed_platform_steps_is_refused(tmp_path: Path) ->
     result = invoke("--demo", "plan", "import", str(out), "--yes")
     assert_error(result, 2, "vendor.toml", f'entries[{index}] (id "{ENTRY}")', "platform_steps")
     assert ok("--demo", "plan", "--format", "toml").stdout == before
+
+
+def test_a_vendor_file_from_another_version_is_not_held_to_todays_platform_steps(
+    tmp_path: Path,
+) -> None:
+    """The catalogue ships with the tool: a file written before an update may hold older
+    wording, and the vendor's statuses in it must still come in."""
+    out = tmp_path / "vendor.toml"
+    ok("--demo", "plan", "--format", "toml", "--for-vendor", "-o", out)
+    data = tomllib.loads(out.read_text("utf-8"))
+    data["tool_version"] = "0.0.1"
+    index = next(i for i, e in enumerate(data["entries"]) if e["id"] == ENTRY)
+    data["entries"][index]["platform_steps"][0] = "Shopify: older wording of the steps."
+    item = next(i for i in data["items"] if i["id"] == f"{ENTRY}/shopify")
+    item["status"] = "done"
+    out.write_text(tomli_w.dumps(data), "utf-8")
+    ok("--demo", "plan", "import", str(out), "--yes")
+    plan = tomllib.loads(ok("--demo", "plan", "--format", "toml").stdout)["plan"]
+    entry = next(e for e in plan if e["id"] == ENTRY)
+    shopify = next(s for s in entry["systems"] if s["id"] == f"{ENTRY}/shopify")
+    assert shopify["status"] == "done"

@@ -391,15 +391,21 @@ def _month_platforms(report: Report) -> str:
     for system in systems:
         lines += [f"**{inline(system)}**", ""]
         for rank, entry, step in ranked:
-            if step.system == system and step.fact is not None and step.platform is not None:
-                page = f'{step.platform.name} help: "{step.fact.source}"'
+            if step.system == system and step.fact is not None:
                 lines.append(
                     f"- **{inline(entry.action.title)}** (fix {rank}): {inline(step.text)}"
-                    f" *([{inline(page)}]({step.fact.url}), checked"
-                    f" {step.fact.checked.isoformat()})*"
+                    + _page_link(step)
                 )
         lines.append("")
     return "\n".join(lines)
+
+
+def _page_link(step: SystemSteps) -> str:
+    """` *([Shopify help: "Page"](url), checked 2026-12-04)*`: where the steps come from."""
+    if step.fact is None or step.platform is None:
+        return ""
+    page = inline(f'{step.platform.name} help: "{step.fact.source}"')
+    return f" *([{page}]({step.fact.url}), checked {step.fact.checked.isoformat()})*"
 
 
 def _platform_lines(steps: tuple[SystemSteps, ...]) -> list[str]:
@@ -409,12 +415,8 @@ def _platform_lines(steps: tuple[SystemSteps, ...]) -> list[str]:
         return []
     lines = [""]
     for step in steps:
-        if step.fact is not None and step.platform is not None:
-            page = f'{step.platform.name} help: "{step.fact.source}"'
-            lines.append(
-                f"- **On {inline(step.system)}:** {inline(step.text)}"
-                f" *([{inline(page)}]({step.fact.url}), checked {step.fact.checked.isoformat()})*"
-            )
+        if step.fact is not None:
+            lines.append(f"- **On {inline(step.system)}:** {inline(step.text)}{_page_link(step)}")
     generic = [inline(step.system) for step in steps if step.fact is None]
     if generic:
         lines.append(f"- **On {', '.join(generic)}:** {GENERIC}")

@@ -43,11 +43,6 @@ CONTROLS: dict[Control, str] = {
 
 # What the platform lets an admin do about a control, for everyone in the account.
 Can = Literal["yes", "partly", "no"]
-CAN_WORDS: dict[Can, str] = {
-    "yes": "an admin can set this for everyone",
-    "partly": "only in part (per user, on some plans, or with limits)",
-    "no": "not offered",
-}
 
 
 class _Strict(BaseModel):
@@ -219,8 +214,11 @@ def steps_for_action(catalogue: Catalogue, action_id: str, system_name: str) -> 
     What the question help shows while answering a per-system question.
     """
     control = catalogue.control_for(action_id)
-    if control is None:
-        return None
+    return own_steps(catalogue, control, system_name) if control else None
+
+
+def own_steps(catalogue: Catalogue, control: Control, system_name: str) -> SystemSteps | None:
+    """The system's platform's checked steps for `control`, or None when none are on file."""
     found = steps_for(catalogue, control, (system_name,), known_only=True)
     return found[0] if found else None
 

@@ -27,10 +27,10 @@ import tomli_w
 
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.exports.kit.common import NOT_LEGAL_ADVICE, footer, header
-from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide, platform_steps
+from pdpa_check.exports.kit.systems import COMMON_FREEZE, freeze_steps, guide
 from pdpa_check.kit.contacts import CONTACT_ROLES, ESSENTIAL_ROLES, Contact, missing_roles
 from pdpa_check.kit.context import KitContext
-from pdpa_check.questionnaires.platforms import SystemSteps
+from pdpa_check.questionnaires.platforms import SystemSteps, builtin_catalogue, own_steps
 from pdpa_check.support.text import for_output
 
 TITLE = "First-24-hours incident plan"
@@ -307,7 +307,7 @@ def _systems_md(ctx: KitContext) -> str:
 
 def _log_page(system_name: str) -> str:
     """`; its log: <vendor page>`: where the platform's log is (its steps are in the TOML)."""
-    step = platform_steps(system_name, "audit_log")
+    step = own_steps(builtin_catalogue(), "audit_log", system_name)
     if step is None or step.fact is None or step.platform is None:
         return ""
     return f'; its log: {inline(step.platform.name)} help, "{inline(step.fact.source)}"'
@@ -397,7 +397,7 @@ def _system_data(key: str, kind: str, name: str) -> dict[str, Any]:
         "platform_steps": [
             _platform_data(step)
             for control in ("remove_user", "connected_apps", "audit_log")
-            if (step := platform_steps(name, control)) is not None
+            if (step := own_steps(builtin_catalogue(), control, name)) is not None
         ],
     }
 

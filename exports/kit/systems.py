@@ -13,13 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pdpa_check.questionnaires.platforms import (
-    Control,
-    SystemSteps,
-    builtin_catalogue,
-    steps_for,
-)
-
 
 @dataclass(frozen=True)
 class SystemGuide:
@@ -211,9 +204,3 @@ def freeze_steps(kind: str) -> tuple[str, ...]:
 def guide(kind: str) -> SystemGuide:
     """The guide for `kind` (the `other` guide for a kind this module does not know)."""
     return GUIDES.get(kind, GUIDES["other"])
-
-
-def platform_steps(system_name: str, control: Control) -> SystemSteps | None:
-    """The catalogue's checked steps for one control on the system's platform, if any."""
-    found = steps_for(builtin_catalogue(), control, (system_name,), known_only=True)
-    return found[0] if found else None

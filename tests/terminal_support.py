@@ -78,6 +78,15 @@ class Terminal:
             self.pump(0.05)
         return needle in self.text()
 
+    def wait_exit(self, timeout: float = 20.0) -> int | None:
+        """Wait for the app to exit, reading what it writes meanwhile: a full pseudo-terminal
+        buffer would otherwise block its last repaint, and it would never exit."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self.pump(0.05)
+        self.pump(0.2)
+        return self.process.poll()
+
     def press(self, keys: bytes) -> None:
         os.write(self.main, keys)
 

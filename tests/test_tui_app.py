@@ -197,7 +197,16 @@ def run_on_a_terminal(args: list[str], expect: bytes) -> int:
                 seen += os.read(main, 65536)
         assert expect in seen
         os.write(main, b"\x11")  # ctrl+q
-        return process.wait(timeout=20)
+        # Keep reading while it exits: a full pseudo-terminal buffer would block its last
+        # repaint, and it would never exit.
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            if select.select([main], [], [], 0.1)[0]:
+                try:
+                    os.read(main, 65536)
+                except OSError:  # the app has gone
+                    break
+        return process.wait(timeout=5)
     finally:
         if process.poll() is None:
             process.kill()

@@ -109,22 +109,27 @@ class KitScreen(BaseScreen):
 
     @property
     def contacts_tab(self) -> ContactsTab:
-        return self.query_one(ContactsTab)
+        return self.query_one("#contacts", ContactsTab)
 
     @property
     def notify_tab(self) -> NotifyTab:
-        return self.query_one(NotifyTab)
+        return self.query_one("#notify", NotifyTab)
 
     @property
     def notice_tab(self) -> NoticeTab:
-        return self.query_one(NoticeTab)
+        return self.query_one("#notice", NoticeTab)
+
+    @property
+    def incident_tabs(self) -> tuple[IncidentTab, ...]:
+        """The two forms that together hold the incident."""
+        return (self.notify_tab, self.notice_tab)
 
     # Sections --------------------------------------------------------------------
 
     @property
     def section(self) -> str:
-        tabs = self.query("#sections").results(TabbedContent)
-        return next((t.active for t in tabs), "") or "contacts"
+        sections = self.query_one_optional("#sections", TabbedContent)  # None before compose
+        return (sections.active if sections else "") or "contacts"
 
     def action_section(self, name: str) -> None:
         """Show a section; the focus stays on the tabs, so number keys keep switching."""
@@ -206,7 +211,7 @@ class KitScreen(BaseScreen):
         self._form_changed()
 
     def _fill(self, draft: Draft) -> None:
-        for tab in self.query(IncidentTab):
+        for tab in self.incident_tabs:
             tab.fill(draft)
 
     @property
@@ -265,7 +270,7 @@ class KitScreen(BaseScreen):
                 f" · opened {self.incident.opened_at[:10]}",
                 " · ✎ changed, not saved (ctrl+s)" if draft != self.saved else " · saved",
             )
-        for tab in self.query(IncidentTab):
+        for tab in self.incident_tabs:
             tab.show_label(label)
 
     def _show_verdict(self, draft: Draft) -> None:
@@ -279,7 +284,7 @@ class KitScreen(BaseScreen):
             self.notify_tab.show_verdict(verdict_content(wizard, notifiability(wizard)))
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        for tab in self.query(IncidentTab):
+        for tab in self.incident_tabs:
             tab.show_problems(problems, self.touched)
 
     # Saving ----------------------------------------------------------------------------------

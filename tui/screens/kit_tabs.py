@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal, TypeVar
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Literal
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
@@ -39,9 +41,6 @@ from pdpa_check.tui.screens.kit_forms import (
     wizard_form,
 )
 from pdpa_check.tui.screens.kit_wizard import (
-    GROUNDS_CHOICES,
-    KIND_CHOICES,
-    TRI_CHOICES,
     TRI_FIELDS,
     Draft,
     log_entry,
@@ -75,8 +74,6 @@ DATE_INPUTS = ("assessed", "pdpc_notified", "individuals_notified", "next_update
 # The incident's one-line inputs, on either form.
 TEXT_INPUTS = ("title", "discovered", "affected", "contact_point", *DATE_INPUTS)
 TICKS = ("affected_verified", "data_verified")
-# Single-choice fields besides the yes/no/unknown ones, with their choices.
-CHOICE_FIELDS = (("kind", KIND_CHOICES), ("not_telling_grounds", GROUNDS_CHOICES))
 # The three fields of a new log entry (Add to log).
 LOG_INPUTS = ("log_at", "log_who", "log_what")
 # The Draft fields read from one widget each (the customer steps and the log aside).
@@ -85,7 +82,6 @@ DRAFT_FIELDS = frozenset(
 )
 
 IncidentAction = Literal["save", "export", "new"]
-W = TypeVar("W", bound=Widget)
 
 
 # Contacts ------------------------------------------------------------------------------
@@ -188,6 +184,34 @@ class DocumentTab(TabPane):
 # The incident --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FormWidgets:
+    """An incident form's widgets by the Draft field they show."""
+
+    fields: dict[str, Widget]  # one widget per Draft field (the customer steps aside)
+    steps: dict[str, Checkbox]  # customer step key -> its tick, in CUSTOMER_STEPS order
+    errors: dict[str, Static]  # field name -> the line that shows its problem
+    labels: list[Static]  # the incident's name and saved state
+
+    @classmethod
+    def of(cls, form: Widget) -> FormWidgets:
+        inputs = form.query("Input, TextArea, Checkbox, RadioSet").results()
+        fields = {_field_name(w.id or ""): w for w in inputs}
+        ticks = {
+            (w.id or "").removeprefix("step-"): w for w in form.query(".step").results(Checkbox)
+        }
+        errors = {
+            _field_name((w.id or "").removesuffix("-error")): w
+            for w in form.query(".field-error").results(Static)
+        }
+        return cls(
+            fields={name: w for name, w in fields.items() if name in DRAFT_FIELDS},
+            steps={key: ticks[key] for key in CUSTOMER_STEPS if key in ticks},
+            errors=errors,
+            labels=list(form.query(".incident-label").results(Static)),
+        )
+
+
 class IncidentTab(TabPane):
     """What both incident forms share: reading and filling their fields, problems, label."""
 
@@ -212,56 +236,49 @@ class IncidentTab(TabPane):
     def field(self, name: str) -> Widget:
         return self.query_one(f"#{widget_id(name)}")
 
+    @cached_property
+    def form(self) -> FormWidgets:
+        """This form's widgets, found once: every keystroke reads and marks them."""
+        return FormWidgets.of(self)
+
     def values(self) -> dict[str, Any]:
         """The Draft fields this form holds, as typed."""
-        values: dict[str, Any] = {}
-        for widget in self.query("Input, TextArea, Checkbox, RadioSet").results():
-            name = _field_name(widget.id or "")
-            if name in DRAFT_FIELDS:
-                values[name] = _value_of(widget)
+        values: dict[str, Any] = {n: _value_of(w) for n, w in self.form.fields.items()}
         if "not_telling_grounds" in values:  # no ground chosen is "none", not "unknown"
             values["not_telling_grounds"] = values["not_telling_grounds"].replace("unknown", "none")
-        if self.query(".step"):
+        if self.form.steps:
             values["customer_steps"] = tuple(
-                key for key in CUSTOMER_STEPS if self.query_one(f"#step-{key}", Checkbox).value
+                key for key, step in self.form.steps.items() if step.value
             )
         return values
 
     def fill(self, draft: Draft) -> None:
         """Show `draft` in the fields this form holds."""
-        for name in TEXT_INPUTS:
-            for found in self._found(name, Input):
-                found.value = str(getattr(draft, name))
-        for name in (*NOTICE_AREAS, *WIZARD_AREAS):
-            for area in self._found(name, TextArea):
-                area.load_text(getattr(draft, name))
-        for name in TICKS:
-            for tick in self._found(name, Checkbox):
-                tick.value = bool(getattr(draft, name))
-        choices = [(name, TRI_CHOICES) for name in TRI_FIELDS] + list(CHOICE_FIELDS)
-        for name, options in choices:
-            for value, _ in options:
-                buttons = self.query(f"#{widget_id(name)}-{value}").results(MarkedRadioButton)
-                for button in buttons:
-                    button.value = getattr(draft, name) == value
-        for step in self.query(".step").results(Checkbox):
-            step.value = (step.id or "").removeprefix("step-") in draft.customer_steps
+        for name, widget in self.form.fields.items():
+            value = getattr(draft, name)
+            if isinstance(widget, Input):
+                widget.value = str(value)
+            elif isinstance(widget, TextArea):
+                widget.load_text(value)
+            elif isinstance(widget, Checkbox):
+                widget.value = bool(value)
+            else:
+                for button in widget.query(MarkedRadioButton):
+                    button.value = button.id == f"{widget_id(name)}-{value}"
+        for key, step in self.form.steps.items():
+            step.value = key in draft.customer_steps
 
     def show_label(self, label: Content) -> None:
-        for static in self.query(".incident-label").results(Static):
+        for static in self.form.labels:
             static.update(label)
 
     def show_problems(self, problems: dict[str, str], touched: set[str]) -> None:
         """Mark each field the owner has left that has a problem; clear the others."""
-        for error in self.query(".field-error").results(Static):
-            name = (error.id or "").removeprefix("f-").removesuffix("-error").replace("-", "_")
+        for name, error in self.form.errors.items():
             message = problems.get(name) if name in touched else None
             error.update(plain(f"✗ {message}") if message else "")
             error.display = bool(message)
             self.field(name).set_class(bool(message), "-error")
-
-    def _found(self, name: str, kind: type[W]) -> list[W]:
-        return list(self.query(f"#{widget_id(name)}").results(kind))
 
     # Messages up -----------------------------------------------------------------------
 

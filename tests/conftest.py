@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from pdpa_check.questionnaires.loader import builtin_bank
+from pdpa_check.questionnaires.loader import builtin_bank, builtin_bank_path, parse_bank_bytes
 from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.db import create_database
 from pdpa_check.store.repo import Store
@@ -23,10 +25,23 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile("explore" if os.environ.get("HYPOTHESIS_EXPLORE") == "1" else "gate")
 
 
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding the validated built-in bank and platform catalogue, made once
+    per test process; each test starts from a copy, so none pays for validation again."""
+    home = tmp_path_factory.mktemp("warm-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        parse_bank_bytes(builtin_bank_path().read_bytes(), "warm-up")
+        builtin_catalogue()
+    return home
+
+
 @pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_cache: Path) -> Path:
     """Point platformdirs at a temporary home so tests never touch real data."""
     home = tmp_path / "home"
+    shutil.copytree(warm_cache, home / "cache")  # modes kept: the cache reads private files only
     for name, sub in (
         ("XDG_DATA_HOME", "data"),
         ("XDG_CONFIG_HOME", "config"),

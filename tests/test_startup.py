@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,13 @@ def test_reading_commands_load_no_writer_library_and_no_app(
     assert not unwanted & loaded
 
 
+@pytest.fixture
+def cold_cache() -> None:
+    """No cache entries yet (every other test starts from a warm copy; see conftest)."""
+    shutil.rmtree(cache.cache_folder(), ignore_errors=True)
+
+
+@pytest.mark.usefixtures("cold_cache")
 def test_a_validated_bank_is_cached_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
     first = parse_bank_bytes(BANK_BYTES, "bank.toml")
     assert list(cache.cache_folder().glob("*.pickle"))
@@ -126,6 +134,7 @@ def test_a_validated_bank_is_cached_and_reused(monkeypatch: pytest.MonkeyPatch) 
     assert again == first and again is not first
 
 
+@pytest.mark.usefixtures("cold_cache")
 def test_a_changed_bank_misses_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     parse_bank_bytes(BANK_BYTES, "bank.toml")
     changed = BANK_BYTES.replace(b'version = "', b'version = "9', 1)
@@ -134,6 +143,7 @@ def test_a_changed_bank_misses_the_cache(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
 
 
+@pytest.mark.usefixtures("cold_cache")
 @pytest.mark.parametrize("module", ["loader.py", "profile.py", "text.py"])
 def test_an_edit_to_any_code_validation_runs_misses_the_cache(
     module: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -149,6 +159,7 @@ def test_an_edit_to_any_code_validation_runs_misses_the_cache(
     assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
 
 
+@pytest.mark.usefixtures("cold_cache")
 def test_a_broken_bank_is_never_cached() -> None:
     from pdpa_check.questionnaires.errors import BankError
 
@@ -163,6 +174,7 @@ def entry() -> Path:
     return found
 
 
+@pytest.mark.usefixtures("cold_cache")
 def test_a_cache_entry_others_could_write_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     path = entry()
     path.chmod(0o620)
@@ -174,6 +186,7 @@ def test_a_cache_entry_others_could_write_is_ignored(monkeypatch: pytest.MonkeyP
     assert path.stat().st_mode & 0o777 == 0o600  # replaced by a private copy
 
 
+@pytest.mark.usefixtures("cold_cache")
 def test_a_damaged_cache_entry_is_only_a_miss() -> None:
     path = entry()
     path.write_bytes(b"not a pickle")
@@ -182,6 +195,7 @@ def test_a_damaged_cache_entry_is_only_a_miss() -> None:
     assert path.read_bytes() != b"not a pickle"
 
 
+@pytest.mark.usefixtures("cold_cache")
 def test_an_unwritable_cache_folder_still_loads(tmp_path: Path) -> None:
     folder = cache.cache_folder()
     folder.parent.mkdir(parents=True, exist_ok=True)

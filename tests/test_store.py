@@ -198,10 +198,11 @@ def test_open_database_missing_file_creates_nothing(tmp_path: Path) -> None:
     assert str(path) in str(excinfo.value)
     assert not path.parent.exists()
 
-    path = tmp_path / "pdpa-check.db"
+    folder = tmp_path / "empty"
+    folder.mkdir()
     with pytest.raises(StoreError):
-        open_database(path)
-    assert listing(tmp_path) == []
+        open_database(folder / "pdpa-check.db")
+    assert listing(folder) == []
 
 
 def _make_folder(path: Path, source: Path) -> None:

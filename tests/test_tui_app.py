@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_support import demo_session, make_app, new_session, reopen_session, shown_text
+from tui_support import demo_session, make_app, new_session, reopen_session, shown_text, type_text
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import shown_score
@@ -88,7 +88,7 @@ async def test_palette_jumps_to_a_question_by_its_text(tmp_path: Path, profile: 
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"password manager")
+        await type_text(pilot, "password manager")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from tui_support import assessing, demo_session, make_app, reopen_session, shown_text, started
+from tui_support import (
+    assessing,
+    demo_session,
+    make_app,
+    reopen_session,
+    shown_text,
+    started,
+    type_text,
+)
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile
@@ -34,7 +42,7 @@ async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
     box = pilot.app.screen.query_one(f"#{field}", Input)
     box.focus()
     await pilot.pause()
-    await pilot.press(*text)
+    await type_text(pilot, text)
 
 
 async def test_a_note_is_saved_a_moment_after_typing_stops(

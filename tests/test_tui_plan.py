@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
-from tui_support import TODAY, demo_session, make_app, new_session, reopen_session
+from tui_support import TODAY, demo_session, make_app, new_session, reopen_session, type_text
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.result import HORIZONS
@@ -67,7 +67,7 @@ async def fill(pilot: Pilot[None], field: str, text: str) -> None:
     box.focus()
     await pilot.pause()
     if text:
-        await pilot.press(*text)
+        await type_text(pilot, text)
 
 
 def first_item(app: PdpaCheckApp) -> str:

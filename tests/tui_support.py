@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
 import io
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +15,8 @@ from pathlib import Path
 from rich.console import Console
 from textual.app import App
 from textual.content import Content
+from textual.events import Key
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, Static
 
@@ -20,6 +26,7 @@ from pdpa_check.services.demo import build_demo
 from pdpa_check.services.session import Questionnaire, Session
 from pdpa_check.store.db import create_database, open_database
 from pdpa_check.store.repo import Store
+from pdpa_check.support.fsutil import private_mkdir
 from pdpa_check.tui.app import PdpaCheckApp
 from pdpa_check.tui.screens.assessment import AssessmentScreen
 from pdpa_check.tui.screens.dashboard import DashboardScreen
@@ -45,8 +52,19 @@ def reopen_session(db: Path) -> Session:
 
 def demo_session(db: Path) -> Session:
     """The demo organisation, dated relative to the fixed `NOW`."""
-    build_demo(db, None, now=NOW)
+    private_mkdir(db.parent)  # as `create_database` makes it
+    shutil.copy2(_demo_database(), db)  # a private file, like the one `build_demo` makes
     return reopen_session(db)
+
+
+@functools.cache
+def _demo_database() -> Path:
+    """The demo database, built once per test process (a test gets its own copy)."""
+    folder = tempfile.mkdtemp(prefix="pdpa-demo-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "demo.db"
+    build_demo(path, None, now=NOW)
+    return path
 
 
 def fill(q: Questionnaire, *, good: bool) -> None:
@@ -101,8 +119,18 @@ def flat(text: str) -> str:
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
-    """Type plain letters, digits and spaces key by key."""
-    await pilot.press(*("space" if char == " " else char for char in text))
+    """Type `text` key by key, as one burst (a fast typist), then wait until the app settles.
+
+    `pilot.press` waits for the app to go idle after every key (40 ms or more each); the
+    keys here go into the app's queue in order and are handled exactly as typed ones.
+    """
+    app = pilot.app
+    for char in text:
+        key = Key(char if char.isalnum() else _character_to_key(char), char)
+        key.set_sender(app)
+        app.post_message(key)
+    await pilot.pause()
+    await pilot._wait_for_screen()  # the focused widget has handled the keys passed on to it
 
 
 # The Breach kit -------------------------------------------------------------------------

@@ -40,6 +40,7 @@ SCHEMA_STEPS = (
     "0005_breach_kit",
     "0006_organisation_uid",
     "0007_has_website",
+    "0008_user_lists",
 )
 
 

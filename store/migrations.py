@@ -175,3 +175,28 @@ def has_website(db: Database) -> None:
     # Whether the business has a website or online store of its own (1) or sells only on
     # marketplaces (0); every organisation so far was asked the website questions, so 1.
     db.table("organisations").add_column("has_website", int, not_null_default=1)
+
+
+@migrations(name="0008_user_lists")
+def user_lists(db: Database) -> None:
+    # An answer checked against a platform's own user list, as JSON naming the file, its
+    # format and date ('' when it is the owner's word); carried with the answer.
+    db.table("answers").add_column("verified", str, not_null_default="")
+    # The latest user list read for each system: what it showed, and the people behind
+    # each gap (staff's personal data: only what the plan's checklist needs, never the file).
+    db.table("user_lists").create(
+        {
+            "organisation_id": int,
+            "system_key": str,
+            "file_name": str,
+            "format": str,
+            "file_date": str,
+            "read_at": str,
+            "summary": str,
+            "checklist": str,
+        },
+        pk=("organisation_id", "system_key"),
+        not_null={"organisation_id", "system_key", "file_name", "format", "read_at"},
+        defaults={"summary": "", "checklist": "[]", "file_date": ""},
+        foreign_keys=[("organisation_id", "organisations", "id")],
+    )

@@ -18,6 +18,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.checked import record_clean_close
 from pdpa_check.store.db import StoreError, now, translated_faults
+from pdpa_check.store.evidence import EvidenceStore, Verified
 from pdpa_check.store.kit import KitStore
 from pdpa_check.support.text import slug
 
@@ -55,6 +56,7 @@ class AnswerMeta:
     answered_at: str
     confirmed_at: str | None
     carried: bool
+    verified: Verified | None = None  # checked against a user list (None: the owner's word)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class PlanItemEvent:
     note: str
 
 
-class Store(KitStore):
+class Store(KitStore, EvidenceStore):
     """The one writer for a pdpa-check database."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -259,9 +261,9 @@ class Store(KitStore):
                 marks = ", ".join("?" for _ in carry_questions)
                 db.execute(
                     "INSERT INTO answers (assessment_id, question_id, system_key, value, note,"
-                    " evidence, answered_at, confirmed_at, carried)"
+                    " evidence, answered_at, confirmed_at, carried, verified)"
                     " SELECT ?, question_id, system_key, value, note, evidence, answered_at,"
-                    " coalesce(confirmed_at, answered_at), 1 FROM answers"
+                    " coalesce(confirmed_at, answered_at), 1, verified FROM answers"
                     f" WHERE assessment_id = ? AND question_id IN ({marks})",
                     [new_id, carry_from, *carry_questions],
                 )
@@ -324,18 +326,18 @@ class Store(KitStore):
     def save_answer(self, assessment_id: int, answer: Answer) -> None:
         """Store one answer durably before returning."""
         with self.write() as db:
-            db.table("answers").upsert(_answer_row(assessment_id, answer), pk=_ANSWER_PK)
+            db.execute(_SAVE_ANSWER, _answer_row(assessment_id, answer))
 
     def answer_meta(self, assessment_id: int) -> dict[AnswerKey, AnswerMeta]:
         """When each answer was given and confirmed, and whether it is still carried."""
         rows = self.conn.execute(
-            "SELECT question_id, system_key, answered_at, confirmed_at, carried FROM answers"
-            " WHERE assessment_id = ?",
+            "SELECT question_id, system_key, answered_at, confirmed_at, carried, verified"
+            " FROM answers WHERE assessment_id = ?",
             [assessment_id],
         ).fetchall()
         return {
-            (q, s): AnswerMeta(at, confirmed, bool(carried))
-            for q, s, at, confirmed, carried in rows
+            (q, s): AnswerMeta(at, confirmed, bool(carried), Verified.from_json(mark))
+            for q, s, at, confirmed, carried, mark in rows
         }
 
     def confirm_answers(self, assessment_id: int, keys: Iterable[AnswerKey]) -> int:
@@ -370,9 +372,8 @@ class Store(KitStore):
                     " AND system_key = ?",
                     [assessment_id, *key],
                 )
-            rows = [_answer_row(assessment_id, answer) for answer in answers]
-            if rows:
-                db.table("answers").upsert_all(rows, pk=_ANSWER_PK)
+            for answer in answers:
+                db.execute(_SAVE_ANSWER, _answer_row(assessment_id, answer))
 
     def answers(self, assessment_id: int) -> dict[AnswerKey, Answer]:
         rows = self.conn.execute(
@@ -517,7 +518,6 @@ def _change_item(
         )
 
 
-_ANSWER_PK = ("assessment_id", "question_id", "system_key")
 _PLAN_ITEM_FIELDS = {
     "status",
     "owner",
@@ -540,10 +540,20 @@ def _answer_row(assessment_id: int, answer: Answer) -> dict[str, Any]:
         "value": answer.value,
         "note": answer.note,
         "evidence": answer.evidence,
-        "answered_at": stamp,
-        "confirmed_at": stamp,
-        "carried": 0,
+        "stamp": stamp,
     }
+
+
+# Saving an answer is the owner's word: a user list's mark stays only while the value does.
+_SAVE_ANSWER = (
+    "INSERT INTO answers (assessment_id, question_id, system_key, value, note, evidence,"
+    " answered_at, confirmed_at, carried, verified) VALUES (:assessment_id, :question_id,"
+    " :system_key, :value, :note, :evidence, :stamp, :stamp, 0, '')"
+    " ON CONFLICT (assessment_id, question_id, system_key) DO UPDATE SET"
+    " value = excluded.value, note = excluded.note, evidence = excluded.evidence,"
+    " answered_at = excluded.answered_at, confirmed_at = excluded.confirmed_at, carried = 0,"
+    " verified = CASE WHEN answers.value = excluded.value THEN answers.verified ELSE '' END"
+)
 
 
 def unique_system_key(name: str, taken: set[str]) -> str:

@@ -29,7 +29,7 @@ from pdpa_check.questionnaires.platforms import GENERIC, SystemSteps
 from pdpa_check.questionnaires.profile import SECTORS, staff_words
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
-from pdpa_check.scoring.result import HORIZONS, PlanEntry, PlanItem
+from pdpa_check.scoring.result import HORIZONS, Person, PlanEntry, PlanItem
 from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.scoring.wording import failing_systems, summary_text
 
@@ -299,6 +299,8 @@ def _plan_item(report: Report, item: PlanItem, rank: int, level: str = "####") -
     lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
     entry = report.plan.entry_of(item.id)
     lines += _platform_lines(entry.platform_steps_for(item) if entry else ())
+    chase = _people_line(entry.people_for(item)) if entry and not report.redacted else ""
+    lines += ["", chase.removeprefix("- ")] if chase else []
     lines.append("")
     if action.references:
         lines += ["References: " + "; ".join(inline(r) for r in action.references), ""]
@@ -368,9 +370,19 @@ def _entry_detail(report: Report, entry: PlanEntry, rank: int) -> list[str]:
     if action.references:
         why += " **See:** " + "; ".join(inline(r) for r in action.references)
     pointer = _platform_pointer(entry.platform_steps)
-    lines += [why, *([pointer] if pointer else []), ""]
+    chase = "" if report.redacted else _people_line(entry.people)
+    lines += [why, *([pointer] if pointer else []), *([chase] if chase else []), ""]
     lines += [f"{n}. {inline(step)}" for n, step in enumerate(action.steps, 1)]
     return [*lines, ""]
+
+
+def _people_line(people: tuple[Person, ...]) -> str:
+    """`Who to chase: Google Workspace: Ah Kow (no MFA), Siti (admin)`, from the user lists."""
+    by_system: dict[str, list[str]] = {}
+    for person in people:
+        by_system.setdefault(inline(person.system_name), []).append(inline(person.text))
+    parts = [f"{system}: {', '.join(names)}" for system, names in by_system.items()]
+    return f"- **Who to chase:** {'; '.join(parts)}" if parts else ""
 
 
 def _platform_pointer(steps: tuple[SystemSteps, ...]) -> str:

@@ -14,7 +14,7 @@ import tomli_w
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
 from pdpa_check.questionnaires.measures import CAVEAT, measure_info
 from pdpa_check.questionnaires.platforms import SystemSteps
-from pdpa_check.scoring.result import HORIZONS, PlanItem
+from pdpa_check.scoring.result import HORIZONS, Person, PlanItem
 from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.support.text import for_output
 
@@ -176,9 +176,15 @@ def _plan_entry(report: Report, index: int) -> dict[str, Any]:
             "why": entry.action.why,
             "steps": list(entry.action.steps),
             "platform_steps": [_platform_step(steps) for steps in entry.platform_steps],
+            # Who the user lists show behind the gaps: staff's names, never in a redacted copy.
+            "people": [] if report.redacted else [_person(p) for p in entry.people],
             "references": list(entry.action.references),
         }
     )
+
+
+def _person(person: Person) -> dict[str, str]:
+    return {"system": person.system_key, "gap": person.gap, "name": person.name}
 
 
 def _platform_step(steps: SystemSteps) -> dict[str, Any]:

@@ -14,7 +14,7 @@ entries by horizon, in priority order within each.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from pdpa_check.scoring.result import (
     BandEffect,
     Capacity,
     Horizon,
+    Person,
     Plan,
     PlanEntry,
     PlanItem,
@@ -79,12 +80,14 @@ def build_plan(
     month_hours: float | None = None,
     budget_source: str = "",
     platforms: Catalogue | None = None,
+    user_lists: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> Plan:
     """The remediation plan for `result` (which must come from the same inputs).
 
     `month_hours` overrides the staff-count budget (`budget_source` says who set it).
     With `platforms`, each entry whose action the catalogue maps to a control gets
-    its systems' own steps.
+    its systems' own steps, and, with `user_lists` (system key -> (gap, person) pairs
+    read from its user list), the people behind that control's gaps.
     """
     drafts: dict[tuple[str, str], _Draft] = {}
     covered: dict[str, dict[str, str | None]] = {}
@@ -128,7 +131,12 @@ def build_plan(
     order = list(HORIZONS)
     placed = sorted(zip(groups, horizons, strict=True), key=lambda gh: order.index(gh[1]))
     entries = tuple(
-        _entry(group, horizon, _platform_steps(platforms, group, profile))
+        _entry(
+            group,
+            horizon,
+            _platform_steps(platforms, group, profile),
+            _people(platforms, group, profile, user_lists or {}),
+        )
         for group, horizon in placed
     )
     all_gaps = [gap for draft in drafts.values() for gap in draft.gaps]
@@ -353,7 +361,40 @@ def _platform_steps(
     return steps_for(platforms, mapped.control, names, known_only=True)
 
 
-def _entry(group: _Group, horizon: Horizon, steps: tuple[SystemSteps, ...]) -> PlanEntry:
+# The user-list gaps a fix for each platform control closes.
+GAPS_BY_CONTROL: dict[str, tuple[str, ...]] = {
+    "mfa": ("no_mfa",),
+    "named_accounts": ("shared",),
+    "permissions": ("admin",),
+    "remove_user": ("dormant", "never"),
+}
+
+
+def _people(
+    platforms: Catalogue | None,
+    group: _Group,
+    profile: Profile,
+    user_lists: Mapping[str, Sequence[tuple[str, str]]],
+) -> tuple[Person, ...]:
+    """Who each system's user list shows behind the gaps this fix closes: the systems
+    with a gap for a per-system fix, every listed system for an org-wide one."""
+    mapped = platforms.actions.get(group.id) if platforms else None
+    gaps = GAPS_BY_CONTROL.get(mapped.control, ()) if mapped else ()
+    if not gaps or not user_lists:
+        return ()
+    with_gap = {draft.system_key for draft in group.drafts if draft.system_key}
+    return tuple(
+        Person(system.key, system.name, gap, name)
+        for system in profile.systems
+        if system.key in user_lists and (not with_gap or system.key in with_gap)
+        for gap, name in user_lists[system.key]
+        if gap in gaps
+    )
+
+
+def _entry(
+    group: _Group, horizon: Horizon, steps: tuple[SystemSteps, ...], people: tuple[Person, ...]
+) -> PlanEntry:
     items = tuple(
         _item(group.action, draft, uplift, horizon)
         for draft, uplift in zip(group.drafts, group.uplifts, strict=True)
@@ -369,6 +410,7 @@ def _entry(group: _Group, horizon: Horizon, steps: tuple[SystemSteps, ...]) -> P
         band_effect=group.band_effect,
         covered=group.covered,
         platform_steps=steps,
+        people=people,
     )
 
 

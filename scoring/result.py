@@ -136,6 +136,31 @@ class PlanItem:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone a system's user list shows behind a gap: who the owner chases for this fix."""
+
+    system_key: str
+    system_name: str
+    gap: str  # no_mfa, dormant, never, admin or shared (see questionnaires/evidence.py)
+    name: str
+
+    @property
+    def text(self) -> str:
+        """`Ah Kow (no MFA)`: the person and why the fix concerns them."""
+        return f"{self.name} ({GAP_LABELS.get(self.gap, self.gap)})"
+
+
+# What each user-list gap means, in the owner's words.
+GAP_LABELS = {
+    "no_mfa": "no MFA",
+    "dormant": "no recent sign-in",
+    "never": "never signed in",
+    "admin": "admin",
+    "shared": "looks shared",
+}
+
+
+@dataclass(frozen=True)
 class VendorQuestion:
     """A "don't know" answer turned into a question for the vendor or IT person."""
 
@@ -165,6 +190,15 @@ class PlanEntry:
     covered: tuple[tuple[str, str | None], ...] = ()
     # Each system's own steps from the platform catalogue, for the action's control.
     platform_steps: tuple[SystemSteps, ...] = ()
+    # The people the systems' user lists show behind this fix's gaps (staff's personal data:
+    # shown to the owner, left out of the vendor file and redacted exports).
+    people: tuple[Person, ...] = ()
+
+    def people_for(self, item: PlanItem) -> tuple[Person, ...]:
+        """The people who concern one item: its system's, or everyone's for org-wide."""
+        if not item.system_key:
+            return self.people
+        return tuple(p for p in self.people if p.system_key == item.system_key)
 
     def platform_steps_for(self, item: PlanItem) -> tuple[SystemSteps, ...]:
         """The platform steps that concern one item: its system's, or all for org-wide."""

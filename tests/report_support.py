@@ -73,6 +73,7 @@ def make_report(
     note: Callable[[str], str] | None = None,
     evidence: Callable[[str], str] | None = None,
     statuses: dict[str, ItemStatus] | None = None,
+    user_lists: dict[str, list[tuple[str, str]]] | None = None,
 ) -> Report:
     """The fixed report; `note` and `evidence` rewrite the texts (for injection tests)."""
     answers = {}
@@ -86,7 +87,9 @@ def make_report(
         )
         answers[answer.key] = answer
     result = evaluate(bank, profile, answers)
-    plan = build_plan(bank, profile, answers, result, platforms=builtin_catalogue())
+    plan = build_plan(
+        bank, profile, answers, result, platforms=builtin_catalogue(), user_lists=user_lists
+    )
     report = build_report(
         generated_on=GENERATED_ON,
         profile=profile,

@@ -200,6 +200,7 @@ def assess(
         month_hours=month_hours,
         budget_source=budget_source,
         platforms=builtin_catalogue(),
+        user_lists={key: row.checklist for key, row in store.user_lists(org.id).items()},
     )
     return Assessed(org, profile, assessment, bank, answers, result, plan)
 

@@ -14,17 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
-from pdpa_check.questionnaires.answers_file import (
-    AnswerEntry,
-    AnswersImport,
-    NotAsked,
-    Organisation,
-    check_entry,
-    check_organisation,
-    compare_import,
-    parse_answers_file,
-    render_answers_file,
-)
 from pdpa_check.questionnaires.applicability import (
     Slot,
     answer_notice,
@@ -58,6 +47,7 @@ if TYPE_CHECKING:
     from pdpa_check.kit.contacts import Contact
     from pdpa_check.kit.context import KitContext
     from pdpa_check.kit.facts import IncidentFacts
+    from pdpa_check.questionnaires.answers_file import AnswerEntry, AnswersImport
     from pdpa_check.store.kit import IncidentRow
 from pdpa_check.services.workspace import (
     Assessed,
@@ -340,6 +330,8 @@ class Session:
         InvalidAnswer says what is wrong with the entry. An assessment is started
         when none is open; the plan then follows the answers.
         """
+        from pdpa_check.questionnaires.answers_file import check_entry
+
         bank = self.answering_bank()
         key, answer = check_entry(entry, bank, self.profile)
         if answer is not None:
@@ -362,6 +354,8 @@ class Session:
         answers, _ = self._answers_to_compare(self.open_assessment(), bank)
         if any(slot.key == key for slot in applicable_slots(bank, self.profile, answers)):
             return
+        from pdpa_check.questionnaires.answers_file import NotAsked
+
         why = why_not_asked(bank, bank.question(key[0]), self.profile, answers)
         name = for_output(self.require_org().name)
         raise NotAsked(f"does not apply to {name}: {why}; nothing was saved")
@@ -374,6 +368,13 @@ class Session:
         A file written for another organisation is refused unless `other_org`;
         carried answers the file gives unchanged are confirmed only with `confirm`.
         """
+        from pdpa_check.questionnaires.answers_file import (
+            Organisation,
+            check_organisation,
+            compare_import,
+            parse_answers_file,
+        )
+
         bank, org = self.answering_bank(), self.require_org()
         parsed = parse_answers_file(data, source, bank, self.profile)
         header = parsed.header
@@ -404,6 +405,8 @@ class Session:
         It holds what an import would land on: the open assessment's answers, or
         the latest completed one's, which a new assessment would carry (to confirm).
         """
+        from pdpa_check.questionnaires.answers_file import Organisation, render_answers_file
+
         org, profile = self.require_org(), self.profile
         row = self.current()
         bank = bank_of(self.store, row, self.user_banks, warn=self.warn) if row else None

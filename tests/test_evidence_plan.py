@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from report_support import make_report
+from tui_support import completed_once, reopen_session
 
 from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.exports.structured import render_json
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
+from pdpa_check.store.evidence import UserListRow, Verified
+
+FILE = Verified("staff.csv", "Generic user list", "2026-12-01")
 
 # Shopify's MFA answer is "no" in the fixed report; Google Workspace's is "yes".
 LISTS = {
@@ -56,3 +61,22 @@ def test_the_owners_exports_name_them_and_redacted_ones_never_do(
         render_json(redacted),
     ):
         assert "Ah Kow" not in text and "Mei Ling" not in text
+
+
+def test_a_stored_user_list_reaches_the_owners_plan_but_never_the_vendor_file(
+    tmp_path: Path, profile: Profile
+) -> None:
+    session = completed_once(tmp_path / "e.db", profile)  # every answer the worst: gaps
+    org = session.require_org()
+    row = session.current()
+    assert row is not None
+    checklist = (("no_mfa", "Ah Kow"), ("dormant", "Old Intern"))
+    listed = UserListRow("shopify", FILE, "2026-12-04T01:00:00+00:00", "1 of 2", checklist)
+    session.store.save_user_list(org.id, row.id, listed, [])
+    session = reopen_session(tmp_path / "e.db")
+    markdown = render_markdown(session.report(redact=False))
+    assert "Ah Kow (no MFA)" in markdown
+    assert "Old Intern (no recent sign-in)" in markdown  # the org-wide leaver fixes
+    assert "Ah Kow" not in render_markdown(session.report(redact=True))
+    vendor = session.vendor_file()
+    assert "Ah Kow" not in vendor and "Old Intern" not in vendor

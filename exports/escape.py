@@ -134,6 +134,9 @@ def finish(document: str) -> str:
 _BLOCKS = re.compile(r"\n\n(?=\S)")
 
 
+# A block's result depends on the block alone, and documents are re-rendered with most of
+# their blocks unchanged (the app on every keystroke in the kit, every export of a plan).
+@lru_cache(maxsize=2048)
 def _minimal(block: str) -> str:
     if "\\" not in block:
         return block

@@ -366,7 +366,7 @@ GAPS_BY_CONTROL: dict[str, tuple[str, ...]] = {
     "mfa": ("no_mfa",),
     "named_accounts": ("shared",),
     "permissions": ("admin",),
-    "remove_user": ("dormant", "never"),
+    "remove_user": ("left", "dormant", "never"),
 }
 
 

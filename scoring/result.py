@@ -157,6 +157,7 @@ GAP_LABELS = {
     "never": "never signed in",
     "admin": "admin",
     "shared": "looks shared",
+    "left": "has left",
 }
 
 

@@ -341,6 +341,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "demo": ("misc",),
     "diff": ("diff",),
     "doctor": ("maintenance",),
+    "evidence": ("evidence",),
     "history": ("reports",),
     "kit": ("kit", "kit_docs", "kit_incident"),
     "locate": ("misc",),

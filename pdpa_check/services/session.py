@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from pdpa_check.kit.context import KitContext
     from pdpa_check.kit.facts import IncidentFacts
     from pdpa_check.questionnaires.answers_file import AnswerEntry, AnswersImport
+    from pdpa_check.services.user_lists import UserListPreview
+    from pdpa_check.store.evidence import UserListRow
     from pdpa_check.store.kit import IncidentRow
 from pdpa_check.services.workspace import (
     Assessed,
@@ -436,6 +438,72 @@ class Session:
         self._forget()
         self.sync_plan()
         return row_id, backup
+
+    def read_user_list(
+        self, path: Path, *, system_key: str | None = None, dormant_days: int | None = None
+    ) -> UserListPreview:
+        """What a platform's user list would change; UserListError names the file and line.
+
+        The list is for `system_key`, or the one profile system its platform can be.
+        """
+        from pdpa_check.questionnaires.platforms import builtin_catalogue
+        from pdpa_check.questionnaires.user_list_formats import builtin_formats
+        from pdpa_check.questionnaires.user_lists import (
+            DORMANT_DAYS,
+            propose_answers,
+            read_user_list,
+        )
+        from pdpa_check.services.user_lists import (
+            UserListPreview,
+            choose_system,
+            proposed_answers,
+        )
+
+        days = dormant_days or DORMANT_DAYS
+        found = read_user_list(path, builtin_formats(), today=self.today(), dormant_days=days)
+        profile, bank = self.profile, self.answering_bank()
+        system = choose_system(found, str(path), profile, builtin_catalogue(), system_key)
+        row = self.open_assessment()
+        stored, _ = self._answers_to_compare(row, bank)
+        asked = {slot.key for slot in applicable_slots(bank, profile, stored)}
+        proposals = propose_answers(found, bank, system.key)
+        not_asked = {
+            p.question_id: why_not_asked(bank, bank.question(p.question_id), profile, stored)
+            for p in proposals
+            if (p.question_id, p.system_key) not in asked
+        }
+        answers = proposed_answers(proposals, bank, stored, not_asked)
+        return UserListPreview(self.require_org(), system, found, answers, row)
+
+    def apply_user_list(self, preview: UserListPreview) -> tuple[int, Path | None]:
+        """Keep the list's checklist and save its answers, marked verified, in one transaction.
+
+        (assessment id, the backup taken first or None): a verified backup is made
+        before answers already given get another value.
+        """
+        from pdpa_check.store.backups import BEFORE_IMPORT, make_backup
+        from pdpa_check.store.db import now
+
+        backup = None
+        if preview.touches_existing:
+            backup = make_backup(self.store.conn, self.store.path, BEFORE_IMPORT)
+        row_id = self.start_assessment().row.id
+        meta = self.store.answer_meta(row_id)
+        verified_now = {key: about.verified is not None for key, about in meta.items()}
+        answers = preview.to_save(verified_now)
+        self.store.save_user_list(preview.org.id, row_id, preview.row(now()), answers)
+        self._forget()
+        self.sync_plan()
+        return row_id, backup
+
+    def user_lists(self) -> dict[str, UserListRow]:
+        """The latest user list kept for each system, by system key."""
+        return self.store.user_lists(self.require_org().id)
+
+    def forget_user_list(self, system_key: str) -> None:
+        """Delete the names kept from a system's list; the plan stops naming them."""
+        self.store.forget_user_list(self.require_org().id, system_key)
+        self._forget()
 
     def questionnaire(self) -> Questionnaire:
         """The open assessment's questionnaire; an error when none is open."""

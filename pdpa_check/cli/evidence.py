@@ -1,0 +1,114 @@
+"""`pdpa-check evidence import|list|forget`: answers checked against a platform's user list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
+from pdpa_check.cli.files import confirmed
+from pdpa_check.support.text import for_output
+
+if TYPE_CHECKING:
+    from pdpa_check.services.user_lists import UserListPreview
+
+
+@cli.group()
+def evidence() -> None:
+    """Check answers against a platform's own list of users (MFA, leavers, admins)."""
+
+
+@writes
+@evidence.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--system", "system_key", help="The profile's system the list is for (its key, see org show)."
+)
+@click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
+@click.option(
+    "--dormant-days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Days without a sign-in after which an account counts as dormant (default 90).",
+)
+@pass_ctx
+@handled
+def evidence_import(
+    ctx: Context, file: Path, system_key: str | None, yes: bool, dormant_days: int | None
+) -> None:
+    """Read a user list, show the answers it supports, and apply them on confirmation.
+
+    Understands Google Workspace's user download, Microsoft Entra's user registration
+    details and a generic CSV you fill in (email or name, mfa, admin, last_sign_in, and
+    optionally left and shared). Applied answers are marked as verified from the file;
+    the names of the people behind each gap go to the plan's checklist, never to the
+    vendor file or a redacted export. The file itself is not kept.
+    """
+    session = ctx.session()
+    preview = session.read_user_list(file, system_key=system_key, dormant_days=dormant_days)
+    _show(file, preview)
+    if not any(item.applies for item in preview.answers):
+        raise InputError(f"{file}: the list supports no answer for this organisation")
+    if not confirmed(yes, "Apply these answers?", refused="not applied"):
+        return
+    row_id, backup = session.apply_user_list(preview)
+    applied = sum(1 for item in preview.answers if item.applies)
+    click.echo(
+        f"Applied {applied} answer(s) to assessment {row_id}, marked verified from"
+        f" {for_output(preview.found.file_name)}"
+        + (f". Backup of the answers before: {backup}" if backup else "")
+    )
+    people = len(preview.found.checklist)
+    if people:
+        click.echo(f"{people} name(s) to chase are on the plan's checklist (`pdpa-check plan`).")
+
+
+def _show(file: Path, preview: UserListPreview) -> None:
+    """The list's findings (counts only) and each proposed answer beside the stored one."""
+    system = f"{preview.system.key} ({for_output(preview.system.name)})"
+    where = f"assessment {preview.into.id}" if preview.into else "a new assessment"
+    click.echo(f"{file} -> {for_output(preview.org.name)}, {system}, {where}")
+    for line in preview.found.summary:
+        click.echo(f"  {for_output(line)}")
+    click.echo("Proposed answers:")
+    for item in preview.answers:
+        click.echo(f"  {for_output(item.line())}")
+
+
+@evidence.command("list")
+@pass_ctx
+@handled
+def evidence_list(ctx: Context) -> None:
+    """The user lists kept for the organisation: file, format, date and findings."""
+    session = ctx.session(show_demo_if_none=True)
+    lists = session.user_lists()
+    if not lists:
+        click.echo("No user list imported yet: `pdpa-check evidence import FILE`.")
+        return
+    for row in lists.values():
+        mark = row.verified
+        click.echo(
+            f"{row.system_key}: {for_output(mark.file_name)} ({mark.format}, {mark.file_date});"
+            f" {len(row.checklist)} name(s) on the checklist"
+        )
+        for line in row.summary.splitlines():
+            click.echo(f"  {for_output(line)}")
+
+
+@writes
+@evidence.command("forget")
+@click.argument("system_key")
+@click.option("--yes", is_flag=True, help="Forget without asking (for scripts).")
+@pass_ctx
+@handled
+def evidence_forget(ctx: Context, system_key: str, yes: bool) -> None:
+    """Delete the names kept from a system's user list (its answers keep their mark)."""
+    session = ctx.session()
+    if system_key not in session.user_lists():
+        raise InputError(f"no user list is kept for {system_key!r}")
+    if not confirmed(yes, f"Forget the names from {system_key}'s list?", refused="not forgotten"):
+        return
+    session.forget_user_list(system_key)
+    click.echo(f"Forgot the names from {system_key}'s user list.")

@@ -1,0 +1,176 @@
+"""`pdpa-check evidence import`: a user list checked against the organisation, previewed,
+applied only on confirmation, marked verified, and refused whole when anything is wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cli_support import assert_error, invoke, ok
+
+FIXTURES = Path(__file__).parent / "fixtures" / "user_lists"
+GOOGLE = FIXTURES / "google-workspace-users.csv"
+GENERIC = FIXTURES / "generic.csv"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Kopi Shop: 4 staff, Google Workspace and Shopify."""
+    path = tmp_path / "data" / "x.db"
+    ok(
+        "--db", path, "org", "create", "Kopi Shop", "--staff", "4",
+        "--system", "email_suite:Google Workspace", "--system", "storefront:Shopify",
+    )  # fmt: skip
+    return path
+
+
+def answers(db: Path) -> dict[tuple[str, str], tuple[str, str, str, str]]:
+    """(question, system) -> (value, note, evidence, verified) in the latest assessment."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT question_id, system_key, value, note, evidence, verified FROM answers"
+            " WHERE assessment_id = (SELECT max(id) FROM assessments)"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {(q, s): (v, n, e, m) for q, s, v, n, e, m in rows}
+
+
+def digest(db: Path) -> str:
+    return hashlib.sha256(db.read_bytes()).hexdigest()
+
+
+def test_the_preview_shows_counts_and_each_proposal_and_nothing_changes_unconfirmed(
+    db: Path,
+) -> None:
+    ok("--db", db, "answer", "acc-mfa", "yes", "--system", "google-workspace")
+    before = digest(db)
+    result = invoke("--db", db, "evidence", "import", GOOGLE)
+    assert_error(result, 2, "not applied: confirm on a terminal, or run again with --yes")
+    out = result.stdout
+    assert "google-workspace (Google Workspace)" in out
+    assert "MFA: 4 of 7 active accounts enrolled; not enforced for everyone" in out
+    assert "acc-mfa/google-workspace: partly (now yes)" in out
+    assert "Daniel Ong" not in out and "daniel.ong" not in out  # the preview names nobody
+    assert digest(db) == before
+
+
+def test_applied_answers_are_marked_verified_with_the_file_and_keep_the_owners_note(
+    db: Path,
+) -> None:
+    ok(
+        "--db", db, "answer", "acc-mfa", "yes", "--system", "google-workspace",
+        "--note", "asked Priya", "--evidence", "screenshot in Drive",
+    )  # fmt: skip
+    result = ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    assert "Applied 3 answer(s)" in result.stdout
+    assert "Backup of the answers before" in result.stdout
+    stored = answers(db)
+    value, note, evidence, verified = stored[("acc-mfa", "google-workspace")]
+    assert (value, note) == ("partly", "asked Priya")
+    assert evidence.splitlines() == [
+        "MFA: 4 of 7 active accounts enrolled; not enforced for everyone",
+        "screenshot in Drive",
+    ]
+    assert '"google-workspace-users.csv", "Google Workspace user list"' in verified
+    assert stored[("acc-shared-logins", "google-workspace")][0] == "partly"
+    assert stored[("lvr-no-lingering", "")][0] == "partly"
+    assert ("access-least-privilege", "") not in stored  # Google's list has no admin column
+
+
+def test_a_second_import_replaces_the_lists_reason_and_keeps_the_owners_text(db: Path) -> None:
+    ok(
+        "--db", db, "answer", "acc-mfa", "no", "--system", "google-workspace",
+        "--evidence", "my own check",
+    )  # fmt: skip
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    evidence = answers(db)[("acc-mfa", "google-workspace")][2]
+    assert evidence.splitlines() == [
+        "MFA: 4 of 7 active accounts enrolled; not enforced for everyone",
+        "my own check",
+    ]
+
+
+def test_changing_a_verified_answer_by_hand_makes_it_the_owners_word_again(db: Path) -> None:
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    assert answers(db)[("acc-mfa", "google-workspace")][3]
+    ok("--db", db, "answer", "acc-mfa", "yes", "--system", "google-workspace")
+    assert answers(db)[("acc-mfa", "google-workspace")][3] == ""
+
+
+def test_one_clean_list_never_raises_an_answer_that_covers_every_system(db: Path) -> None:
+    ok("--db", db, "answer", "access-least-privilege", "no")
+    result = ok("--db", db, "evidence", "import", GENERIC, "--system", "shopify", "--yes")
+    assert "access-least-privilege: left as it is (no, it covers every system" in result.stdout
+    stored = answers(db)
+    assert stored[("access-least-privilege", "")][0] == "no"
+    assert stored[("lvr-no-lingering", "")][0] == "no"  # a gap lowers it: Aisyah has left
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((GENERIC,), "a Generic user list file: say which system it is for with --system, one of"),
+        ((GOOGLE, "--system", "shopify"), "a Google Workspace user list file, not a list of"),
+        ((GOOGLE, "--system", "nope"), "no system 'nope' in the profile: google-workspace"),
+        (
+            (FIXTURES / "entra-registration-details.csv",),
+            "a Microsoft Entra user registration details file, but the profile has no such system",
+        ),
+        ((FIXTURES / "edge" / "bad-generic-values.csv", "--system", "shopify"), "bad-generic-"),
+        ((FIXTURES / "edge" / "bad-unknown-header.csv",), "it understands: Google Workspace"),
+        ((FIXTURES / "missing.csv",), "missing.csv"),
+    ],
+)
+def test_a_list_that_cannot_be_placed_or_read_is_refused_whole(
+    db: Path, args: tuple[str | Path, ...], message: str
+) -> None:
+    ok("--db", db, "answer", "acc-mfa", "yes", "--system", "google-workspace")
+    before = digest(db)
+    result = invoke("--db", db, "evidence", "import", *args, "--yes")
+    assert_error(result, 2)
+    assert message in result.stdout + result.stderr
+    assert digest(db) == before
+
+
+def test_a_bad_cell_is_named_by_file_line_and_column(db: Path) -> None:
+    bad = FIXTURES / "edge" / "bad-generic-values.csv"
+    result = invoke("--db", db, "evidence", "import", bad, "--system", "shopify", "--yes")
+    assert_error(result, 2, "2 problem(s) found")
+    assert f'{bad}:3: mfa: "maybe" is not yes, no or unknown' in result.stderr
+
+
+def test_the_names_reach_the_plan_and_forget_removes_them(db: Path) -> None:
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    plan = ok("--db", db, "plan", "--format", "md").stdout
+    assert "**Who to chase:** Google Workspace: " in plan
+    assert "Jun Wei Lim (never signed in)" in plan
+    listed = ok("--db", db, "evidence", "list").stdout
+    assert "google-workspace: google-workspace-users.csv (Google Workspace user list" in listed
+    assert "Jun Wei Lim" not in listed  # the listing gives counts, not names
+    ok("--db", db, "evidence", "forget", "google-workspace", "--yes")
+    assert "Jun Wei Lim" not in ok("--db", db, "plan", "--format", "md").stdout
+    assert "No user list imported yet" in ok("--db", db, "evidence", "list").stdout
+    assert answers(db)[("acc-mfa", "google-workspace")][3]  # the answers keep their mark
+
+
+def test_the_file_itself_is_never_kept(db: Path, tmp_path: Path) -> None:
+    own = tmp_path / "staff.csv"
+    shutil.copy(GOOGLE, own)
+    ok("--db", db, "evidence", "import", own, "--yes")
+    data = db.read_bytes()
+    assert b"daniel.ong@example.com" not in data  # emails are not needed for the checklist
+    assert b"Daniel Ong" in data  # the checklist's names are
+
+
+def test_the_dormant_threshold_can_be_set(db: Path) -> None:
+    result = invoke("--db", db, "evidence", "import", GOOGLE, "--dormant-days", "3650")
+    assert "no sign-in for 3650 days" not in result.stdout
+    assert "1 active account never signed in" in result.stdout
+    refused = invoke("--db", db, "evidence", "import", GOOGLE, "--dormant-days", "0")
+    assert refused.exit_code == 2 and "0 is not in the range 1<=x<=3650" in refused.stderr

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pdpa_check import __version__
-from pdpa_check.questionnaires.answers import Answer, AnswerKey, Answers, describe_value
+from pdpa_check.questionnaires.answers import (
+    Answer,
+    AnswerKey,
+    Answers,
+    Verified,
+    describe_value,
+)
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.lifecycle import done_but_open, entry_status
@@ -56,6 +62,8 @@ class Report:
     tool_version: str = __version__
     # Questions asked whose answer is carried from the last assessment, not yet confirmed.
     carried: frozenset[AnswerKey] = frozenset()
+    # Answers checked against a platform's user list, with the list they came from.
+    verified: Mapping[AnswerKey, Verified] = field(default_factory=dict)
     # Plain sentences on what changed since the previous assessment.
     since_last: tuple[str, ...] = ()
     # The built-in demo organisation, not the owner's business: every format says so.
@@ -106,6 +114,7 @@ def build_report(
     statuses: Mapping[str, ItemStatus] | None = None,
     redacted: bool = False,
     carried: Iterable[AnswerKey] = (),
+    verified: Mapping[AnswerKey, Verified] | None = None,
     since_last: Iterable[str] = (),
     demo: bool = False,
 ) -> Report:
@@ -120,6 +129,7 @@ def build_report(
         statuses=statuses or {},
         redacted=redacted,
         carried=frozenset(carried),
+        verified=verified or {},
         since_last=tuple(since_last),
         demo=demo,
     )
@@ -134,12 +144,20 @@ class Finding:
     answer: Answer | None
     points_lost: float
     carried: bool = False
+    verified: Verified | None = None  # checked against this user list; None: the owner's word
 
     @property
     def answer_label(self) -> str:
         value = self.slot.value
         label = "Not answered" if value is None else describe_value(self.question, value)
+        if self.verified:
+            label += f" ({verified_words(self.verified)})"
         return f"{label} (carried from last time, to confirm)" if self.carried else label
+
+
+def verified_words(mark: Verified) -> str:
+    """`verified: Google Workspace user list of 2026-12-01`, without the file's name."""
+    return f"verified: {mark.format} of {mark.file_date}"
 
 
 def findings(report: Report) -> Iterator[Finding]:
@@ -158,6 +176,7 @@ def findings(report: Report) -> Iterator[Finding]:
                 answer=report.answers.get((question.id, slot.system_key)),
                 points_lost=outcome.max_points * (1.0 - slot.credit) / counted,
                 carried=(question.id, slot.system_key) in report.carried,
+                verified=report.verified.get((question.id, slot.system_key)),
             )
 
 

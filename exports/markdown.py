@@ -136,6 +136,7 @@ def _summary(report: Report, *, brief: bool = False) -> str:
         f'({result.unknown} "Don\'t know", {result.unanswered} not answered)\n'
         f"- **Confidence:** {result.confidence:.0%} of applicable questions have a "
         "definite answer\n"
+        + _verified_line(report)
         + (
             f"- **Carried from last time, not yet confirmed:** {report.unconfirmed} "
             f"answer{'s' * (report.unconfirmed != 1)}\n"
@@ -151,6 +152,19 @@ def _summary(report: Report, *, brief: bool = False) -> str:
         )
     )
     return text + (_summary_lists(report) if brief else "")
+
+
+def _verified_line(report: Report) -> str:
+    """How many answers a platform's user list backs; the rest are the owner's word."""
+    count = len(report.verified)
+    if not count:
+        return ""
+    lists = sorted({f"{mark.format} of {mark.file_date}" for mark in report.verified.values()})
+    answers = f"{count} answer{'s' * (count != 1)}"
+    return (
+        f"- **Verified from user lists:** {answers} ({inline('; '.join(lists))});"
+        " every other answer is your own word\n"
+    )
 
 
 def _summary_lists(report: Report) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import tomli_w
 
 from pdpa_check.exports.document import DISCLAIMER, Report, findings
+from pdpa_check.questionnaires.answers import Verified
 from pdpa_check.questionnaires.measures import CAVEAT, measure_info
 from pdpa_check.questionnaires.platforms import SystemSteps
 from pdpa_check.scoring.result import HORIZONS, Person, PlanItem
@@ -51,6 +52,7 @@ def report_data(report: Report) -> dict[str, Any]:
                 "completed_at": report.assessment.completed_at,
                 "status": "completed" if report.assessment.completed_at else "in progress",
                 "unconfirmed": report.unconfirmed,
+                "verified": len(report.verified),
             }
         ),
         "since_last": list(report.since_last),
@@ -261,11 +263,19 @@ def _findings(report: Report) -> list[dict[str, Any]]:
             "critical": question.critical,
             "carried": finding.carried,
         }
+        if finding.verified is not None:
+            entry["verified"] = _verified(finding.verified, redacted=report.redacted)
         if answer is not None and not report.redacted:
             entry["note"] = answer.note or None
             entry["evidence"] = answer.evidence or None
         entries.append(_drop_none(entry))
     return entries
+
+
+def _verified(mark: Verified, *, redacted: bool) -> dict[str, str]:
+    """The user list an answer was checked against (its file name only in the owner's copy)."""
+    found = {"format": mark.format, "date": mark.file_date}
+    return found if redacted else {"file": mark.file_name, **found}
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +44,30 @@ class Answer(BaseModel):
 
 
 Answers = Mapping[AnswerKey, Answer]
+
+
+@dataclass(frozen=True)
+class Verified:
+    """Where a verified answer came from: the file's name, its format and its date."""
+
+    file_name: str
+    format: str  # the format's title, e.g. "Google Workspace users list"
+    file_date: str  # YYYY-MM-DD: when the file was downloaded (its modification date)
+
+    def to_json(self) -> str:
+        return json.dumps([self.file_name, self.format, self.file_date])
+
+    @classmethod
+    def from_json(cls, text: str) -> Verified | None:
+        """The mark stored with an answer; '' (the owner's word) or a damaged one is None."""
+        try:
+            name, form, date = json.loads(text)
+        except (ValueError, TypeError):
+            return None
+        if not all(isinstance(part, str) for part in (name, form, date)):
+            return None
+        return cls(name, form, date)
+
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 

@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from pdpa_check.questionnaires.answers import Verified
 from pdpa_check.store.db import now
 
 if TYPE_CHECKING:
@@ -16,29 +17,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from pdpa_check.questionnaires.answers import Answer
-
-
-@dataclass(frozen=True)
-class Verified:
-    """Where a verified answer came from: the file's name, its format and its date."""
-
-    file_name: str
-    format: str  # the format's title, e.g. "Google Workspace users list"
-    file_date: str  # YYYY-MM-DD: when the file was downloaded (its modification date)
-
-    def to_json(self) -> str:
-        return json.dumps([self.file_name, self.format, self.file_date])
-
-    @classmethod
-    def from_json(cls, text: str) -> Verified | None:
-        """The mark stored with an answer; '' (the owner's word) or a damaged one is None."""
-        try:
-            name, form, date = json.loads(text)
-        except (ValueError, TypeError):
-            return None
-        if not all(isinstance(part, str) for part in (name, form, date)):
-            return None
-        return cls(name, form, date)
 
 
 @dataclass(frozen=True)

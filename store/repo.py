@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Verified
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.store.checked import record_clean_close
 from pdpa_check.store.db import StoreError, now, translated_faults
-from pdpa_check.store.evidence import EvidenceStore, Verified
+from pdpa_check.store.evidence import EvidenceStore
 from pdpa_check.store.kit import KitStore
 from pdpa_check.support.text import slug
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from pdpa_check.exports.document import AssessmentInfo, ItemStatus, Report, build_report
-from pdpa_check.questionnaires.answers import Answer
+from pdpa_check.questionnaires.answers import Answer, Verified
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile, System
@@ -62,6 +62,8 @@ FINDING_NOTES = ("inventory", "mfa", "meta", "days", "backup")  # notes on slots
 
 # One answer still carried from last quarter, and what changed since then.
 CARRIED = {("acc-password-manager", "")}
+# Shopify's MFA answer was checked against a user list the owner filled in.
+VERIFIED = {("acc-mfa", "shopify"): Verified("staff-list.csv", "Generic user list", "2026-01-10")}
 SINCE_LAST = ("Score rose from 31 to 45.", "2 items remain overdue.")
 
 
@@ -100,6 +102,7 @@ def make_report(
         answers=answers,
         statuses=STATUSES if statuses is None else statuses,
         carried=CARRIED,
+        verified=VERIFIED,
         since_last=SINCE_LAST,
         redacted=redacted,
     )

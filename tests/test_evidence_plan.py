@@ -10,9 +10,10 @@ from tui_support import completed_once, reopen_session
 
 from pdpa_check.exports.markdown import render_markdown
 from pdpa_check.exports.structured import render_json
+from pdpa_check.questionnaires.answers import Verified
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.store.evidence import UserListRow, Verified
+from pdpa_check.store.evidence import UserListRow
 
 FILE = Verified("staff.csv", "Generic user list", "2026-12-01")
 

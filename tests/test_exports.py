@@ -78,6 +78,7 @@ def test_report_fields(bank: Bank, profile: Profile) -> None:
         "redacted",
         "tool_version",
         "carried",
+        "verified",
         "since_last",
         "demo",
     }
@@ -130,8 +131,13 @@ def test_structured_formats_parse_and_match_data(bank: Bank, profile: Profile) -
             "started_at": "2026-01-02T03:04:05+00:00",
             "status": "in progress",
             "unconfirmed": 1,
+            "verified": 1,
         }
         assert data["since_last"] == list(SINCE_LAST)
+        (checked,) = [f for f in data["findings"] if "verified" in f]
+        assert (checked["question"], checked["system"]) == ("acc-mfa", "shopify")
+        shown = {"format": "Generic user list", "date": "2026-01-10"}
+        assert checked["verified"] == (shown if redacted else {"file": "staff-list.csv", **shown})
         carried = [f for f in data["findings"] if f["carried"]]
         assert [f["question"] for f in carried] == ["acc-password-manager"]
         assert [d["id"] for d in data["domains"]] == [d.id for d in bank.domains]

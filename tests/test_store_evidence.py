@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pdpa_check.questionnaires.answers import Answer
+from pdpa_check.questionnaires.answers import Answer, Verified
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.store.db import create_database
-from pdpa_check.store.evidence import UserListRow, Verified
+from pdpa_check.store.evidence import UserListRow
 from pdpa_check.store.repo import Store
 
 FILE = Verified("users.csv", "Google Workspace users list", "2026-12-01")

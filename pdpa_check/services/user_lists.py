@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Verified
 from pdpa_check.questionnaires.model import NO, PARTLY, YES, Bank
 from pdpa_check.questionnaires.platforms import Catalogue
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.questionnaires.user_list_formats import UserListError
 from pdpa_check.questionnaires.user_lists import Proposal, UserList
-from pdpa_check.store.evidence import UserListRow, Verified
+from pdpa_check.store.evidence import UserListRow
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow
 from pdpa_check.support.text import for_output
 

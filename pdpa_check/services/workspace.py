@@ -23,7 +23,7 @@ from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring import Plan, Result, build_plan, evaluate
 from pdpa_check.store.db import StoreError
-from pdpa_check.store.repo import AssessmentRow, OrganisationRow, Store
+from pdpa_check.store.repo import AnswerMeta, AssessmentRow, OrganisationRow, Store
 from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
@@ -205,13 +205,18 @@ def assess(
     return Assessed(org, profile, assessment, bank, answers, result, plan)
 
 
-def carried_keys(store: Store, assessed: Assessed) -> set[AnswerKey]:
-    """Questions asked in `assessed` whose answer is still carried from last time."""
+def asked_meta(store: Store, assessed: Assessed) -> dict[AnswerKey, AnswerMeta]:
+    """What is stored about each answer to a question asked in `assessed`."""
     asked = {
         slot.key for slot in applicable_slots(assessed.bank, assessed.profile, assessed.answers)
     }
     meta = store.answer_meta(assessed.assessment.id)
-    return {key for key, about in meta.items() if about.carried and key in asked}
+    return {key: about for key, about in meta.items() if key in asked}
+
+
+def carried_keys(store: Store, assessed: Assessed) -> set[AnswerKey]:
+    """Questions asked in `assessed` whose answer is still carried from last time."""
+    return {key for key, about in asked_meta(store, assessed).items() if about.carried}
 
 
 def make_report(
@@ -236,7 +241,7 @@ def make_report(
         )
         for key, s in states.items()
     }
-    row = assessed.assessment
+    row, meta = assessed.assessment, asked_meta(store, assessed)
     return build_report(
         generated_on=today,
         profile=assessed.profile,
@@ -247,7 +252,8 @@ def make_report(
         answers=assessed.answers,
         statuses=statuses,
         redacted=redact,
-        carried=carried_keys(store, assessed),
+        carried={key for key, about in meta.items() if about.carried},
+        verified={key: about.verified for key, about in meta.items() if about.verified},
         since_last=since_last,
         demo=demo,
     )

@@ -52,7 +52,7 @@ def test_the_preview_shows_counts_and_each_proposal_and_nothing_changes_unconfir
     result = invoke("--db", db, "evidence", "import", GOOGLE)
     assert_error(result, 2, "not applied: confirm on a terminal, or run again with --yes")
     out = result.stdout
-    assert "google-workspace (Google Workspace)" in out
+    assert "For Google Workspace (google-workspace):" in out
     assert "MFA: 4 of 7 active accounts enrolled; not enforced for everyone" in out
     assert "acc-mfa/google-workspace: partly (now yes)" in out
     assert "Daniel Ong" not in out and "daniel.ong" not in out  # the preview names nobody
@@ -72,10 +72,9 @@ def test_applied_answers_are_marked_verified_with_the_file_and_keep_the_owners_n
     stored = answers(db)
     value, note, evidence, verified = stored[("acc-mfa", "google-workspace")]
     assert (value, note) == ("partly", "asked Priya")
-    assert evidence.splitlines() == [
-        "MFA: 4 of 7 active accounts enrolled; not enforced for everyone",
-        "screenshot in Drive",
-    ]
+    assert evidence == (
+        "MFA: 4 of 7 active accounts enrolled; not enforced for everyone · screenshot in Drive"
+    )
     assert '"google-workspace-users.csv", "Google Workspace user list"' in verified
     assert stored[("acc-shared-logins", "google-workspace")][0] == "partly"
     assert stored[("lvr-no-lingering", "")][0] == "partly"
@@ -90,10 +89,9 @@ def test_a_second_import_replaces_the_lists_reason_and_keeps_the_owners_text(db:
     ok("--db", db, "evidence", "import", GOOGLE, "--yes")
     ok("--db", db, "evidence", "import", GOOGLE, "--yes")
     evidence = answers(db)[("acc-mfa", "google-workspace")][2]
-    assert evidence.splitlines() == [
-        "MFA: 4 of 7 active accounts enrolled; not enforced for everyone",
-        "my own check",
-    ]
+    assert evidence == (
+        "MFA: 4 of 7 active accounts enrolled; not enforced for everyone · my own check"
+    )
 
 
 def test_changing_a_verified_answer_by_hand_makes_it_the_owners_word_again(db: Path) -> None:

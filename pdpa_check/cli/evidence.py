@@ -50,7 +50,7 @@ def evidence_import(
     preview = session.read_user_list(file, system_key=system_key, dormant_days=dormant_days)
     _show(file, preview)
     if not any(item.applies for item in preview.answers):
-        raise InputError(f"{file}: the list supports no answer for this organisation")
+        raise InputError(f"{file}: nothing to apply")
     if not confirmed(yes, "Apply these answers?", refused="not applied"):
         return
     row_id, backup = session.apply_user_list(preview)
@@ -60,21 +60,16 @@ def evidence_import(
         f" {for_output(preview.found.file_name)}"
         + (f". Backup of the answers before: {backup}" if backup else "")
     )
-    people = len(preview.found.checklist)
-    if people:
-        click.echo(f"{people} name(s) to chase are on the plan's checklist (`pdpa-check plan`).")
+    if preview.found.checklist:
+        click.echo("The names to chase are on the plan's checklist: `pdpa-check plan`.")
 
 
 def _show(file: Path, preview: UserListPreview) -> None:
-    """The list's findings (counts only) and each proposed answer beside the stored one."""
-    system = f"{preview.system.key} ({for_output(preview.system.name)})"
+    """Where the list lands, what it shows (counts only) and each proposed answer."""
     where = f"assessment {preview.into.id}" if preview.into else "a new assessment"
-    click.echo(f"{file} -> {for_output(preview.org.name)}, {system}, {where}")
-    for line in preview.found.summary:
-        click.echo(f"  {for_output(line)}")
-    click.echo("Proposed answers:")
-    for item in preview.answers:
-        click.echo(f"  {for_output(item.line())}")
+    click.echo(f"{file} -> {for_output(preview.org.name)}, {where}")
+    for line in preview.describe():
+        click.echo(for_output(line))
 
 
 @evidence.command("list")

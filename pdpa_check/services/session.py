@@ -13,7 +13,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey, normalise_value
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Verified, normalise_value
 from pdpa_check.questionnaires.applicability import (
     Slot,
     answer_notice,
@@ -96,6 +96,9 @@ class Questionnaire:
     carried: set[AnswerKey] = field(default_factory=set)
     # Where an answer the profile contradicts is pointed out as it is given.
     warn: Callable[[str], None] = field(default=lambda _: None, repr=False)
+    # Answers checked against a platform's user list (the store drops a mark when the value
+    # changes, and so does this copy).
+    verified: dict[AnswerKey, Verified] = field(default_factory=dict)
 
     @cached_property
     def slots(self) -> list[Slot]:
@@ -146,6 +149,9 @@ class Questionnaire:
         self._changed(slot.key, None)
 
     def _changed(self, key: AnswerKey, answer: Answer | None) -> None:
+        previous = self.answers.get(key)
+        if answer is None or previous is None or previous.value != answer.value:
+            self.verified.pop(key, None)
         if answer is None:
             self.answers.pop(key, None)
         else:
@@ -522,6 +528,7 @@ class Session:
                 on_change=partial(self._answers_changed, row.id),
                 carried={key for key, about in meta.items() if about.carried},
                 warn=lambda message: self.warn(message),  # the app swaps in its own
+                verified={key: about.verified for key, about in meta.items() if about.verified},
             )
         return self._questionnaire
 

@@ -16,6 +16,8 @@ from pdpa_check.store.evidence import UserListRow
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow
 from pdpa_check.support.text import for_output
 
+# Between a list's reason and the owner's own words in an answer's evidence field.
+EVIDENCE_SEPARATOR = " · "
 # The questions a user list can answer, in the order the preview shows them.
 EVIDENCE_QUESTIONS = ("acc-mfa", "acc-shared-logins", "lvr-no-lingering", "access-least-privilege")
 
@@ -80,6 +82,20 @@ class UserListPreview:
         """True when an answer already given would get another value (a backup is taken)."""
         return any(item.current is not None and item.changes_value for item in self.answers)
 
+    def describe(self) -> list[str]:
+        """What the list shows (counts only) and each answer it supports beside the stored one."""
+        lines = [f"For {self.system.name} ({self.system.key}):"]
+        lines += [f"  {line}" for line in self.found.summary]
+        if any(item.applies for item in self.answers):
+            lines.append("Applying saves these answers, marked verified from this file:")
+        else:
+            lines.append("The list supports no answer for this organisation: nothing to apply.")
+        lines += [f"- {item.line()}" for item in self.answers]
+        people = len(self.found.checklist)
+        if people:
+            lines.append(f"{people} name(s) behind the gaps go to your plan's checklist.")
+        return lines
+
     def row(self, read_at: str) -> UserListRow:
         """What is kept of the list: its mark, counts and the checklist's names, no file."""
         found = self.found
@@ -90,9 +106,9 @@ class UserListPreview:
     def to_save(self, verified_now: dict[AnswerKey, bool]) -> list[Answer]:
         """The answers to save, each keeping the owner's note and own evidence text.
 
-        The reason goes first in the evidence field; text the owner wrote stays below it.
-        `verified_now` says which stored answers already carry a list's reason line, which
-        a fresh list replaces instead of stacking.
+        The evidence field is one line (the app edits it in a one-line field): the reason,
+        then ` · ` and any text the owner wrote. `verified_now` says which stored answers
+        still carry a list's reason, which a fresh list replaces instead of stacking.
         """
         saved = []
         for item in self.answers:
@@ -101,15 +117,16 @@ class UserListPreview:
             current = item.current
             own = current.evidence if current else ""
             if current and verified_now.get(item.key):
-                own = own.partition("\n")[2]  # drop the previous list's reason line
-            evidence = "\n".join(part for part in (item.proposal.reason, own) if part)
+                own = own.partition(EVIDENCE_SEPARATOR)[2]  # the previous list's reason goes
             saved.append(
                 Answer(
                     question_id=item.proposal.question_id,
                     system_key=item.proposal.system_key,
                     value=item.proposal.value,
                     note=current.note if current else "",
-                    evidence=evidence,
+                    evidence=EVIDENCE_SEPARATOR.join(
+                        part for part in (item.proposal.reason, own) if part
+                    ),
                 )
             )
         return saved

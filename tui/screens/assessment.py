@@ -16,6 +16,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value,
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.errors import InvalidValue
 from pdpa_check.services.session import Questionnaire
+from pdpa_check.services.user_lists import EVIDENCE_QUESTIONS
 from pdpa_check.support.text import NOTE_MAX_CHARS, TextError, for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.widgets.answer_keys import Choice, choice_for_key, choices, typed
@@ -63,6 +64,7 @@ class AssessmentScreen(BaseScreen):
         Binding("ctrl+n", "next_unanswered", "Next unanswered", id="assessment.unanswered"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="assessment.help"),
         Binding("ctrl+o", "confirm_area", "Confirm area", id="assessment.confirm-area"),
+        Binding("ctrl+u", "user_list", "User list", id="assessment.user-list"),
         Binding("ctrl+f", "finish", "Finish", id="assessment.finish"),
         Binding("escape", "back", "Back", id="assessment.back"),
     ]
@@ -163,6 +165,7 @@ class AssessmentScreen(BaseScreen):
             help_text(q.bank, slot.question, q.profile, system_name)
         )
         self._show_domains(q)
+        self.refresh_bindings()  # "User list" is offered on some questions only
 
     def _show_position(self, q: Questionnaire) -> None:
         new = self.slot.question.id in self.new_questions
@@ -209,6 +212,7 @@ class AssessmentScreen(BaseScreen):
             problem,
             carried=key in q.carried,
             stale=key in self.stale,
+            verified=q.verified.get(key),
         )
         self.query_one("#status", Static).update(text)
 
@@ -358,6 +362,24 @@ class AssessmentScreen(BaseScreen):
         self._flush_notes()
         self.attempt(self.session.settle_plan, "Could not update the plan items")
         super().action_back()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "user_list":  # only where a platform's user list can answer
+            q = self.session.questionnaire() if self.is_mounted else None
+            return bool(q and q.slots) and self.slot.question.id in EVIDENCE_QUESTIONS
+        return True
+
+    def action_user_list(self) -> None:
+        """Check this question against a platform's user list (its system's, if per system)."""
+        from pdpa_check.tui.screens.user_list_import import UserListImportScreen
+
+        system_key = self.slot.system.key if self.slot.system else None
+
+        def applied(changed: bool | None) -> None:
+            if changed:
+                self.show(self.index)
+
+        self.app.push_screen(UserListImportScreen(self.session, system_key), applied)
 
     def action_confirm_area(self) -> None:
         domain = self.slot.question.domain

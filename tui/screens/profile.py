@@ -46,7 +46,10 @@ SYSTEMS_HINT = (
     "ad accounts, payments, chat, AI tools. Some questions are asked once per system."
 )
 WEBSITE_HINT = "Untick if you sell only on marketplaces (Shopee, Lazada): no website questions."
-EDIT_HINT = " Renaming keeps a system's answers; removing one drops its questions."
+EDIT_HINT = (
+    " Renaming keeps a system's answers; removing one drops its questions. ctrl+u checks a"
+    " saved system's answers against its own list of users."
+)
 STAFF_LIMIT = 100_000
 TOO_SHORT = ("too_short", "string_too_short")
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -167,6 +170,7 @@ class ProfileScreen(BaseScreen):
         Binding("ctrl+s", "save", "Save", id="profile.save"),
         Binding("ctrl+n", "add_system", "Add system", id="profile.add_system"),
         Binding("ctrl+r", "remove_system", "Remove system", id="profile.remove_system"),
+        Binding("ctrl+u", "user_list", "User list", id="profile.user_list"),
         Binding("escape", "back", "Cancel", id="profile.cancel"),
         Binding("escape", "stay", show=False, id="profile.stay"),
     ]
@@ -352,7 +356,18 @@ class ProfileScreen(BaseScreen):
             return not self.first_run
         if action == "stay":
             return self.first_run
+        if action == "user_list":
+            return not (self.first_run or self.new)
         return True
+
+    def action_user_list(self) -> None:
+        """Check the answers for the system being edited against that system's user list."""
+        from pdpa_check.tui.screens.user_list_import import UserListImportScreen
+
+        row = self.query_one("#systems", SystemsEditor).row_with_focus()
+        saved = {system.key for system in self.session.profile.systems}
+        key = row.draft.key if row else None
+        self.app.push_screen(UserListImportScreen(self.session, key if key in saved else None))
 
     def action_stay(self) -> None:
         self.notify("No organisation yet: fill in the form and save (ctrl+s), or quit (ctrl+q).")

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.content import Content
 
 from pdpa_check.kit.contacts import Contact, ContactRole, missing_sentence
-from pdpa_check.questionnaires.answers import Answer, describe_value
+from pdpa_check.questionnaires.answers import Answer, Verified, describe_value
 from pdpa_check.questionnaires.applicability import Slot
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.platforms import builtin_catalogue, steps_for_action
@@ -57,8 +57,10 @@ def answer_status(
     *,
     carried: bool = False,
     stale: bool = False,
+    verified: Verified | None = None,
 ) -> Text:
-    """Whether the shown answer is saved or carried, and any problem with the last one chosen."""
+    """Whether the shown answer is saved or carried, whether a user list backs it, and any
+    problem with the last one chosen."""
     if problem:
         return Text(for_output(problem), style="bold")
     if answer is None:
@@ -69,6 +71,11 @@ def answer_status(
         status.append("\nStill true? Pick it again (enter) to confirm; ctrl+o confirms the area.")
     else:
         status = Text.assemble(("Saved: ", "bold"), value)
+    if verified:
+        status.append(f"\nVERIFIED from {for_output(verified.file_name)}", style="bold")
+        status.append(for_output(f" ({verified.format} of {verified.file_date})"))
+        if carried:
+            status.append("; import a fresh list (ctrl+u) to check it again this quarter.")
     if stale:
         status.append("\nSTALE: not confirmed for over a quarter.", style="bold")
     return status

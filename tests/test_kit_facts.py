@@ -198,4 +198,5 @@ def test_kit_context_reads_the_current_assessment(tmp_path: Path) -> None:
     context = demo_session(tmp_path / "d.db").kit_context()
     assert context.assessment_id is not None
     assert context.holds("acc-mfa") is False  # the demo still lacks MFA on some systems
-    assert context.holds_for("acc-mfa", "google-workspace") is True
+    assert context.holds_for("acc-mfa", "hubspot") is True
+    assert context.holds_for("acc-mfa", "google-workspace") is False  # its user list says so

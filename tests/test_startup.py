@@ -39,6 +39,8 @@ WRITING = {
     "assess",
     "assessment complete",
     "assessment start",
+    "evidence forget",
+    "evidence import",
     "kit contacts clear",
     "kit contacts set",
     "kit notify",

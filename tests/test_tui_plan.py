@@ -117,31 +117,33 @@ async def test_one_row_per_fix_names_its_systems_at_80_columns(tmp_path: Path) -
         screen = await open_plan(app, pilot)
         plan = app.session.assessed().plan
         mfa = plan.entry("enforce-mfa")
-        assert mfa is not None and len(mfa.items) == 2
+        assert mfa is not None and len(mfa.items) == 3
         titles = [cell(screen, key, "title") for key in row_keys(screen)]
         assert sum(t.startswith("Turn on and") for t in titles) == 1
         # The systems are on the row: the action's words are shortened first.
-        assert mfa.title == "Turn on and enforce MFA for every account (Klaviyo, Meta Business)"
+        assert mfa.title == (
+            "Turn on and enforce MFA for every account (Google Workspace, Klaviyo, Meta Business)"
+        )
         row = cell(screen, "entry:enforce-mfa", "title")
-        assert row.endswith("… (Klaviyo, Meta Business)") and row.startswith("Turn on and")
+        assert row.startswith("Turn on and… (Google Workspace, Klaviy")
         shared = cell(screen, "entry:replace-shared-logins", "title")
         assert shared.startswith("Replace sha") and "(Klaviyo, Meta" in shared
         await highlight(pilot, screen, "entry:enforce-mfa")
         detail = text_of(screen, "#detail")
-        assert "Klaviyo" in detail and "Meta Business" in detail
-        assert "Google Workspace" in detail and "no gap in the answers" in detail
+        assert "Klaviyo" in detail and "Meta Business" in detail and "Google Workspace" in detail
+        assert "HubSpot CRM" in detail and "no gap in the answers" in detail
 
 
 async def test_x_shows_the_systems_and_status_keys_act_on_one(tmp_path: Path) -> None:
     app, db = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_plan(app, pilot)
-        klaviyo, meta = items_of(app, "entry:enforce-mfa")
+        google, klaviyo, meta = items_of(app, "entry:enforce-mfa")
         await highlight(pilot, screen, "entry:enforce-mfa")
         await pilot.press("x")
         keys = row_keys(screen)
         at = keys.index("entry:enforce-mfa")
-        assert keys[at + 1 : at + 3] == [f"system:{klaviyo}", f"system:{meta}"]
+        assert keys[at + 1 : at + 4] == [f"system:{google}", f"system:{klaviyo}", f"system:{meta}"]
         await highlight(pilot, screen, f"system:{meta}")
         await pilot.press("d")
         assert cell(screen, f"system:{meta}", "status") == "DONE?"
@@ -158,7 +160,7 @@ async def test_x_shows_the_systems_and_status_keys_act_on_one(tmp_path: Path) ->
         await pilot.press("i")
         assert cell(screen, "entry:enforce-mfa", "status") == "IN PROGRESS"
     states = reopen_session(db).plan_states()
-    assert (states[klaviyo].status, states[meta].status) == ("in_progress", "in_progress")
+    assert [states[i].status for i in (google, klaviyo, meta)] == ["in_progress"] * 3
 
 
 async def test_fits_80x24_and_shows_more_at_120x40(tmp_path: Path) -> None:
@@ -286,7 +288,7 @@ async def test_done_persists_and_shows(tmp_path: Path) -> None:
         assert cell(screen, item_id, "status") == "IN PROGRESS"
         await pilot.press("d")
     states = reopen_session(db).plan_states()
-    assert [states[i].status for i in items_of(app, item_id)] == ["done"] * 2
+    assert [states[i].status for i in items_of(app, item_id)] == ["done"] * 3
 
 
 async def test_accepted_risk_needs_reason_who_and_a_real_date(tmp_path: Path) -> None:
@@ -405,7 +407,7 @@ async def test_hostile_owner_text_saves_and_shows_literally(tmp_path: Path) -> N
         await pilot.pause()
         assert "Owner: [/nope]" in text_of(screen, "#detail")
     states = reopen_session(db).plan_states()
-    assert [states[i].owner for i in items_of(app, item_id)] == ["[/nope]"] * 2
+    assert [states[i].owner for i in items_of(app, item_id)] == ["[/nope]"] * 3
 
 
 def test_parse_date_wants_a_real_iso_day() -> None:

@@ -176,16 +176,16 @@ def as_version_1(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def mfa_entry(session: Session) -> tuple[str, list[str]]:
-    """The demo's MFA fix (two systems) and its item ids."""
+    """The demo's MFA fix (three systems) and its item ids."""
     entry = session.assessed().plan.entry("enforce-mfa")
-    assert entry is not None and len(entry.items) == 2 and entry.action.vendor_doable
+    assert entry is not None and len(entry.items) == 3 and entry.action.vendor_doable
     return entry.id, list(entry.item_ids)
 
 
 @pytest.mark.parametrize("version", [1, 2])
 def test_a_vendor_marks_one_system_of_a_fix_done(tmp_path: Path, version: int) -> None:
     session = demo_session(tmp_path / "demo.db")
-    entry_id, (first, second) = mfa_entry(session)
+    entry_id, (first, second, _third) = mfa_entry(session)
     data = vendor_data(session)
     if version == 1:
         data = as_version_1(data)

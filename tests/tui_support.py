@@ -35,6 +35,9 @@ from pdpa_check.tui.screens.kit import KitScreen
 # Every TUI test sees the same "today", so dates on screen never change.
 TODAY = dt.date(2026, 11, 27)
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+# What the demo's Google Workspace user list changed last quarter (services/demo.py): the
+# owner said "yes", and the list showed one account without 2-Step Verification.
+DEMO_LIST_CHANGES = {("acc-mfa", "google-workspace"): "partly"}
 
 
 def new_session(db: Path, profile: Profile | None = None) -> Session:

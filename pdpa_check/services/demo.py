@@ -12,8 +12,12 @@ from pathlib import Path
 
 from pdpa_check.kit.contacts import Contact
 from pdpa_check.questionnaires.answers import Answer
+from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.questionnaires.user_list_formats import builtin_formats
+from pdpa_check.questionnaires.user_lists import parse_user_list, propose_answers
 from pdpa_check.scoring import evaluate
+from pdpa_check.services.user_lists import UserListPreview, proposed_answers
 from pdpa_check.services.workspace import default_bank, start_assessment
 from pdpa_check.store.db import create_database
 from pdpa_check.store.repo import Store
@@ -184,6 +188,34 @@ LATER_CHANGES: dict[tuple[str, str], tuple[str, str]] = {
     ("tr-notice-content", ""): ("partly", "Overseas storage not mentioned yet"),
 }
 
+# Last quarter the owner downloaded Google Workspace's user list and checked the answers
+# against it: one new hire had not set up 2-Step Verification, so "MFA: yes" became
+# "partly" with her name on the plan's checklist. Signed in: days before the download.
+USER_LIST_NAME = "kampong-threads-google-users.csv"
+USER_LIST_PEOPLE = (
+    ("Hafiz", "Rahman", "hafiz", True, 1),
+    ("Mei Ling", "Tan", "meiling", True, 1),
+    ("Farah", "Aziz", "farah", True, 2),
+    ("Arjun", "Pillai", "arjun", True, 3),
+    ("Siew Lan", "Goh", "siewlan", True, 2),
+    ("Nurul", "Huda", "nurul", False, 4),
+)
+
+
+def demo_user_list(downloaded: dt.datetime) -> bytes:
+    """The Google Workspace user list of the demo shop, as the Admin console writes it."""
+    header = (
+        "First Name [Required],Last Name [Required],Email Address [Required],Status [READ ONLY],"
+        "Last Sign In [READ ONLY],2sv Enrolled [READ ONLY],2sv Enforced [READ ONLY]"
+    )
+    lines = [header]
+    for first, last, mailbox, enrolled, days_ago in USER_LIST_PEOPLE:
+        signed_in = (downloaded - dt.timedelta(days=days_ago)).strftime("%Y/%m/%d %H:%M:%S")
+        email = f"{mailbox}@kampong-threads.example"
+        lines.append(f"{first},{last},{email},Active,{signed_in},{enrolled},False")
+    return ("\n".join(lines) + "\n").encode()
+
+
 # The breach kit's contacts today. The deputy was named after last quarter's assessment (which
 # says "deputy not named yet"); the founder approves statements (ntf-comms-approver) but is not
 # recorded in the kit yet, so the kit and the next assessment show that role as missing.
@@ -234,6 +266,8 @@ def build_demo(
                 if value
             ]
             store.replace_answers(assessment_id, rows)
+            if answers is later:
+                rows = _check_user_list(store, bank, assessment_id, rows, started)
             result = evaluate(bank, DEMO_PROFILE, {a.key: a for a in rows})
             completed = started + dt.timedelta(days=6)
             store.complete_assessment(
@@ -243,3 +277,23 @@ def build_demo(
             store.set_contact(org_id, contact)
     finally:
         store.close()
+
+
+def _check_user_list(
+    store: Store, bank: Bank, assessment_id: int, rows: list[Answer], downloaded: dt.datetime
+) -> list[Answer]:
+    """Check the answers against the demo's user list as `evidence import` does; the answers
+    afterwards."""
+    found = parse_user_list(
+        demo_user_list(downloaded), USER_LIST_NAME, builtin_formats(), today=downloaded.date()
+    )
+    stored = {answer.key: answer for answer in rows}
+    proposals = propose_answers(found, bank, "google-workspace")
+    system = DEMO_PROFILE.systems[0]
+    org = store.organisations()[0]
+    preview = UserListPreview(
+        org, system, found, proposed_answers(proposals, bank, stored, {}), None
+    )
+    checked = preview.to_save({})
+    store.save_user_list(org.id, assessment_id, preview.row(downloaded.isoformat()), checked)
+    return list({**stored, **{answer.key: answer for answer in checked}}.values())

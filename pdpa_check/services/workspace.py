@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey
+from pdpa_check.questionnaires.answers import Answer, AnswerKey, Verified
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.loader import (
     BUILTIN_BANK,
@@ -63,6 +63,8 @@ class Assessed:
     answers: dict[AnswerKey, Answer]
     result: Result
     plan: Plan
+    # Answers checked against a platform's user list, with the list each came from.
+    verified: Mapping[AnswerKey, Verified] = field(default_factory=dict)
 
 
 def installed_bank(bank_id: str, user_banks: Path | None) -> InstalledBank:
@@ -202,7 +204,8 @@ def assess(
         platforms=builtin_catalogue(),
         user_lists={key: row.checklist for key, row in store.user_lists(org.id).items()},
     )
-    return Assessed(org, profile, assessment, bank, answers, result, plan)
+    marks = {key: m.verified for key, m in store.answer_meta(assessment.id).items() if m.verified}
+    return Assessed(org, profile, assessment, bank, answers, result, plan, marks)
 
 
 def asked_meta(store: Store, assessed: Assessed) -> dict[AnswerKey, AnswerMeta]:

@@ -129,6 +129,8 @@ class DashboardScreen(BaseScreen):
         title = f"Open assessment: {questionnaire.answered}/{len(questionnaire.slots)} answered"
         if to_confirm := len(questionnaire.unconfirmed()):
             title += f", {to_confirm} carried to confirm"
+        if verified := len(questionnaire.verified):
+            title += f", {verified} verified from user lists"
         self._update("#progress", title, table)
 
     def _show_plan(self) -> None:

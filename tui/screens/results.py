@@ -239,6 +239,8 @@ def summary(assessed: Assessed) -> Text:
         f"{result.unknown} {DONT_KNOW}  ·  {result.unanswered} not answered"
         f"\nConfidence {result.confidence:.0%} (answers other than {DONT_KNOW})"
     )
+    if verified := len(assessed.verified):
+        text.append(f"\n{verified} answer(s) verified from a user list; the rest are your own word")
     if maps_measures(assessed.bank):
         count = tally(assess_measures(assessed.bank, assessed.result))
         text.append("\nCyber Essentials (indicative): ", style="bold")
@@ -401,6 +403,11 @@ def _label(question: Question, slot: SlotResult) -> Text:
 
 
 def _add_note(rows: Table, assessed: Assessed, question: Question, slot: SlotResult) -> None:
+    mark = assessed.verified.get((question.id, slot.system_key))
+    if mark is not None:
+        rows.add_row(
+            "", safe(f"Verified from {mark.file_name} ({mark.format} of {mark.file_date})")
+        )
     answer = assessed.answers.get((question.id, slot.system_key))
     if answer is not None and answer.note:
         rows.add_row("", Text.assemble(("Note: ", "italic"), safe(answer.note), style="dim"))

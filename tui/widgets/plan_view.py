@@ -21,7 +21,15 @@ from pdpa_check.questionnaires.model import Action, Bank
 from pdpa_check.questionnaires.platforms import SystemSteps
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES, DONE_FLAG, entry_status
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN as _DONE_BUT_OPEN
-from pdpa_check.scoring.result import HORIZONS, Capacity, Horizon, Plan, PlanEntry, PlanItem
+from pdpa_check.scoring.result import (
+    HORIZONS,
+    Capacity,
+    Horizon,
+    Person,
+    Plan,
+    PlanEntry,
+    PlanItem,
+)
 from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.scoring.wording import summary_text
 from pdpa_check.store.repo import PlanItemState
@@ -96,6 +104,8 @@ class ItemView:
     marked: bool = False
     # This system's own steps from the platform catalogue (all of them when org-wide).
     platform_steps: tuple[SystemSteps, ...] = ()
+    # The people this system's user list shows behind the gap (the owner's checklist).
+    people: tuple[Person, ...] = ()
 
     @property
     def key(self) -> str:
@@ -190,6 +200,7 @@ class EntryView:
                 self.today,
                 item.id in marked,
                 self.entry.platform_steps_for(item),
+                self.entry.people_for(item),
             )
             for item in self.entry.items
         ]
@@ -459,7 +470,7 @@ def item_detail(view: ItemView, bank: Bank) -> RenderableType:
         f" · role {ROLE_WORDS[action.owner]}"
         f" · {'your IT vendor can do this' if action.vendor_doable else 'needs you, not a vendor'}"
     )
-    parts: list[RenderableType] = [head, facts, _state_text(view)]
+    parts: list[RenderableType] = [head, facts, _state_text(view), *people_parts(view.people)]
     if view.status == "done":
         parts.append(Text(DONE_BUT_OPEN, style="bold"))
     if item.check_first:
@@ -481,6 +492,18 @@ def item_detail(view: ItemView, bank: Bank) -> RenderableType:
     return Group(*parts)
 
 
+def people_parts(people: tuple[Person, ...]) -> list[RenderableType]:
+    """Who to chase, from the user lists: one line per system, the names behind each gap."""
+    if not people:
+        return []
+    by_system: dict[str, list[str]] = {}
+    for person in people:
+        by_system.setdefault(person.system_name, []).append(person.text)
+    lines = [f"{system}: {', '.join(names)}" for system, names in by_system.items()]
+    heading = Text("Who to chase (from your user lists)", style="bold underline")
+    return [heading, *(Text(for_output(line)) for line in lines)]
+
+
 def entry_detail(view: EntryView, bank: Bank) -> RenderableType:
     """A fix: its facts, each system's own status, the steps, why, and the gaps it closes."""
     entry, action = view.entry, view.entry.action
@@ -499,6 +522,7 @@ def entry_detail(view: EntryView, bank: Bank) -> RenderableType:
         parts.append(Text(f"Band: {entry.band_effect.text}", style="bold"))
     parts.append(Text("Systems (x shows them as rows, to act on one)", style="bold underline"))
     parts.append(_systems_table(view))
+    parts += people_parts(entry.people)
     if view.done_but_open:
         parts.append(Text(DONE_BUT_OPEN, style="bold"))
     if entry.check_first:

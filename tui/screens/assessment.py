@@ -64,7 +64,7 @@ class AssessmentScreen(BaseScreen):
         Binding("ctrl+n", "next_unanswered", "Next unanswered", id="assessment.unanswered"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="assessment.help"),
         Binding("ctrl+o", "confirm_area", "Confirm area", id="assessment.confirm-area"),
-        Binding("ctrl+u", "user_list", "User list", id="assessment.user-list"),
+        Binding("ctrl+l", "user_list", "User list", id="assessment.user-list"),
         Binding("ctrl+f", "finish", "Finish", id="assessment.finish"),
         Binding("escape", "back", "Back", id="assessment.back"),
     ]

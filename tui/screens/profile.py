@@ -47,7 +47,7 @@ SYSTEMS_HINT = (
 )
 WEBSITE_HINT = "Untick if you sell only on marketplaces (Shopee, Lazada): no website questions."
 EDIT_HINT = (
-    " Renaming keeps a system's answers; removing one drops its questions. ctrl+u checks a"
+    " Renaming keeps a system's answers; removing one drops its questions. ctrl+l checks a"
     " saved system's answers against its own list of users."
 )
 STAFF_LIMIT = 100_000
@@ -170,7 +170,7 @@ class ProfileScreen(BaseScreen):
         Binding("ctrl+s", "save", "Save", id="profile.save"),
         Binding("ctrl+n", "add_system", "Add system", id="profile.add_system"),
         Binding("ctrl+r", "remove_system", "Remove system", id="profile.remove_system"),
-        Binding("ctrl+u", "user_list", "User list", id="profile.user_list"),
+        Binding("ctrl+l", "user_list", "User list", id="profile.user_list"),
         Binding("escape", "back", "Cancel", id="profile.cancel"),
         Binding("escape", "stay", show=False, id="profile.stay"),
     ]

@@ -75,7 +75,7 @@ def answer_status(
         status.append(f"\nVERIFIED from {for_output(verified.file_name)}", style="bold")
         status.append(for_output(f" ({verified.format} of {verified.file_date})"))
         if carried:
-            status.append("; import a fresh list (ctrl+u) to check it again this quarter.")
+            status.append("; import a fresh list (ctrl+l) to check it again this quarter.")
     if stale:
         status.append("\nSTALE: not confirmed for over a quarter.", style="bold")
     return status

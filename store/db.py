@@ -436,6 +436,8 @@ class Inspection:
     integrity: str | None  # "ok", or the first problems found
     applied: tuple[str, ...]  # schema steps recorded in the file
     wal: bool | None  # journal mode recorded in the header
+    # Systems whose user-list names (staff's personal data) are kept; None: not known.
+    user_lists: int | None = None
 
     @property
     def newer_steps(self) -> tuple[str, ...]:
@@ -478,6 +480,9 @@ def inspect_database(path: Path, *, thorough: bool = True) -> Inspection:
             found = replace(found, integrity=str(error))
         with contextlib.suppress(sqlite3.DatabaseError):
             found = replace(found, applied=applied_steps(conn))
+        with contextlib.suppress(sqlite3.DatabaseError):  # no such table before 0008
+            count = conn.execute("SELECT count(*) FROM user_lists").fetchone()[0]
+            found = replace(found, user_lists=int(count))
     finally:
         conn.close()
     return found

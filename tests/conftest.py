@@ -14,6 +14,7 @@ from pdpa_check.questionnaires.loader import builtin_bank, builtin_bank_path, pa
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile, System
+from pdpa_check.questionnaires.user_list_formats import builtin_formats
 from pdpa_check.store.db import create_database
 from pdpa_check.store.repo import Store
 
@@ -27,13 +28,15 @@ settings.load_profile("explore" if os.environ.get("HYPOTHESIS_EXPLORE") == "1" e
 
 @pytest.fixture(scope="session")
 def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder holding the validated built-in bank and platform catalogue, made once
-    per test process; each test starts from a copy, so none pays for validation again."""
+    """A cache folder holding the validated built-in bank, platform catalogue and user-list
+    formats, made once per test process; each test starts from a copy, so none pays for
+    validation again."""
     home = tmp_path_factory.mktemp("warm-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(home))
         parse_bank_bytes(builtin_bank_path().read_bytes(), "warm-up")
         builtin_catalogue()
+        builtin_formats()
     return home
 
 

@@ -4,6 +4,7 @@ applied only on confirmation, marked verified, and refused whole when anything i
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -172,3 +173,20 @@ def test_the_dormant_threshold_can_be_set(db: Path) -> None:
     assert "1 active account never signed in" in result.stdout
     refused = invoke("--db", db, "evidence", "import", GOOGLE, "--dormant-days", "0")
     assert refused.exit_code == 2 and "0 is not in the range 1<=x<=3650" in refused.stderr
+
+
+def test_doctor_says_where_the_names_are_kept_and_how_to_delete_them(db: Path) -> None:
+    assert "no names from user lists are kept" in invoke("--db", db, "doctor").stdout
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    out = invoke("--db", db, "doctor").stdout
+    assert "names from 1 system(s)' user lists are kept in this database" in out
+    assert "pdpa-check evidence forget SYSTEM" in out
+
+
+def test_the_formats_understood_name_their_vendor_page_and_the_day_checked() -> None:
+    out = ok("evidence", "formats").stdout
+    assert "Google Workspace user list (google-workspace-users)" in out
+    assert "Download a list of users, https://support.google.com/a/answer/7348070 (checked" in out
+    assert "Generic user list (generic)" in out
+    schema = json.loads(ok("bank", "schema", "--user-lists").stdout)
+    assert "formats" in schema["properties"] and "Format" in schema["$defs"]

@@ -47,15 +47,25 @@ def bank_validate(paths: tuple[Path, ...], strict: bool) -> None:
 @bank.command("schema")
 @click.option("--schedule", is_flag=True, help="The schema of the breach Schedule file instead.")
 @click.option("--platforms", is_flag=True, help="The schema of the platform catalogue instead.")
-def bank_schema(schedule: bool, platforms: bool) -> None:
+@click.option(
+    "--user-lists", is_flag=True, help="The schema of the user-list formats catalogue instead."
+)
+def bank_schema(schedule: bool, platforms: bool, user_lists: bool) -> None:
     """Print the JSON Schema of bank files (for editors such as Taplo)."""
     from pydantic import BaseModel
 
     from pdpa_check.questionnaires.model import Bank
     from pdpa_check.questionnaires.platforms import Catalogue
     from pdpa_check.questionnaires.schedule import Schedule
+    from pdpa_check.questionnaires.user_list_formats import FormatCatalogue
 
-    model: type[BaseModel] = Schedule if schedule else Catalogue if platforms else Bank
+    model: type[BaseModel] = Bank
+    for chosen, other in (
+        (schedule, Schedule),
+        (platforms, Catalogue),
+        (user_lists, FormatCatalogue),
+    ):
+        model = other if chosen else model
     click.echo(json.dumps(model.model_json_schema(), indent=2))
 
 

@@ -72,6 +72,18 @@ def _show(file: Path, preview: UserListPreview) -> None:
         click.echo(for_output(line))
 
 
+@evidence.command("formats")
+def evidence_formats() -> None:
+    """The user lists understood: where each comes from and how to download it."""
+    from pdpa_check.questionnaires.user_list_formats import builtin_formats
+
+    for form in builtin_formats().formats:
+        click.echo(f"{form.name} ({form.id})")
+        source = f"{form.source}, {form.url}" if form.url else form.source
+        click.echo(f"  Columns as described in: {source} (checked {form.checked})")
+        click.echo(f"  How to get it: {form.download}")
+
+
 @evidence.command("list")
 @pass_ctx
 @handled

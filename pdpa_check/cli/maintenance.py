@@ -140,10 +140,24 @@ def _database_checks(database: Path) -> Iterator[Check]:
         )
     if found.problem is None:
         yield _schema_check(found.applied, found.newer_steps)
+    if found.user_lists is not None:
+        yield _user_lists_check(found.user_lists)
     if found.wal is True:
         yield Check(OK, "journal", "WAL")
     elif found.wal is False:
         yield Check(OK, "journal", "rollback journal; pdpa-check switches it to WAL when it opens")
+
+
+def _user_lists_check(systems: int) -> Check:
+    """Where the names read from user lists are kept, and how to delete them."""
+    if not systems:
+        return Check(OK, "user lists", "no names from user lists are kept")
+    return Check(
+        OK,
+        "user lists",
+        f"names from {systems} system(s)' user lists are kept in this database for the plan's"
+        " checklist (never the files); `pdpa-check evidence forget SYSTEM` deletes them",
+    )
 
 
 def _join(message: str, hint: str) -> str:

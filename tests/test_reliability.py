@@ -708,6 +708,32 @@ def test_r8_answers_file_with_ten_thousand_entries(org_db: Path, tmp_path: Path)
     print(f"\nR8: 10,000-entry answers file refused in {took:.2f} s")
 
 
+USER_LISTS = Path(__file__).parent / "fixtures" / "user_lists"
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("edge/bad-generic-ragged-row.csv", ":3: 6 cells but the header has 4"),
+        ("edge/bad-generic-values.csv", ':3: mfa: "maybe" is not yes, no or unknown'),
+        ("edge/bad-google-blank-template.csv", ":1: "),
+        ("edge/bad-unknown-header.csv", ":1: not a user list this tool knows"),
+        ("edge/bad-xlsx-renamed.csv", ": this is a spreadsheet workbook"),
+        ("entra-users-download.csv", ":1: not a user list this tool knows"),
+    ],
+)
+def test_r8_evidence_import_refuses_each_broken_list(
+    org_db: Path, tmp_path: Path, name: str, place: str
+) -> None:
+    before = answer_rows(org_db)
+    path = tmp_path / Path(name).name
+    path.write_bytes((USER_LISTS / name).read_bytes())
+    result = run_cli("--db", org_db, "evidence", "import", "--system", "shopify", "--yes", path)
+    assert_refused(result, path, str(path) + place)
+    assert result.stderr.splitlines()[-1].startswith("pdpa-check: error: ")
+    assert answer_rows(org_db) == before
+
+
 # The fuzz ---------------------------------------------------------------------------------
 
 
@@ -818,12 +844,30 @@ def fuzz_answers_import(org_db: Path, tmp_path: Path, examples: int) -> None:
     print(f"\nR8 fuzz, answers import: random bytes {random_bytes}; mutated file {mutated}")
 
 
+def fuzz_evidence_import(org_db: Path, tmp_path: Path, examples: int) -> None:
+    valid = (USER_LISTS / "generic-extended.csv").read_bytes()
+    path = tmp_path / "fuzz users.csv"
+    args: tuple[str | Path, ...] = ("--db", org_db, "evidence", "import", "--system", "shopify")
+    random_bytes, mutated = fuzz(path, (*args, "--yes"), valid, examples)
+    assert mutated.refused > 0
+    print(f"\nR8 fuzz, evidence import: random bytes {random_bytes}; mutated file {mutated}")
+
+
 def test_r8_fuzz_bank_validate(tmp_path: Path) -> None:
     fuzz_bank_validate(tmp_path, examples=40)
 
 
 def test_r8_fuzz_answers_import(org_db: Path, tmp_path: Path) -> None:
     fuzz_answers_import(org_db, tmp_path, examples=40)
+
+
+def test_r8_fuzz_evidence_import(org_db: Path, tmp_path: Path) -> None:
+    fuzz_evidence_import(org_db, tmp_path, examples=40)
+
+
+@pytest.mark.long
+def test_r8_fuzz_evidence_import_long(org_db: Path, tmp_path: Path) -> None:
+    fuzz_evidence_import(org_db, tmp_path, examples=2500)
 
 
 @pytest.mark.long

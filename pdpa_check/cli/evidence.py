@@ -50,7 +50,9 @@ def evidence_import(
     preview = session.read_user_list(file, system_key=system_key, dormant_days=dormant_days)
     _show(file, preview)
     if not any(item.applies for item in preview.answers):
-        raise InputError(f"{file}: nothing to apply")
+        from pdpa_check.questionnaires.user_list_formats import UserListError
+
+        raise UserListError([f"{file}: the list supports no answer to change: nothing applied"])
     if not confirmed(yes, "Apply these answers?", refused="not applied"):
         return
     row_id, backup = session.apply_user_list(preview)

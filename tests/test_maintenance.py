@@ -578,6 +578,7 @@ TOPICS = [
     "integrity",
     "identity",
     "schema",
+    "user-lists",
     "journal",
     "permissions",
     "lock",

@@ -151,10 +151,10 @@ def _database_checks(database: Path) -> Iterator[Check]:
 def _user_lists_check(systems: int) -> Check:
     """Where the names read from user lists are kept, and how to delete them."""
     if not systems:
-        return Check(OK, "user lists", "no names from user lists are kept")
+        return Check(OK, "user-lists", "no names from user lists are kept")
     return Check(
         OK,
-        "user lists",
+        "user-lists",
         f"names from {systems} system(s)' user lists are kept in this database for the plan's"
         " checklist (never the files); `pdpa-check evidence forget SYSTEM` deletes them",
     )

@@ -3,6 +3,7 @@ applied only on confirmation, marked verified, and refused whole when anything i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -190,3 +191,47 @@ def test_the_formats_understood_name_their_vendor_page_and_the_day_checked() -> 
     assert "Generic user list (generic)" in out
     schema = json.loads(ok("bank", "schema", "--user-lists").stdout)
     assert "formats" in schema["properties"] and "Format" in schema["$defs"]
+
+
+def test_an_entra_list_checks_the_microsoft_365_system(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "m.db"
+    ok(
+        "--db", db, "org", "create", "Teh Tarik Co", "--staff", "8",
+        "--system", "email_suite:Microsoft 365", "--system", "storefront:Shopify",
+    )  # fmt: skip
+    entra = FIXTURES / "entra-registration-details-more-columns.csv"
+    result = ok("--db", db, "evidence", "import", entra, "--yes")
+    assert "For Microsoft 365 (microsoft-365):" in result.stdout
+    stored = answers(db)
+    assert stored[("acc-mfa", "microsoft-365")][3]  # verified
+    assert "Microsoft Entra user registration details" in stored[("acc-mfa", "microsoft-365")][3]
+    # The report has no sign-in dates: the leaver question is left as it is and says why.
+    assert "lvr-no-lingering: left as it is" in result.stdout
+    assert "no sign-in dates" in result.stdout
+
+
+def test_a_verified_answer_carried_into_the_next_quarter_asks_for_a_fresh_list(
+    db: Path,
+) -> None:
+    from tui_support import reopen_session
+
+    from pdpa_check.questionnaires.model import Question
+    from pdpa_check.tui.widgets.question_text import answer_status
+
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    ok("--db", db, "assessment", "complete", "--yes")
+    ok("--db", db, "assessment", "start")
+    session = reopen_session(db)
+    q = session.questionnaire()
+    key = ("acc-mfa", "google-workspace")
+    assert key in q.carried and key in q.verified  # the mark comes along, to confirm
+    question: Question = q.bank.question("acc-mfa")
+    status = answer_status(
+        question, q.answers[key], None, carried=True, verified=q.verified[key]
+    ).plain
+    assert "VERIFIED from google-workspace-users.csv (Google Workspace user list of" in status
+    assert "import a fresh list (ctrl+l) to check it again this quarter" in status
+    # Like any answer, it goes stale once not confirmed for longer than the threshold.
+    later = reopen_session(db)
+    later.today = lambda: session.today() + dt.timedelta(days=200)
+    assert key in later.stale_answers()

@@ -16,7 +16,13 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field
 
-from pdpa_check.questionnaires.answers import Answer, AnswerKey, describe_value, normalise_value
+from pdpa_check.questionnaires.answers import (
+    Answer,
+    AnswerKey,
+    Verified,
+    describe_value,
+    normalise_value,
+)
 from pdpa_check.questionnaires.applicability import Slot, applicable_slots, condition_text
 from pdpa_check.questionnaires.errors import InvalidValue, Problems
 from pdpa_check.questionnaires.loader import BankError, describe_location, read_model
@@ -28,7 +34,8 @@ FORMAT_NAME = "pdpa-check-answers"
 # Version 2: the file names its organisation's id, and a blank value no longer clears.
 # Version 3: follow-up questions come with `asked_if`; carried answers with `carried` and
 # `confirmed` (set `confirmed = true` to confirm one unchanged).
-FORMAT_VERSION = 3
+# Version 4: answers checked against a platform's user list say so (`verified`).
+FORMAT_VERSION = 4
 CLEAR = "clear"  # the value that clears a stored answer
 # The flag that imports a file written for another organisation.
 OTHER_ORG_FLAG = "--other-org"
@@ -47,6 +54,7 @@ class AnswerEntry(BaseModel):
     asked_if: str | None = None  # a follow-up's condition; shown for reference
     carried: bool | None = None  # carried from last time, not confirmed; for reference
     confirmed: bool | None = None  # true confirms a carried answer given unchanged
+    verified: str | None = None  # the user list that checked the answer; for reference
     value: str | int | float
     note: str = ""
     evidence: str = ""
@@ -58,7 +66,7 @@ class AnswersFile(BaseModel):
     )
 
     format: Literal["pdpa-check-answers"]
-    format_version: Literal[1, 2, 3]
+    format_version: Literal[1, 2, 3, 4]
     bank_id: str
     bank_version: str
     organisation: str | None = None
@@ -132,12 +140,15 @@ def render_answers_file(
     assessment_id: int | None,
     *,
     carried: Collection[AnswerKey] = (),
+    verified: Mapping[AnswerKey, Verified] | None = None,
 ) -> str:
     """Every slot given, answered or not ("" leaves the answer as it is).
 
     A follow-up question says what it waits for (`asked_if`); an answer carried
-    from last time and not confirmed says so (`carried`, `confirmed = false`).
+    from last time and not confirmed says so (`carried`, `confirmed = false`); one
+    checked against a user list names it (`verified`).
     """
+    marks = verified or {}
     entries = []
     for slot in slots:
         answer = answers.get(slot.key)
@@ -155,6 +166,11 @@ def render_answers_file(
         if answer is not None and slot.key in carried:
             entry["carried"] = True
             entry["confirmed"] = False
+        if answer is not None and (mark := marks.get(slot.key)) is not None:
+            entry["verified"] = for_output(
+                f"{mark.format} of {mark.file_date} ({mark.file_name}); a new value makes it"
+                " your word"
+            )
         entry["value"] = answer.value if answer else ""
         entry["note"] = for_output(answer.note) if answer else ""
         entry["evidence"] = for_output(answer.evidence) if answer else ""

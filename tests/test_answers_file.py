@@ -68,7 +68,7 @@ def test_render_lists_every_applicable_slot(bank: Bank, profile: Profile) -> Non
     text = render_answers_file(bank, slots, {}, SHOP, 7)
     data = tomllib.loads(text)
     assert data["format"] == FORMAT_NAME
-    assert data["format_version"] == 3
+    assert data["format_version"] == 4
     assert data["bank_id"] == bank.id
     assert data["bank_version"] == bank.version
     assert data["organisation"] == "Test Shop"
@@ -326,8 +326,8 @@ def test_wrong_format(bank: Bank, profile: Profile) -> None:
 
 
 def test_wrong_format_version(bank: Bank, profile: Profile) -> None:
-    data = file_with(bank, format_version=4)
-    assert problems(data, bank, profile) == [f"{SRC}: format_version: Input should be 1, 2 or 3"]
+    data = file_with(bank, format_version=5)
+    assert problems(data, bank, profile) == [f"{SRC}: format_version: Input should be 1, 2, 3 or 4"]
 
 
 def test_missing_format(bank: Bank, profile: Profile) -> None:
@@ -361,11 +361,11 @@ def test_schema_problems_are_all_reported(bank: Bank, profile: Profile) -> None:
         bank,
         {"question": "gov-dpo", "value": "yes", "extra": 1},
         {"question": "inc-plan"},
-        format_version=4,
+        format_version=5,
         assessment="one",
     )
     found = problems(data, bank, profile)
-    assert f"{SRC}: format_version: Input should be 1, 2 or 3" in found
+    assert f"{SRC}: format_version: Input should be 1, 2, 3 or 4" in found
     assert any(p.startswith(f"{SRC}: assessment: ") for p in found)
     assert f'{SRC}: answers[0] (question "gov-dpo"): extra: Extra inputs are not permitted' in (
         found

@@ -8,6 +8,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,19 @@ def test_a_verified_answer_carried_into_the_next_quarter_asks_for_a_fresh_list(
     later = reopen_session(db)
     later.today = lambda: session.today() + dt.timedelta(days=200)
     assert key in later.stale_answers()
+
+
+def test_the_answers_file_names_the_list_and_round_trips_the_mark(db: Path, tmp_path: Path) -> None:
+    ok("--db", db, "evidence", "import", GOOGLE, "--yes")
+    exported = tmp_path / "answers.toml"
+    ok("--db", db, "answers", "export", exported)
+    data = tomllib.loads(exported.read_text())
+    assert data["format_version"] == 4
+    by_key = {(e["question"], e.get("system", "")): e for e in data["answers"]}
+    mfa = by_key[("acc-mfa", "google-workspace")]
+    assert mfa["verified"].startswith("Google Workspace user list of ")
+    assert "(google-workspace-users.csv)" in mfa["verified"]
+    assert "verified" not in by_key[("acc-mfa", "shopify")]
+    # Re-importing the file unchanged keeps the mark; the field itself is for reference.
+    ok("--db", db, "answers", "import", exported, "--yes")
+    assert answers(db)[("acc-mfa", "google-workspace")][3]

@@ -622,7 +622,7 @@ def answers_cases(template: str) -> dict[str, tuple[bytes, str]]:
             f":{line_no(good, '[[answers]]') + 3}:",
         ),
         "unknown format_version": (
-            good.replace("format_version = 3", "format_version = 4").encode(),
+            good.replace("format_version = 4", "format_version = 5").encode(),
             ": format_version: ",
         ),
         "wrong format": (

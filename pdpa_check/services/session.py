@@ -421,10 +421,12 @@ class Session:
         bank = bank or default_bank(self.user_banks)
         open_row = self.open_assessment()
         stored, carried = self._answers_to_compare(open_row, bank) if row else ({}, set())
+        meta = self.store.answer_meta(row.id) if row else {}
+        marks = {key: about.verified for key, about in meta.items() if about.verified}
         slots = slots_with_follow_ups(bank, profile)
         into = Organisation(profile.name, org.uid)
         content = render_answers_file(
-            bank, slots, stored, into, row.id if row else None, carried=carried
+            bank, slots, stored, into, row.id if row else None, carried=carried, verified=marks
         )
         return content, slots
 

@@ -32,7 +32,7 @@ from pdpa_check.store.db import (
     open_database,
     summarise,
 )
-from pdpa_check.support.fsutil import fsync_folder, private_mkdir
+from pdpa_check.support.fsutil import create_private, fsync_folder, private_mkdir
 
 
 class OpenDatabase(Protocol):
@@ -108,7 +108,7 @@ def make_backup(
     base = f"{database.stem}-{utc_stamp(now)}-{reason}"
     temp = folder / f".{base}.{os.getpid()}.tmp"
     try:
-        _create_private(temp)
+        create_private(temp)
         _copy(conn, temp)
         target = _place(temp, folder, base)
     except sqlite3.Error as error:
@@ -133,10 +133,6 @@ def auto_backup(store: OpenDatabase, reason: str) -> Path | None:
         return make_backup(store.conn, store.path, reason)
     except (StoreError, OSError, sqlite3.Error):
         return None
-
-
-def _create_private(path: Path) -> None:
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -307,7 +303,7 @@ def restore(database: Path, source: Path, *, now: dt.datetime | None = None) -> 
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()  # left by an earlier restore of ours that was killed
     try:
-        _create_private(temp)
+        create_private(temp)
         with contextlib.closing(_open_backup(source)) as backup:
             _copy(backup, temp)
     except (sqlite3.Error, OSError) as error:

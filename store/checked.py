@@ -16,6 +16,8 @@ import json
 import os
 from pathlib import Path
 
+from pdpa_check.support.fsutil import no_follow
+
 
 def stamp_path(database: Path) -> Path:
     return database.with_name(database.name + ".checked")
@@ -50,9 +52,7 @@ def record_clean_close(database: Path) -> None:
     stamp = stamp_path(database)
     temporary = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
     with contextlib.suppress(OSError):
-        fd = os.open(
-            temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600
-        )
+        fd = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | no_follow(), 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(json.dumps(identity))
         temporary.replace(stamp)

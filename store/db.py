@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pdpa_check.store.checked import unchanged_since_clean_close
-from pdpa_check.support.fsutil import fsync_folder, private_mkdir
+from pdpa_check.support.fsutil import create_private, fsync_folder, private_mkdir
 
 if TYPE_CHECKING:
     from sqlite_utils import Migrations
@@ -179,8 +179,7 @@ def interrupted_creation(path: Path) -> bool:
 
 def _build(temp: Path) -> None:
     """A fully migrated database in `temp` (created new, 0600), closed and on disk."""
-    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    os.close(fd)
+    create_private(temp)
     conn = _connect(temp)
     try:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

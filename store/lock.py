@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from pdpa_check.store.db import StoreError
+from pdpa_check.support.fsutil import no_follow
 
 LOCKED_EXIT_CODE = 3
 APP = "app"  # the `command` recorded by the interactive app
@@ -167,7 +168,7 @@ def held_by(database: Path) -> Holder | None:
 
 
 def _open(path: Path, *, create: bool, probe: bool = False) -> int:
-    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDWR | no_follow() | getattr(os, "O_CLOEXEC", 0)
     if create:
         flags |= os.O_CREAT
     try:

@@ -17,6 +17,19 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def no_follow() -> int:
+    """`os.O_NOFOLLOW` (never open through a symbolic link) where the platform has it.
+
+    Windows has no such flag; read at each call, so the fallback can be tested anywhere.
+    """
+    return getattr(os, "O_NOFOLLOW", 0)
+
+
+def create_private(path: Path) -> None:
+    """Create `path` as a new, empty file only its owner can read (refused if it exists)."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | no_follow(), 0o600))
+
+
 class FolderError(OSError):
     """A folder pdpa-check needs could not be created; the message names it (exit 1)."""
 

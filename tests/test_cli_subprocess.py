@@ -83,7 +83,7 @@ CRASH = textwrap.dedent(
 
     def evaluate(bank, profile, answers):
         hidden_local = "LOCAL" + "-VALUE-" + "CANARY"
-        raise RuntimeError("SECRET-CANARY")
+        raise RuntimeError("SECRET" + "-CANARY")  # the source line a traceback shows: no marker
 
     pdpa_check.services.workspace.evaluate = evaluate
     sys.argv = ["pdpa-check", *sys.argv[1:]]

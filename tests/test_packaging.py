@@ -17,29 +17,29 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The wheel, built by the project's own backend, and everything the build printed."""
     out = tmp_path_factory.mktemp("wheel")
     # setuptools copies into build/lib and never empties it: a module left there from an
     # earlier build (or layout) would ship, and hide one the package list leaves out.
     for stale in [ROOT / "build" / "lib", *(ROOT / "build").glob("bdist.*")]:
         shutil.rmtree(stale, ignore_errors=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
+    build = f"from setuptools import build_meta; build_meta.build_wheel({str(out)!r})"
+    done = subprocess.run(
+        [sys.executable, "-c", build], cwd=ROOT, check=True, capture_output=True, text=True
     )
-    return next(out.glob("pdpa_check-*.whl"))
+    return next(out.glob("pdpa_check-*.whl")), done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(built: tuple[Path, str]) -> Path:
+    return built[0]
+
+
+def test_the_build_warns_about_nothing_in_the_project(built: tuple[Path, str]) -> None:
+    """No package left out, no deprecated setting (byte-compiling is the machine's choice)."""
+    lines = [line for line in built[1].splitlines() if "warn" in line.casefold()]
+    assert [line for line in lines if "byte-compiling is disabled" not in line] == []
 
 
 def test_wheel_holds_only_the_pdpa_check_namespace(wheel: Path) -> None:
@@ -51,7 +51,9 @@ def test_wheel_holds_only_the_pdpa_check_namespace(wheel: Path) -> None:
     assert "pdpa_check/questionnaires/banks/pdpa-sme-starter.toml" in names
     assert "pdpa_check/questionnaires/schedule.toml" in names
     assert "pdpa_check/questionnaires/platforms.toml" in names
+    assert "pdpa_check/questionnaires/user_list_formats.toml" in names
     assert "pdpa_check/py.typed" in names
+    assert "pdpa_check-0.1.0.dist-info/licenses/LICENSE" in names
 
 
 def test_installed_wheel_imports_and_finds_its_bank(wheel: Path, tmp_path: Path) -> None:

@@ -865,3 +865,22 @@ def test_carried_answers_are_marked_and_an_unchanged_import_does_not_confirm_the
         'question "acc-password-manager"',
         "confirmed: true, but the value is blank",
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "fix"),
+    [
+        (("score", "--demo"), "`pdpa-check --demo score ...`"),
+        (("answers", "import", "x.toml", "--db", "x.db"), "`pdpa-check --db PATH answers import"),
+        (("plan", "--org", "Kopi"), "`pdpa-check --org NAME plan ...`"),
+    ],
+)
+def test_a_global_option_after_the_command_names_the_fix(args: tuple[str, ...], fix: str) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert "is a global option: put it before the command, as in" in result.stderr
+    assert fix in result.stderr
+    assert "No such option" not in result.stderr
+    # Any other unknown option is still click's own message.
+    other = invoke("score", "--nope")
+    assert other.exit_code == 2 and "No such option '--nope'" in other.stderr

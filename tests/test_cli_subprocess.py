@@ -44,12 +44,15 @@ def demo_db(private_dirs: Path) -> Path:
     return where.demo_database
 
 
-def test_no_arguments_without_a_terminal_prints_help_and_exits_2(tmp_path: Path) -> None:
+def test_no_arguments_without_a_terminal_prints_help_on_stderr_and_exits_2(
+    tmp_path: Path,
+) -> None:
     proc = run("-m", "pdpa_check", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
-    assert "Usage:" in proc.stdout
-    assert "Commands:" in proc.stdout
-    assert "not legal advice" in proc.stdout
+    assert proc.stdout == ""  # a usage error, like any other: nothing for a pipe to read
+    assert "Usage:" in proc.stderr
+    assert "Commands:" in proc.stderr
+    assert "not legal advice" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

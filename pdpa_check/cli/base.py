@@ -282,6 +282,25 @@ def _parsed(make: Callable[[], click.Context]) -> click.Context:
         if error.param is None or not isinstance(error.param.type, click.Path):
             raise
         _path_problem(error)
+    except click.NoSuchOption as error:
+        usage = GLOBAL_OPTIONS.get(error.option_name)
+        if usage is None or error.ctx is None:
+            raise
+        raise click.UsageError(
+            f"{error.option_name} is a global option: put it before the command, as in"
+            f" `pdpa-check {usage} {command_name(error.ctx)} ...`",
+            error.ctx,
+        ) from None
+
+
+# The options of `pdpa-check` itself, which go before the command, as they are written.
+GLOBAL_OPTIONS = {
+    "--db": "--db PATH",
+    "--demo": "--demo",
+    "--org": "--org NAME",
+    "--debug": "--debug",
+    "--no-mouse": "--no-mouse",
+}
 
 
 class _Command(click.Command):
@@ -427,7 +446,7 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            click.echo(ctx.get_help())
+            click.echo(ctx.get_help(), err=True)  # a usage error: stdout stays empty
             ctx.exit(EXIT_BAD_INPUT)
         handled(_open_app)(ctx.obj, mouse=not no_mouse)
 

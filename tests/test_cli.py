@@ -884,3 +884,15 @@ def test_a_global_option_after_the_command_names_the_fix(args: tuple[str, ...], 
     # Any other unknown option is still click's own message.
     other = invoke("score", "--nope")
     assert other.exit_code == 2 and "No such option '--nope'" in other.stderr
+
+
+def test_a_dash_as_the_output_prints_instead_of_writing_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    ok("demo")
+    plan = ok("--demo", "plan", "-o", "-").stdout
+    assert plan.startswith("# PDPA readiness plan: Kampong Threads Pte Ltd")
+    exported = ok("--demo", "answers", "export", "-").stdout
+    assert tomllib.loads(exported)["format"] == "pdpa-check-answers"
+    assert not (tmp_path / "-").exists()

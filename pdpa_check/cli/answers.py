@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
-from pdpa_check.cli.files import confirmed, import_options
+from pdpa_check.cli.files import STDOUT, confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
 from pdpa_check.support.text import for_output
 
@@ -119,7 +119,7 @@ def answers() -> None:
 @pass_ctx
 @handled
 def answers_export(ctx: Context, file: Path, force: bool) -> None:
-    """Write every question to FILE with its answer ("" = not answered).
+    """Write every question to FILE (- prints it) with its answer ("" = not answered).
 
     Follow-up questions are in the file from the start, each with the answer it
     waits for (`asked_if`); answers carried from last time say so (`carried`).
@@ -127,6 +127,9 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
     from pdpa_check.exports.writer import write_atomic
 
     content, slots = ctx.session(show_demo_if_none=True).answers_file()
+    if str(file) == STDOUT:
+        click.echo(content, nl=False)
+        return
     write_atomic(file, content, force=force)
     follow_ups = sum(
         1 for slot in slots if slot.question.applies_if and slot.question.applies_if.answer

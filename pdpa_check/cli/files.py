@@ -44,6 +44,9 @@ def confirmed(yes: bool, question: str, *, refused: str) -> bool:
     return False
 
 
+STDOUT = "-"  # as a file name: standard output
+
+
 def output_options(func: F) -> F:
     """Add `-o/--output FILE|DIR` (as `output_arg`) and `--force` to a command."""
     func = click.option("--force", is_flag=True, help="Replace the output file if it exists.")(func)
@@ -52,15 +55,16 @@ def output_options(func: F) -> F:
         "--output",
         "output_arg",
         type=str,
-        help="File to write, or a folder for the default file name. Default: print.",
+        help="File to write, a folder for the default file name, or - to print. Default: print.",
     )(func)
 
 
 def emit(content: str, output_arg: str | None, default_name: str, *, force: bool) -> None:
-    """Print `content`, or write it (0600, atomically) to a file; a folder gets `default_name`."""
+    """Print `content` (no `-o`, or `-o -`), or write it (0600, atomically) to a file; a folder
+    gets `default_name`."""
     from pdpa_check.exports.writer import write_atomic
 
-    if output_arg is None:
+    if output_arg is None or output_arg == STDOUT:
         click.echo(content, nl=False)
         return
     output = Path(output_arg)

@@ -563,6 +563,9 @@ def test_locate_defaults_to_the_private_home(private_dirs: Path) -> None:
     assert paths["database"].endswith(".db")
     assert Path(paths["backups"]).parent == Path(paths["database"]).parent
     assert Path(paths["your own banks"]).is_relative_to(paths["config folder"])
+    assert paths["settings"] == str(Path(paths["config folder"]) / "config.toml")
+    assert Path(paths["bank cache"]).is_relative_to(private_dirs / "cache")
+    assert paths["clean-close record"] == paths["database"] + ".checked"
 
 
 def test_locate_honours_env_and_db_option(tmp_path: Path) -> None:

@@ -12,16 +12,23 @@ from pdpa_check.store.lock import lock_path
 @cli.command()
 @pass_ctx
 def locate(ctx: Context) -> None:
-    """Print where data, configuration and exports live."""
+    """Print every path in effect: data, backups, configuration, cache and exports."""
+    from pdpa_check.questionnaires.cache import cache_folder
+    from pdpa_check.services.settings import settings_file
+    from pdpa_check.store.checked import stamp_path
+
     where = ctx.where
     rows = [
         ("database", ctx.db_path),
         ("lock file", lock_path(ctx.db_path)),
+        ("clean-close record", stamp_path(ctx.db_path)),
         ("backups", backup_dir(ctx.db_path)),
         ("demo database", where.demo_database),
         ("data folder", where.data_dir),
         ("config folder", where.config_dir),
+        ("settings", settings_file(where.config_dir)),
         ("your own banks", where.user_banks),
+        ("bank cache", cache_folder()),
         ("exports (suggested)", where.exports),
     ]
     for label, path in rows:

@@ -899,3 +899,24 @@ def test_a_dash_as_the_output_prints_instead_of_writing_a_file_named_dash(
     exported = ok("--demo", "answers", "export", "-").stdout
     assert tomllib.loads(exported)["format"] == "pdpa-check-answers"
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("pdpa-check evidence im", "plain,import"),
+        ("pdpa-check plan -o ", "file,"),
+        ("pdpa-check kit plan -o ", "file,"),
+        ("pdpa-check answers import ", "file,"),
+    ],
+)
+def test_the_shell_completes_commands_and_file_names(words: str, expected: str) -> None:
+    """Bash asks the program itself (`_PDPA_CHECK_COMPLETE`); zsh and fish use the same."""
+    env = {
+        "_PDPA_CHECK_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+    }
+    result = CliRunner().invoke(cli, [], prog_name="pdpa-check", env=env)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == expected

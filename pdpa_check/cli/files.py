@@ -54,7 +54,7 @@ def output_options(func: F) -> F:
         "-o",
         "--output",
         "output_arg",
-        type=str,
+        type=click.Path(),  # a path, so the shell completes file names
         help="File to write, a folder for the default file name, or - to print. Default: print.",
     )(func)
 

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     "-o",
     "--output",
     "output_arg",
-    type=str,
-    help="File to write, or a folder for the default file name. Default: print.",
+    type=click.Path(),  # a path, so the shell completes file names
+    help="File to write, a folder for the default file name, or - to print. Default: print.",
 )
 @click.option("--redact", is_flag=True, help="Leave out internal notes and evidence.")
 @click.option(

@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 
 from pdpa_check.cli.base import EXIT_BAD_INPUT, Context, cli, echo_problems, handled, pass_ctx
-from pdpa_check.cli.output import console, plain
+from pdpa_check.cli.output import console, json_option, plain, print_json
 
 
 @cli.group()
@@ -103,12 +103,33 @@ def bank_platforms(path: Path | None) -> None:
 
 
 @bank.command("list")
+@json_option
 @pass_ctx
-def bank_list(ctx: Context) -> None:
-    """List the built-in banks and your own, with any problems."""
+def bank_list(ctx: Context, as_json: bool) -> None:
+    """List the built-in banks and your own, with any problems.
+
+    Example: pdpa-check bank list --json
+    """
     from pdpa_check.questionnaires.loader import installed_banks
     from pdpa_check.questionnaires.weights import ranking_warnings
 
+    if as_json:
+        banks = [
+            {
+                "id": entry.bank.id if entry.bank else entry.path.stem,
+                "version": entry.bank.version if entry.bank else None,
+                "questions": len(entry.bank.questions) if entry.bank else None,
+                "source": "built-in" if entry.builtin else str(entry.path),
+                "status": "ok" if entry.bank else "broken",
+                "warnings": len(ranking_warnings(entry.bank)) if entry.bank else 0,
+                "problems": list(entry.problems),
+            }
+            for entry in installed_banks(ctx.user_banks)
+        ]
+        print_json("banks", {"banks": banks, "your_banks_folder": str(ctx.user_banks)})
+        if any(bank["status"] == "broken" for bank in banks):
+            raise SystemExit(EXIT_BAD_INPUT)
+        return
     table = Table("Bank", "Version", "Questions", "Source", "Status")
     broken = warned = 0
     for entry in installed_banks(ctx.user_banks):

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
 from rich.text import Text
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx
-from pdpa_check.cli.output import console, plain
+from pdpa_check.cli.output import console, json_option, plain, print_json
 
 if TYPE_CHECKING:
+    from pdpa_check.scoring.result import PlanItem
     from pdpa_check.services.changes import Changes
 
 
 @cli.command()
 @click.argument("before_id", metavar="[A]", type=int, required=False)
 @click.argument("after_id", metavar="[B]", type=int, required=False)
+@json_option
 @pass_ctx
 @handled
-def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
+def diff(ctx: Context, before_id: int | None, after_id: int | None, as_json: bool) -> None:
     """Show what changed from assessment A to B (default: the last two completed).
 
     With one id, compares it with the latest completed assessment. Score, band,
     per-area deltas, every changed answer, critical gaps opened or closed, and
     plan items completed or added.
+
+    Example: pdpa-check diff 3 5 --json
     """
     import datetime as dt
 
@@ -49,6 +53,9 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
     after = assess(store, org, after_row, ctx.user_banks, warn=ctx.warn)
     changes = changes_between(before, after)
     late = overdue_items(after, store.plan_states(org.id), dt.date.today())
+    if as_json:
+        print_json("diff", _diff_data(changes, summary(changes, overdue=len(late))))
+        return
 
     out = console()
     out.print(
@@ -74,6 +81,48 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None) -> None:
             for item in items:
                 where = f" ({item.system_name})" if item.system_name else ""
                 out.print(plain(f"  {item.id}: {item.action.title}{where}"))
+
+
+def _diff_data(changes: Changes, lines: list[str]) -> dict[str, Any]:
+    """The comparison as data: the same as the printed form, with stable ids."""
+    from pdpa_check.scoring.rounding import shown_score_tenths
+
+    before, after = changes.before, changes.after
+
+    def score(value: float | None) -> float | None:
+        return None if value is None else shown_score_tenths(value)
+
+    def items(chosen: tuple[PlanItem, ...]) -> list[dict[str, Any]]:
+        return [
+            {"id": i.id, "title": i.action.title, "system": i.system_key or None} for i in chosen
+        ]
+
+    return {
+        "organisation": after.org.name,
+        "before": {"id": before.assessment.id, "score": score(before.result.score)},
+        "after": {"id": after.assessment.id, "score": score(after.result.score)},
+        "summary": lines,
+        "domains": [
+            {
+                "id": d.domain_id,
+                "title": d.title,
+                "before": score(d.before),
+                "after": score(d.after),
+            }
+            for d in changes.comparison.domains
+        ],
+        "answers": [
+            {
+                "question": c.question_id,
+                "system": c.system_key or None,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in changes.comparison.answers
+        ],
+        "items_completed": items(changes.items_completed),
+        "items_added": items(changes.items_added),
+    }
 
 
 def _domain_table(changes: Changes) -> Table:

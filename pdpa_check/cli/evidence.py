@@ -9,6 +9,7 @@ import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.files import confirmed
+from pdpa_check.cli.output import json_option, print_json
 from pdpa_check.support.text import for_output
 
 if TYPE_CHECKING:
@@ -87,12 +88,31 @@ def evidence_formats() -> None:
 
 
 @evidence.command("list")
+@json_option
 @pass_ctx
 @handled
-def evidence_list(ctx: Context) -> None:
-    """The user lists kept for the organisation: file, format, date and findings."""
+def evidence_list(ctx: Context, as_json: bool) -> None:
+    """The user lists kept for the organisation: file, format, date and findings (no names).
+
+    Example: pdpa-check evidence list --json
+    """
     session = ctx.session(show_demo_if_none=True)
     lists = session.user_lists()
+    if as_json:
+        kept = [
+            {
+                "system": row.system_key,
+                "file": row.verified.file_name,
+                "format": row.verified.format,
+                "date": row.verified.file_date,
+                "read_at": row.read_at,
+                "summary": row.summary.splitlines(),
+                "names_kept": len(row.checklist),
+            }
+            for row in lists.values()
+        ]
+        print_json("user-lists", {"user_lists": kept})
+        return
     if not lists:
         click.echo("No user list imported yet: `pdpa-check evidence import FILE`.")
         return

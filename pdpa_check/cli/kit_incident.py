@@ -25,6 +25,7 @@ from pdpa_check.cli.base import (
 )
 from pdpa_check.cli.files import emit, file_name, output_options
 from pdpa_check.cli.kit import kit
+from pdpa_check.cli.output import json_option
 from pdpa_check.support.dates import EARLIEST
 from pdpa_check.support.text import for_output
 
@@ -117,17 +118,40 @@ def notice(
 
 
 @kit.command("incidents")
+@json_option
 @pass_ctx
 @handled
-def incidents(ctx: Context) -> None:
-    """The incidents recorded with `kit notify`, newest first."""
+def incidents(ctx: Context, as_json: bool) -> None:
+    """The incidents recorded with `kit notify`, newest first.
+
+    Example: pdpa-check kit incidents --json
+    """
     from rich.table import Table
 
-    from pdpa_check.cli.output import console, plain
+    from pdpa_check.cli.output import console, plain, print_json
     from pdpa_check.kit.facts import notifiability
 
     session = ctx.session(show_demo_if_none=True)
     rows = session.incidents()
+    if as_json:
+        listed = []
+        for row in rows:
+            verdict = notifiability(row.facts)
+            pdpc_by = verdict.pdpc_by.isoformat() if verdict.pdpc_by else None
+            listed.append(
+                {
+                    "id": row.id,
+                    "opened_at": row.opened_at,
+                    "updated_at": row.updated_at,
+                    "title": row.facts.title,
+                    "outcome": verdict.outcome,
+                    "verdict": verdict.words,
+                    "pdpc_by": pdpc_by,
+                    "deadline": _deadline(row.facts, verdict),
+                }
+            )
+        print_json("incidents", {"incidents": listed})
+        return
     if not rows:
         click.echo("No incidents recorded. Record one with `pdpa-check kit notify`.")
         return

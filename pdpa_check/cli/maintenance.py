@@ -381,22 +381,47 @@ def _export_temp_check(folder: Path) -> Check:
 
 @cli.command()
 @click.option("--list", "show_list", is_flag=True, help="List the backups and check each.")
+@click.option("--json", "as_json", is_flag=True, help="With --list: print the list as JSON.")
 @pass_ctx
 @handled
-def backup(ctx: Context, show_list: bool) -> None:
+def backup(ctx: Context, show_list: bool, as_json: bool) -> None:
     """Write a verified copy of the database to its backups folder.
 
     The copy is made with SQLite's backup API (safe while the app is open),
     checked, and readable only by you. Backups are also made automatically
     before a database upgrade and after each completed assessment; the newest
     10 of each kind are kept.
+
+    Example: pdpa-check backup --list --json
     """
+    if as_json and not show_list:
+        raise InputError("--json goes with --list")
+    if show_list and as_json:
+        _backups_json(ctx.db_path)
+        return
     if show_list:
         _print_backups(ctx.db_path)
         return
     store = ctx.store()
     path = make_backup(store.conn, ctx.db_path, MANUAL)
     click.echo(f"Backup written and verified: {for_output(str(path))}")
+
+
+def _backups_json(database: Path) -> None:
+    from pdpa_check.cli.output import print_json
+
+    backups = [
+        {
+            "file": str(item.path),
+            "taken_at": item.taken.isoformat(),
+            "kind": item.reason,
+            "size": item.size,
+            "check": check_backup(item.path),
+        }
+        for item in list_backups(database)
+    ]
+    body = {"database": str(database), "folder": str(backup_dir(database)), "backups": backups}
+    print_json("backups", body)
 
 
 def _print_backups(database: Path) -> None:

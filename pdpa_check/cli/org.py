@@ -7,8 +7,9 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
-from pdpa_check.cli.output import console, plain
+from pdpa_check.cli.output import console, json_option, plain, print_json
 from pdpa_check.questionnaires.profile import SECTORS, SYSTEM_KINDS, Profile, System
+from pdpa_check.store.repo import OrganisationRow
 
 
 @cli.group()
@@ -100,11 +101,20 @@ def org_create(
 
 
 @org.command("list")
+@json_option
 @pass_ctx
 @handled
-def org_list(ctx: Context) -> None:
-    """List organisations in the database."""
+def org_list(ctx: Context, as_json: bool) -> None:
+    """List organisations in the database.
+
+    Example: pdpa-check org list --json
+    """
     store = ctx.store(show_demo_if_none=True)
+    if as_json:
+        print_json(
+            "organisations", {"organisations": [_org_data(r) for r in store.organisations()]}
+        )
+        return
     table = Table("ID", "Name", "Staff", "Sector", "Created")
     for row in store.organisations():
         table.add_row(
@@ -118,13 +128,22 @@ def org_list(ctx: Context) -> None:
 
 
 @org.command("show")
+@json_option
 @pass_ctx
 @handled
-def org_show(ctx: Context) -> None:
-    """Show the organisation's profile and systems."""
+def org_show(ctx: Context, as_json: bool) -> None:
+    """Show the organisation's profile and systems.
+
+    Example: pdpa-check --org "Kopi Shop" org show --json
+    """
     store = ctx.store(show_demo_if_none=True)
     row = store.find_organisation(ctx.org_ref)
     profile = store.profile(row.id)
+    if as_json:
+        systems = [{"key": s.key, "kind": s.kind, "name": s.name} for s in profile.systems]
+        body = {**_org_data(row), "has_website": profile.has_website, "systems": systems}
+        print_json("organisation", body)
+        return
     out = console()
     out.print(plain(f"{profile.name} (organisation {row.id})", "bold"))
     out.print(f"Staff: {profile.staff_count}   Sector: {SECTORS[profile.sector]}")
@@ -133,6 +152,18 @@ def org_show(ctx: Context) -> None:
     for system in profile.systems:
         table.add_row(system.key, SYSTEM_KINDS[system.kind], plain(system.name))
     out.print(table)
+
+
+def _org_data(row: OrganisationRow) -> dict[str, object]:
+    """An organisation as the JSON listings give it."""
+    return {
+        "id": row.id,
+        "uid": row.uid,
+        "name": row.name,
+        "staff_count": row.staff_count,
+        "sector": row.sector,
+        "created_at": row.created_at,
+    }
 
 
 def _system_spec(spec: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import click
 import pytest
 import tomli_w
 from cli_support import WIDE, assert_error, invoke, ok
@@ -920,3 +921,29 @@ def test_the_shell_completes_commands_and_file_names(words: str, expected: str) 
     result = CliRunner().invoke(cli, [], prog_name="pdpa-check", env=env)
     assert result.exit_code == 0
     assert result.stdout.strip() == expected
+
+
+def _every_command() -> list[tuple[str, click.Command]]:
+    def walk(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
+        found: list[tuple[str, click.Command]] = []
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None
+            found.append((prefix + name, command))
+            if isinstance(command, click.Group):
+                found += walk(command, prefix + name + " ")
+        return found
+
+    return walk(cli, "")
+
+
+def test_every_help_page_shows_an_example_of_its_own_command() -> None:
+    commands = _every_command()
+    assert len(commands) >= 40
+    for name, _command in [("", cli), *commands]:
+        page = ok(*name.split(), "--help").stdout
+        example = page.partition("Example")[2]
+        assert example, f"`pdpa-check {name} --help` has no example"
+        words = iter(example.split())  # the command's words, in order, in its example
+        assert all(word in words for word in ["pdpa-check", *name.split()]), (name, example)

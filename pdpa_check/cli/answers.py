@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 @cli.group()
 def assessment() -> None:
-    """Start and complete assessments."""
+    """Start and complete assessments.
+
+    \b
+    Example:
+      pdpa-check assessment start
+    """
 
 
 @writes
@@ -27,7 +32,12 @@ def assessment() -> None:
 @pass_ctx
 @handled
 def assessment_start(ctx: Context, bank_id: str | None) -> None:
-    """Start a new assessment for the organisation."""
+    """Start a new assessment for the organisation.
+
+    \b
+    Example:
+      pdpa-check assessment start
+    """
     session = ctx.session()
     if (open_row := session.open_assessment()) is not None:
         raise InputError(f"assessment {open_row.id} is still open; complete it first")
@@ -49,6 +59,10 @@ def assessment_complete(ctx: Context, yes: bool) -> None:
 
     When answers carried from last time are not confirmed yet, says how many and
     asks first (`--yes` for scripts; off a terminal without it, nothing is done).
+
+    \b
+    Example:
+      pdpa-check assessment complete
     """
     session = ctx.session()
     if session.open_assessment() is None:
@@ -91,7 +105,12 @@ def assessment_complete(ctx: Context, yes: bool) -> None:
 def answer(
     ctx: Context, question_id: str, value: str, system_key: str, note: str, evidence: str
 ) -> None:
-    """Answer one question in the open assessment (starting one if needed)."""
+    """Answer one question in the open assessment (starting one if needed).
+
+    \b
+    Example:
+      pdpa-check answer acc-mfa yes --system shopify --evidence "screenshot of the staff list"
+    """
     from pdpa_check.questionnaires.answers_file import AnswerEntry, InvalidAnswer
 
     entry = AnswerEntry(
@@ -110,7 +129,12 @@ def answer(
 
 @cli.group()
 def answers() -> None:
-    """Export answers to a TOML file, or import them back."""
+    """Export answers to a TOML file, or import them back.
+
+    \b
+    Example:
+      pdpa-check answers export answers.toml
+    """
 
 
 @answers.command("export")
@@ -123,6 +147,10 @@ def answers_export(ctx: Context, file: Path, force: bool) -> None:
 
     Follow-up questions are in the file from the start, each with the answer it
     waits for (`asked_if`); answers carried from last time say so (`carried`).
+
+    \b
+    Example:
+      pdpa-check answers export answers.toml
     """
     from pdpa_check.exports.writer import write_atomic
 
@@ -157,6 +185,10 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
     assessment is started for them. A blank value leaves the stored answer as
     it is; `value = "clear"` clears it. Before answers already given are changed
     or cleared, a verified backup is taken.
+
+    \b
+    Example:
+      pdpa-check answers import answers.toml --confirm
     """
     from pdpa_check.questionnaires.loader import read_input_file
 

@@ -15,7 +15,12 @@ from pdpa_check.cli.output import console, json_option, plain, print_json
 
 @cli.group()
 def bank() -> None:
-    """Check, describe and list question banks."""
+    """Check, describe and list question banks.
+
+    \b
+    Example:
+      pdpa-check bank validate my-bank.toml
+    """
 
 
 @bank.command("validate")
@@ -27,7 +32,12 @@ def bank() -> None:
 )
 @handled
 def bank_validate(paths: tuple[Path, ...], strict: bool) -> None:
-    """Report every problem in the given bank files (exit 2 if any), and any warnings."""
+    """Report every problem in the given bank files (exit 2 if any), and any warnings.
+
+    \b
+    Example:
+      pdpa-check bank validate my-bank.toml --strict
+    """
     from pdpa_check.questionnaires.loader import bank_file_warnings, check_bank_files
 
     problems = check_bank_files(list(paths))
@@ -51,7 +61,12 @@ def bank_validate(paths: tuple[Path, ...], strict: bool) -> None:
     "--user-lists", is_flag=True, help="The schema of the user-list formats catalogue instead."
 )
 def bank_schema(schedule: bool, platforms: bool, user_lists: bool) -> None:
-    """Print the JSON Schema of bank files (for editors such as Taplo)."""
+    """Print the JSON Schema of bank files (for editors such as Taplo).
+
+    \b
+    Example:
+      pdpa-check bank schema --platforms > platforms.schema.json
+    """
     from pydantic import BaseModel
 
     from pdpa_check.questionnaires.model import Bank
@@ -76,6 +91,10 @@ def bank_platforms(path: Path | None) -> None:
     """List the platform catalogue: each platform's kind and the controls it has steps for.
 
     With PATH, check that catalogue file instead (exit 2 naming each problem).
+
+    \b
+    Example:
+      pdpa-check bank platforms
     """
     from pdpa_check.questionnaires.loader import read_input_file
     from pdpa_check.questionnaires.platforms import CONTROLS, builtin_catalogue, read_catalogue
@@ -108,7 +127,9 @@ def bank_platforms(path: Path | None) -> None:
 def bank_list(ctx: Context, as_json: bool) -> None:
     """List the built-in banks and your own, with any problems.
 
-    Example: pdpa-check bank list --json
+    \b
+    Example:
+      pdpa-check bank list --json
     """
     from pdpa_check.questionnaires.loader import installed_banks
     from pdpa_check.questionnaires.weights import ranking_warnings
@@ -169,7 +190,12 @@ def bank_list(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 @handled
 def bank_coverage(ctx: Context, bank_id: str | None) -> None:
-    """Print the bank's coverage table as Markdown: questions, references, measures."""
+    """Print the bank's coverage table as Markdown: questions, references, measures.
+
+    \b
+    Example:
+      pdpa-check bank coverage > coverage.md
+    """
     from pdpa_check.exports.coverage import render_coverage
     from pdpa_check.services.workspace import default_bank, find_bank
 

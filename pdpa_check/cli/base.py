@@ -439,6 +439,12 @@ def cli(
     a readiness indicator, not legal advice or a certification.
 
     With no command, on a terminal, the app opens.
+
+    \b
+    Examples:
+      pdpa-check                      open the app
+      pdpa-check --demo plan          the demo organisation's plan
+      pdpa-check answers export answers.toml
     """
     if db is not None and demo:
         raise click.UsageError("--db and --demo cannot be used together")

@@ -29,7 +29,9 @@ def diff(ctx: Context, before_id: int | None, after_id: int | None, as_json: boo
     per-area deltas, every changed answer, critical gaps opened or closed, and
     plan items completed or added.
 
-    Example: pdpa-check diff 3 5 --json
+    \b
+    Example:
+      pdpa-check diff 3 5 --json
     """
     import datetime as dt
 

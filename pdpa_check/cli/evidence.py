@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 @cli.group()
 def evidence() -> None:
-    """Check answers against a platform's own list of users (MFA, leavers, admins)."""
+    """Check answers against a platform's own list of users (MFA, leavers, admins).
+
+    \b
+    Example:
+      pdpa-check evidence import users.csv
+    """
 
 
 @writes
@@ -46,6 +51,10 @@ def evidence_import(
     optionally left and shared). Applied answers are marked as verified from the file;
     the names of the people behind each gap go to the plan's checklist, never to the
     vendor file or a redacted export. The file itself is not kept.
+
+    \b
+    Example:
+      pdpa-check evidence import staff.csv --system shopify
     """
     session = ctx.session()
     preview = session.read_user_list(file, system_key=system_key, dormant_days=dormant_days)
@@ -77,7 +86,12 @@ def _show(file: Path, preview: UserListPreview) -> None:
 
 @evidence.command("formats")
 def evidence_formats() -> None:
-    """The user lists understood: where each comes from and how to download it."""
+    """The user lists understood: where each comes from and how to download it.
+
+    \b
+    Example:
+      pdpa-check evidence formats
+    """
     from pdpa_check.questionnaires.user_list_formats import builtin_formats
 
     for form in builtin_formats().formats:
@@ -94,7 +108,9 @@ def evidence_formats() -> None:
 def evidence_list(ctx: Context, as_json: bool) -> None:
     """The user lists kept for the organisation: file, format, date and findings (no names).
 
-    Example: pdpa-check evidence list --json
+    \b
+    Example:
+      pdpa-check evidence list --json
     """
     session = ctx.session(show_demo_if_none=True)
     lists = session.user_lists()
@@ -133,7 +149,12 @@ def evidence_list(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 @handled
 def evidence_forget(ctx: Context, system_key: str, yes: bool) -> None:
-    """Delete the names kept from a system's user list (its answers keep their mark)."""
+    """Delete the names kept from a system's user list (its answers keep their mark).
+
+    \b
+    Example:
+      pdpa-check evidence forget google-workspace
+    """
     session = ctx.session()
     if system_key not in session.user_lists():
         raise InputError(f"no user list is kept for {system_key!r}")

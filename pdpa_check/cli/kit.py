@@ -7,4 +7,9 @@ from pdpa_check.cli.base import cli
 
 @cli.group()
 def kit() -> None:
-    """Breach readiness kit: 24-hour plan, notifiability check, customer notice, privacy FAQ."""
+    """Breach readiness kit: 24-hour plan, notifiability check, customer notice, privacy FAQ.
+
+    \b
+    Example:
+      pdpa-check kit plan -o .
+    """

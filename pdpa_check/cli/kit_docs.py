@@ -59,6 +59,10 @@ def kit_plan(
 
     On a terminal it first asks for the incident lead, deputy and comms approver if
     nobody is named (Enter skips); otherwise the missing ones are flagged in the plan.
+
+    \b
+    Example:
+      pdpa-check kit plan --format md -o .
     """
     from pdpa_check.exports.kit.plan24 import render_plan_markdown, render_plan_toml
 
@@ -127,6 +131,10 @@ def kit_faq(ctx: Context, output_arg: str | None, force: bool) -> None:
     """A draft privacy FAQ for your website, promising only what your answers support.
 
     Notes marked "Decide first" are for you: act on them and delete them before publishing.
+
+    \b
+    Example:
+      pdpa-check kit faq -o .
     """
     from pdpa_check.exports.kit.faq import render_faq_markdown
 
@@ -149,6 +157,10 @@ def contacts(click_ctx: click.Context) -> None:
     """The people to call in an incident: list them, or `set` and `clear` one.
 
     Roles: incident-lead, deputy, comms-approver, dpo, it-vendor, insurer.
+
+    \b
+    Example:
+      pdpa-check kit contacts
     """
     if click_ctx.invoked_subcommand is not None:
         return
@@ -189,7 +201,12 @@ def _show_contacts(session: Session) -> None:
 @pass_ctx
 @handled
 def contacts_set(ctx: Context, role: str, name: str, reach: str | None) -> None:
-    """Name the person (or firm) for ROLE, and how to reach them."""
+    """Name the person (or firm) for ROLE, and how to reach them.
+
+    \b
+    Example:
+      pdpa-check kit contacts set incident-lead "Mei Ling" --reach "+65 9123 4567"
+    """
     key = _role(role)
     session = ctx.session()
     if reach is None:
@@ -209,7 +226,12 @@ def contacts_set(ctx: Context, role: str, name: str, reach: str | None) -> None:
 @pass_ctx
 @handled
 def contacts_clear(ctx: Context, role: str) -> None:
-    """Remove whoever is recorded for ROLE."""
+    """Remove whoever is recorded for ROLE.
+
+    \b
+    Example:
+      pdpa-check kit contacts clear insurer
+    """
     key = _role(role)
     session = ctx.session()
     if key not in session.contacts():

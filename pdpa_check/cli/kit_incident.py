@@ -67,6 +67,10 @@ def notify(
 
     Give the facts in a file (--facts), or answer a few questions on a terminal.
     Guidance for a first decision, not legal advice.
+
+    \b
+    Example:
+      pdpa-check kit notify --facts incident.toml
     """
     from pdpa_check.exports.kit.notify import render_record_markdown, render_record_toml
     from pdpa_check.kit.facts import notifiability
@@ -97,7 +101,12 @@ def notice(
     output_arg: str | None,
     force: bool,
 ) -> None:
-    """Draft the notice to customers from the facts (default: the latest recorded incident)."""
+    """Draft the notice to customers from the facts (default: the latest recorded incident).
+
+    \b
+    Example:
+      pdpa-check kit notice --incident 1 -o .
+    """
     from pdpa_check.exports.kit.notice import render_notice_markdown
     from pdpa_check.kit.facts import LEGACY_CONFINED_WARNING
     from pdpa_check.kit.facts_file import load_facts_file
@@ -124,7 +133,9 @@ def notice(
 def incidents(ctx: Context, as_json: bool) -> None:
     """The incidents recorded with `kit notify`, newest first.
 
-    Example: pdpa-check kit incidents --json
+    \b
+    Example:
+      pdpa-check kit incidents --json
     """
     from rich.table import Table
 
@@ -172,7 +183,12 @@ def incidents(ctx: Context, as_json: bool) -> None:
 @output_options
 @handled
 def template(output_arg: str | None, force: bool) -> None:
-    """An incident facts file to fill in, for `kit notify --facts` and `kit notice --facts`."""
+    """An incident facts file to fill in, for `kit notify --facts` and `kit notice --facts`.
+
+    \b
+    Example:
+      pdpa-check kit template -o incident.toml
+    """
     from pdpa_check.kit.facts_file import facts_template
 
     today = dt.date.today()

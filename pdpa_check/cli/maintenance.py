@@ -84,6 +84,10 @@ def doctor(ctx: Context, fix: bool) -> None:
     One line per check, marked OK, WARN or FAIL. Exit 0 unless something
     FAILs (1). Read-only, and safe on a damaged database; --fix only sets
     permissions to 0600 (files) and 0700 (folders) and says what it changed.
+
+    \b
+    Example:
+      pdpa-check doctor --fix
     """
     checks = list(_checks(ctx, fix=fix))
     for check in checks:
@@ -392,7 +396,9 @@ def backup(ctx: Context, show_list: bool, as_json: bool) -> None:
     before a database upgrade and after each completed assessment; the newest
     10 of each kind are kept.
 
-    Example: pdpa-check backup --list --json
+    \b
+    Example:
+      pdpa-check backup --list --json
     """
     if as_json and not show_list:
         raise InputError("--json goes with --list")
@@ -460,6 +466,10 @@ def restore_command(ctx: Context, backup_file: Path | None, show_list: bool, yes
     The backup is checked first. The current database file (and its -wal and
     -shm) is never deleted: it is renamed `<name>.corrupt-<time>`, or
     `.replaced-<time>` when it was healthy. Refused while the app is open.
+
+    \b
+    Example:
+      pdpa-check restore --list
     """
     database = ctx.db_path
     if show_list:

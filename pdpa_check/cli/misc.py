@@ -12,7 +12,12 @@ from pdpa_check.store.lock import lock_path
 @cli.command()
 @pass_ctx
 def locate(ctx: Context) -> None:
-    """Print every path in effect: data, backups, configuration, cache and exports."""
+    """Print every path in effect: data, backups, configuration, cache and exports.
+
+    \b
+    Example:
+      pdpa-check locate
+    """
     from pdpa_check.questionnaires.cache import cache_folder
     from pdpa_check.services.settings import settings_file
     from pdpa_check.store.checked import stamp_path
@@ -39,7 +44,12 @@ def locate(ctx: Context) -> None:
 @click.pass_context
 @handled
 def demo(click_ctx: click.Context) -> None:
-    """(Re)build the demo organisation and show its history and score."""
+    """(Re)build the demo organisation and show its history and score.
+
+    \b
+    Example:
+      pdpa-check demo
+    """
     from pdpa_check.cli.reports import history, score
     from pdpa_check.services.demo import build_demo
 

@@ -14,7 +14,12 @@ from pdpa_check.store.repo import OrganisationRow
 
 @cli.group()
 def org() -> None:
-    """Create and inspect organisations."""
+    """Create and inspect organisations.
+
+    \b
+    Example:
+      pdpa-check org list
+    """
 
 
 @writes
@@ -54,7 +59,12 @@ def org_create(
     systems: tuple[str, ...],
     has_website: bool,
 ) -> None:
-    """Create an organisation (and the database, if there is none yet)."""
+    """Create an organisation (and the database, if there is none yet).
+
+    \b
+    Example:
+      pdpa-check org create "Kopi Shop" --staff 6 --system Shopify --system "crm:Customer sheet"
+    """
     from pdpa_check.services.session import Session
     from pdpa_check.store.db import create_database, interrupted_creation, open_database
     from pdpa_check.store.repo import Store, unique_system_key
@@ -107,7 +117,9 @@ def org_create(
 def org_list(ctx: Context, as_json: bool) -> None:
     """List organisations in the database.
 
-    Example: pdpa-check org list --json
+    \b
+    Example:
+      pdpa-check org list --json
     """
     store = ctx.store(show_demo_if_none=True)
     if as_json:
@@ -134,7 +146,9 @@ def org_list(ctx: Context, as_json: bool) -> None:
 def org_show(ctx: Context, as_json: bool) -> None:
     """Show the organisation's profile and systems.
 
-    Example: pdpa-check --org "Kopi Shop" org show --json
+    \b
+    Example:
+      pdpa-check --org "Kopi Shop" org show --json
     """
     store = ctx.store(show_demo_if_none=True)
     row = store.find_organisation(ctx.org_ref)

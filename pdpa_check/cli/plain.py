@@ -108,6 +108,10 @@ def assess(ctx: Context, plain_mode: bool, ask_all: bool) -> None:
 
     Starts a new assessment if none is open. Enter skips a question for now,
     ? shows help, b goes back and q quits; answers are saved as you go.
+
+    \b
+    Example:
+      pdpa-check assess --plain
     """
     if not plain_mode:
         raise InputError(

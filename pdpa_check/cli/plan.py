@@ -70,6 +70,10 @@ def plan(
     effort budget (--month-budget), and what does not fit goes to Later.
     `plan --format toml --for-vendor -o FILE` writes the file to send to your
     IT vendor; `plan import FILE` reads their filled-in copy back.
+
+    \b
+    Example:
+      pdpa-check plan --format md -o .
     """
     ctx: Context = click_ctx.obj
     ctx.month_hours = month_hours
@@ -122,6 +126,10 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
 
     Nothing is applied if anything in the file is wrong; each problem is listed
     with the item it concerns. Applying the same file twice changes nothing.
+
+    \b
+    Example:
+      pdpa-check plan import vendor-reply.toml
     """
     from pdpa_check.exports.vendor import preview
     from pdpa_check.questionnaires.loader import read_input_file
@@ -177,6 +185,10 @@ def plan_set(
     ITEM_ID is an entry (e.g. enforce-mfa: all its systems) or one system's item
     (enforce-mfa/shopify, or the entry with --system shopify). Accepted risk needs
     a reason and a review date.
+
+    \b
+    Example:
+      pdpa-check plan set enforce-mfa --system shopify --status done
     """
     from pdpa_check.support.dates import DateError, check_plan, parse_date
     from pdpa_check.support.text import TextError, clean_name

@@ -35,7 +35,12 @@ def assessed_for(ctx: Context, assessment_id: int | None) -> tuple[Session, Asse
 @pass_ctx
 @handled
 def score(ctx: Context, as_json: bool, assessment_id: int | None) -> None:
-    """Show the readiness score, per area, with critical gaps."""
+    """Show the readiness score, per area, with critical gaps.
+
+    \b
+    Example:
+      pdpa-check score --json
+    """
     session, assessed = assessed_for(ctx, assessment_id)
     if as_json:
         from pdpa_check.exports.structured import report_data
@@ -119,7 +124,12 @@ def _print_measures_and_upcoming(assessed: Assessed) -> None:
 @pass_ctx
 @handled
 def history(ctx: Context, as_json: bool) -> None:
-    """Past assessments with their scores and each score's change from the one before."""
+    """Past assessments with their scores and each score's change from the one before.
+
+    \b
+    Example:
+      pdpa-check history --json
+    """
     from pdpa_check.exports.history import BAND_NAMES, history_data, history_entries
     from pdpa_check.scoring.rounding import shown_score
 

@@ -8,6 +8,10 @@ any change to the bank or to the code that validates it misses the cache. Entrie
 are pickles: they are only read from a folder the user alone can write to, and
 only when the file is the user's own and private; anything else is ignored and
 the bank is validated afresh.
+
+Entries are kept while in use: a hit renews an entry's time, and writing a new one removes
+those not used for `UNUSED_DAYS` (left by an older version of the code or a bank since
+changed), so the folder never grows without end.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar, cast
@@ -25,6 +30,7 @@ import platformdirs
 
 from pdpa_check import __version__
 from pdpa_check.support import text as text_module
+from pdpa_check.support.fsutil import no_follow
 
 T = TypeVar("T")
 # The code a bank's validation runs: the bank's models and loader, and the text cleaner.
@@ -32,7 +38,7 @@ _VALIDATION_SOURCES = (
     *sorted(Path(__file__).parent.glob("*.py")),
     Path(text_module.__file__),
 )
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+UNUSED_DAYS = 30  # an entry not read for this long is removed when another is written
 
 
 def cache_folder() -> Path:
@@ -48,6 +54,7 @@ def cached(data: bytes, build: Callable[[], T]) -> T:
     value = build()
     with contextlib.suppress(OSError, pickle.PicklingError):
         _write(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(entry)
     return value
 
 
@@ -70,7 +77,7 @@ def _stamp(path: Path) -> str:
 
 def _read(entry: Path) -> object | None:
     try:
-        fd = os.open(entry, os.O_RDONLY | _NOFOLLOW)
+        fd = os.open(entry, os.O_RDONLY | no_follow())
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:
@@ -80,9 +87,11 @@ def _read(entry: Path) -> object | None:
             return None
         try:
             value: object = pickle.loads(handle.read())  # noqa: S301  # our own private file
-            return value
         except Exception:  # a damaged entry is only a miss
             return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # in use: kept by `_prune`
+    return value
 
 
 def _private(info: os.stat_result) -> bool:
@@ -96,7 +105,18 @@ def _write(entry: Path, payload: bytes) -> None:
 
     private_mkdir(entry.parent)
     temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | no_follow(), 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(payload)
     temporary.replace(entry)
+
+
+def _prune(kept: Path) -> None:
+    """Remove the entries (and leftover temporary files) not used for UNUSED_DAYS."""
+    limit = time.time() - UNUSED_DAYS * 86400
+    for old in kept.parent.iterdir():
+        if old == kept or old.suffix not in (".pickle", ".tmp"):
+            continue
+        with contextlib.suppress(OSError):
+            if old.lstat().st_mtime < limit:
+                old.unlink()

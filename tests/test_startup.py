@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,23 @@ def test_a_changed_bank_misses_the_cache(monkeypatch: pytest.MonkeyPatch) -> Non
     changed = BANK_BYTES.replace(b'version = "', b'version = "9', 1)
     bank = parse_bank_bytes(changed, "bank.toml")
     assert bank.version.startswith("9")
+    assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
+
+
+@pytest.mark.usefixtures("cold_cache")
+def test_entries_not_used_for_a_month_go_when_a_new_one_is_written() -> None:
+    parse_bank_bytes(BANK_BYTES, "bank.toml")
+    (in_use,) = cache.cache_folder().glob("*.pickle")
+    month_ago = time.time() - (cache.UNUSED_DAYS + 1) * 86400
+    stale = cache.cache_folder() / "0123456789abcdef0123456789abcdef.pickle"
+    leftover = cache.cache_folder() / "0123456789abcdef.4242.tmp"
+    for old in (in_use, stale, leftover):
+        old.touch()
+        os.utime(old, (month_ago, month_ago))
+    parse_bank_bytes(BANK_BYTES, "bank.toml")  # a hit renews the entry's time
+    assert in_use.stat().st_mtime > month_ago
+    parse_bank_bytes(BANK_BYTES.replace(b'version = "', b'version = "9', 1), "bank.toml")
+    assert in_use.exists() and not stale.exists() and not leftover.exists()
     assert len(list(cache.cache_folder().glob("*.pickle"))) == 2
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import tomllib
 from collections import Counter
 from collections.abc import Callable
@@ -86,7 +87,14 @@ def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     Opened without blocking (a FIFO is refused, never waited on) and read
     through that one descriptor, so the size checked is the size read; at most
     `limit + 1` bytes are read, so a huge file costs no more memory than that.
+    `-` reads standard input, with the same limit.
     """
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            megabytes = limit // (1024 * 1024)
+            raise UnreadableFile(f"stdin: over {megabytes} MB; input files are limited to that")
+        return data
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError:

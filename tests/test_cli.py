@@ -947,3 +947,16 @@ def test_every_help_page_shows_an_example_of_its_own_command() -> None:
         assert example, f"`pdpa-check {name} --help` has no example"
         words = iter(example.split())  # the command's words, in order, in its example
         assert all(word in words for word in ["pdpa-check", *name.split()]), (name, example)
+
+
+def test_a_dash_as_the_file_to_import_reads_standard_input(org_db: Path, tmp_path: Path) -> None:
+    exported = ok("--db", org_db, "answers", "export", "-").stdout
+    filled = exported.replace('value = ""', 'value = "no"', 1)
+    imported = ok("--db", org_db, "answers", "import", "-", "--yes", input=filled)
+    assert imported.stdout.startswith("stdin -> Kopi Shop")
+    assert "Imported into assessment" in imported.stdout
+    broken = invoke("--db", org_db, "answers", "import", "-", "--yes", input="garbage = [\n")
+    assert_error(broken, 2, "1 problem(s) found")
+    assert broken.stderr.startswith("stdin:2:")
+    vendor = invoke("--db", org_db, "plan", "import", "-", "--yes", input="nope = 1\n")
+    assert vendor.exit_code == 2 and vendor.stderr.startswith("stdin: ")

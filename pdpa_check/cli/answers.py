@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
-from pdpa_check.cli.files import STDOUT, confirmed, import_options
+from pdpa_check.cli.files import STDOUT, confirmed, import_options, input_name
 from pdpa_check.questionnaires.answers_file import summarise_import
 from pdpa_check.support.text import for_output
 
@@ -194,8 +194,9 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
 
     data = read_input_file(file)
     session = ctx.session()
-    preview = session.read_answers_import(data, str(file), other_org=other_org, confirm=confirm)
-    _preview(file, preview)
+    source = input_name(file)
+    preview = session.read_answers_import(data, source, other_org=other_org, confirm=confirm)
+    _preview(source, preview)
     if preview.update.empty:
         click.echo("Nothing to import: every answer in the file is already stored.")
         return
@@ -218,7 +219,7 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
         )
 
 
-def _preview(file: Path, preview: AnswersImportPreview) -> None:
+def _preview(source: str, preview: AnswersImportPreview) -> None:
     """Say which organisation and assessment the file changes, and each change to an answer."""
     from pdpa_check.questionnaires.answers_file import describe_import
 
@@ -229,7 +230,7 @@ def _preview(file: Path, preview: AnswersImportPreview) -> None:
         else "a new assessment (the latest one is completed)"
     )
     org = for_output(preview.org.name)
-    click.echo(f"{file} -> {org}, {where}: {summarise_import(update)}")
+    click.echo(f"{source} -> {org}, {where}: {summarise_import(update)}")
     if preview.named is not None and (into is None or preview.named != into.id):
         click.echo(f"  (the file was exported from assessment {preview.named})")
     for line in describe_import(update):

@@ -17,7 +17,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def import_options(func: F) -> F:
-    """Add FILE, `--yes` and `--other-org` to a command that reads a file back in."""
+    """Add FILE (`-` for standard input), `--yes` and `--other-org` to a command that reads a
+    file back in."""
     func = click.option(
         "--other-org",
         is_flag=True,
@@ -44,7 +45,12 @@ def confirmed(yes: bool, question: str, *, refused: str) -> bool:
     return False
 
 
-STDOUT = "-"  # as a file name: standard output
+STDOUT = "-"  # as a file name: standard output (or, for a file read, standard input)
+
+
+def input_name(file: Path) -> str:
+    """How a file read is named in messages: `stdin` for `-`."""
+    return "stdin" if str(file) == STDOUT else str(file)
 
 
 def output_options(func: F) -> F:

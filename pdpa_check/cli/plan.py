@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
-from pdpa_check.cli.files import confirmed, emit, import_options
+from pdpa_check.cli.files import confirmed, emit, import_options, input_name
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
@@ -136,18 +136,20 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
 
     data = read_input_file(file)
     session = ctx.session()
-    update = session.read_vendor_update(data, str(file), other_org=other_org)
+    source = input_name(file)
+    update = session.read_vendor_update(data, source, other_org=other_org)
     if update.empty:
-        click.echo(f"{file}: nothing to change (already applied, or nothing filled in).")
+        click.echo(f"{source}: nothing to change (already applied, or nothing filled in).")
         return
     out = console()
-    out.print(plain(f"{file} would change:", "bold"))
+    out.print(plain(f"{source} would change:", "bold"))
     for line in preview(update):
         out.print(plain(f"  {line}"))
     if not confirmed(yes, "Apply these changes?", refused="not applied"):
         return
-    session.apply_vendor_update(update, str(file))
-    click.echo(f"Applied {len(update.items) + len(update.answers)} change(s) from {file.name}.")
+    session.apply_vendor_update(update, source)
+    changes = len(update.items) + len(update.answers)
+    click.echo(f"Applied {changes} change(s) from {Path(source).name}.")
 
 
 @writes

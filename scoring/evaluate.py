@@ -107,7 +107,12 @@ def _reason(question: Question, slots: list[SlotResult]) -> str:
 
 
 def _assemble(bank: Bank, questions: list[QuestionResult], notices: list[str]) -> Result:
-    domains = [_domain_result(bank, domain_id, questions) for domain_id in _ids(bank)]
+    # Each domain's applicable questions, in bank order (the sums below keep that order).
+    by_domain: dict[str, list[QuestionResult]] = defaultdict(list)
+    for question in questions:
+        if not question.not_applicable:
+            by_domain[question.domain_id].append(question)
+    domains = [_domain_result(bank, domain_id, by_domain[domain_id]) for domain_id in _ids(bank)]
     # Rounded far below display precision so a score of exactly 60 is not 59.999...
     score = round(max(0.0, min(100.0, 100.0 - sum(q.points_lost for q in questions))), 9)
     if not any(q.max_points for q in questions):
@@ -143,8 +148,8 @@ def _ids(bank: Bank) -> list[str]:
     return [domain.id for domain in bank.domains]
 
 
-def _domain_result(bank: Bank, domain_id: str, questions: list[QuestionResult]) -> DomainResult:
-    mine = [q for q in questions if q.domain_id == domain_id and not q.not_applicable]
+def _domain_result(bank: Bank, domain_id: str, mine: list[QuestionResult]) -> DomainResult:
+    """The domain's result from its applicable questions (`mine`, in bank order)."""
     possible = sum(q.max_points for q in mine)
     lost = sum(q.points_lost for q in mine)
     slots = [s for q in mine for s in q.slots if s.credit is not None]

@@ -26,6 +26,15 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile("explore" if os.environ.get("HYPOTHESIS_EXPLORE") == "1" else "gate")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: half again as many test processes as cores. Pilot tests spend about a
+    third of their time waiting for the app to go idle (Textual's settle loop sleeps), so
+    a third process keeps the cores busy meanwhile (measured on 2 cores: 3 processes ran
+    the TUI tests in 27 s, 2 in 37 s, 4 no faster than 3)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) * 3 // 2)
+
+
 @pytest.fixture(scope="session")
 def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder holding the validated built-in bank, platform catalogue and user-list

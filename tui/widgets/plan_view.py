@@ -355,14 +355,26 @@ def fit_title(view: RowView, width: int) -> Text:
     """The row's title in `width` cells, shortening the action's words before its systems.
 
     At 80 columns "Turn on and enforce MFA for every account (Klaviyo, Meta Business)"
-    becomes "Turn on and en… (Klaviyo, Meta Business)": two fixes never look alike.
+    becomes "Turn on and en… (Klaviyo, Meta Business)": two fixes never look alike. When
+    the systems alone do not fit, the first names and a count of the rest are shown.
     """
     if not view.where or cell_len(view.title) <= width:
         return Text(view.title)
-    systems = f" ({view.where})"
+    systems = _systems_in(view.where.split(", "), width - MIN_ACTION)
     name = Text(for_output(view.action.title))
     name.truncate(max(MIN_ACTION, width - cell_len(systems)), overflow="ellipsis")
     return Text.assemble(name, systems)
+
+
+def _systems_in(names: list[str], room: int) -> str:
+    """` (Klaviyo, Meta Business)`, or as many names as fit and a count of the rest:
+    ` (Google Workspace +2)`, so no system's name is ever cut in the middle."""
+    for shown in range(len(names), 0, -1):
+        rest = len(names) - shown
+        part = f" ({', '.join(names[:shown])}{f' +{rest}' if rest else ''})"
+        if cell_len(part) <= room:
+            return part
+    return f" ({len(names)} systems)"
 
 
 def layout(views: Sequence[RowView], width: int) -> Layout:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +16,6 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.services.session import Session
 from pdpa_check.services.user_lists import UserListPreview
-from pdpa_check.support.paths import locations
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.screens.vendor_import import problem_list
@@ -68,7 +68,7 @@ class UserListImportScreen(ModalScreen[bool]):
                 compact=True,
             )
             yield Label("File to read (press enter to check it):")
-            yield Input(str(locations().exports) + "/", id="path")
+            yield Input(str(platformdirs.user_downloads_path()) + "/", id="path")  # downloads
             yield Static(id="result")
             with Horizontal(id="buttons"):
                 yield Button("Check", id="check", variant="primary", compact=True)

@@ -26,7 +26,7 @@ from pdpa_check.exports.document import (
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.platforms import GENERIC, SystemSteps
-from pdpa_check.questionnaires.profile import SECTORS, staff_words
+from pdpa_check.questionnaires.profile import SECTORS, SITE_BUILD_WORDS, staff_words
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, Person, PlanEntry, PlanItem
@@ -98,7 +98,11 @@ def _header(report: Report) -> str:
         f"- **Assessment:** #{report.assessment.id}, started "
         f"{report.assessment.started_at[:10]}, {status}",
         f"- **Organisation:** {staff_words(profile.staff_count)}, {SECTORS[profile.sector]}"
-        + ("" if profile.has_website else ", sells without a website of its own"),
+        + (
+            f", own website {SITE_BUILD_WORDS[profile.site_build]}"
+            if profile.has_website
+            else ", sells without a website of its own"
+        ),
         f"- **Systems holding customer data:** {systems}",
     ]
     if report.redacted:

@@ -11,7 +11,7 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pdpa_check.questionnaires.profile import Profile, Sector, SystemKind
+from pdpa_check.questionnaires.profile import Profile, Sector, SiteBuild, SystemKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -104,6 +104,8 @@ class AppliesIf(_Strict):
     has_staff: bool | None = None
     # True: only for a business with a website or online store of its own.
     has_website: bool | None = None
+    # Only for a business whose own website is run in one of these ways (implies has_website).
+    site_builds: list[SiteBuild] | None = Field(default=None, min_length=1)
     system_kinds: list[SystemKind] | None = Field(default=None, min_length=1)
     sectors: list[Sector] | None = Field(default=None, min_length=1)
     answer: AnswerCondition | None = None

@@ -154,6 +154,9 @@ class Question(_Strict):
     weight_rationale: Text | None = None
     # The Cyber Essentials measures a full-credit answer helps to meet.
     cyber_essentials: list[Measure] = Field(default_factory=list)
+    # Why a question maps to no measure (e.g. a consent duty, not a security measure); shown
+    # by `bank coverage` in place of the measures. Only for a question with none.
+    cyber_essentials_none: Text | None = None
 
     @property
     def scored(self) -> bool:
@@ -180,6 +183,10 @@ class Question(_Strict):
             raise ValueError("option ids 'unknown' and 'na' are reserved")
         if self.profile_check and not set(self.profile_check.any_of) <= set(self.accepted_values()):
             raise ValueError("'profile_check.any_of' must list values this question accepts")
+        if self.cyber_essentials and self.cyber_essentials_none is not None:
+            raise ValueError(
+                "'cyber_essentials_none' says why no measure applies: not with 'cyber_essentials'"
+            )
         placeholder = SYSTEMS_PLACEHOLDER in (self.ask_vendor or "")
         if placeholder != bool(self.vendor_systems):
             raise ValueError(

@@ -120,11 +120,13 @@ def report_for(bank: Bank, profile: Profile, answers: dict[AnswerKey, Answer]) -
 
 
 def all_no(bank: Bank, profile: Profile) -> dict[AnswerKey, Answer]:
-    """Every applicable yes/no-style slot answered "no" (a shop with every gap)."""
+    """Every applicable slot that takes "no" answered so (a shop with every gap): the yes/no
+    questions and the choices whose levels are yes, partly and no."""
     return {
         slot.key: Answer(question_id=slot.key[0], system_key=slot.key[1], value="no")
         for slot in applicable_slots(bank, profile, {})
         if slot.question.kind in ("yes_no", "per_system")
+        or any(option.id == "no" for option in slot.question.options)
     }
 
 

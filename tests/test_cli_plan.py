@@ -11,6 +11,7 @@ from typing import Any
 import tomli_w
 from cli_support import assert_error, invoke, ok
 
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.services.session import Session
 from pdpa_check.store.db import open_database
 from pdpa_check.store.repo import Store
@@ -129,8 +130,8 @@ def test_history_shows_each_change_and_has_a_stable_json_shape(tmp_path: Path) -
     assert all(set(entry) == keys for entry in data["assessments"])
     assert first["status"] == second["status"] == "completed"
     assert (first["change"], first["compared_with"]) == (None, None)
-    # The change is between the scores as shown: round each, then subtract.
-    assert second["change"] == round(second["score"]) - round(first["score"])
+    # The change is between the scores as shown (rounded down, one rule): each, then subtract.
+    assert second["change"] == shown_score(second["score"]) - shown_score(first["score"])
     assert second["compared_with"] == first["id"]
     assert dt.date.fromisoformat(data["next_due"]) > dt.date.fromisoformat(second["completed_on"])
     assert isinstance(data["overdue"], bool)

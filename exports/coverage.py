@@ -63,7 +63,11 @@ def _questions(bank: Bank) -> str:
     ]
     for question in bank.questions:
         weight = str(question.weight) if question.scored else "not scored"
-        measures = ", ".join(question.cyber_essentials) or "none"
+        measures = ", ".join(question.cyber_essentials) or (
+            f"none: {inline(question.cyber_essentials_none)}"
+            if question.cyber_essentials_none
+            else "none"
+        )
         references = "; ".join(inline(r) for r in question.references) or "none"
         rows.append(
             f"| `{question.id}` | {inline(bank.domain(question.domain).title)} | "

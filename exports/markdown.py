@@ -26,7 +26,7 @@ from pdpa_check.exports.document import (
 from pdpa_check.exports.escape import finish, inline
 from pdpa_check.questionnaires.measures import CAVEAT
 from pdpa_check.questionnaires.platforms import GENERIC, SystemSteps
-from pdpa_check.questionnaires.profile import SECTORS, staff_words
+from pdpa_check.questionnaires.profile import SECTORS, SITE_BUILD_WORDS, staff_words
 from pdpa_check.scoring.lifecycle import DONE_BUT_OPEN, DONE_FLAG
 from pdpa_check.scoring.measures import STATUS_WORDS, MeasureResult, maps_measures
 from pdpa_check.scoring.result import HORIZONS, Person, PlanEntry, PlanItem
@@ -98,7 +98,11 @@ def _header(report: Report) -> str:
         f"- **Assessment:** #{report.assessment.id}, started "
         f"{report.assessment.started_at[:10]}, {status}",
         f"- **Organisation:** {staff_words(profile.staff_count)}, {SECTORS[profile.sector]}"
-        + ("" if profile.has_website else ", sells without a website of its own"),
+        + (
+            f", own website {SITE_BUILD_WORDS[profile.site_build]}"
+            if profile.has_website
+            else ", sells without a website of its own"
+        ),
         f"- **Systems holding customer data:** {systems}",
     ]
     if report.redacted:
@@ -549,16 +553,32 @@ def _vendor_questions(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The short document's appendix lists the gaps that cost at least this many points each;
+# the rest are counted, and listed in full with `--full`.
+APPENDIX_MIN_POINTS = 0.5
+
+
 def _findings(report: Report, *, appendix: bool = False) -> str:
-    rows = [_finding_row(report, finding) for finding in findings(report)]
-    if not rows:
+    found = list(findings(report))
+    if not found:
         return ""
+    threshold = APPENDIX_MIN_POINTS - 1e-9 if appendix else 0.0  # 1e-9: float noise
+    shown = [f for f in found if f.points_lost >= threshold]
+    smaller = [f for f in found if f.points_lost < threshold]
     header = [
         f"## {'Appendix: ' if appendix else ''}Where points were lost",
         "",
         "| Question | Answer | Points lost |" + ("" if report.redacted else " Note and evidence |"),
         "| --- | --- | ---: |" + ("" if report.redacted else " --- |"),
     ]
+    rows = [_finding_row(report, finding) for finding in shown]
+    if smaller:
+        lost = sum(f.points_lost for f in smaller)
+        rows += [
+            "",
+            f"And {len(smaller)} smaller gaps, under {APPENDIX_MIN_POINTS} points each"
+            f" ({lost:.1f} points in all): every one is in the full plan (`--full`).",
+        ]
     return "\n".join(header + rows) + "\n"
 
 

@@ -41,6 +41,7 @@ def report_data(report: Report) -> dict[str, Any]:
             "staff_count": profile.staff_count,
             "sector": profile.sector,
             "has_website": profile.has_website,
+            "site_build": profile.site_build,
             "systems": [{"key": s.key, "kind": s.kind, "name": s.name} for s in profile.systems],
         },
         "assessment": _drop_none(

@@ -125,11 +125,17 @@ def format_number(number: float) -> str:
 
 
 def describe_value(question: Question, value: str) -> str:
-    """A plain label for a stored value ("Yes", "Don't know", "3 days")."""
+    """A plain label for a stored value ("Yes", "Don't know", "3 days").
+
+    A choice's own label comes first, so a scale whose levels are yes, partly and no says
+    what each level means rather than the bare word.
+    """
+    if question.kind == "choice":
+        label = next((o.label for o in question.options if o.id == value), None)
+        if label is not None:
+            return label
     if value in ANSWER_LABELS:
         return ANSWER_LABELS[value]
-    if question.kind == "choice":
-        return next((o.label for o in question.options if o.id == value), value)
     if question.kind == "number" and question.number is not None:
         unit = question.number.unit
         if value == "1" and unit.endswith("s"):

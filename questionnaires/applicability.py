@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pdpa_check.questionnaires.answers import AnswerKey, Answers, describe_value
 from pdpa_check.questionnaires.model import AppliesIf, Bank, Question
-from pdpa_check.questionnaires.profile import SYSTEM_KINDS, Profile, System
+from pdpa_check.questionnaires.profile import SITE_BUILD_WORDS, SYSTEM_KINDS, Profile, System
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ def _applies(
     if condition.has_staff is not None and (profile.staff_count > 1) != condition.has_staff:
         return False
     if condition.has_website is not None and profile.has_website != condition.has_website:
+        return False
+    if condition.site_builds is not None and not (
+        profile.has_website and profile.site_build in condition.site_builds
+    ):
         return False
     if condition.system_kinds is not None and not profile.systems_of(list(condition.system_kinds)):
         return False
@@ -106,6 +110,17 @@ def why_not_asked(bank: Bank, question: Question, profile: Profile, answers: Ans
             if condition.has_staff
             else "it is asked only of a business run by the owner alone"
         )
+    if condition.has_website is not None and profile.has_website != condition.has_website:
+        return (
+            "it is asked only of a business with a website or online store of its own"
+            if condition.has_website
+            else "it is asked only of a business without a website of its own"
+        )
+    if condition.site_builds is not None and not (
+        profile.has_website and profile.site_build in condition.site_builds
+    ):
+        ways = " or ".join(SITE_BUILD_WORDS[build] for build in condition.site_builds)
+        return f"it is asked only when the business's own website is {ways}"
     if condition.system_kinds is not None and not profile.systems_of(list(condition.system_kinds)):
         return f"it is asked only with a system of kind {', '.join(condition.system_kinds)}"
     if condition.sectors is not None and profile.sector not in condition.sectors:
@@ -131,7 +146,7 @@ def profile_notices(bank: Bank, profile: Profile, answers: Answers) -> list[str]
     Skip logic trusts both, so a contradiction would silently drop questions (an AI
     system declared, yet "no AI tool" answered, drops the AI area): say so instead.
     """
-    notices = [_website_notice(profile)]
+    notices = [_website_notice(profile), _site_build_notice(profile)]
     for question in bank.questions:
         answer = answers.get((question.id, ""))
         if question.profile_check is not None and answer is not None:
@@ -178,6 +193,29 @@ def _website_notice(profile: Profile) -> str:
         "The profile says the business has no website or online store of its own, yet lists "
         f"{_named(stores)}; so the questions about your own website are not asked. "
         "Check the business profile."
+    )
+
+
+# Store software a business installs and updates itself (or has its vendor do): a storefront
+# by one of these names on a profile that says "hosted platform" is pointed out.
+SELF_HOSTED_STORES = ("woocommerce", "magento", "opencart", "prestashop")
+
+
+def _site_build_notice(profile: Profile) -> str:
+    """A storefront named after self-hosted store software, on a profile saying "hosted"."""
+    if not profile.has_website or profile.site_build != "hosted":
+        return ""
+    stores = [
+        system
+        for system in profile.systems_of(["storefront"])
+        if any(name in system.name.casefold() for name in SELF_HOSTED_STORES)
+    ]
+    if not stores:
+        return ""
+    return (
+        "The profile says your website runs on a hosted platform, yet lists "
+        f"{_named(stores)}, store software that you or your vendor install and update; so the "
+        "questions about updating a self-hosted store are not asked. Check the business profile."
     )
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pdpa_check.questionnaires.profile import Profile, Sector, SystemKind
+from pdpa_check.questionnaires.profile import Profile, Sector, SiteBuild, SystemKind
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -104,6 +104,8 @@ class AppliesIf(_Strict):
     has_staff: bool | None = None
     # True: only for a business with a website or online store of its own.
     has_website: bool | None = None
+    # Only for a business whose own website is run in one of these ways (implies has_website).
+    site_builds: list[SiteBuild] | None = Field(default=None, min_length=1)
     system_kinds: list[SystemKind] | None = Field(default=None, min_length=1)
     sectors: list[Sector] | None = Field(default=None, min_length=1)
     answer: AnswerCondition | None = None
@@ -152,6 +154,9 @@ class Question(_Strict):
     weight_rationale: Text | None = None
     # The Cyber Essentials measures a full-credit answer helps to meet.
     cyber_essentials: list[Measure] = Field(default_factory=list)
+    # Why a question maps to no measure (e.g. a consent duty, not a security measure); shown
+    # by `bank coverage` in place of the measures. Only for a question with none.
+    cyber_essentials_none: Text | None = None
 
     @property
     def scored(self) -> bool:
@@ -178,6 +183,10 @@ class Question(_Strict):
             raise ValueError("option ids 'unknown' and 'na' are reserved")
         if self.profile_check and not set(self.profile_check.any_of) <= set(self.accepted_values()):
             raise ValueError("'profile_check.any_of' must list values this question accepts")
+        if self.cyber_essentials and self.cyber_essentials_none is not None:
+            raise ValueError(
+                "'cyber_essentials_none' says why no measure applies: not with 'cyber_essentials'"
+            )
         placeholder = SYSTEMS_PLACEHOLDER in (self.ask_vendor or "")
         if placeholder != bool(self.vendor_systems):
             raise ValueError(

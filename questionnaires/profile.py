@@ -46,6 +46,28 @@ SECTORS: dict[str, str] = {
 }
 
 Sector = Literal["ecommerce", "retail", "food", "services", "education", "health", "other"]
+
+# How the business's own website or online store is run (asked only with has_website):
+# a hosted platform runs and updates the software for you; self-hosted store software is
+# installed and kept up to date by you or your vendor; a custom site or app was built for you.
+SiteBuild = Literal["hosted", "self_hosted", "custom"]
+SITE_BUILDS: dict[str, str] = {
+    "hosted": "Hosted platform (Shopify, Wix)",
+    "self_hosted": "Self-hosted (WooCommerce, Magento)",
+    "custom": "Built for you (developer, agency)",
+}
+# Short forms for one-line summaries ("own website on a hosted platform"): the Markdown
+# plan's header, `org show`, and why a question is not asked.
+SITE_BUILD_WORDS: dict[str, str] = {
+    "hosted": "on a hosted platform",
+    "self_hosted": "on self-hosted store software",
+    "custom": "built for it by a developer or agency",
+}
+# Profiles saved before the field existed (databases before schema step 0009) read as
+# "hosted": the most common case, and the one asked no new website questions, so an
+# existing shop is never scored on questions it was not asked; the profile screen and
+# `org show` show the value so the owner can correct it.
+DEFAULT_SITE_BUILD: SiteBuild = "hosted"
 Name = Annotated[str, AfterValidator(clean_name), Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 
@@ -77,6 +99,8 @@ class Profile(BaseModel):
     # False for a business with no website or online store of its own (e.g. one that sells
     # only on marketplaces): questions about a website of its own do not apply.
     has_website: bool = True
+    # How that website is run; ignored when has_website is False.
+    site_build: SiteBuild = DEFAULT_SITE_BUILD
 
     def systems_of(self, kinds: list[str]) -> list[System]:
         """The systems whose kind is in `kinds`, in inventory order."""

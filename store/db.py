@@ -41,6 +41,7 @@ SCHEMA_STEPS = (
     "0006_organisation_uid",
     "0007_has_website",
     "0008_user_lists",
+    "0009_site_build",
 )
 
 

@@ -200,3 +200,12 @@ def user_lists(db: Database) -> None:
         defaults={"summary": "", "checklist": "[]", "file_date": ""},
         foreign_keys=[("organisation_id", "organisations", "id")],
     )
+
+
+@migrations(name="0009_site_build")
+def site_build(db: Database) -> None:
+    # How the business's own website is run: "hosted" (a platform such as Shopify runs the
+    # software), "self_hosted" (WooCommerce, Magento) or "custom" (built for it). Every
+    # organisation so far was asked no question that depends on it, so "hosted", which asks
+    # none of the new ones (questionnaires/profile.py DEFAULT_SITE_BUILD).
+    db.table("organisations").add_column("site_build", str, not_null_default="hosted")

@@ -128,6 +128,7 @@ class Store(KitStore, EvidenceStore):
                     "staff_count": profile.staff_count,
                     "sector": profile.sector,
                     "has_website": int(profile.has_website),
+                    "site_build": profile.site_build,
                     "created_at": now(),
                     "uid": uuid.uuid4().hex,
                 }
@@ -169,13 +170,14 @@ class Store(KitStore, EvidenceStore):
         """Replace the organisation's details and inventory; system keys stay stable."""
         with self.write() as db:
             db.execute(
-                "UPDATE organisations SET name = ?, staff_count = ?, sector = ?, has_website = ? "
-                "WHERE id = ?",
+                "UPDATE organisations SET name = ?, staff_count = ?, sector = ?, has_website = ?, "
+                "site_build = ? WHERE id = ?",
                 [
                     profile.name,
                     profile.staff_count,
                     profile.sector,
                     int(profile.has_website),
+                    profile.site_build,
                     org_id,
                 ],
             )
@@ -195,7 +197,8 @@ class Store(KitStore, EvidenceStore):
 
     def profile(self, org_id: int) -> Profile:
         org = self.conn.execute(
-            "SELECT name, staff_count, sector, has_website FROM organisations WHERE id = ?",
+            "SELECT name, staff_count, sector, has_website, site_build FROM organisations "
+            "WHERE id = ?",
             [org_id],
         ).fetchone()
         systems = self.conn.execute(
@@ -207,6 +210,7 @@ class Store(KitStore, EvidenceStore):
             staff_count=org[1],
             sector=org[2],
             has_website=bool(org[3]),
+            site_build=org[4],
             systems=tuple(System(key=k, kind=kind, name=name) for k, kind, name in systems),
         )
 

@@ -30,7 +30,7 @@ from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES
 PRACTICES = Path(__file__).parent / "fixtures" / "practices.toml"
 MEASURES = [f"A.{n}" for n in range(1, 10)]
 # The short, documented critical list (see the comment block above the questions).
-CRITICAL = {"acc-mfa", "acc-shared-logins", "lvr-no-lingering"}
+CRITICAL = {"acc-mfa", "acc-shared-logins", "lvr-no-lingering", "web-store-patch-speed"}
 # Leaver-domain questions about outside parties, which also apply to a one-person business.
 OUTSIDE_PARTY_LEAVER_QUESTIONS = {"lvr-outside-access"}
 AI_GATE = "ai-in-use"
@@ -113,14 +113,17 @@ def test_bank_validates_with_no_problems(bank: Bank) -> None:
     assert check_bank_files([builtin_bank_path()]) == []
     assert load_bank_file(builtin_bank_path()) == bank
     assert bank.id == BUILTIN_BANK
-    assert bank.version == "1.2.1"
+    assert bank.version == "1.3.0"
     description = bank.description.casefold()
     assert "not legal advice" in description
     assert "30 minutes" in description
 
 
 def test_question_count_is_in_range(bank: Bank) -> None:
-    assert 60 <= len(bank.questions) <= 100
+    # 1.3.0 (issue 20) added questions asked only of some shops (a site built for it, a
+    # self-hosted store), so the bank holds more than any one shop is asked; what one shop is
+    # asked is bounded by the 30-minute tests below.
+    assert 60 <= len(bank.questions) <= 120
 
 
 def test_the_first_twenty_question_ids_are_kept(bank: Bank) -> None:
@@ -449,10 +452,10 @@ def test_every_scored_gate_outweighs_the_questions_it_opens(bank: Bank) -> None:
 def test_critical_controls_have_the_largest_shares(bank: Bank) -> None:
     shares = bank.shares
     critical = {q.id for q in bank.questions if q.critical}
-    assert critical == {"acc-mfa", "acc-shared-logins", "lvr-no-lingering"}
+    assert critical == CRITICAL
     largest = sorted(shares, key=lambda q: -shares[q])[: len(critical)]
     assert set(largest) == critical
-    # Closing all three is worth about a sixth of the score when everything applies.
+    # Closing all four is worth about a sixth of the score when everything applies.
     assert 100 * sum(shares[q] for q in critical) / sum(shares.values()) > 15
 
 

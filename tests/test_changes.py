@@ -84,8 +84,9 @@ def test_a_new_critical_gap_names_its_systems_not_this_system(
     changes = changes_between(session.assessed(first), session.assessed(second))
     lines = [line for line in summary(changes, overdue=0) if "critical" in line]
     assert lines == [
-        "New critical gap: Is multi-factor authentication (MFA) enforced for every login to "
-        "Meta Business?"
+        "New critical gap: Does every login to Meta Business use multi-factor authentication "
+        "(MFA): required in its settings, or, where the system cannot require it, switched on by "
+        "every user?"
     ]
 
 
@@ -102,7 +103,7 @@ def test_overdue_items_are_open_items_past_their_due_date(tmp_path: Path, profil
 def test_diff_command_defaults_to_the_last_two_completed(tmp_path: Path) -> None:
     ok("demo")
     result = ok("--demo", "diff")
-    assert "Score rose from 18 to 44." in result.output
+    assert "Score rose from 18 to 48." in result.output
     assert "By area" in result.output
     assert "Answers that changed" in result.output
     assert "data protection officer" in result.output
@@ -139,7 +140,7 @@ def test_summary_lines_of_per_system_questions_drop_the_per_system_wording() -> 
         if line.startswith("CRITICAL GAP")
     ]
     assert gaps and not any("this system" in line for line in gaps)
-    assert any("every login to each system?" in line for line in gaps)
+    assert any("every login to each system use" in line for line in gaps)
     short = ok("--demo", "plan", "--format", "md").stdout
     assert "this system" not in short.split("\n## This month")[0]  # the summary
     plan = ok("--demo", "plan", "--format", "md", "--full").stdout
@@ -151,4 +152,4 @@ def test_summary_lines_of_per_system_questions_drop_the_per_system_wording() -> 
     measures = next(part for title, part in sections.items() if "Cyber Essentials" in title)
     assert "this system" not in measures
     # The table of lost points names the system in the question.
-    assert "every login to Klaviyo?" in sections["Where points were lost"]
+    assert "every login to Klaviyo use" in sections["Where points were lost"]

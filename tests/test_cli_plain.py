@@ -117,7 +117,9 @@ def test_answers_are_saved_as_given(db: Path, bank: Bank) -> None:
     assert f"Why it matters: {bank.question('gov-dpo').why}" in out
     assert "Choices: y yes, p partly, n no, u don't know" in out
     # Piped input is echoed, so a log reads like the conversation.
-    assert "Answer: y\nSaved: Yes." in out
+    # The first question's levels say what yes means, and still take the letter.
+    assert "  1 y Yes: named, and their business contact is published" in out
+    assert "Answer: y\nSaved: Yes: named, and their business contact is published" in out
     assert "Saved: Partly." in out
     assert "Answered 3 of" in out
 
@@ -183,7 +185,7 @@ def test_back_returns_to_the_previous_question(db: Path) -> None:
     assert "This is the first question." in out
     assert [n for n, _ in questions_shown(out)] == ["1", "2", "1", "2"]
     assert saved(db) == {("gov-dpo", ""): "no"}
-    assert "Current answer: Yes (Enter keeps it)." in out
+    assert "Current answer: Yes: named, and their business contact" in out
 
 
 def test_enter_skips_for_now_and_skipped_questions_come_round_again(db: Path) -> None:
@@ -261,7 +263,7 @@ def test_all_asks_answered_questions_and_enter_keeps_the_answer(db: Path) -> Non
     plain_run(db, "y\nn\nq\n")
     out = plain_run(db, "\np\nq\n", "--all").stdout
     assert [n for n, _ in questions_shown(out)] == ["1", "2", "3"]
-    assert "Current answer: Yes (Enter keeps it)." in out
+    assert "Current answer: Yes: named, and their business contact" in out
     assert "Current answer: No (Enter keeps it)." in out
     assert saved(db) == {("gov-dpo", ""): "yes", ("gov-data-inventory", ""): "partly"}
 
@@ -457,7 +459,7 @@ def test_piped_stdin_in_a_real_process(db: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert ESC not in proc.stdout
-    assert "Answer: y\nSaved: Yes." in proc.stdout
+    assert "Answer: y\nSaved: Yes: named, and their business contact" in proc.stdout
     assert "Not saved: 'maybe'" in proc.stdout
     assert "End of input. Your answers so far are saved." in proc.stdout
     assert saved(db) == {("gov-dpo", ""): "yes", ("gov-data-inventory", ""): "no"}

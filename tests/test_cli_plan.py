@@ -130,7 +130,7 @@ def test_history_shows_each_change_and_has_a_stable_json_shape(tmp_path: Path) -
     assert all(set(entry) == keys for entry in data["assessments"])
     assert first["status"] == second["status"] == "completed"
     assert (first["change"], first["compared_with"]) == (None, None)
-    # The change is between the scores as shown: round each, then subtract.
+    # The change is between the scores as shown (rounded down, one rule): each, then subtract.
     assert second["change"] == shown_score(second["score"]) - shown_score(first["score"])
     assert second["compared_with"] == first["id"]
     assert dt.date.fromisoformat(data["next_due"]) > dt.date.fromisoformat(second["completed_on"])

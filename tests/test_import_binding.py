@@ -284,10 +284,10 @@ def test_a_file_from_an_older_bank_version_imports_by_id_and_lists_what_it_canno
     path.write_text(tomli_w.dumps(doc), "utf-8")
     result = ok("--db", two_orgs, "--org", "1", "answers", "import", path, "--yes")
     assert "Not imported: " in result.stdout
-    assert '(question "retired-question"): not in pdpa-sme-starter 1.2.1' in result.stdout
+    assert '(question "retired-question"): not in pdpa-sme-starter 1.3.0' in result.stdout
     assert answers_of(two_orgs, 1)[("gov-dpo", "")] == ("yes", "")
     # The same unknown id in a file of the current version is a mistake: refused.
-    doc["bank_version"] = "1.2.1"
+    doc["bank_version"] = "1.3.0"
     path.write_text(tomli_w.dumps(doc), "utf-8")
     refused = run("--db", two_orgs, "--org", "1", "answers", "import", path, "--yes")
     assert refused.exit_code == 2 and "no such question" in refused.stderr

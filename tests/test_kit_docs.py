@@ -475,6 +475,24 @@ def test_one_control_held_makes_exactly_its_claim(
     assert not [words for words in others if unwrap(words) in unwrap(text)]
 
 
+def test_a_self_hosted_store_claims_its_updates_and_https_from_its_own_questions(
+    bank: Bank,
+) -> None:
+    # A self-hosted store is not asked pat-platform-updates (issue 20): prompt updates are a
+    # basic it meets through web-store-patch-speed, and https through enc-https-everywhere.
+    woo = SHOP.model_copy(update={"site_build": "self_hosted"})
+    values = {"web-store-patch-speed": "within-week", "enc-https-everywhere": "yes"}
+    text = render_faq_markdown(make_ctx(bank, woo, values=values))
+    assert list_items(section_tokens(text, PROTECTION)) == [
+        unwrap(PROTECTIONS["web-store-patch-speed"]),
+        unwrap(PROTECTIONS["enc-https-everywhere"]),
+    ]
+    assert "prompt security updates" not in unwrap(text)  # not listed as a missing basic
+    slow = render_faq_markdown(make_ctx(bank, woo, values={"web-store-patch-speed": "later"}))
+    assert list_items(section_tokens(slow, PROTECTION)) == []
+    assert "prompt security updates for your store" in " ".join(slow.replace(">", " ").split())
+
+
 def test_protection_claims_need_full_credit(bank: Bank) -> None:
     # MFA on all but one system, backups without the separate copy: no claim.
     values = {"bkp-method": "automatic"}

@@ -52,7 +52,7 @@ def full(bank: Bank, profile: Profile, **overrides: str) -> dict[AnswerKey, Answ
 
 
 def test_bank_version_and_new_questions(bank: Bank) -> None:
-    assert bank.version == "1.2.1"
+    assert bank.version == "1.3.0"
     insurance = bank.question("inc-insurance")
     assert (insurance.domain, insurance.kind, insurance.allow_na) == ("incident", "yes_no", True)
     assert insurance.scored and 2 <= insurance.weight <= 3 and not insurance.critical

@@ -45,6 +45,29 @@ CHECKED_CITATIONS = {
     "Fortytwo": "[2023] SGPDPCS 3",
     "EU Holidays": "[2019] SGPDPC 38",
     "Toll Logistics (Asia) and others": "[2022] SGPDPC 4",
+    # Issue 20: read in full in a mirror of PDPC's register (tests/fixtures/enforcement.toml,
+    # seen = "decision text"), or cited so by a later decision that was.
+    "Lovebonito": "[2022] SGPDPC 3",
+    "Keppel Telecommunications & Transportation": "[2024] SGPDPC 3",
+    "Fullerton Healthcare and Agape CP Holdings": "[2023] SGPDPC 5",
+    "Credit Counselling Singapore": "[2017] SGPDPC 18",
+    "Payroll2U": "[2024] SGPDPCS 2",
+    "Academy of Medicine Singapore": "[2024] SGPDPCS 4",
+    "CH Offshore": "[2024] SGPDPC 2",
+    "Century Evergreen": "[2023] SGPDPCS 5",
+    "Whiz Communications": "[2023] SGPDPCS 7",
+    "Carousell": "[2023] SGPDPC 13",
+    "Ecommerce Enablers": "[2023] SGPDPC 6",
+    "PPLingo": "[2023] SGPDPC 12",
+    "Cortina Watch": "[2024] SGPDPCS 3",
+    "Tokyo Century Leasing": "[2023] SGPDPC 9",
+    "Horizon Fast Ferry": "[2024] SGPDPC 1",
+    "Kingsforce Management Services": "[2023] SGPDPCS 1",
+    "Lee Chee Meng": "[2023] SGPDPC 14",
+    "Consumers' Association of Singapore": "[2024] SGPDPC 4",
+    "Autobahn Rent A Car": "[2023] SGPDPCS 4",
+    "Ascentis": "[2023] SGPDPC 10",
+    "Tok Leng Leng t/a Top Mobile Gallery": "[2024] SGPDPCS 1",
 }
 # Decisions the bank may name in its text; each mention needs a reference to that decision.
 DECISIONS = [
@@ -56,6 +79,11 @@ DECISIONS = [
     "The Future of Cooking",
     "Saturday Club",
     "Toll",
+    "Kingsforce",
+    "Carousell",
+    "Century Evergreen",
+    "GeniusU",
+    "Keppel",
 ]
 
 STATUTE = re.compile(
@@ -65,7 +93,7 @@ REGULATION = re.compile(
     r"^Personal Data Protection (\(Notification of Data Breaches\) )?Regulations 2021, "
     r"(regs? \d+|Part \d+|Schedule)"
 )
-GUIDANCE = re.compile(r"^PDPC (Guide |Advisory Guidelines |web page: )")
+GUIDANCE = re.compile(r"^PDPC (Guide |Handbook |Checklists |Advisory Guidelines |web page: )")
 DECISION = re.compile(
     r"^PDPC decision: (?P<name>.+?) (?P<cite>\[\d{4}\] SGPDPCS? \d+|\([^()]*\d{4}[^()]*\))"
 )

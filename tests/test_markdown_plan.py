@@ -151,6 +151,30 @@ def test_demo_document_is_short_and_this_month_fits_two_a4_pages(
     assert printed_lines(month) <= 2 * A4_LINES
 
 
+def test_the_short_appendix_lists_the_costly_gaps_and_counts_the_rest(
+    tmp_path: Path, demo_markdown: tuple[str, str]
+) -> None:
+    from pdpa_check.exports.document import findings
+    from pdpa_check.exports.markdown import APPENDIX_MIN_POINTS
+
+    short, full = demo_markdown
+    report = demo_session(tmp_path / "demo.db").report(redact=False)
+    found = list(findings(report))
+    small = [f for f in found if f.points_lost < APPENDIX_MIN_POINTS - 1e-9]
+    assert small and len(small) < len(found)
+    appendix = short.partition("## Appendix: Where points were lost")[2]
+    table_rows = [
+        line for line in appendix.splitlines() if line.startswith("| ") and "---" not in line
+    ]
+    assert len(table_rows) - 1 == len(found) - len(small)  # less the header row
+    total = sum(f.points_lost for f in small)
+    assert f"And {len(small)} smaller gaps, under 0.5 points each ({total:.1f} points in all)" in (
+        appendix
+    )
+    full_rows = full.partition("## Where points were lost")[2].split("\n## ")[0]
+    assert sum(line.startswith("| ") for line in full_rows.splitlines()) - 2 == len(found)
+
+
 def test_demo_document_outline(tmp_path: Path, demo_markdown: tuple[str, str]) -> None:
     session = demo_session(tmp_path / "demo.db")
     plan = session.assessed().plan

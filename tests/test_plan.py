@@ -3,24 +3,33 @@
 The `profile` fixture is a 5-person shop with Google Workspace (gmail), Shopify (shopify) and
 Meta Business (meta), all three kinds asked by the per-system account questions.
 
-Built-in bank numbers used below (every question applies to this shop once ai-in-use is "yes",
-which `answered` gives it at full marks). A question's share is its area's weight split by
-question weight; with everything applying, a question is worth 100 x share / 93 points.
+Built-in bank numbers used below (every question for a hosted store applies to this shop once
+ai-in-use is "yes", which `answered` gives it at full marks). A question's share is its area's
+weight split by question weight; a question is worth 100 x share / TOTAL points, TOTAL being the
+shares of the questions that apply.
   area weights: governance 6, ai 4, accounts 10, shared-logins 9, leavers 9, access 9,
-  monitoring 5, patching 8, backup 4, minimisation 4, retention 4, vendors 7, incident 6,
-  notification 5, transparency 3 -> total 93 (89 when ai-in-use is "no": the AI area drops out).
-  accounts: acc-mfa 10 (critical, per system), acc-mfa-domain 2, acc-password-manager 2,
-  acc-default-passwords 1, acc-lockout 1, acc-separate-admin 1, acc-compromise-reset 1 = 18.
+  handling 6, monitoring 5, patching 8, website 8, backup 4, minimisation 4, retention 4,
+  vendors 7, incident 6, notification 5, transparency 3 -> 107.
+  This shop's store is on a hosted platform (the profile's default), so the questions for a
+  self-hosted or custom site leave the total: the whole website area (8),
+  web-security-in-contract (vendors, 7 * 3/26), pat-security-scan and enc-https-everywhere
+  (patching, 8 * 7/51) and cpy-test-site-real-data (handling, 6 * 5/26) -> TOTAL below
+  (TOTAL_NO_AI when ai-in-use is "no": the AI area drops out too).
+  accounts: acc-mfa 10 (critical, per system), acc-mfa-domain 2, acc-remote-access-mfa 3,
+  acc-password-manager 2, acc-default-passwords 1, acc-lockout 1, acc-separate-admin 1,
+  acc-compromise-reset 1 = 21.
   shared-logins: acc-shared-logins 10 (critical, per system), shr-shared-mailbox 2,
   shr-agency-own-accounts 3, shr-business-owned 2 = 17.
-  governance: gov-dpo 4, gov-data-inventory 8, gov-policy 4, gov-training 5 = 21.
+  governance: gov-dpo 4, gov-data-inventory 8, inv-devices-and-software 3, gov-policy 4,
+  gov-training 5 = 24.
   leavers: lvr-joiner-approval 1, lvr-role-change 1, lvr-checklist 2, lvr-days-to-remove 2,
   lvr-outside-access 1, lvr-rotate-shared 1, lvr-no-lingering 10 (critical) = 18.
-  vendors: ven-contracts 9, ven-overseas 5, ven-security-check 4 = 18.
+  vendors: ven-contracts 9, ven-overseas 5, ven-security-check 4, web-security-in-contract 3,
+  ven-it-duties 5 = 26.
   backup: bkp-method 8, bkp-restore-tested 3, bkp-protected 2 (both asked once some backup is
   made) = 13.
   incident: inc-plan 8, inc-freeze 6, inc-evidence 4, inc-contacts 3, inc-insurance 2,
-  inc-staff-report 4, inc-exercise 3 (asked once there is a plan) = 30.
+  inc-staff-report 4, phish-first-steps 4, inc-exercise 3 (asked once there is a plan) = 34.
 """
 
 from __future__ import annotations
@@ -36,6 +45,10 @@ from pdpa_check.scoring.plan import effort_hours, month_budget_for, priority
 from pdpa_check.scoring.result import HORIZONS
 
 Answers = dict[AnswerKey, Answer]
+
+# See the module docstring: the shares that apply to this hosted shop, with and without AI.
+TOTAL = 107 - 8 - 7 * 3 / 26 - 8 * 7 / 51 - 6 * 5 / 26
+TOTAL_NO_AI = TOTAL - 4
 
 
 def full_marks(question: Question) -> str:
@@ -141,15 +154,15 @@ def test_one_item_per_system_with_system_ids(bank: Bank, profile: Profile) -> No
         assert item.question_ids == ("acc-mfa",)
         assert item.gaps == (f"acc-mfa/{item.system_key}",)
         assert item.critical
-        # Closing one of three systems: 100 * (10 * 10/18) / 93 / 3 = 1.991...
-        assert item.uplift == pytest.approx(100 * (10 * 10 / 18) / 93 / 3)
+        # Closing one of three systems: 100 * (10 * 10/21) / TOTAL / 3 = 1.65...
+        assert item.uplift == pytest.approx(100 * (10 * 10 / 21) / TOTAL / 3)
 
 
 def test_partly_on_one_system_gives_half_the_uplift(bank: Bank, profile: Profile) -> None:
-    # meta partly: credit (1 + 1 + 0.5)/3; closing it gains 100 * (10 * 10/18) / 93 * 0.5/3.
+    # meta partly: credit (1 + 1 + 0.5)/3; closing it gains 100 * (10 * 10/21) / TOTAL * 0.5/3.
     _, plan = plan_for(bank, profile, answered(bank, profile, acc_mfa__meta="partly"))
     assert item_ids(plan) == ["enforce-mfa/meta"]
-    assert plan.items[0].uplift == pytest.approx(100 * (10 * 10 / 18) / 93 / 3 / 2)
+    assert plan.items[0].uplift == pytest.approx(100 * (10 * 10 / 21) / TOTAL / 3 / 2)
 
 
 def test_question_asked_once_has_plain_action_id(bank: Bank, profile: Profile) -> None:
@@ -168,10 +181,10 @@ def test_fixing_mfa_on_shopify(bank: Bank, profile: Profile) -> None:
     """Everything in place except MFA on the Shopify admin."""
     answers = answered(bank, profile, acc_mfa__shopify="no")
     result, plan = plan_for(bank, profile, answers)
-    # acc-mfa is worth 100 * (10 * 10/18) / 93 = 5.974 points; 2 of 3 systems covered loses a
+    # acc-mfa is worth 100 * (10 * 10/21) / TOTAL = 4.96 points; 2 of 3 systems covered loses a
     # third of that: 1.991. Score 98.01, which would be "Well prepared", but the failed
     # critical control caps the band at "Partly prepared".
-    lost = 100 * (10 * 10 / 18) / 93 / 3
+    lost = 100 * (10 * 10 / 21) / TOTAL / 3
     assert result.score == pytest.approx(100 - lost)
     assert result.uncapped_band.id == "strong"
     assert result.band.name == "Partly prepared"
@@ -219,11 +232,14 @@ def test_no_band_effect_while_another_critical_gap_keeps_the_cap(
 
 
 def test_band_effect_without_a_cap_names_the_two_bands(bank: Bank, profile: Profile) -> None:
-    # No critical gap; 77.5, and two single fixes (vendor terms +3.8, inventory +2.5) cross 80.
+    # No critical gap; 79.2, and most single fixes (e.g. exports +2.0, open storage +1.4) cross 80.
     answers = answered(
         bank,
         profile,
         gov_data_inventory="no",
+        inv_devices_and_software="no",
+        sto_public_check="no",
+        msg_bulk_email_tool="no",
         ret_schedule="no",
         ret_deletion_done="no",
         ven_contracts="no",
@@ -395,28 +411,28 @@ def test_critical_fixes_stay_this_month_and_say_when_over_budget(
 
 
 def test_critical_items_come_first(bank: Bank, profile: Profile) -> None:
-    # ven-contracts no is worth more (100 * (7 * 9/18) / 93 = 3.76) than shared logins on one
-    # system of three (100 * (9 * 10/17) / 93 / 3 = 1.90), both medium effort, but the critical
+    # ven-contracts no is worth more (100 * (7 * 9/26) / TOTAL = 2.53) than shared logins on one
+    # system of three (100 * (9 * 10/17) / TOTAL / 3 = 1.84), both medium effort, but the critical
     # item still comes first.
     answers = answered(bank, profile, ven_contracts="no", acc_shared_logins__meta="no")
     _, plan = plan_for(bank, profile, answers)
     assert item_ids(plan) == ["replace-shared-logins/meta", "sign-vendor-dp-terms"]
     uplift = {item.id: item.uplift for item in plan.items}
-    assert uplift["sign-vendor-dp-terms"] == pytest.approx(100 * (7 * 9 / 18) / 93)
-    assert uplift["replace-shared-logins/meta"] == pytest.approx(100 * (9 * 10 / 17) / 93 / 3)
+    assert uplift["sign-vendor-dp-terms"] == pytest.approx(100 * (7 * 9 / 26) / TOTAL)
+    assert uplift["replace-shared-logins/meta"] == pytest.approx(100 * (9 * 10 / 17) / TOTAL / 3)
 
 
 def test_uplift_per_unit_of_effort_orders_the_rest(bank: Bank, profile: Profile) -> None:
-    # ai-in-use no drops the AI area: the shares that apply total 89.
-    # write-access-freeze-steps (medium, 3 units): 100 * (6 * 6/30) / 89 = 1.35 -> 0.45 per unit.
-    # appoint-dpo (low, 1 unit):                   100 * (6 * 4/21) / 89 = 1.28 -> 1.28 per unit.
+    # ai-in-use no drops the AI area: the shares that apply total TOTAL_NO_AI.
+    # write-access-freeze-steps (medium, 3 units): 100 * (6 * 6/34) / TOTAL_NO_AI = 1.15, 0.38/unit.
+    # appoint-dpo (low, 1 unit):                   100 * (6 * 4/24) / TOTAL_NO_AI = 1.09, 1.09/unit.
     # The bigger uplift comes second: it costs three times the effort.
     answers = answered(bank, profile, ai_in_use="no", inc_freeze="no", gov_dpo="no")
     _, plan = plan_for(bank, profile, answers)
     assert item_ids(plan) == ["appoint-dpo", "write-access-freeze-steps"]
     uplift = {item.id: item.uplift for item in plan.items}
-    assert uplift["write-access-freeze-steps"] == pytest.approx(100 * (6 * 6 / 30) / 89)
-    assert uplift["appoint-dpo"] == pytest.approx(100 * (6 * 4 / 21) / 89)
+    assert uplift["write-access-freeze-steps"] == pytest.approx(100 * (6 * 6 / 34) / TOTAL_NO_AI)
+    assert uplift["appoint-dpo"] == pytest.approx(100 * (6 * 4 / 24) / TOTAL_NO_AI)
     assert uplift["write-access-freeze-steps"] > uplift["appoint-dpo"]
 
 
@@ -497,7 +513,7 @@ def test_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -
     ]
     [mfa] = plan.vendor_questions
     assert mfa.text == bank.question("acc-mfa").ask_vendor
-    assert mfa.text.startswith("For this system, is MFA enforced")
+    assert mfa.text.startswith("For this system, is MFA required")
     # "Don't know" scores 0, so it is also a gap with its action.
     assert set(item_ids(plan)) == {"enforce-mfa/meta", "appoint-dpo"}
 
@@ -508,8 +524,8 @@ def test_unknown_number_is_a_gap_for_the_owner(bank: Bank, profile: Profile) -> 
     assert plan.vendor_questions == ()
     assert item_ids(plan) == ["remove-leaver-access"]
     assert plan.items[0].check_first
-    # Closing it (1 day) gains the whole question: 100 * (9 * 2/18) / 93.
-    assert plan.items[0].uplift == pytest.approx(100 / 93)
+    # Closing it (1 day) gains the whole question: 100 * (9 * 2/18) / TOTAL.
+    assert plan.items[0].uplift == pytest.approx(100 / TOTAL)
 
 
 def test_only_unknown_answers_become_vendor_questions(bank: Bank, profile: Profile) -> None:
@@ -524,21 +540,21 @@ def test_only_unknown_answers_become_vendor_questions(bank: Bank, profile: Profi
 
 def test_number_gap_uplift(bank: Bank, profile: Profile) -> None:
     # 5 days meets the 7-day threshold (0.3 credit); closing it (1 day) gains
-    # 100 * (9 * 2/18) / 93 * 0.7 = 0.753.
+    # 100 * (9 * 2/18) / TOTAL * 0.7 = 0.730.
     _, plan = plan_for(bank, profile, answered(bank, profile, lvr_days_to_remove="5"))
     (item,) = plan.items
     assert item.id == "remove-leaver-access"
-    assert item.uplift == pytest.approx(100 / 93 * 0.7)
+    assert item.uplift == pytest.approx(100 / TOTAL * 0.7)
     assert item.horizon == "this-month"
     assert plan.projected_score == pytest.approx(100.0)
 
 
 def test_choice_gap_uplift(bank: Bank, profile: Profile) -> None:
-    # automatic (0.7) -> automatic-offline (1.0): 100 * (4 * 8/13) / 93 * 0.3 = 0.794.
+    # automatic (0.7) -> automatic-offline (1.0): 100 * (4 * 8/13) / TOTAL * 0.3 = 0.770.
     _, plan = plan_for(bank, profile, answered(bank, profile, bkp_method="automatic"))
     (item,) = plan.items
     assert item.id == "set-up-automatic-backups"
-    assert item.uplift == pytest.approx(100 * (4 * 8 / 13) / 93 * 0.3)
+    assert item.uplift == pytest.approx(100 * (4 * 8 / 13) / TOTAL * 0.3)
     # Medium effort (6 h) fits a 5-person shop's 16 h month.
     assert item.horizon == "this-month"
 
@@ -607,9 +623,9 @@ def test_projected_score_leaves_unanswered_questions_open(bank: Bank, profile: P
     answers = answered(bank, profile, gov_dpo="no")
     del answers[("inc-plan", "")]
     _, plan = plan_for(bank, profile, answers)
-    # Closing gov-dpo does not answer inc-plan: its share 6 * 8/30 stays lost, out of 93 less
-    # inc-exercise's 6 * 3/30 (asked only once inc-plan is answered, so not asked).
-    assert plan.projected_score == pytest.approx(100 - 100 * (6 * 8 / 30) / (93 - 6 * 3 / 30))
+    # Closing gov-dpo does not answer inc-plan: its share 6 * 8/34 stays lost, out of TOTAL less
+    # inc-exercise's 6 * 3/34 (asked only once inc-plan is answered, so not asked).
+    assert plan.projected_score == pytest.approx(100 - 100 * (6 * 8 / 34) / (TOTAL - 6 * 3 / 34))
 
 
 def test_closing_a_gate_opens_its_dependant_unanswered(bank: Bank, profile: Profile) -> None:
@@ -617,13 +633,13 @@ def test_closing_a_gate_opens_its_dependant_unanswered(bank: Bank, profile: Prof
     # (automatic-offline) opens them, unanswered, so "every gap closed" stays below 100 and the
     # backup item's uplift is less than the whole backup area (but above 0: the method
     # outweighs the two questions it opens):
-    # before: bkp-method (share 4 * 8/13) lost, out of 93 less the two hidden (4 * 5/13)
-    # after:  bkp-method full, the other two unanswered -> 4 * 5/13 lost out of 93
+    # before: bkp-method (share 4 * 8/13) lost, out of TOTAL less the two hidden (4 * 5/13)
+    # after:  bkp-method full, the other two unanswered -> 4 * 5/13 lost out of TOTAL
     _, plan = plan_for(bank, profile, answered(bank, profile, bkp_method="none"))
     (item,) = plan.items
     assert item.id == "set-up-automatic-backups"
-    before = 100 - 100 * (4 * 8 / 13) / (93 - 4 * 5 / 13)
-    after = 100 - 100 * (4 * 5 / 13) / 93
+    before = 100 - 100 * (4 * 8 / 13) / (TOTAL - 4 * 5 / 13)
+    after = 100 - 100 * (4 * 5 / 13) / TOTAL
     assert item.uplift == pytest.approx(after - before)
     assert item.uplift > 1.0
     assert plan.projected_score == pytest.approx(after)

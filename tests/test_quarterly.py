@@ -416,3 +416,86 @@ async def test_carried_answers_say_so_and_an_area_confirms_at_once(
 def test_completing_reconciles_the_plan(tmp_path: Path, profile: Profile, good: bool) -> None:
     session = completed_once(tmp_path / "a.db", profile, good=good)
     assert session.sync_plan() == []  # completion already did it
+
+
+# The bank bump of issue 20: a database answered on 1.2.1 re-assesses onto 1.3.0 --------------
+
+BANK_1_2_1 = Path(__file__).parent / "fixtures" / "bank-pdpa-sme-starter-1.2.1.toml"
+NEW_IN_1_3_0 = {
+    "inv-devices-and-software", "acc-remote-access-mfa", "sto-public-check",
+    "cpy-test-site-real-data", "msg-bulk-email-tool", "msg-merge-test", "enc-files-to-vendors",
+    "sch-payroll-access", "enc-https-everywhere", "pat-network-devices", "dev-no-local-admin",
+    "mail-domain-auth", "web-store-patch-speed", "web-own-data-only", "web-api-signed-in",
+    "web-keys-out-of-code", "web-test-before-release", "web-login-limits",
+    "sch-no-card-numbers", "cpy-old-system-cleared", "sch-refund-bank-details",
+    "web-security-in-contract", "ven-it-duties", "phish-first-steps", "mkt-email-consent",
+    "mkt-withdrawal-honoured",
+}  # fmt: skip
+# Questions that asked two things at once in 1.2.1 and are choices in 1.3.0 with the same values.
+NOW_SCALES = {
+    "gov-dpo", "acc-mfa-domain", "access-least-privilege", "access-share-links",
+    "pat-device-lock", "bkp-protected", "inc-notify-rule", "ntf-customer-list",
+    "tr-notice-content", "tr-faq", "ven-contracts", "acc-lockout",
+}  # fmt: skip
+
+
+def test_a_database_answered_on_bank_1_2_1_reassesses_onto_1_3_0(
+    tmp_path: Path, profile: Profile
+) -> None:
+    from pdpa_check.questionnaires.model import Bank
+
+    db = tmp_path / "a.db"
+    session = completed_once(db, profile)
+    first = session.completed()[-1].row
+    # Make the completed assessment one answered on 1.2.1, as a database from before issue 20
+    # holds it: the stored copy of that bank, and answers only to its questions.
+    old_source = BANK_1_2_1.read_text(encoding="utf-8")
+    old_bank = Bank.model_validate(tomllib.loads(old_source))
+    assert old_bank.version == "1.2.1"
+    old_ids = {question.id for question in old_bank.questions}
+    session.store.save_bank_version(old_bank.id, "1.2.1", old_source)
+    sql(db, "UPDATE assessments SET bank_version = '1.2.1' WHERE id = ?", first.id)
+    marks = ", ".join("?" for _ in old_ids)
+    sql(
+        db,
+        f"DELETE FROM answers WHERE assessment_id = ? AND question_id NOT IN ({marks})",
+        first.id,
+        *sorted(old_ids),
+    )
+    sql(db, "UPDATE answers SET value = 'partly' WHERE question_id IN ('gov-dpo', 'tr-faq')")
+    session = reopen_session(db)
+    before = session.store.answers(first.id)
+    assert {key[0] for key in before} <= old_ids
+    assert session.assessed(session.completed()[-1].row).bank.version == "1.2.1"
+
+    q = session.start_assessment()
+    assert q.row.bank_version == "1.3.0"
+    change = session.bank_change()
+    assert change is not None
+    assert (change.before, change.after) == ("pdpa-sme-starter 1.2.1", "pdpa-sme-starter 1.3.0")
+    assert set(change.new_questions) == NEW_IN_1_3_0
+    assert change.retired_questions == ()
+    # Every answer is carried, to confirm; the new questions wait, unanswered.
+    assert q.answers == before
+    asked = {slot.key for slot in q.slots}
+    assert {slot.key for slot in q.unconfirmed()} == set(before) & asked
+    new_asked = {key[0] for key in asked if key[0] in NEW_IN_1_3_0}
+    assert new_asked and not new_asked & {key[0] for key in q.answers}
+    # A hosted shop (the default for a profile from before the field) is not asked the
+    # questions for a self-hosted or custom site, nor pat-security-scan any more.
+    assert not new_asked & {"web-store-patch-speed", "web-own-data-only", "enc-https-everywhere"}
+    assert ("pat-security-scan", "") not in asked
+    # The questions that became scales keep their values and what they score.
+    carried_scales = [qid for qid in sorted(NOW_SCALES) if (qid, "") in q.answers]
+    assert len(carried_scales) >= 9  # the rest are follow-ups the worst answers kept closed
+    for question_id in carried_scales:
+        assert q.bank.question(question_id).kind == "choice", question_id
+        value = q.answers[(question_id, "")].value
+        assert value in {"yes", "partly", "no"}, question_id
+        assert q.bank.question(question_id).credit(value) == old_bank.question(question_id).credit(
+            value
+        ), question_id
+    assert q.answers[("gov-dpo", "")].value == "partly"
+    # The carried answers score on 1.3.0 and the new questions count as not answered yet.
+    assessed = session.assessed(q.row)
+    assert assessed.result.unanswered >= len(new_asked)

@@ -120,11 +120,13 @@ def report_for(bank: Bank, profile: Profile, answers: dict[AnswerKey, Answer]) -
 
 
 def all_no(bank: Bank, profile: Profile) -> dict[AnswerKey, Answer]:
-    """Every applicable yes/no-style slot answered "no" (a shop with every gap)."""
+    """Every applicable slot that takes "no" answered so (a shop with every gap): the yes/no
+    questions and the choices whose levels are yes, partly and no."""
     return {
         slot.key: Answer(question_id=slot.key[0], system_key=slot.key[1], value="no")
         for slot in applicable_slots(bank, profile, {})
         if slot.question.kind in ("yes_no", "per_system")
+        or any(option.id == "no" for option in slot.question.options)
     }
 
 
@@ -445,3 +447,141 @@ def test_the_app_points_out_the_contradiction_as_the_answer_is_given(
         session.store.close()
     [notice] = shown
     assert "Rebuy recommendations" in notice
+
+
+# --- how the shop's own website is run (issue 20) ------------------------------------------
+
+SITE_BANK = """\
+id = "site"
+version = "1.0.0"
+title = "Site bank"
+description = "Questions that follow how the website is run."
+
+[[domains]]
+id = "web"
+title = "Website"
+weight = 5
+description = "Your own website."
+
+[[questions]]
+id = "web-custom"
+domain = "web"
+text = "Custom only?"
+why = "Only a site built for you has this."
+kind = "yes_no"
+applies_if = { has_website = true, site_builds = ["custom"] }
+
+[[questions]]
+id = "web-self-run"
+domain = "web"
+text = "Self-hosted or custom?"
+why = "Someone must update it."
+kind = "yes_no"
+applies_if = { site_builds = ["self_hosted", "custom"] }
+
+[[questions]]
+id = "web-any"
+domain = "web"
+text = "Any website?"
+why = "Every site."
+kind = "yes_no"
+applies_if = { has_website = true }
+"""
+
+
+def site_shop(site_build: str = "hosted", has_website: bool = True) -> Profile:
+    return Profile.model_validate(
+        {
+            "name": "Site Shop",
+            "staff_count": 3,
+            "has_website": has_website,
+            "site_build": site_build,
+            "systems": [{"key": "store", "kind": "storefront", "name": "Our store"}],
+        }
+    )
+
+
+def test_a_profile_without_the_site_build_reads_as_a_hosted_platform() -> None:
+    profile = Profile(name="Old", staff_count=2)
+    assert profile.site_build == "hosted"
+    assert Profile.model_validate({"name": "Old", "staff_count": 2}).site_build == "hosted"
+
+
+@pytest.mark.parametrize(
+    ("site_build", "has_website", "expected"),
+    [
+        ("hosted", True, {"web-any"}),
+        ("self_hosted", True, {"web-any", "web-self-run"}),
+        ("custom", True, {"web-any", "web-self-run", "web-custom"}),
+        ("custom", False, set()),  # no website of its own: how it is run means nothing
+    ],
+)
+def test_site_questions_follow_how_the_website_is_run(
+    site_build: str, has_website: bool, expected: set[str]
+) -> None:
+    bank = Bank.model_validate(tomllib.loads(SITE_BANK))
+    assert asked(bank, site_shop(site_build, has_website)) == expected
+
+
+def test_why_a_site_question_is_not_asked_names_how_the_website_is_run() -> None:
+    from pdpa_check.questionnaires.applicability import why_not_asked
+
+    bank = Bank.model_validate(tomllib.loads(SITE_BANK))
+    custom = bank.question("web-custom")
+    assert why_not_asked(bank, custom, site_shop("hosted"), {}) == (
+        "it is asked only when the business's own website is built for it by a developer or agency"
+    )
+    assert "website or online store of its own" in why_not_asked(
+        bank, custom, site_shop("custom", has_website=False), {}
+    )
+
+
+def test_a_self_hosted_store_on_a_profile_saying_hosted_is_pointed_out(bank: Bank) -> None:
+    from pdpa_check.questionnaires.applicability import profile_notices
+
+    woo = site_shop("hosted").model_copy(
+        update={"systems": (System(key="woo", kind="storefront", name="WooCommerce"),)}
+    )
+    [notice] = profile_notices(bank, woo, {})
+    assert "WooCommerce" in notice and "hosted platform" in notice
+    assert profile_notices(bank, woo.model_copy(update={"site_build": "self_hosted"}), {}) == []
+    shopify = woo.model_copy(
+        update={"systems": (System(key="shopify", kind="storefront", name="Shopify"),)}
+    )
+    assert profile_notices(bank, shopify, {}) == []
+
+
+def test_an_old_database_reads_as_hosted_and_keeps_a_new_choice(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "old.db"
+    path.parent.mkdir(mode=0o700)
+    shutil.copyfile(make_fixtures.V01_DB, path)
+    path.chmod(0o600)
+    store = Store(open_database(path), path)
+    try:
+        org = store.organisations()[0]
+        before = store.profile(org.id)
+        assert before.site_build == "hosted"
+        store.update_profile(org.id, before.model_copy(update={"site_build": "custom"}))
+        assert store.profile(org.id) == before.model_copy(update={"site_build": "custom"})
+    finally:
+        store.close()
+
+
+def test_org_create_takes_how_the_website_is_run(tmp_path: Path) -> None:
+    db = tmp_path / "d" / "x.db"
+    code, out, _ = run("org", "create", "--help")
+    assert "--site-build" in out and "self_hosted" in out
+    code, _, err = run(
+        "--db", db, "org", "create", "Woo Shop", "--staff", "3", "--site-build", "self_hosted",
+        "--system", "storefront:WooCommerce",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run("--db", db, "org", "show")
+    assert "Own website or online store: yes, on self-hosted store software" in out
+    code, _, err = run("--db", db, "org", "create", "X", "--staff", "3", "--site-build", "wix")
+    assert code == 2 and "wix" in err
+    assert run("--db", db, "--org", "Woo Shop", "answer", "gov-policy", "yes")[0] == 0
+    plan = run("--db", db, "--org", "Woo Shop", "plan", "--format", "md")[1]
+    assert "own website on self-hosted store software" in plan
+    data = json.loads(run("--db", db, "--org", "Woo Shop", "plan", "--format", "json")[1])
+    assert data["organisation"]["site_build"] == "self_hosted"

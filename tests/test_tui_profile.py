@@ -93,7 +93,7 @@ async def test_tab_order_runs_through_the_form_to_save(tmp_path: Path, profile: 
         await pilot.pause()
         screen = profile_screen(app)
         order = []
-        for _ in range(4 + 3 * len(profile.systems) + 3):
+        for _ in range(5 + 3 * len(profile.systems) + 3):
             focused = app.focused
             assert focused is not None
             order.append(focused.id or next(c for c in focused.classes if c.startswith("system")))
@@ -103,6 +103,7 @@ async def test_tab_order_runs_through_the_form_to_save(tmp_path: Path, profile: 
             "staff",
             "sector",
             "website",
+            "site-build",
             *["system-name", "system-kind", "system-remove"] * len(profile.systems),
             "system-add",
             "save",
@@ -269,6 +270,50 @@ async def test_a_business_without_a_website_of_its_own_is_saved_as_such(
         await pilot.pause()
         assert app.screen.id == "dashboard"
     assert reopen_session(db).profile.has_website is False
+
+
+async def test_how_the_website_is_run_is_shown_and_saved(tmp_path: Path, profile: Profile) -> None:
+    db = tmp_path / "s.db"
+    new_session(db, profile)
+    app = make_app(reopen_session(db), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("profile")
+        await pilot.pause()
+        screen = profile_screen(app)
+        label = str(screen.query_one("#site-build-label", Label).content)
+        assert label == "How the website is run"
+        build = screen.query_one("#site-build", Select)
+        assert build.value == "hosted"  # a profile saved before the field existed
+        assert not build.disabled
+        assert "Self-hosted" in shown(screen.query_one("#site-build-hint", Static))
+        build.focus()
+        await pilot.press("enter", "down", "down", "enter")  # the third: built for you
+        assert build.value == "custom"
+        website = screen.query_one("#website", Checkbox)
+        website.focus()
+        await pilot.press("space")  # no website of its own: how it is run means nothing
+        await pilot.pause()
+        assert build.disabled
+        await pilot.press("space")
+        await pilot.pause()
+        assert not build.disabled
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.id == "dashboard"
+    assert reopen_session(db).profile.site_build == "custom"
+    app = make_app(reopen_session(db), tmp_path / "cfg")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("profile")
+        await pilot.pause()
+        assert profile_screen(app).query_one("#site-build", Select).value == "custom"
+
+
+def test_build_profile_takes_how_the_website_is_run() -> None:
+    built = build_profile("Woo", "3", "ecommerce", [], reserved=set(), site_build="self_hosted")
+    assert isinstance(built, Profile) and built.site_build == "self_hosted"
+    problems = build_profile("Woo", "3", "ecommerce", [], reserved=set(), site_build=None)
+    assert isinstance(problems, Problems)
+    assert problems.fields["site_build"] == "Pick how your website or online store is run."
 
 
 def test_staff_count_errors_say_1_means_just_you() -> None:

@@ -98,7 +98,10 @@ async def test_the_critical_control_that_capped_the_band_is_named(
     assert result.capped_by is not None
     assert result.band.id != result.uncapped_band.id
     # Named with the system it fails on, not "this system".
-    capped_text = "Is multi-factor authentication (MFA) enforced for every login to Shopify?"
+    capped_text = (
+        "Does every login to Shopify use multi-factor authentication (MFA): required in its "
+        "settings, or, where the system cannot require it, switched on by every user?"
+    )
     app = make_app(session, tmp_path / "cfg")
     async with app.run_test(size=(80, 24)) as pilot:
         app.go("results")

@@ -9,7 +9,7 @@ from pdpa_check.questionnaires.applicability import (
     slots_with_follow_ups,
     why_not_asked,
 )
-from pdpa_check.questionnaires.model import Bank
+from pdpa_check.questionnaires.model import AppliesIf, Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.scoring.rounding import shown_change, signed
 from pdpa_check.scoring.wording import join_names, summary_text
@@ -18,9 +18,9 @@ from pdpa_check.scoring.wording import join_names, summary_text
 def test_summary_text_names_the_systems_or_says_each(bank: Bank) -> None:
     mfa = bank.question("acc-mfa")
     assert "this system" in mfa.text
-    assert summary_text(mfa).endswith("every login to each system?")
-    assert summary_text(mfa, ["Shopify"]).endswith("every login to Shopify?")
-    assert summary_text(mfa, ["A", "B", "C"]).endswith("every login to A, B and C?")
+    assert summary_text(mfa).startswith("Does every login to each system use multi-factor")
+    assert summary_text(mfa, ["Shopify"]).startswith("Does every login to Shopify use")
+    assert summary_text(mfa, ["A", "B", "C"]).startswith("Does every login to A, B and C use")
     other = bank.question("acc-password-manager")
     assert summary_text(other, ["Shopify"]) == other.text  # not per system: unchanged
     plain = mfa.model_copy(update={"text": "Is MFA on?"})
@@ -50,10 +50,15 @@ def test_why_not_asked_names_the_condition_and_the_answer(bank: Bank, profile: P
     no_store = profile.model_copy(
         update={"systems": (System(key="gmail", kind="email_suite", name="Google Workspace"),)}
     )
-    storefront_only = next(
-        q for q in bank.questions if q.applies_if and q.applies_if.system_kinds == ["storefront"]
+    storefront_only = bank.question("pat-api-keys").model_copy(
+        update={"applies_if": AppliesIf(system_kinds=["storefront"])}
     )
     assert "storefront" in why_not_asked(bank, storefront_only, no_store, {})
+    # The profile's default is a hosted platform: questions for a site built for it are not asked.
+    custom_only = bank.question("web-own-data-only")
+    assert why_not_asked(bank, custom_only, profile, {}) == (
+        "it is asked only when the business's own website is built for it by a developer or agency"
+    )
 
 
 def test_follow_ups_are_offered_whatever_the_answers(bank: Bank, profile: Profile) -> None:
@@ -69,4 +74,4 @@ def test_follow_ups_are_offered_whatever_the_answers(bank: Bank, profile: Profil
 def test_system_names_are_put_in_literally(bank: Bank) -> None:
     mfa = bank.question("acc-mfa")
     for name in ("C:\\shop\\", "\\1 \\g<0>", "a & b"):
-        assert summary_text(mfa, [name]).endswith(f"every login to {name}?")
+        assert summary_text(mfa, [name]).startswith(f"Does every login to {name} use")

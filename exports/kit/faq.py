@@ -28,6 +28,11 @@ PROTECTIONS: dict[str, str] = {
     "access-export-rights": "Only a few named people can download customer lists.",
     "pat-platform-updates": "Security updates for our website and online store are applied"
     " promptly.",
+    # A self-hosted or custom site is asked this instead of pat-platform-updates.
+    "web-store-patch-speed": "Security updates for our store software and its plugins are"
+    " installed within a week of their release.",
+    "enc-https-everywhere": "Every page of our website that collects or shows your personal data"
+    " is served over https, so what you type is encrypted on its way to us.",
     "pat-antimalware": "Every work computer has anti-malware protection switched on and"
     " updating itself.",
     "pat-device-lock": "Work laptops and phones that can reach your data are protected by a"
@@ -42,6 +47,11 @@ PROTECTIONS: dict[str, str] = {
 }
 # The basics to put in place before describing protection at all.
 BASICS = ("acc-mfa", "pat-platform-updates", "bkp-method")
+# Questions that stand for a basic on another kind of site: a self-hosted or custom site is
+# asked web-store-patch-speed instead of pat-platform-updates.
+BASIC_ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "pat-platform-updates": ("pat-platform-updates", "web-store-patch-speed"),
+}
 BASIC_WORDS = {
     "acc-mfa": "multi-factor sign-in on every system",
     "pat-platform-updates": "prompt security updates for your store",
@@ -190,7 +200,11 @@ def _retention(ctx: KitContext) -> str:
 def _protection(ctx: KitContext) -> str:
     title = "How do you protect it?"
     claims = [words for qid, words in PROTECTIONS.items() if ctx.holds(qid)]
-    missing = [BASIC_WORDS[qid] for qid in BASICS if not ctx.holds(qid)]
+    missing = [
+        BASIC_WORDS[qid]
+        for qid in BASICS
+        if not any(ctx.holds(alt) for alt in BASIC_ALTERNATIVES.get(qid, (qid,)))
+    ]
     if not claims:
         return section(
             title,

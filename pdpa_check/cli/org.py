@@ -8,7 +8,14 @@ from rich.table import Table
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
 from pdpa_check.cli.output import console, json_option, plain, print_json
-from pdpa_check.questionnaires.profile import SECTORS, SYSTEM_KINDS, Profile, System
+from pdpa_check.questionnaires.profile import (
+    SECTORS,
+    SITE_BUILD_WORDS,
+    SITE_BUILDS,
+    SYSTEM_KINDS,
+    Profile,
+    System,
+)
 from pdpa_check.store.repo import OrganisationRow
 
 
@@ -49,6 +56,16 @@ def org() -> None:
     help="--no-website: no website or online store of your own (e.g. you sell only on "
     "marketplaces such as Shopee or Lazada), so questions about your own site do not apply.",
 )
+@click.option(
+    "--site-build",
+    type=click.Choice(list(SITE_BUILDS)),
+    default="hosted",
+    show_default=True,
+    help="How your own website or online store is run: hosted (a platform such as Shopify "
+    "runs the software), self_hosted (store software you or your vendor install and update, "
+    "such as WooCommerce or Magento) or custom (a website or app built for you). Questions "
+    "about updating a self-hosted store, and about a site built for you, follow from it.",
+)
 @pass_ctx
 @handled
 def org_create(
@@ -58,6 +75,7 @@ def org_create(
     sector: str,
     systems: tuple[str, ...],
     has_website: bool,
+    site_build: str,
 ) -> None:
     """Create an organisation (and the database, if there is none yet).
 
@@ -90,6 +108,7 @@ def org_create(
             sector=sector,
             systems=tuple(parsed),
             has_website=has_website,
+            site_build=site_build,
         )
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=False)[0]
@@ -161,7 +180,10 @@ def org_show(ctx: Context, as_json: bool) -> None:
     out = console()
     out.print(plain(f"{profile.name} (organisation {row.id})", "bold"))
     out.print(f"Staff: {profile.staff_count}   Sector: {SECTORS[profile.sector]}")
-    out.print(f"Own website or online store: {'yes' if profile.has_website else 'no'}")
+    out.print(
+        "Own website or online store: "
+        + (f"yes, {SITE_BUILD_WORDS[profile.site_build]}" if profile.has_website else "no")
+    )
     table = Table("Key", "Kind", "Name", title="Systems holding customer data")
     for system in profile.systems:
         table.add_row(system.key, SYSTEM_KINDS[system.kind], plain(system.name))

@@ -389,15 +389,20 @@ def _choice_value(question: Question, entry: str) -> str:
 def _choice_lines(question: Question) -> list[str]:
     """How to answer `question`: each accepted input with its meaning."""
     accepted = question.accepted_values()
+    own = {option.id for option in question.options}  # a scale's yes/partly/no are its options
     standard = [
         f"{SHORTCUTS[value]} {label.lower()}"
         for value, label in ANSWER_LABELS.items()
-        if value in accepted
+        if value in accepted and value not in own
     ]
     if question.kind in ("yes_no", "per_system"):
         return ["Choices: " + ", ".join(standard)]
     if question.kind == "choice":
-        options = [f"  {n} {option.label}" for n, option in enumerate(question.options, 1)]
+        # A scale whose levels are yes, partly and no also takes their letters.
+        options = [
+            f"  {n} {SHORTCUTS[option.id] + ' ' if option.id in SHORTCUTS else ''}{option.label}"
+            for n, option in enumerate(question.options, 1)
+        ]
         return ["Choices:", *options, *(f"  {line}" for line in standard)]
     if question.kind == "number" and question.number is not None:
         scale = question.number

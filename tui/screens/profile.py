@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
-from pdpa_check.questionnaires.profile import SECTORS, Profile
+from pdpa_check.questionnaires.profile import SECTORS, SITE_BUILDS, Profile
 from pdpa_check.store.repo import unique_system_key
 from pdpa_check.support.text import TextError, clean_name, for_output
 from pdpa_check.tui.screens.base import BaseScreen
@@ -46,6 +46,10 @@ SYSTEMS_HINT = (
     "ad accounts, payments, chat, AI tools. Some questions are asked once per system."
 )
 WEBSITE_HINT = "Untick if you sell only on marketplaces (Shopee, Lazada): no website questions."
+SITE_BUILD_HINT = (
+    "Hosted: the platform updates the store software. Self-hosted: you or your vendor do. "
+    "Built for you: custom code, with questions for your developer."
+)
 EDIT_HINT = (
     " Renaming keeps a system's answers; removing one drops its questions. ctrl+l checks a"
     " saved system's answers against its own list of users."
@@ -74,6 +78,7 @@ def build_profile(
     reserved: set[str],
     *,
     has_website: bool = True,
+    site_build: str | None = "hosted",
 ) -> Profile | Problems:
     """The `Profile` the form describes, or the problems to show next to each field.
 
@@ -96,6 +101,7 @@ def build_profile(
         "sector": sector,
         "systems": systems,
         "has_website": has_website,
+        "site_build": site_build,
     }
     problems = Problems()
     try:
@@ -115,7 +121,7 @@ def _place(problems: Problems, detail: ErrorDetails) -> None:
         where = "kind" if loc[2] == "kind" else "name"
         row = problems.systems.setdefault(loc[1], {})
         row.setdefault(where, _system_message(where, detail))
-    elif loc and loc[0] in ("name", "staff_count", "sector"):
+    elif loc and loc[0] in ("name", "staff_count", "sector", "site_build"):
         problems.fields.setdefault(str(loc[0]), _field_message(str(loc[0]), detail))
     else:
         problems.fields.setdefault("form", _reason(detail))
@@ -128,6 +134,8 @@ def _field_message(name: str, detail: ErrorDetails) -> str:
         return f"Enter a whole number from 1 (just you) to {STAFF_LIMIT:,}."
     if name == "sector":
         return "Pick the sector closest to the business."
+    if name == "site_build":
+        return "Pick how your website or online store is run."
     if detail["type"] in TOO_SHORT:
         return "Enter the organisation's name."
     return _reason(detail)
@@ -228,6 +236,16 @@ class ProfileScreen(BaseScreen):
                         id="website",
                     )
                     yield Static(WEBSITE_HINT, classes="muted", id="website-hint")
+                    yield from _field("How the website is run", "site-build")
+                    yield Select(
+                        [(Text(label), key) for key, label in SITE_BUILDS.items()],
+                        value=start.site_build if start else "hosted",
+                        allow_blank=False,
+                        disabled=not (start.has_website if start else True),
+                        id="site-build",
+                    )
+                    yield Static(id="site-build-error", classes="error")
+                    yield Static(SITE_BUILD_HINT, classes="muted", id="site-build-hint")
                 with Vertical(id="systems-panel"):
                     yield Label("Systems that hold customer data", classes="field-label")
                     yield Static(
@@ -260,6 +278,7 @@ class ProfileScreen(BaseScreen):
 
     def _read_form(self) -> Profile | Problems:
         sector = self.query_one("#sector", Select).value
+        site_build = self.query_one("#site-build", Select).value
         return build_profile(
             self.query_one("#name", Input).value,
             self.query_one("#staff", Input).value,
@@ -267,10 +286,16 @@ class ProfileScreen(BaseScreen):
             self.query_one(SystemsEditor).drafts(),
             self._reserved,
             has_website=self.query_one("#website", Checkbox).value,
+            site_build=site_build if isinstance(site_build, str) else None,
         )
 
     def _show(self, problems: Problems) -> None:
-        for name, widget_id in (("name", "name"), ("staff_count", "staff"), ("sector", "sector")):
+        for name, widget_id in (
+            ("name", "name"),
+            ("staff_count", "staff"),
+            ("sector", "sector"),
+            ("site_build", "site-build"),
+        ):
             _set_error(self.query_one(f"#{widget_id}-error", Static), problems.fields.get(name))
             self.query_one(f"#{widget_id}").set_class(name in problems.fields, "-error")
         _set_error(self.query_one("#form-error", Static), problems.fields.get("form"))
@@ -281,6 +306,7 @@ class ProfileScreen(BaseScreen):
             ("name", "#name"),
             ("staff_count", "#staff"),
             ("sector", "#sector"),
+            ("site_build", "#site-build"),
         ):
             if name in problems.fields:
                 return self.query_one(widget_id)
@@ -324,6 +350,11 @@ class ProfileScreen(BaseScreen):
 
     def on_select_changed(self, _event: Select.Changed) -> None:
         self._recheck()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        # How the website is run means nothing without a website of its own.
+        if event.checkbox.id == "website":
+            self.query_one("#site-build", Select).disabled = not event.value
 
     def on_systems_editor_changed(self, _event: SystemsEditor.Changed) -> None:
         self._recheck()

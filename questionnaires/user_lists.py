@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -311,15 +312,19 @@ class Proposal:
 Rule = Callable[[UserList], tuple[str | None, str]]
 
 
-def propose_answers(findings: UserList, bank: Bank, system_key: str) -> list[Proposal]:
+def propose_answers(
+    findings: UserList, bank: Bank, system_key: str, *, mfa_can_be_required: bool = True
+) -> list[Proposal]:
     """Proposed answers to the MFA, shared-login, leaver and least-privilege questions.
 
     The per-system questions are proposed for `system_key`; the leaver and least-privilege
     questions are asked once for the business, so their proposal speaks for this list only
     and says so. A question the bank lacks is skipped; a value it refuses is not proposed.
+    Where the platform cannot require MFA (`mfa_can_be_required` False), every active
+    account enrolled is a "yes", as the MFA question says.
     """
     rules: tuple[tuple[str, Rule], ...] = (
-        ("acc-mfa", _mfa),
+        ("acc-mfa", partial(_mfa, can_be_required=mfa_can_be_required)),
         ("acc-shared-logins", _shared),
         ("lvr-no-lingering", _leavers),
         ("access-least-privilege", _admins),
@@ -346,7 +351,7 @@ def _missing(found: UserList, fact: Fact, what: str) -> str:
     return found.format.not_in_file.get(fact) or f"this file has no {what} column"
 
 
-def _mfa(found: UserList) -> tuple[str | None, str]:
+def _mfa(found: UserList, *, can_be_required: bool = True) -> tuple[str | None, str]:
     active = len(found.active)
     if not found.has("mfa_enrolled"):
         return None, f"MFA: {_missing(found, 'mfa_enrolled', 'MFA')}"
@@ -357,6 +362,8 @@ def _mfa(found: UserList) -> tuple[str | None, str]:
     unknown = active - enrolled - without
     line = f"MFA: {enrolled} of {active} active accounts enrolled"
     line += f", {unknown} not known" if unknown else ""
+    if not can_be_required and enrolled == active:
+        return YES, f"{line}; the platform cannot require MFA, so every account enrolled is a yes"
     enforced = found.enforced_for_all
     if enforced == YES:
         rest = "" if enrolled == active else " (the others must enrol at their next sign-in)"

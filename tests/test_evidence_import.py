@@ -252,3 +252,28 @@ def test_the_answers_file_names_the_list_and_round_trips_the_mark(db: Path, tmp_
     # Re-importing the file unchanged keeps the mark; the field itself is for reference.
     ok("--db", db, "answers", "import", exported, "--yes")
     assert answers(db)[("acc-mfa", "google-workspace")][3]
+
+
+def test_every_account_enrolled_is_a_yes_only_where_the_platform_cannot_require_mfa(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "data" / "p.db"
+    ok(
+        "--db", db, "org", "create", "Roti Co", "--staff", "3",
+        "--system", "payments:HitPay", "--system", "storefront:Shopify",
+    )  # fmt: skip
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "email,name,mfa,admin,last_sign_in\n"
+        "a@roti.example,Ana,yes,yes,2026-11-30\n"
+        "b@roti.example,Bala,yes,no,2026-11-29\n"
+    )
+    hitpay = ok("--db", db, "evidence", "import", staff, "--system", "hitpay", "--yes").stdout
+    assert "the platform cannot require MFA, so every account enrolled is a yes" in hitpay
+    shopify = ok("--db", db, "evidence", "import", staff, "--system", "shopify", "--yes").stdout
+    assert "acc-mfa/shopify: partly" in shopify  # Shopify can require it: enrolled is not enough
+    stored = answers(db)
+    assert (stored[("acc-mfa", "hitpay")][0], stored[("acc-mfa", "shopify")][0]) == (
+        "yes",
+        "partly",
+    )

@@ -474,7 +474,10 @@ class Session:
         row = self.open_assessment()
         stored, _ = self._answers_to_compare(row, bank)
         asked = {slot.key for slot in applicable_slots(bank, profile, stored)}
-        proposals = propose_answers(found, bank, system.key)
+        platform = builtin_catalogue().find(system.name)
+        mfa = platform.fact("mfa") if platform else None
+        can_require = mfa is None or mfa.can != "partly"  # "partly": each login turns it on
+        proposals = propose_answers(found, bank, system.key, mfa_can_be_required=can_require)
         not_asked = {
             p.question_id: why_not_asked(bank, bank.question(p.question_id), profile, stored)
             for p in proposals

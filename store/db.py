@@ -42,6 +42,7 @@ SCHEMA_STEPS = (
     "0007_has_website",
     "0008_user_lists",
     "0009_site_build",
+    "0010_readable",
 )
 
 

@@ -51,10 +51,17 @@ class EvidenceStore:
         }
 
     def save_user_list(
-        self: _Writer, org_id: int, assessment_id: int, row: UserListRow, answers: Sequence[Answer]
+        self: _Writer,
+        org_id: int,
+        assessment_id: int,
+        row: UserListRow,
+        answers: Sequence[Answer],
+        *,
+        stamp: str | None = None,
     ) -> None:
-        """Keep `row` as the system's latest list and save `answers` marked as verified by it."""
-        stamp, mark = now(), row.verified.to_json()
+        """Keep `row` as the system's latest list and save `answers` marked as verified by it
+        (answered `stamp`, default now)."""
+        stamp, mark = stamp or now(), row.verified.to_json()
         with self.write() as db:
             db.execute(
                 "INSERT OR REPLACE INTO user_lists (organisation_id, system_key, file_name,"

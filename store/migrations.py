@@ -209,3 +209,65 @@ def site_build(db: Database) -> None:
     # organisation so far was asked no question that depends on it, so "hosted", which asks
     # none of the new ones (questionnaires/profile.py DEFAULT_SITE_BUILD).
     db.table("organisations").add_column("site_build", str, not_null_default="hosted")
+
+
+@migrations(name="0010_readable")
+def readable(db: Database) -> None:
+    # So the database reads as the app shows it from `sqlite3` or Datasette: each bank
+    # version's questions, and each completed assessment's area scores and plan as computed
+    # then (recorded from this version on), with read-only views over them.
+    from pdpa_check.questionnaires.errors import BankError
+    from pdpa_check.questionnaires.loader import parse_bank_bytes
+    from pdpa_check.scoring.evaluate import BANDS
+    from pdpa_check.store.readable import save_bank_questions
+
+    db.execute(
+        "CREATE TABLE bank_questions (bank_id TEXT NOT NULL, version TEXT NOT NULL,"
+        " question_id TEXT NOT NULL, position INTEGER NOT NULL, domain_id TEXT NOT NULL,"
+        " domain_title TEXT NOT NULL, text TEXT NOT NULL, critical INTEGER NOT NULL,"
+        " PRIMARY KEY (bank_id, version, question_id)) STRICT"
+    )
+    db.execute(
+        "CREATE TABLE assessment_areas (assessment_id INTEGER NOT NULL REFERENCES assessments(id),"
+        " domain_id TEXT NOT NULL, title TEXT NOT NULL, score REAL, points_lost REAL NOT NULL,"
+        " answered INTEGER NOT NULL, applicable INTEGER NOT NULL,"
+        " PRIMARY KEY (assessment_id, domain_id)) STRICT"
+    )
+    db.execute(
+        "CREATE TABLE assessment_plan (assessment_id INTEGER NOT NULL REFERENCES assessments(id),"
+        " item_id TEXT NOT NULL, rank INTEGER NOT NULL, entry_id TEXT NOT NULL,"
+        " title TEXT NOT NULL, system_key TEXT NOT NULL, system_name TEXT NOT NULL,"
+        " horizon TEXT NOT NULL, critical INTEGER NOT NULL, uplift REAL NOT NULL,"
+        " PRIMARY KEY (assessment_id, item_id)) STRICT"
+    )
+    for bank_id, version, source in db.execute(
+        "SELECT bank_id, version, source FROM bank_versions"
+    ).fetchall():
+        try:
+            bank = parse_bank_bytes(source.encode(), f"{bank_id} {version} (stored copy)")
+        except BankError:
+            continue  # a copy that no longer reads: its answers show without question text
+        save_bank_questions(db.conn, bank)
+    band_names = " ".join(f"WHEN '{band.id}' THEN '{band.name}'" for band in BANDS)
+    db.execute(
+        "CREATE VIEW assessment_summary AS SELECT a.id AS assessment, o.name AS organisation,"
+        " a.bank_id, a.bank_version, a.started_at, a.completed_at, a.score, a.band,"
+        f" CASE a.band {band_names} END AS band_name"
+        " FROM assessments a JOIN organisations o ON o.id = a.organisation_id"
+    )
+    db.execute(
+        "CREATE VIEW answers_with_questions AS SELECT an.assessment_id AS assessment,"
+        " q.domain_title AS area, an.question_id, an.system_key, q.text AS question, an.value,"
+        " an.note, an.evidence, an.answered_at, an.confirmed_at, an.carried, an.verified"
+        " FROM answers an JOIN assessments a ON a.id = an.assessment_id"
+        " LEFT JOIN bank_questions q ON q.bank_id = a.bank_id AND q.version = a.bank_version"
+        " AND q.question_id = an.question_id ORDER BY an.assessment_id, q.position"
+    )
+    db.execute(
+        "CREATE VIEW plan_at_completion AS SELECT p.assessment_id AS assessment, p.rank,"
+        " p.entry_id, p.item_id, p.title, p.system_name, p.horizon, p.critical, p.uplift,"
+        " COALESCE(i.status, 'open') AS status_now FROM assessment_plan p"
+        " JOIN assessments a ON a.id = p.assessment_id"
+        " LEFT JOIN plan_items i ON i.organisation_id = a.organisation_id"
+        " AND i.item_key = p.item_id ORDER BY p.assessment_id, p.rank, p.item_id"
+    )

@@ -20,12 +20,16 @@ from pdpa_check.store.checked import record_clean_close
 from pdpa_check.store.db import StoreError, now, translated_faults
 from pdpa_check.store.evidence import EvidenceStore
 from pdpa_check.store.kit import KitStore
+from pdpa_check.store.readable import save_bank_questions, save_completion
 from pdpa_check.support.text import slug
 
 if TYPE_CHECKING:
     import sqlite3
 
     from sqlite_utils import Database
+
+    from pdpa_check.questionnaires.model import Bank
+    from pdpa_check.scoring.result import DomainResult, Plan
 
 
 @dataclass(frozen=True)
@@ -216,14 +220,19 @@ class Store(KitStore, EvidenceStore):
 
     # Bank versions -------------------------------------------------------
 
-    def save_bank_version(self, bank_id: str, version: str, source: str) -> None:
-        """Keep a copy of a bank version (the first copy of a version wins)."""
+    def save_bank_version(
+        self, bank_id: str, version: str, source: str, bank: Bank | None = None
+    ) -> None:
+        """Keep a copy of a bank version (the first copy of a version wins), and, given the
+        bank, its question texts for reading the database from outside."""
         with self.write() as db:
             db.execute(
                 "INSERT INTO bank_versions (bank_id, version, source, saved_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [bank_id, version, source, now()],
             )
+            if bank is not None:
+                save_bank_questions(self.conn, bank)
 
     def bank_source(self, bank_id: str, version: str) -> str | None:
         row = self.conn.execute(
@@ -274,13 +283,22 @@ class Store(KitStore, EvidenceStore):
             return new_id
 
     def complete_assessment(
-        self, assessment_id: int, score: float, band: str, *, completed_at: str | None = None
+        self,
+        assessment_id: int,
+        score: float,
+        band: str,
+        *,
+        completed_at: str | None = None,
+        areas: Sequence[DomainResult] = (),
+        plan: Plan | None = None,
     ) -> None:
+        """Record the score and band, with the area scores and plan as computed now."""
         with self.write() as db:
             db.execute(
                 "UPDATE assessments SET completed_at = ?, score = ?, band = ? WHERE id = ?",
                 [completed_at or now(), score, band, assessment_id],
             )
+            save_completion(self.conn, assessment_id, areas, plan)
 
     def assessments(self, org_id: int) -> list[AssessmentRow]:
         """All assessments of an organisation, oldest first."""
@@ -366,9 +384,15 @@ class Store(KitStore, EvidenceStore):
             )
 
     def replace_answers(
-        self, assessment_id: int, answers: Iterable[Answer], cleared: Iterable[AnswerKey] = ()
+        self,
+        assessment_id: int,
+        answers: Iterable[Answer],
+        cleared: Iterable[AnswerKey] = (),
+        *,
+        stamp: str | None = None,
     ) -> None:
-        """Save many answers and clear others, all in one transaction."""
+        """Save many answers and clear others, all in one transaction (answered `stamp`,
+        default now: the demo dates its history)."""
         with self.write() as db:
             for key in cleared:
                 db.execute(
@@ -377,7 +401,7 @@ class Store(KitStore, EvidenceStore):
                     [assessment_id, *key],
                 )
             for answer in answers:
-                db.execute(_SAVE_ANSWER, _answer_row(assessment_id, answer))
+                db.execute(_SAVE_ANSWER, _answer_row(assessment_id, answer, stamp))
 
     def answers(self, assessment_id: int) -> dict[AnswerKey, Answer]:
         rows = self.conn.execute(
@@ -535,8 +559,8 @@ _PLAN_ITEM_FIELDS = {
 }
 
 
-def _answer_row(assessment_id: int, answer: Answer) -> dict[str, Any]:
-    stamp = now()
+def _answer_row(assessment_id: int, answer: Answer, stamp: str | None = None) -> dict[str, Any]:
+    stamp = stamp or now()
     return {
         "assessment_id": assessment_id,
         "question_id": answer.question_id,

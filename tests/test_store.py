@@ -626,8 +626,10 @@ def test_replace_answers_is_all_or_nothing(
     before = answer_rows(db_path)
     real_row = repo_module._answer_row
 
-    def sabotaged(assessment_id: int, answer: Answer) -> dict[str, object]:
-        row = real_row(assessment_id, answer)
+    def sabotaged(
+        assessment_id: int, answer: Answer, stamp: str | None = None
+    ) -> dict[str, object]:
+        row = real_row(assessment_id, answer, stamp)
         if answer.question_id == "q-bad":
             row["value"] = None  # violates NOT NULL, after other rows were prepared
         return row

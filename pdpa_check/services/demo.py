@@ -16,9 +16,8 @@ from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
 from pdpa_check.questionnaires.user_list_formats import builtin_formats
 from pdpa_check.questionnaires.user_lists import parse_user_list, propose_answers
-from pdpa_check.scoring import evaluate
 from pdpa_check.services.user_lists import UserListPreview, proposed_answers
-from pdpa_check.services.workspace import default_bank, start_assessment
+from pdpa_check.services.workspace import assess, default_bank, start_assessment
 from pdpa_check.store.db import create_database
 from pdpa_check.store.repo import Store
 
@@ -291,13 +290,20 @@ def build_demo(
                 for (q, s), (value, note) in answers.items()
                 if value
             ]
-            store.replace_answers(assessment_id, rows)
+            answered = (started + dt.timedelta(days=1)).isoformat()  # within the assessment
+            store.replace_answers(assessment_id, rows, stamp=answered)
             if answers is later:
-                rows = _check_user_list(store, bank, assessment_id, rows, started)
-            result = evaluate(bank, DEMO_PROFILE, {a.key: a for a in rows})
-            completed = started + dt.timedelta(days=6)
+                _check_user_list(store, bank, assessment_id, rows, started, stamp=answered)
+            row = store.assessment(org_id, assessment_id)
+            assessed = assess(store, store.organisations()[0], row, user_banks)
+            result, completed = assessed.result, started + dt.timedelta(days=6)
             store.complete_assessment(
-                assessment_id, result.score, result.band.id, completed_at=completed.isoformat()
+                assessment_id,
+                result.score,
+                result.band.id,
+                completed_at=completed.isoformat(),
+                areas=result.domains,
+                plan=assessed.plan,
             )
         for contact in DEMO_CONTACTS:
             store.set_contact(org_id, contact)
@@ -306,10 +312,15 @@ def build_demo(
 
 
 def _check_user_list(
-    store: Store, bank: Bank, assessment_id: int, rows: list[Answer], downloaded: dt.datetime
-) -> list[Answer]:
-    """Check the answers against the demo's user list as `evidence import` does; the answers
-    afterwards."""
+    store: Store,
+    bank: Bank,
+    assessment_id: int,
+    rows: list[Answer],
+    downloaded: dt.datetime,
+    *,
+    stamp: str,
+) -> None:
+    """Check the answers against the demo's user list as `evidence import` does."""
     found = parse_user_list(
         demo_user_list(downloaded), USER_LIST_NAME, builtin_formats(), today=downloaded.date()
     )
@@ -321,5 +332,5 @@ def _check_user_list(
         org, system, found, proposed_answers(proposals, bank, stored, {}), None
     )
     checked = preview.to_save({})
-    store.save_user_list(org.id, assessment_id, preview.row(downloaded.isoformat()), checked)
-    return list({**stored, **{answer.key: answer for answer in checked}}.values())
+    row = preview.row(downloaded.isoformat())
+    store.save_user_list(org.id, assessment_id, row, checked, stamp=stamp)

@@ -579,7 +579,10 @@ class Session:
         if row is None:
             raise StoreError("no assessment is open", 1)
         assessed = self.assessed(row)
-        self.store.complete_assessment(row.id, assessed.result.score, assessed.result.band.id)
+        result = assessed.result
+        self.store.complete_assessment(
+            row.id, result.score, result.band.id, areas=result.domains, plan=assessed.plan
+        )
         self._forget()
         self.sync_plan()
         completed = self.assessed(self.store.assessment(row.organisation_id, row.id))

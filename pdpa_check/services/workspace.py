@@ -166,7 +166,7 @@ def start_assessment(
     entry = installed_bank(bank_id, user_banks)
     assert entry.bank is not None
     bank = entry.bank
-    store.save_bank_version(bank.id, bank.version, entry.path.read_text("utf-8"))
+    store.save_bank_version(bank.id, bank.version, entry.path.read_text("utf-8"), bank)
     done = [row for row in store.assessments(org_id) if row.completed_at is not None]
     previous = done[-1] if done else None
     return store.start_assessment(

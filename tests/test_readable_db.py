@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tui_support import completed_once, demo_session
+from tui_support import completed_once, demo_session, reopen_session
 
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.scoring.evaluate import BANDS
@@ -57,3 +57,24 @@ def test_the_demo_dates_each_answer_within_its_assessment(tmp_path: Path) -> Non
     names = query(db, "SELECT band_name FROM assessment_summary ORDER BY assessment")
     assert names == [("Exposed",), ("Partly prepared",)]
     assert query(db, "SELECT count(*) FROM plan_at_completion WHERE assessment = 2")[0][0] > 0
+
+
+def test_upgrading_fills_question_texts_from_the_stored_bank_copies(
+    tmp_path: Path, profile: Profile
+) -> None:
+    db = tmp_path / "old.db"
+    completed_once(db, profile).store.close()
+    # Back to the schema before 0010, as a database written by the previous version.
+    conn = sqlite3.connect(db)
+    with conn:
+        for view in ("assessment_summary", "answers_with_questions", "plan_at_completion"):
+            conn.execute(f"DROP VIEW {view}")
+        for table in ("bank_questions", "assessment_areas", "assessment_plan"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0010_readable'")
+    conn.close()
+    session = reopen_session(db)  # opening upgrades it, after a verified backup
+    session.store.close()
+    rows = query(db, "SELECT count(*), count(question) FROM answers_with_questions")
+    assert rows[0][0] > 0 and rows[0][0] == rows[0][1]  # every answer has its question's text
+    assert list((tmp_path / "backups").glob("*-upgrade.db"))

@@ -81,6 +81,14 @@ def load_bank_file(path: Path) -> Bank:
     return parse_bank_bytes(read_input_file(path), str(path))
 
 
+STDIN = "-"  # as a file to read: standard input
+
+
+def input_name(path: Path) -> str:
+    """How a file read is named in messages and records: `stdin` for `-`."""
+    return "stdin" if str(path) == STDIN else str(path)
+
+
 def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of a file the owner gives us, or UnreadableFile (one line).
 
@@ -89,7 +97,7 @@ def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     `limit + 1` bytes are read, so a huge file costs no more memory than that.
     `-` reads standard input, with the same limit.
     """
-    if str(path) == "-":
+    if str(path) == STDIN:
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
             megabytes = limit // (1024 * 1024)

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from pdpa_check.questionnaires.answers import Answer, normalise_value
 from pdpa_check.questionnaires.errors import InvalidValue, Problems, UnreadableFile
-from pdpa_check.questionnaires.loader import read_input_file
+from pdpa_check.questionnaires.loader import input_name, read_input_file
 from pdpa_check.questionnaires.model import NO, PARTLY, UNKNOWN, YES, Bank
 from pdpa_check.questionnaires.user_list_formats import (
     NEVER,
@@ -169,12 +169,13 @@ def read_user_list(
         data = read_input_file(path)
     except UnreadableFile as error:
         raise UserListError(error.problems) from None
-    found = parse_user_list(data, str(path), formats, today=today, dormant_days=dormant_days)
+    source = input_name(path)
+    found = parse_user_list(data, source, formats, today=today, dormant_days=dormant_days)
     try:
-        stamp = dt.date.fromtimestamp(path.stat().st_mtime)
+        stamp = None if source != str(path) else dt.date.fromtimestamp(path.stat().st_mtime)
     except (OSError, ValueError, OverflowError):
         stamp = None
-    return replace(found, file_name=_file_name(path), file_date=stamp)
+    return replace(found, file_name=_file_name(Path(source)), file_date=stamp)
 
 
 def parse_user_list(

@@ -277,3 +277,15 @@ def test_every_account_enrolled_is_a_yes_only_where_the_platform_cannot_require_
         "yes",
         "partly",
     )
+
+
+def test_a_list_read_from_standard_input_is_named_stdin(db: Path) -> None:
+    result = ok(
+        "--db", db, "evidence", "import", "-", "--system", "shopify", "--yes",
+        input=GENERIC.read_text(),
+    )  # fmt: skip
+    assert "Generic user list (stdin), read " in result.stdout
+    assert '"stdin", "Generic user list"' in answers(db)[("acc-mfa", "shopify")][3]
+    refused = invoke("--db", db, "evidence", "import", "-", "--yes", input=GENERIC.read_text())
+    assert_error(refused, 2)
+    assert refused.stderr.startswith("stdin: a Generic user list file: say which system")

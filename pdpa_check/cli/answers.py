@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
-from pdpa_check.cli.files import STDOUT, confirmed, import_options, input_name
+from pdpa_check.cli.files import STDOUT, confirmed, import_options
 from pdpa_check.questionnaires.answers_file import summarise_import
 from pdpa_check.support.text import for_output
 
@@ -190,7 +190,7 @@ def answers_import(ctx: Context, file: Path, yes: bool, other_org: bool, confirm
     Example:
       pdpa-check answers import answers.toml --confirm
     """
-    from pdpa_check.questionnaires.loader import read_input_file
+    from pdpa_check.questionnaires.loader import input_name, read_input_file
 
     data = read_input_file(file)
     session = ctx.session()

@@ -45,12 +45,7 @@ def confirmed(yes: bool, question: str, *, refused: str) -> bool:
     return False
 
 
-STDOUT = "-"  # as a file name: standard output (or, for a file read, standard input)
-
-
-def input_name(file: Path) -> str:
-    """How a file read is named in messages: `stdin` for `-`."""
-    return "stdin" if str(file) == STDOUT else str(file)
+STDOUT = "-"  # as a file to write: standard output (`loader.STDIN` for a file read)
 
 
 def output_options(func: F) -> F:

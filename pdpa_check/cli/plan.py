@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pdpa_check.cli.base import Context, InputError, cli, handled, pass_ctx, writes
-from pdpa_check.cli.files import confirmed, emit, import_options, input_name
+from pdpa_check.cli.files import confirmed, emit, import_options
 from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
@@ -132,7 +132,7 @@ def plan_import(ctx: Context, file: Path, yes: bool, other_org: bool) -> None:
       pdpa-check plan import vendor-reply.toml
     """
     from pdpa_check.exports.vendor import preview
-    from pdpa_check.questionnaires.loader import read_input_file
+    from pdpa_check.questionnaires.loader import input_name, read_input_file
 
     data = read_input_file(file)
     session = ctx.session()

@@ -26,6 +26,7 @@ from pdpa_check.kit.facts import (
 from pdpa_check.questionnaires.loader import (
     BankError,
     describe_location,
+    input_name,
     read_input_file,
     read_model,
 )
@@ -36,7 +37,7 @@ Where = Callable[[tuple[int | str, ...], dict[str, Any]], str]
 
 def load_facts_file(path: Path, today: dt.date) -> IncidentFacts:
     """Read and check an incident facts file; BankError lists every problem."""
-    return read_facts(read_input_file(path), str(path), today)
+    return read_facts(read_input_file(path), input_name(path), today)
 
 
 def read_facts(data: bytes, source: str, today: dt.date) -> IncidentFacts:

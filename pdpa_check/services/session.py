@@ -454,6 +454,7 @@ class Session:
 
         The list is for `system_key`, or the one profile system its platform can be.
         """
+        from pdpa_check.questionnaires.loader import input_name
         from pdpa_check.questionnaires.platforms import builtin_catalogue
         from pdpa_check.questionnaires.user_list_formats import builtin_formats
         from pdpa_check.questionnaires.user_lists import (
@@ -470,7 +471,7 @@ class Session:
         days = dormant_days or DORMANT_DAYS
         found = read_user_list(path, builtin_formats(), today=self.today(), dormant_days=days)
         profile, bank = self.profile, self.answering_bank()
-        system = choose_system(found, str(path), profile, builtin_catalogue(), system_key)
+        system = choose_system(found, input_name(path), profile, builtin_catalogue(), system_key)
         row = self.open_assessment()
         stored, _ = self._answers_to_compare(row, bank)
         asked = {slot.key for slot in applicable_slots(bank, profile, stored)}

@@ -43,6 +43,7 @@ def run(sizes: cases.Sizes, work: Path, wanted: set[str] | None) -> list[cases.F
     def want(figure_id: str) -> bool:
         return wanted is None or figure_id in wanted
 
+    cases.compile_bytecode()
     env = cases.bench_env(work / "home")
     demo_db = work / "demo" / "demo.db"
     demo_db.parent.mkdir(parents=True)

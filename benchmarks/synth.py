@@ -9,6 +9,7 @@ from typing import Any
 
 import tomli_w
 
+from benchmarks.paths import banks_dir
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.loader import parse_bank_bytes
 from pdpa_check.questionnaires.model import Bank
@@ -99,11 +100,6 @@ def answers_with_gaps(
         answer = Answer(question_id=slot.question.id, system_key=slot.key[1], value=value)
         answers[answer.key] = answer
     return answers
-
-
-def banks_dir(db: Path) -> Path:
-    """Where the synthetic bank for `db` lives: `config/pdpa-check/banks` beside it."""
-    return db.parent / "config" / "pdpa-check" / "banks"
 
 
 def history_database(path: Path, *, organisations: int, assessments: int, questions: int) -> None:

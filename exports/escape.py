@@ -28,10 +28,13 @@ from pdpa_check.support.text import for_output
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-# Punctuation that can start or end Markdown syntax anywhere in a line of text.
-_SYNTAX = re.compile(r"([!#&*<>\[\\\]_`|~])")
-# A list marker or the start of a thematic break or setext underline, at the start.
-_LEADING = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
+# Punctuation that can start or end Markdown syntax anywhere in a line of text. ("!" only
+# makes an image before "[", which is escaped; ">" only matters at the start, below.)
+_SYNTAX = re.compile(r"([#*<\[\\\]_`|~])")
+# "&" that could begin an entity ("&amp;", "&#60;"), or end the text (what follows is unknown).
+_AMPERSAND = re.compile(r"&(?=[#A-Za-z0-9]|$)")
+# A list marker, a blockquote or the start of a thematic break or setext underline, at the start.
+_LEADING = re.compile(r"^(\d{1,9})([.)])|^([-+=>])")
 # linkify-it's top-level domains (its defaults and every two-letter country code):
 # a dot before one of them, inside a word, makes a bare domain a link.
 _TLDS = (
@@ -50,11 +53,35 @@ def inline(text: str) -> str:
     """`text` on one line as literal Markdown inline content, safe in any place."""
     flat = " ".join(for_output(text).split())
     links = _autolink_points(flat)
+    entities = {match.start() for match in _AMPERSAND.finditer(flat)}
+    plain = _plain_brackets(flat)
     escaped = "".join(
-        "\\" + char if index in links or _SYNTAX.fullmatch(char) else char
+        "\\" + char
+        if index in links or index in entities or (_SYNTAX.fullmatch(char) and index not in plain)
+        else char
         for index, char in enumerate(flat)
     )
     return _LEADING.sub(_escape_leading, escaped)
+
+
+def _plain_brackets(text: str) -> set[int]:
+    """Where the brackets of a balanced "[...]" cannot make a link, a reference or a task box.
+
+    That is, "[" is not the first character nor after "!", and "]" is followed by
+    none of "(", "[", ":" (nor by the end of the text, since what follows is not known).
+    A balanced pair inside a link's own text leaves that link as it is.
+    """
+    plain: set[int] = set()
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char == "[":
+            opened.append(index)
+        elif char == "]" and opened:
+            start = opened.pop()
+            after = text[index + 1 : index + 2]
+            if start > 0 and text[start - 1] != "!" and after not in ("", "(", "[", ":"):
+                plain.update((start, index))
+    return plain
 
 
 _TLD = re.compile(rf"(?i)(?:{_TLDS})")
@@ -70,15 +97,28 @@ def _boundary(char: str) -> bool:
     return not (char.isascii() and (char.isalnum() or char in "+.-"))
 
 
+# A run of what may be in a host name: the ASCII "letters" (as `_pseudo_letter` judges
+# them), dots and hyphens, and any non-ASCII character (judged one by one, below).
+_HOST_RUN = re.compile(r"[A-Za-z0-9$+=^`|~.\-\x7f-\U0010ffff]+")
+
+
 def _hosts(text: str) -> Iterator[tuple[int, str]]:
     """Each run a linkifier could read as a host name: its "letters", dots and hyphens."""
+    for match in _HOST_RUN.finditer(text):
+        if match.group().isascii():
+            yield match.start(), match.group()
+        else:
+            yield from _hosts_within(match.group(), match.start())
+
+
+def _hosts_within(run: str, offset: int) -> Iterator[tuple[int, str]]:
     start = None
-    for index, char in enumerate([*text, " "]):
+    for index, char in enumerate([*run, " "]):
         inside = char in ".-" or _pseudo_letter(char)
         if inside and start is None:
             start = index
         elif not inside and start is not None:
-            yield start, text[start:index]
+            yield offset + start, run[start:index]
             start = None
 
 
@@ -157,9 +197,11 @@ def _minimal_in(text: str, before: str, after: str) -> str:
     """`text` with the backslashes dropped that change nothing between `before` and `after`."""
     if "\\" not in text:
         return text
-    wanted = _render(before + text + after)
     escapes = _escapes(text)
     forced = _forced(text, escapes)
+    if forced == set(escapes):
+        return text  # every backslash stops a linkifier: nothing to render or drop
+    wanted = _render(before + text + after)
     skipped = set(escapes)
     bare = "".join(char for i, char in enumerate(text) if i not in skipped)
     if not forced and (_render(before + bare + after) == wanted):

@@ -387,3 +387,28 @@ def test_user_text_renders_as_written_with_only_needed_escapes(
 def _name(text: str) -> str:
     """`text` as a name the profile and plan accept (never empty after cleaning)."""
     return flat(text) or "x"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Settings > Users > Add users", "Settings > Users > Add users"),
+        ("> quoted", "\\> quoted"),
+        ("Users & Teams", "Users & Teams"),
+        ("AT&T", "AT\\&T"),
+        ("&amp; &#60;", "\\&amp; \\&\\#60;"),
+        ("Tom &", "Tom \\&"),
+        ("Back up now!", "Back up now!"),
+        ("![x](y)", "!\\[x\\](y)"),
+        ("Tokyo Century Leasing [2023] SGPDPC 9", "Tokyo Century Leasing [2023] SGPDPC 9"),
+        ("[x] done", "\\[x\\] done"),
+        ("see [a](b) and [c][d] and [e]: f", "see \\[a\\](b) and \\[c\\][d] and \\[e\\]: f"),
+        ("one [two] three]", "one [two] three\\]"),
+        ("a [b] [c", "a [b] \\[c"),
+    ],
+)
+def test_inline_escapes_only_what_could_start_syntax(text: str, escaped: str) -> None:
+    # Fewer escapes up front leave fewer blocks for `finish` to render and check.
+    assert inline(text) == escaped
+    for place, (line, _) in PLACES.items():
+        assert flat(text) in rendered_text(finish(line.format(inline(text)))), place

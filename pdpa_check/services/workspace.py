@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,16 @@ class Warnings:
 
 
 @dataclass(frozen=True)
+class PlanInputs:
+    """What a plan needs beyond the assessment: the month's hours and the user lists."""
+
+    month_hours: float | None = None
+    budget_source: str = ""
+    # System key -> (gap, person) pairs read from that system's user list.
+    user_lists: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Assessed:
     """One assessment with everything computed from it."""
 
@@ -62,9 +73,23 @@ class Assessed:
     bank: Bank
     answers: dict[AnswerKey, Answer]
     result: Result
-    plan: Plan
     # Answers checked against a platform's user list, with the list each came from.
     verified: Mapping[AnswerKey, Verified] = field(default_factory=dict)
+    plan_inputs: PlanInputs = field(default_factory=PlanInputs, repr=False)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The remediation plan, built when first asked for: `score` never needs it."""
+        return build_plan(
+            self.bank,
+            self.profile,
+            self.answers,
+            self.result,
+            month_hours=self.plan_inputs.month_hours,
+            budget_source=self.plan_inputs.budget_source,
+            platforms=builtin_catalogue(),
+            user_lists=self.plan_inputs.user_lists,
+        )
 
 
 def installed_bank(bank_id: str, user_banks: Path | None) -> InstalledBank:
@@ -189,23 +214,19 @@ def assess(
     month_hours: float | None = None,
     budget_source: str = "",
 ) -> Assessed:
-    """Score and plan one assessment; `month_hours` overrides the staff-count budget."""
+    """Score one assessment (its plan is built when first asked for); `month_hours` overrides
+    the staff-count budget."""
     bank = bank_of(store, assessment, user_banks, warn=warn)
     profile = store.profile(org.id)
     answers = store.answers(assessment.id)
     result = evaluate(bank, profile, answers)
-    plan = build_plan(
-        bank,
-        profile,
-        answers,
-        result,
-        month_hours=month_hours,
-        budget_source=budget_source,
-        platforms=builtin_catalogue(),
-        user_lists={key: row.checklist for key, row in store.user_lists(org.id).items()},
+    plan_inputs = PlanInputs(
+        month_hours,
+        budget_source,
+        {key: row.checklist for key, row in store.user_lists(org.id).items()},
     )
     marks = {key: m.verified for key, m in store.answer_meta(assessment.id).items() if m.verified}
-    return Assessed(org, profile, assessment, bank, answers, result, plan, marks)
+    return Assessed(org, profile, assessment, bank, answers, result, marks, plan_inputs)
 
 
 def asked_meta(store: Store, assessed: Assessed) -> dict[AnswerKey, AnswerMeta]:

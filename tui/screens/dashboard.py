@@ -64,10 +64,8 @@ class DashboardScreen(BaseScreen):
                     yield Static(id="next-steps", classes="section")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_view()
-
     def on_screen_resume(self) -> None:
+        # Also the first showing: Textual resumes a screen as it is pushed, after its mount.
         self.refresh_view()
 
     def refresh_view(self) -> None:

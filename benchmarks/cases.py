@@ -262,7 +262,8 @@ def headless_commands(sizes: Sizes, demo_db: Path, env: dict[str, str]) -> list[
 
 
 def scoring(sizes: Sizes) -> Figure:
-    from pdpa_check.scoring import build_plan, evaluate
+    from pdpa_check.scoring import evaluate
+    from pdpa_check.scoring.plan import build_plan
 
     subject = synth.bank(sizes.questions)
     answers = synth.answers_with_gaps(subject, synth.PROFILE, sizes.gaps)

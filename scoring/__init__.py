@@ -1,7 +1,10 @@
-"""Pure scoring: answers in, score, explanations and plan out. No clock, no I/O."""
+"""Pure scoring: answers in, score, explanations and plan out. No clock, no I/O.
+
+The plan builder is imported from `pdpa_check.scoring.plan` itself, so a command that only
+scores (`score`) never loads it or the platform catalogue it reads.
+"""
 
 from pdpa_check.scoring.evaluate import BANDS, evaluate
-from pdpa_check.scoring.plan import build_plan
 from pdpa_check.scoring.result import (
     Band,
     DomainResult,
@@ -24,7 +27,6 @@ __all__ = [
     "Result",
     "SlotResult",
     "VendorQuestion",
-    "build_plan",
     "evaluate",
     "shown_score",
     "shown_score_tenths",

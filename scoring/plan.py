@@ -26,6 +26,8 @@ from pdpa_check.scoring.evaluate import CRITICAL_CAP, band_for, evaluate
 from pdpa_check.scoring.result import (
     HORIZON_MONTHS,
     HORIZONS,
+    STAFF_COUNT,
+    THIS_RUN,
     Band,
     BandEffect,
     Capacity,
@@ -47,7 +49,6 @@ FURTHER_SYSTEM_SHARE = 0.5
 # one working day (8 h) for each further 10 staff or part of 10, at most 80 h (two weeks).
 BASE_MONTH_HOURS = 16.0
 STAFF_STEP, HOURS_PER_STEP, MAX_MONTH_HOURS = 10, 8.0, 80.0
-STAFF_COUNT, CONFIG_FILE, THIS_RUN = "staff count", "config.toml", "this run"
 
 
 def effort_hours(effort: str, systems: int) -> float:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pdpa_check.questionnaires.model import Action
-from pdpa_check.questionnaires.platforms import SystemSteps
+
+if TYPE_CHECKING:
+    from pdpa_check.questionnaires.platforms import SystemSteps
 
 # The plan's horizons, in order, with the words a person sees: the one place they are defined.
 Horizon = Literal["this-month", "this-quarter", "next-quarter", "later"]
@@ -234,6 +236,10 @@ class PlanEntry:
         """The action's title with its systems: `Turn on MFA (Shopify, Mailchimp)`."""
         names = self.systems
         return self.action.title + (f" ({', '.join(names)})" if names else "")
+
+
+# Where a month's effort budget came from (`Capacity.source`).
+STAFF_COUNT, CONFIG_FILE, THIS_RUN = "staff count", "config.toml", "this run"
 
 
 @dataclass(frozen=True)

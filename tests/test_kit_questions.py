@@ -22,9 +22,9 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import build_plan, evaluate
+from pdpa_check.scoring import evaluate
 from pdpa_check.scoring.measures import assess_measures
-from pdpa_check.scoring.plan import best_value
+from pdpa_check.scoring.plan import best_value, build_plan
 from pdpa_check.services.demo import DEMO_CONTACTS, DEMO_PROFILE, EARLIER, LATER_CHANGES
 from pdpa_check.services.session import Session
 from pdpa_check.tui.screens.assessment import AssessmentScreen

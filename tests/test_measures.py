@@ -27,13 +27,14 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.measures import CAVEAT, MEASURE_IDS, MEASURES, measure_info
 from pdpa_check.questionnaires.model import Bank, Measure
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import build_plan, evaluate
+from pdpa_check.scoring import evaluate
 from pdpa_check.scoring.measures import (
     MeasureResult,
     assess_measures,
     maps_measures,
     tally,
 )
+from pdpa_check.scoring.plan import build_plan
 
 SHOP = System(key="shop", kind="storefront", name="Shopify")
 MAIL = System(key="gmail", kind="email_suite", name="Google Workspace")

@@ -27,9 +27,9 @@ from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.questionnaires.weights import ranking_warnings
-from pdpa_check.scoring import build_plan, evaluate
+from pdpa_check.scoring import evaluate
 from pdpa_check.scoring.evaluate import band_for
-from pdpa_check.scoring.plan import priority
+from pdpa_check.scoring.plan import build_plan, priority
 from pdpa_check.scoring.result import Result
 
 # The plan's effort rule restated: hours on the first system, half that for each further one.

@@ -150,7 +150,7 @@ class Context:
 
     def _budget(self, settings: Settings) -> tuple[float | None, str]:
         """The monthly effort budget a session plans with, and who set it (None: staff count)."""
-        from pdpa_check.scoring.plan import CONFIG_FILE, THIS_RUN
+        from pdpa_check.scoring.result import CONFIG_FILE, THIS_RUN
 
         if self.month_hours is not None:
             return self.month_hours, THIS_RUN

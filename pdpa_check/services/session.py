@@ -33,7 +33,6 @@ from pdpa_check.scoring.lifecycle import (
     entry_status,
     reconcile,
 )
-from pdpa_check.scoring.plan import projected_score
 from pdpa_check.scoring.result import PlanEntry, PlanItem
 from pdpa_check.services.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store.db import StoreError
@@ -718,6 +717,8 @@ class Session:
         assessed = self.assessed()
         chosen = {item.id for ref in assumed_done for item in assessed.plan.targets(ref)}
         items = [item for item in assessed.plan.items if item.id in chosen]
+        from pdpa_check.scoring.plan import projected_score
+
         return projected_score(assessed.bank, assessed.profile, assessed.answers, items)
 
     # The vendor round trip -------------------------------------------------

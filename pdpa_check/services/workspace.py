@@ -20,9 +20,9 @@ from pdpa_check.questionnaires.loader import (
     parse_bank_bytes,
 )
 from pdpa_check.questionnaires.model import Bank
-from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import Plan, Result, build_plan, evaluate
+from pdpa_check.scoring.evaluate import evaluate
+from pdpa_check.scoring.result import Plan, Result
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.repo import AnswerMeta, AssessmentRow, OrganisationRow, Store
 from pdpa_check.support.text import for_output
@@ -80,6 +80,9 @@ class Assessed:
     @cached_property
     def plan(self) -> Plan:
         """The remediation plan, built when first asked for: `score` never needs it."""
+        from pdpa_check.questionnaires.platforms import builtin_catalogue
+        from pdpa_check.scoring.plan import build_plan
+
         return build_plan(
             self.bank,
             self.profile,

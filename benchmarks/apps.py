@@ -3,8 +3,10 @@
 `python -m benchmarks.apps widgets` runs the floor: a Textual app with the
 dashboard's own widgets (Header, six compact Buttons, five bordered Statics
 holding Rich grids, Footer) and static content; `bare` runs a bare Textual app
-(Header, Static, Footer), reported only; `pdpa DB` runs pdpa-check on DB. Each
-exits as soon as its first screen is painted, then prints its peak memory in KiB.
+(Header, Static, Footer) and `widgets+pydantic` the floor after validating one
+pydantic model (what the required stack alone adds), both reported only;
+`pdpa DB` runs pdpa-check on DB. Each exits as soon as its first screen is
+painted, then prints its peak memory in KiB.
 """
 
 from __future__ import annotations
@@ -112,8 +114,28 @@ def peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def validate_a_model() -> None:
+    """What the required stack adds to any app that validates data: pydantic, loaded and used."""
+    from pydantic import BaseModel, field_validator
+
+    class Row(BaseModel):
+        question_id: str
+        value: str
+
+        @field_validator("value")
+        @classmethod
+        def _known(cls, value: str) -> str:
+            if not value:
+                raise ValueError("empty")
+            return value
+
+    Row(question_id="mfa", value="yes")
+
+
 def main() -> None:
-    if sys.argv[1] in ("bare", "widgets"):
+    if sys.argv[1] in ("bare", "widgets", "widgets+pydantic"):
+        if sys.argv[1] == "widgets+pydantic":
+            validate_a_model()
         floor: App[None] = Bare() if sys.argv[1] == "bare" else Widgets()
         floor.run(headless=True)
         code = floor.return_code

@@ -62,7 +62,8 @@ def inline(text: str) -> str:
 
 def _backslashed(text: str, points: set[int]) -> str:
     """`text` with a backslash before the character at each of `points`."""
-    pieces, start = [], 0
+    pieces: list[str] = []
+    start = 0
     for point in sorted(points):
         pieces += (text[start:point], "\\")
         start = point
@@ -92,7 +93,7 @@ def _plain_brackets(text: str) -> set[int]:
 
 def _expanded(patterns: str) -> frozenset[str]:
     """Each name "a|b[cd]" stands for: {"a", "bc", "bd"} (a set, as a regex is slow to build)."""
-    names = set()
+    names: set[str] = set()
     for pattern in patterns.split("|"):
         head, _, tails = pattern.partition("[")
         if tails:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import ScreenSuspend
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
+from textual.widgets import Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from pdpa_check.kit.contacts import QUESTION_ROLES
@@ -20,6 +20,7 @@ from pdpa_check.services.user_lists import EVIDENCE_QUESTIONS
 from pdpa_check.support.text import NOTE_MAX_CHARS, TextError, for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, BaseScreen, describe
 from pdpa_check.tui.widgets.answer_keys import Choice, choice_for_key, choices, typed
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.inputs import NoteInput
 from pdpa_check.tui.widgets.lists import PickList
 from pdpa_check.tui.widgets.plain import plain
@@ -109,7 +110,7 @@ class AssessmentScreen(BaseScreen):
                 )
             with CardScroll(id="help-column"):
                 yield Static(id="help")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def questionnaire(self) -> Questionnaire:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from pdpa_check.questionnaires.profile import staff_words
 from pdpa_check.scoring.evaluate import BANDS
@@ -18,6 +18,7 @@ from pdpa_check.services.session import DomainProgress
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.bars import bar
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.trend import TrendPoint, trend_text
 
 BAND_NAMES = {band.id: band.name for band in BANDS}
@@ -62,7 +63,7 @@ class DashboardScreen(BaseScreen):
                     yield Static(id="progress", classes="section")
                     yield Static(id="plan", classes="section")
                     yield Static(id="next-steps", classes="section")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         # Also the first showing: Textual resumes a screen as it is pushed, after its mount.

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
 from pdpa_check.exports.document import Report
 from pdpa_check.exports.markdown import render_markdown
@@ -26,6 +26,7 @@ from pdpa_check.store.repo import AssessmentRow
 from pdpa_check.support.paths import locations
 from pdpa_check.tui.host import Host
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
@@ -96,7 +97,7 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(id="buttons"):
                 yield Button("Export", id="export-button", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel-button", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Export the plan"

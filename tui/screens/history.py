@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.questionnaires.model import Bank
@@ -24,6 +24,7 @@ from pdpa_check.store.repo import AssessmentRow
 from pdpa_check.support.dates import parse_day
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.trend import TrendChart, TrendPoint
 
 BAND_NAMES = {band.id: band.name for band in BANDS}
@@ -64,7 +65,7 @@ class HistoryScreen(BaseScreen):
                     yield Static(HINT, id="hint", classes="muted")
                 yield TrendChart(id="trend", classes="section")
             yield Static(id="comparison", classes="section")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#trend", TrendChart).border_title = "Score trend (newest first)"

@@ -20,7 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Header, TabbedContent, Tabs
+from textual.widgets import Header, TabbedContent, Tabs
 
 from pdpa_check.exports.writer import file_stem, write_new_files
 from pdpa_check.kit.context import KitContext
@@ -46,6 +46,7 @@ from pdpa_check.tui.screens.kit_wizard import (
     verdict_content,
     verdict_waiting,
 )
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.kit_contacts import ContactRow
 from pdpa_check.tui.widgets.reading import reading_text
 
@@ -98,7 +99,7 @@ class KitScreen(BaseScreen):
             yield NotifyTab(self.session.today)
             yield NoticeTab()
             yield DocumentTab("faq")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         incidents = self.attempt(self.session.incidents, "Could not load the incidents") or []

@@ -16,13 +16,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pdpa_check.scoring.lifecycle import PLAN_STATUSES
 from pdpa_check.scoring.result import HORIZONS, Horizon, PlanEntry
 from pdpa_check.services.workspace import Assessed
 from pdpa_check.store.repo import PlanItemState
 from pdpa_check.tui.screens.base import BaseScreen
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.plan_forms import (
     AcceptRiskForm,
     OwnerDue,
@@ -86,7 +87,7 @@ class PlanScreen(BaseScreen):
         yield table
         with VerticalScroll(id="detail-pane"):
             yield Static(id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -21,12 +21,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from pdpa_check.questionnaires.profile import SECTORS, SITE_BUILDS, Profile
 from pdpa_check.store.repo import unique_system_key
 from pdpa_check.support.text import TextError, clean_name, for_output
 from pdpa_check.tui.screens.base import BaseScreen
+from pdpa_check.tui.widgets.footer import KeysFooter
 from pdpa_check.tui.widgets.plain import plain
 from pdpa_check.tui.widgets.systems_editor import Draft, SystemsEditor
 
@@ -259,7 +260,7 @@ class ProfileScreen(BaseScreen):
                 yield Button(self._save_label(), id="save", variant="primary")
                 if not self.first_run:
                     yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeysFooter()
 
     def _heading(self, start: Profile | None) -> Content:
         if self.first_run:

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pdpa_check.questionnaires.answers import describe_value
@@ -29,6 +29,7 @@ from pdpa_check.services.workspace import Assessed
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import BaseScreen
 from pdpa_check.tui.widgets.bars import score_bar
+from pdpa_check.tui.widgets.footer import KeysFooter
 
 DONT_KNOW = "Don't know"
 # Widest area title in the list before it is cut with an ellipsis.
@@ -68,7 +69,7 @@ class ResultsScreen(BaseScreen):
                 yield Static(id="upcoming", classes="muted")
             with VerticalScroll(id="detail", classes="section"):
                 yield Static(id="detail-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         summary_box = self.query_one("#summary")

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from pdpa_check.questionnaires.loader import BankError
 from pdpa_check.services.session import Session
@@ -19,6 +19,7 @@ from pdpa_check.services.user_lists import UserListPreview
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
 from pdpa_check.tui.screens.vendor_import import problem_list
+from pdpa_check.tui.widgets.footer import KeysFooter
 
 ABOUT = (
     "Download the list of users from the platform's admin screen (Google Workspace:"
@@ -74,7 +75,7 @@ class UserListImportScreen(ModalScreen[bool]):
                 yield Button("Check", id="check", variant="primary", compact=True)
                 yield Button("Apply", id="apply", disabled=True, compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from pdpa_check.exports.vendor import VendorUpdate, preview
 from pdpa_check.questionnaires.answers_file import OTHER_ORG_BUTTON, OtherOrganisation
@@ -20,6 +20,7 @@ from pdpa_check.services.session import Session
 from pdpa_check.support.paths import locations
 from pdpa_check.support.text import for_output
 from pdpa_check.tui.screens.base import EXPECTED_ERRORS, describe
+from pdpa_check.tui.widgets.footer import KeysFooter
 
 
 class VendorImportScreen(ModalScreen[bool]):
@@ -63,7 +64,7 @@ class VendorImportScreen(ModalScreen[bool]):
                 yield Button("Apply", id="apply", disabled=True, compact=True)
                 yield Button(OTHER_ORG_BUTTON, id="other-org", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#other-org", Button).display = False  # only for another org's file

@@ -69,6 +69,7 @@ def values_for(question: Question) -> st.SearchStrategy[str | None]:
 def answers_for(draw: st.DrawFn, bank: Bank, profile: Profile) -> Answers:
     """Answers for every slot a question could have; skip logic decides which count."""
     answers: Answers = {}
+    values = _BUILTIN_VALUES if bank is BUILTIN else {}
     for question in bank.questions:
         if question.kind == "text":
             if draw(st.booleans()):
@@ -79,12 +80,17 @@ def answers_for(draw: st.DrawFn, bank: Bank, profile: Profile) -> Answers:
         else:
             keys = [""]
         for system_key in keys:
-            value = draw(values_for(question))
+            strategy = values.get(question.id)
+            value = draw(strategy if strategy is not None else values_for(question))
             if value is not None:
                 answers[(question.id, system_key)] = Answer(
                     question_id=question.id, system_key=system_key, value=value
                 )
     return answers
+
+
+# The built-in bank's strategies, built once rather than for every slot of every example.
+_BUILTIN_VALUES = {question.id: values_for(question) for question in BUILTIN.questions}
 
 
 @st.composite

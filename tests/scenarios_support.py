@@ -69,6 +69,7 @@ def values_for(question: Question) -> st.SearchStrategy[str | None]:
 def answers_for(draw: st.DrawFn, bank: Bank, profile: Profile) -> Answers:
     """Answers for every slot a question could have; skip logic decides which count."""
     answers: Answers = {}
+    values = _BUILTIN_VALUES if bank is BUILTIN else {}
     for question in bank.questions:
         if question.kind == "text":
             if draw(st.booleans()):
@@ -79,7 +80,8 @@ def answers_for(draw: st.DrawFn, bank: Bank, profile: Profile) -> Answers:
         else:
             keys = [""]
         for system_key in keys:
-            value = draw(values_for(question))
+            strategy = values.get(question.id)
+            value = draw(strategy if strategy is not None else values_for(question))
             if value is not None:
                 answers[(question.id, system_key)] = Answer(
                     question_id=question.id, system_key=system_key, value=value
@@ -87,10 +89,26 @@ def answers_for(draw: st.DrawFn, bank: Bank, profile: Profile) -> Answers:
     return answers
 
 
+# The built-in bank's strategies, built once rather than for every slot of every example.
+_BUILTIN_VALUES = {question.id: values_for(question) for question in BUILTIN.questions}
+
+
 @st.composite
 def builtin_scenarios(draw: st.DrawFn) -> Scenario:
     profile = draw(profiles)
     return BUILTIN, profile, draw(answers_for(BUILTIN, profile))
+
+
+# random_banks' strategies of constant lists, built once (Hypothesis rebuilds such a strategy
+# every time it is made, as a list cannot be a cache key); the same strategies, same examples.
+_EFFORTS = st.sampled_from(["low", "medium", "high"])
+_KINDS_OF_QUESTION = st.sampled_from(["yes_no", "yes_no", "choice", "per_system", "number", "text"])
+_OPTION_CREDITS = st.lists(st.sampled_from(CREDITS), min_size=1, max_size=4)
+_SYSTEM_KINDS = st.lists(st.sampled_from(KINDS), min_size=1, unique=True)
+_THRESHOLD_VALUES = st.lists(st.integers(0, 30), min_size=1, max_size=3, unique=True)
+_BETTER = st.sampled_from(["lower", "higher"])
+_CREDIT = st.sampled_from(CREDITS)
+_CONDITIONS = st.sampled_from(["none", "none", "staff", "answer"])
 
 
 @st.composite
@@ -111,7 +129,7 @@ def random_banks(draw: st.DrawFn, gates: bool = True) -> Bank:
             "title": f"Action {i}",
             "why": "W.",
             "steps": ["Do it."],
-            "effort": draw(st.sampled_from(["low", "medium", "high"])),
+            "effort": draw(_EFFORTS),
             "owner": "owner",
             "vendor_doable": True,
         }
@@ -119,7 +137,7 @@ def random_banks(draw: st.DrawFn, gates: bool = True) -> Bank:
     ]
     questions: list[dict[str, Any]] = []
     for j in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(["yes_no", "yes_no", "choice", "per_system", "number", "text"]))
+        kind = draw(_KINDS_OF_QUESTION)
         q: dict[str, Any] = {
             "id": f"q{j}",
             "domain": f"d{draw(st.integers(0, n_domains - 1))}",
@@ -137,23 +155,21 @@ def random_banks(draw: st.DrawFn, gates: bool = True) -> Bank:
             if draw(st.booleans()):
                 q["ask_vendor"] = f"Vendor, about q{j}?"
         if kind == "choice":
-            credits = draw(st.lists(st.sampled_from(CREDITS), min_size=1, max_size=4))
+            credits = draw(_OPTION_CREDITS)
             q["options"] = [
                 {"id": f"o{k}", "label": f"Option {k}", "credit": c} for k, c in enumerate(credits)
             ]
         elif kind == "per_system":
-            q["system_kinds"] = draw(st.lists(st.sampled_from(KINDS), min_size=1, unique=True))
+            q["system_kinds"] = draw(_SYSTEM_KINDS)
         elif kind == "number":
-            values = draw(st.lists(st.integers(0, 30), min_size=1, max_size=3, unique=True))
+            values = draw(_THRESHOLD_VALUES)
             q["number"] = {
                 "unit": "days",
-                "better": draw(st.sampled_from(["lower", "higher"])),
+                "better": draw(_BETTER),
                 "maximum": 40.0,
-                "thresholds": [
-                    {"value": float(v), "credit": draw(st.sampled_from(CREDITS))} for v in values
-                ],
+                "thresholds": [{"value": float(v), "credit": draw(_CREDIT)} for v in values],
             }
-        condition = draw(st.sampled_from(["none", "none", "staff", "answer"]))
+        condition = draw(_CONDITIONS)
         if condition == "staff":
             q["applies_if"] = {"has_staff": draw(st.booleans())}
         elif condition == "answer" and gates:

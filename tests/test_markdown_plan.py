@@ -10,6 +10,7 @@ makes of it.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import re
@@ -288,22 +289,68 @@ def needless_backslashes(document: str) -> list[str]:
     by parsing, so in rare odd text (a host name right before an "@", say) a guard
     the rule sets may turn out not to matter; those are allowed, and only those.
     """
-    html = parser().render(document)
-    linker = linkifier()
-    linked = linker.render(document) if linker else ""
+    renderers = _renderers()
     starts = _escapes(document)
     guards = _forced(document, starts)
+    checked = [start for start in starts if start not in guards]
+    if not checked:
+        return []
+    blocks = independent_blocks(document)
+    # Whole documents are rendered afresh, not kept: they are large, and seldom seen again.
+    render = _html if blocks is not None else lambda n, source: renderers[n].render(source)
     needless = []
-    for start in starts:
-        if start in guards:
-            continue
-        bare = document[:start] + document[start + 1 :]
-        if parser().render(bare) != html:
-            continue
-        if linker is not None and linker.render(bare) != linked:
+    for start in checked:
+        offset, source = next(b for b in reversed(blocks or [(0, document)]) if b[0] <= start)
+        bare = source[: start - offset] + source[start - offset + 1 :]
+        if any(render(n, bare) != render(n, source) for n in range(len(renderers))):
             continue
         needless.append(document[max(0, start - 20) : start + 22])
     return needless
+
+
+@functools.cache
+def _renderers() -> tuple[MarkdownIt, ...]:
+    """The readers `needless_backslashes` asks: CommonMark, and a linkifier if installed."""
+    linker = linkifier()
+    return (parser(),) if linker is None else (parser(), linker)
+
+
+@functools.lru_cache(maxsize=8192)
+def _html(renderer: int, source: str) -> str:
+    """`source` rendered by `_renderers()[renderer]`: a pure function of the text, kept,
+    since the documents of a property test share most of their blocks and escapes."""
+    html: str = _renderers()[renderer].render(source)
+    return html
+
+
+# A blank line before a line that starts at the margin: the next top-level block (as
+# exports/escape.py's `finish` splits a document).
+BLOCKS = re.compile(r"\n\n(?=\S)")
+
+
+def independent_blocks(document: str) -> list[tuple[int, str]] | None:
+    """`document`'s top-level blocks (offset, text), when each renders on its own as it
+    does in place, for every reader in `_renderers()`.
+
+    Then removing one backslash changes the document's rendering exactly when it changes
+    its own block's: a backslash can reach other blocks only through what also changes
+    its block on its own (opening a fence or an HTML block, starting a list item, making
+    a reference definition), apart from a reference defined elsewhere (so there must be
+    none) and a list's looseness across blocks (so the document must render as its
+    blocks joined). Checked, not assumed: None when it does not hold, and then the
+    whole document is rendered again for every backslash.
+    """
+    starts = [0, *(match.end() for match in BLOCKS.finditer(document))]
+    ends = [*(start - 2 for start in starts[1:]), len(document)]
+    blocks = [(start, document[start:end]) for start, end in zip(starts, ends, strict=True)]
+    for n, md in enumerate(_renderers()):
+        env: dict[str, object] = {}
+        whole = md.renderer.render(md.parse(document, env), md.options, env)
+        if env.get("references"):
+            return None
+        if whole != "".join(_html(n, block) for _, block in blocks):
+            return None
+    return blocks
 
 
 def flat(text: str) -> str:

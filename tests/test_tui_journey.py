@@ -8,7 +8,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import make_app, new_session, reopen_session, type_text
+from tui_support import make_app, new_session, press_until, reopen_session, type_text
 
 from pdpa_check.scoring.rounding import shown_score_tenths
 from pdpa_check.tui.app import PdpaCheckApp
@@ -44,16 +44,22 @@ async def answer_everything(app: PdpaCheckApp, pilot: Pilot[None]) -> int:
     presses = 0
     while screen.questionnaire.answered < len(screen.questionnaire.slots):
         question = screen.slot.question
+        # Each key is followed by waiting for its answer to be saved (not for the app to idle).
+        key, before = screen.slot.key, screen.questionnaire.answers.get(screen.slot.key)
+
+        def saved() -> bool:
+            return screen.questionnaire.answers.get(key) is not before  # noqa: B023
+
         if question.kind == "number":
             screen.query_one("#typed", Input).value = "1"
-            await pilot.press("enter")
+            await press_until(pilot, "enter", saved)
         elif question.kind == "text":
             screen.query_one("#typed", Input).value = "Mei Ling (lead), Ahmad (deputy)"
-            await pilot.press("enter")
+            await press_until(pilot, "enter", saved)
         elif question.kind == "choice":
-            await pilot.press("1")
+            await press_until(pilot, "1", saved)
         else:
-            await pilot.press("n" if question.critical and presses % 3 == 0 else "y")
+            await press_until(pilot, "n" if question.critical and presses % 3 == 0 else "y", saved)
         presses += 1
         assert presses < 200, "the questionnaire never ended"
     return presses

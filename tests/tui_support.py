@@ -8,7 +8,9 @@ import functools
 import io
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+import time
+import unicodedata
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from rich.console import Console
 from textual.app import App
 from textual.content import Content
 from textual.events import Key
-from textual.keys import _character_to_key
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, Static
 
@@ -134,6 +136,33 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         app.post_message(key)
     await pilot.pause()
     await pilot._wait_for_screen()  # the focused widget has handled the keys passed on to it
+
+
+async def press_until(
+    pilot: Pilot[None], key: str, done: Callable[[], bool], timeout: float = 30.0
+) -> None:
+    """Press `key` (the event `pilot.press` sends), then wait until `done()` holds and the
+    screen has handled what that queued (a focus change, say).
+
+    `pilot.press` instead sleeps until the process looks idle, twice per key (40 ms or
+    more each), however soon the key's work is over.
+    """
+    app = pilot.app
+    name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+    try:
+        char: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(name, name))
+        )
+    except KeyError:
+        char = name if len(name) == 1 else None
+    event = Key(name, char)
+    event.set_sender(app)
+    app.post_message(event)
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"pressing {key!r}: still waiting after {timeout} s"
+        await pilot._wait_for_screen()
+    await pilot._wait_for_screen()
 
 
 # The Breach kit -------------------------------------------------------------------------

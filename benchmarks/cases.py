@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -88,26 +89,16 @@ def _process_seconds(args: list[str], env: dict[str, str]) -> float:
     return timed_process(args, env)[0]
 
 
-# The folders the installed `pdpa_check` package is made of, and the benchmarks' own.
-SOURCE_FOLDERS = (
-    "pdpa_check",
-    "questionnaires",
-    "scoring",
-    "exports",
-    "store",
-    "tui",
-    "benchmarks",
-)
-
-
 def compile_bytecode() -> None:
     """Byte-compile the project as installing a wheel does, so no measured process compiles.
 
     The floors' libraries were compiled when pip installed them; without this, where
     PYTHONDONTWRITEBYTECODE is set, every pdpa-check process would compile its own source
-    afresh and be timed doing it.
+    afresh and be timed doing it. The folders are the package's own (pyproject.toml) and
+    the benchmarks'.
     """
-    for folder in SOURCE_FOLDERS:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    for folder in sorted({*setuptools["package-dir"].values(), "benchmarks"}):
         compileall.compile_dir(ROOT / folder, quiet=2)
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from textual.app import App
 from textual.widget import Widget
-from tui_support import demo_session, go_to, make_app, open_kit
+from tui_support import assessing, demo_session, go_to, make_app, open_kit, started
 
+from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.tui.widgets.footer import KeysFooter
 
 
@@ -52,3 +53,19 @@ async def test_moving_the_focus_keeps_the_same_keys_without_a_rebuild(tmp_path: 
             await pilot.press("tab")
             await pilot.pause()
         assert key_widgets(app) == before  # the very same widgets: nothing was rebuilt
+
+
+async def test_the_keys_are_asked_safely_once_the_assessment_is_completed(
+    tmp_path: Path, profile: Profile
+) -> None:
+    # The footer may ask a closing screen which of its actions apply; the assessment's
+    # answer to that must not depend on an assessment still being open.
+    db = started(tmp_path / "a.db", profile)
+    async with assessing(db, tmp_path) as (app, pilot, screen):
+        assert screen.check_action("user_list", ()) is not None
+        app.session.complete_assessment()
+        assert screen.check_action("user_list", ()) is False
+        screen.refresh_bindings()  # its footer will rebuild after the next refresh...
+        app.go("dashboard")  # ...by which time the screen is closing
+        await pilot.pause()
+        assert {"Continue", "Plan"} <= set(keys(app))

@@ -366,7 +366,9 @@ class AssessmentScreen(BaseScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "user_list":  # only where a platform's user list can answer
-            q = self.session.questionnaire() if self.is_mounted else None
+            # Asked at any time, also while the screen closes after the assessment completed.
+            is_open = self.is_mounted and self.session.open_assessment() is not None
+            q = self.session.questionnaire() if is_open else None
             return bool(q and q.slots) and self.slot.question.id in EVIDENCE_QUESTIONS
         return True
 

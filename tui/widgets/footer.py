@@ -19,7 +19,10 @@ class KeysFooter(Footer):
     _shown: Hashable | None = None  # the keys the last rebuild showed, once it showed any
 
     async def recompose(self) -> None:
-        shown = self._keys_shown() if self.is_attached else None
+        # Only the showing screen's keys are compared: a screen being closed may no longer
+        # be able to say which of its actions apply, and Footer builds nothing for it anyway.
+        showing = self.is_attached and self.screen is self.app.screen
+        shown = self._keys_shown() if showing else None
         if shown is not None and shown == self._shown:
             return
         await super().recompose()

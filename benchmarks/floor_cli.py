@@ -13,9 +13,10 @@ import tomllib
 from pathlib import Path
 
 import click
-from pydantic import BaseModel, field_validator
 from rich.console import Console
 from rich.table import Table
+
+from benchmarks.floor_model import Row
 
 SETTINGS = """
 title = "Floor"
@@ -23,18 +24,6 @@ title = "Floor"
 id = "accounts"
 weight = 3
 """
-
-
-class Row(BaseModel):
-    question_id: str
-    value: str
-
-    @field_validator("value")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if not value:
-            raise ValueError("empty")
-        return value
 
 
 @click.command()

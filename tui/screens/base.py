@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
+from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -45,6 +46,24 @@ class BaseScreen(Screen[None]):
     """A main screen: escape goes back to the dashboard."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="screen.back")]
+
+    async def _on_compose(self, event: events.Compose) -> None:
+        # The width classes (`-narrow`, `-wide`) before any widget is styled: set on the
+        # first resize instead, as Textual does, they restyle the whole screen once more.
+        # Textual calls each class's own handler, subclass first: Widget's then composes.
+        breakpoints = self.HORIZONTAL_BREAKPOINTS or []
+        wanted = self._get_breakpoint_classes(self.app.size.width, breakpoints)
+        self.update_classes({name: name in wanted for _, name in breakpoints}, update=False)
+
+    _shown_before = False  # whether the screen has been resumed (shown) before
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles the whole screen on every resume, even the first, which comes
+        # straight after mounting styled every widget (the Breach kit: about 40 ms more).
+        # Handlers run subclass first, so Screen's own sees the flag cleared.
+        if not self._shown_before:
+            event.refresh_styles = False
+        self._shown_before = True
 
     @property
     def pdpa(self) -> Host:

@@ -289,7 +289,7 @@ def headless_commands(sizes: Sizes, demo_db: Path, env: dict[str, str]) -> list[
 
 
 def scoring(sizes: Sizes) -> Figure:
-    from pdpa_check.scoring import evaluate
+    from pdpa_check.scoring.evaluate import evaluate
     from pdpa_check.scoring.plan import build_plan
 
     subject = synth.bank(sizes.questions)

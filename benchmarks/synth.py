@@ -14,7 +14,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.loader import parse_bank_bytes
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.services.workspace import start_assessment
 from pdpa_check.store.db import create_database
 from pdpa_check.store.repo import Store

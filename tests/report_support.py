@@ -11,7 +11,7 @@ from pdpa_check.questionnaires.answers import Answer, Verified
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.plan import build_plan
 
 GENERATED_ON = dt.date(2026, 1, 15)

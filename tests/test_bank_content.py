@@ -23,7 +23,7 @@ from pdpa_check.questionnaires.loader import (
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System, SystemKind
 from pdpa_check.questionnaires.weights import gated_by
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.plan import best_value, build_plan
 from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES
 

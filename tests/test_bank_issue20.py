@@ -16,7 +16,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import NO, PARTLY, YES, Bank
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.measures import assess_measures
 from pdpa_check.scoring.plan import best_value
 

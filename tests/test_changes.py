@@ -15,7 +15,7 @@ from tui_support import (
 )
 
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import shown_score
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.services.changes import Changes, changes_between, overdue_items, summary
 from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 

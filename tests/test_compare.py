@@ -12,8 +12,8 @@ from scenarios_support import answers_for, builtin_scenarios, random_scenarios
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import evaluate
 from pdpa_check.scoring.compare import AnswerChange, Comparison, DomainDelta, compare
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES
 
 Answers = dict[AnswerKey, Answer]

@@ -10,7 +10,7 @@ import pytest
 from pdpa_check.questionnaires.answers import normalise_value
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.services.demo import DEMO_PROFILE, EARLIER, LATER_CHANGES, build_demo
 from pdpa_check.services.workspace import assess
 from pdpa_check.store.db import StoreError, open_database

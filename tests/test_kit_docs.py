@@ -55,7 +55,7 @@ from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.platforms import builtin_catalogue
 from pdpa_check.questionnaires.profile import SYSTEM_KINDS, Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.services.session import Session
 from pdpa_check.store.db import open_database
 from pdpa_check.store.lock import DatabaseLock

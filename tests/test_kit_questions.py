@@ -22,7 +22,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.measures import assess_measures
 from pdpa_check.scoring.plan import best_value, build_plan
 from pdpa_check.services.demo import DEMO_CONTACTS, DEMO_PROFILE, EARLIER, LATER_CHANGES

@@ -27,7 +27,7 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.measures import CAVEAT, MEASURE_IDS, MEASURES, measure_info
 from pdpa_check.questionnaires.model import Bank, Measure
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.measures import (
     MeasureResult,
     assess_measures,

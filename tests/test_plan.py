@@ -40,9 +40,9 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import Plan, Result, evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.plan import build_plan, effort_hours, month_budget_for, priority
-from pdpa_check.scoring.result import HORIZONS
+from pdpa_check.scoring.result import HORIZONS, Plan, Result
 
 Answers = dict[AnswerKey, Answer]
 

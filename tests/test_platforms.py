@@ -27,7 +27,7 @@ from pdpa_check.questionnaires.platforms import (
     read_catalogue,
 )
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.plan import build_plan
 
 # The platforms the catalogue must know (issue 17), by a name an owner would type.

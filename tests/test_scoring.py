@@ -17,8 +17,8 @@ import pytest
 from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import BANDS, Result, evaluate
-from pdpa_check.scoring.evaluate import band_for
+from pdpa_check.scoring.evaluate import BANDS, band_for, evaluate
+from pdpa_check.scoring.result import Result
 
 # --- helpers ---------------------------------------------------------------------------------
 

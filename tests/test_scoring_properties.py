@@ -29,8 +29,7 @@ from pdpa_check.questionnaires.applicability import Slot, applicable_slots
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.questionnaires.weights import ranking_warnings
-from pdpa_check.scoring import evaluate
-from pdpa_check.scoring.evaluate import band_for
+from pdpa_check.scoring.evaluate import band_for, evaluate
 from pdpa_check.scoring.plan import build_plan, priority
 from pdpa_check.scoring.result import Result
 

@@ -55,7 +55,7 @@ from pdpa_check.questionnaires.cache import cache_folder
 from pdpa_check.questionnaires.loader import builtin_bank
 from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.services.session import Session
 from pdpa_check.services.settings import Settings, save_settings
 from pdpa_check.store.db import open_database

@@ -25,8 +25,9 @@ from pdpa_check.questionnaires.answers import Answer, AnswerKey
 from pdpa_check.questionnaires.applicability import applicable_slots
 from pdpa_check.questionnaires.model import Bank
 from pdpa_check.questionnaires.profile import Profile, System
-from pdpa_check.scoring import evaluate, shown_score, shown_score_tenths
+from pdpa_check.scoring.evaluate import evaluate
 from pdpa_check.scoring.plan import best_value, build_plan
+from pdpa_check.scoring.rounding import shown_score, shown_score_tenths
 from pdpa_check.store.db import open_database
 from pdpa_check.store.repo import Store
 

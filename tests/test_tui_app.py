@@ -15,7 +15,7 @@ from textual.widgets import Static
 from tui_support import demo_session, make_app, new_session, reopen_session, shown_text, type_text
 
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import shown_score
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.services.session import Questionnaire, Session
 from pdpa_check.services.settings import load_settings
 from pdpa_check.store.db import StoreError

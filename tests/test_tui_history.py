@@ -13,9 +13,9 @@ from tui_support import DEMO_LIST_CHANGES, NOW, demo_session, make_app, new_sess
 
 from pdpa_check.questionnaires.answers import Answer
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import evaluate, shown_score
 from pdpa_check.scoring.compare import DomainDelta
-from pdpa_check.scoring.evaluate import BANDS
+from pdpa_check.scoring.evaluate import BANDS, evaluate
+from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.services.demo import EARLIER, LATER_CHANGES
 from pdpa_check.services.session import Session
 from pdpa_check.services.workspace import default_bank

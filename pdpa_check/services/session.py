@@ -24,7 +24,6 @@ from pdpa_check.questionnaires.applicability import (
 from pdpa_check.questionnaires.loader import BUILTIN_BANK
 from pdpa_check.questionnaires.model import Bank, Domain
 from pdpa_check.questionnaires.profile import Profile
-from pdpa_check.scoring import Plan
 from pdpa_check.scoring.lifecycle import (
     AUTO,
     CLOSED_STATUSES,
@@ -33,7 +32,7 @@ from pdpa_check.scoring.lifecycle import (
     entry_status,
     reconcile,
 )
-from pdpa_check.scoring.result import PlanEntry, PlanItem
+from pdpa_check.scoring.result import Plan, PlanEntry, PlanItem
 from pdpa_check.services.settings import DEFAULT_STALE_DAYS
 from pdpa_check.store.db import StoreError
 from pdpa_check.store.repo import AssessmentRow, OrganisationRow, PlanItemState, Store

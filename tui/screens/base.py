@@ -51,7 +51,8 @@ class BaseScreen(Screen[None]):
         # The width classes (`-narrow`, `-wide`) before any widget is styled: set on the
         # first resize instead, as Textual does, they restyle the whole screen once more.
         # Textual calls each class's own handler, subclass first: Widget's then composes.
-        breakpoints = self.HORIZONTAL_BREAKPOINTS or []
+        own = self.HORIZONTAL_BREAKPOINTS
+        breakpoints = (self.app.HORIZONTAL_BREAKPOINTS if own is None else own) or []
         wanted = self._get_breakpoint_classes(self.app.size.width, breakpoints)
         self.update_classes({name: name in wanted for _, name in breakpoints}, update=False)
 

@@ -90,31 +90,7 @@ def build_plan(
     its systems' own steps, and, with `user_lists` (system key -> (gap, person) pairs
     read from its user list), the people behind that control's gaps.
     """
-    drafts: dict[tuple[str, str], _Draft] = {}
-    covered: dict[str, dict[str, str | None]] = {}
-    vendor_questions: list[VendorQuestion] = []
-    for outcome in result.questions:
-        question = bank.question(outcome.question_id)
-        for slot in outcome.slots:
-            if slot.credit is not None and slot.credit >= 1.0 and slot.system_key:
-                for action_id in question.actions:
-                    covered.setdefault(action_id, {})[slot.system_key] = slot.system_name
-            if slot.value is None or slot.credit is None or slot.credit >= 1.0:
-                continue  # unanswered, not applicable, or no gap
-            if slot.value == UNKNOWN and question.ask_vendor is not None:
-                # Only what a vendor can answer, naming the systems this business declared.
-                text = question.vendor_text(profile) or question.ask_vendor
-                vendor_questions.append(
-                    VendorQuestion(question.id, slot.system_key, slot.system_name, text)
-                )
-            for action_id in question.actions:
-                draft = drafts.setdefault(
-                    (action_id, slot.system_key),
-                    _Draft(action_id, slot.system_key, slot.system_name),
-                )
-                draft.gaps.append((question.id, slot.system_key))
-                draft.critical = draft.critical or question.critical
-                draft.unknown_only = draft.unknown_only and slot.value == UNKNOWN
+    drafts, covered, vendor_questions = _gaps(bank, profile, result)
     scorer = _Uplift(bank, profile, answers, result)
     grouped: dict[str, list[_Draft]] = {}
     for draft in drafts.values():
@@ -142,6 +118,45 @@ def build_plan(
     )
     all_gaps = [gap for draft in drafts.values() for gap in draft.gaps]
     return Plan(entries, tuple(vendor_questions), scorer.score_after(all_gaps), capacity)
+
+
+def item_ids(bank: Bank, profile: Profile, result: Result) -> frozenset[str]:
+    """The ids of the items `build_plan` lists for `result`, without working out their
+    uplift or horizon (what "since last time" compares)."""
+    return frozenset(_item_id(draft) for draft in _gaps(bank, profile, result)[0].values())
+
+
+def _gaps(
+    bank: Bank, profile: Profile, result: Result
+) -> tuple[dict[tuple[str, str], _Draft], dict[str, dict[str, str | None]], list[VendorQuestion]]:
+    """Each (action, system) with a gap, the systems each action already covers, and the
+    questions only a vendor can answer."""
+    drafts: dict[tuple[str, str], _Draft] = {}
+    covered: dict[str, dict[str, str | None]] = {}
+    vendor_questions: list[VendorQuestion] = []
+    for outcome in result.questions:
+        question = bank.question(outcome.question_id)
+        for slot in outcome.slots:
+            if slot.credit is not None and slot.credit >= 1.0 and slot.system_key:
+                for action_id in question.actions:
+                    covered.setdefault(action_id, {})[slot.system_key] = slot.system_name
+            if slot.value is None or slot.credit is None or slot.credit >= 1.0:
+                continue  # unanswered, not applicable, or no gap
+            if slot.value == UNKNOWN and question.ask_vendor is not None:
+                # Only what a vendor can answer, naming the systems this business declared.
+                text = question.vendor_text(profile) or question.ask_vendor
+                vendor_questions.append(
+                    VendorQuestion(question.id, slot.system_key, slot.system_name, text)
+                )
+            for action_id in question.actions:
+                draft = drafts.setdefault(
+                    (action_id, slot.system_key),
+                    _Draft(action_id, slot.system_key, slot.system_name),
+                )
+                draft.gaps.append((question.id, slot.system_key))
+                draft.critical = draft.critical or question.critical
+                draft.unknown_only = draft.unknown_only and slot.value == UNKNOWN
+    return drafts, covered, vendor_questions
 
 
 def place(

@@ -30,7 +30,7 @@ from pdpa_check.questionnaires.model import Bank, Question
 from pdpa_check.questionnaires.profile import Profile
 from pdpa_check.questionnaires.weights import ranking_warnings
 from pdpa_check.scoring.evaluate import band_for, evaluate
-from pdpa_check.scoring.plan import build_plan, priority
+from pdpa_check.scoring.plan import build_plan, item_ids, priority
 from pdpa_check.scoring.result import Result
 
 # The plan's effort rule restated: hours on the first system, half that for each further one.
@@ -360,6 +360,8 @@ def test_plan_order_horizons_and_vendor_questions(source: str, data: st.DataObje
         assert keys == sorted(keys)
     entries = sorted(plan.entries, key=priority)
     assert len({item.id for item in plan.items}) == len(plan.items)
+    # What "since last time" counts without planning: exactly the plan's items.
+    assert item_ids(bank, profile, result) == {item.id for item in plan.items}
     assert len({entry.id for entry in entries}) == len(entries)
     month = plan.capacity.month_hours
     assert month == min(80.0, 16.0 + 8.0 * max(0, -(-(profile.staff_count - 10) // 10)))

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from pdpa_check.questionnaires.answers import describe_value
 from pdpa_check.scoring.compare import Comparison, compare
 from pdpa_check.scoring.lifecycle import CLOSED_STATUSES
+from pdpa_check.scoring.plan import item_ids
 from pdpa_check.scoring.result import PlanItem
 from pdpa_check.scoring.rounding import shown_score
 from pdpa_check.scoring.wording import failing_systems, summary_text
@@ -26,23 +28,28 @@ class Changes:
     before: Assessed
     after: Assessed
     comparison: Comparison
-    items_completed: tuple[PlanItem, ...]  # in the earlier plan, gone from the later one
-    items_added: tuple[PlanItem, ...]  # new in the later plan
+    completed_ids: frozenset[str]  # plan items of the earlier plan gone from the later one
+    added_ids: frozenset[str]  # plan items new in the later plan
+
+    @cached_property
+    def items_completed(self) -> tuple[PlanItem, ...]:
+        """The earlier plan's items gone from the later one (plans the earlier assessment)."""
+        return tuple(i for i in self.before.plan.items if i.id in self.completed_ids)
+
+    @cached_property
+    def items_added(self) -> tuple[PlanItem, ...]:
+        return tuple(i for i in self.after.plan.items if i.id in self.added_ids)
 
 
 def changes_between(before: Assessed, after: Assessed) -> Changes:
     comparison = compare(
         before.bank, before.answers, before.result, after.bank, after.answers, after.result
     )
-    before_ids = {item.id for item in before.plan.items}
-    after_ids = {item.id for item in after.plan.items}
-    return Changes(
-        before,
-        after,
-        comparison,
-        tuple(item for item in before.plan.items if item.id not in after_ids),
-        tuple(item for item in after.plan.items if item.id not in before_ids),
-    )
+    # The ids alone: the summary counts them, and only the screens listing the items
+    # plan the earlier assessment in full.
+    before_ids = item_ids(before.bank, before.profile, before.result)
+    after_ids = item_ids(after.bank, after.profile, after.result)
+    return Changes(before, after, comparison, before_ids - after_ids, after_ids - before_ids)
 
 
 def overdue_items(
@@ -80,7 +87,7 @@ def summary(changes: Changes, *, overdue: int, unconfirmed: int = 0) -> list[str
     ]
     if c.answers:
         lines.append(f"{_count(len(c.answers), 'answer')} changed.")
-    done, added = len(changes.items_completed), len(changes.items_added)
+    done, added = len(changes.completed_ids), len(changes.added_ids)
     if done or added:
         lines.append(f"Plan: {_count(done, 'item')} completed, {added} added.")
     if overdue:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.app import App
-from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets._footer import FooterKey
 from tui_support import assessing, demo_session, go_to, make_app, open_kit, started
 
 from pdpa_check.questionnaires.profile import Profile
@@ -72,26 +69,3 @@ async def test_the_keys_are_asked_safely_once_the_assessment_is_completed(
         app.go("dashboard")  # ...by which time the screen is closing
         await pilot.pause()
         assert {"Continue", "Plan"} <= set(keys(app))
-
-
-async def test_keys_mount_in_their_final_style_without_a_restyle(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each key is styled once, as it mounts, not again for its compact state."""
-    restyled: list[DOMNode] = []
-    original = App.update_styles
-
-    def recording(self: App[None], node: DOMNode, animate: bool = True) -> None:
-        restyled.append(node)
-        original(self, node, animate)
-
-    monkeypatch.setattr(App, "update_styles", recording)
-    app = make_app(demo_session(tmp_path / "d.db"), tmp_path / "cfg")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        footer = app.screen.query_one(KeysFooter)
-        shown = list(footer.query(FooterKey))
-        assert len(shown) > 5
-        assert [key for key in restyled if key in shown] == []
-        for key in shown:  # the class matches the key's state: compact only for the palette
-            assert key.has_class("-compact") == key.compact == key.has_class("-command-palette")

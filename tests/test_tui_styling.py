@@ -1,5 +1,5 @@
-"""A screen is styled once as it opens: its width class is there before its widgets are
-styled, and its first showing does not restyle it all again."""
+"""Styled once: a screen has its width class before its widgets are styled and its first
+showing does not restyle it all again; footer keys mount in their final compact state."""
 
 from __future__ import annotations
 
@@ -8,23 +8,31 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.dom import DOMNode
+from textual.widgets._footer import FooterKey
 from tui_support import demo_session, make_app, open_kit
 
 from pdpa_check.tui.screens.kit import KitScreen
+from pdpa_check.tui.widgets.footer import KeysFooter
+
+
+@pytest.fixture
+def restyled(monkeypatch: pytest.MonkeyPatch) -> list[DOMNode]:
+    """Every node Textual restyles with its descendants (a class or state change), in order."""
+    nodes: list[DOMNode] = []
+    original = App.update_styles
+
+    def recording(self: App[None], node: DOMNode, animate: bool = True) -> None:
+        nodes.append(node)
+        original(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", recording)
+    return nodes
 
 
 @pytest.mark.parametrize(("width", "width_class"), [(100, "-narrow"), (120, "-wide")])
 async def test_the_kit_opens_without_restyling_the_whole_screen(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int, width_class: str
+    tmp_path: Path, restyled: list[DOMNode], width: int, width_class: str
 ) -> None:
-    restyled: list[DOMNode] = []
-    original = App.update_styles
-
-    def recording(self: App[None], node: DOMNode, animate: bool = True) -> None:
-        restyled.append(node)
-        original(self, node, animate)
-
-    monkeypatch.setattr(App, "update_styles", recording)
     app = make_app(demo_session(tmp_path / "d.db"), tmp_path / "cfg")
     async with app.run_test(size=(width, 30)) as pilot:
         screen = await open_kit(app, pilot)
@@ -36,3 +44,18 @@ async def test_the_kit_opens_without_restyling_the_whole_screen(
         await pilot.pause()
         assert not screen.has_class(width_class)
         assert [node for node in restyled if isinstance(node, KitScreen)]
+
+
+async def test_footer_keys_mount_in_their_final_style_without_a_restyle(
+    tmp_path: Path, restyled: list[DOMNode]
+) -> None:
+    """Each key is styled once, as it mounts, not again for its compact state."""
+    app = make_app(demo_session(tmp_path / "d.db"), tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeysFooter)
+        shown = list(footer.query(FooterKey))
+        assert len(shown) > 5
+        assert [key for key in restyled if key in shown] == []
+        for key in shown:  # the class matches the key's state: compact only for the palette
+            assert key.has_class("-compact") == key.compact == key.has_class("-command-palette")

@@ -61,7 +61,7 @@ class BaseScreen(Screen[None]):
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual restyles the whole screen on every resume, even the first, which comes
         # straight after mounting styled every widget (the Breach kit: about 40 ms more).
-        # Handlers run subclass first, so Screen's own sees the flag cleared.
+        # Handlers run subclass first, so Screen's own handler then skips that restyle.
         if not self._shown_before:
             event.refresh_styles = False
         self._shown_before = True

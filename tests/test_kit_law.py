@@ -336,3 +336,13 @@ def test_the_notice_states_what_is_known_so_far(bank: Bank, profile: Profile) ->
     assert "**So that it does not happen again:** All laptops are now encrypted" in text
     for placeholder in (notice_module.HOW_FOUND, notice_module.POTENTIAL_HARM):
         assert placeholder not in text
+
+
+def test_what_to_find_out_names_each_unknown_class_in_good_grammar() -> None:
+    unknown = facts(kind="outside_access", identifiers="unknown", card_numbers="unknown")
+    gaps = notifiability(unknown).to_find_out
+    assert "whether card numbers (reg 3(1)(a), Schedule Part 1 item 3) were involved" in gaps
+    classes = [gap for gap in gaps if "Schedule Part 1" in gap]
+    assert len(classes) >= 2
+    for gap in classes:  # a plural class "were", the one "another class" "was"
+        assert gap.endswith("was involved") == gap.startswith("whether another class")

@@ -443,8 +443,9 @@ def _significant_harm(facts: IncidentFacts) -> tuple[Tri, tuple[str, ...], list[
 
 
 def _were(label: str) -> str:
-    """`were` for a plural label ("card numbers"), `was` for a single one ("another class")."""
-    return "were" if label.endswith("s") else "was"
+    """`were` for a plural label ("card numbers (reg ...)"), `was` for a single one
+    ("another class ... (reg ...)"), read before the rule in brackets."""
+    return "were" if label.split(" (", 1)[0].endswith("s") else "was"
 
 
 def _significant_scale(facts: IncidentFacts) -> tuple[Tri, str, str | None]:

@@ -1,5 +1,6 @@
 """Styled once: a screen has its width class before its widgets are styled and its first
-showing does not restyle it all again; footer keys mount in their final compact state."""
+showing does not restyle it all again; footer keys mount in their final compact state; a
+widget is not styled before it mounts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 from tui_support import demo_session, make_app, open_kit
 
@@ -59,3 +62,30 @@ async def test_footer_keys_mount_in_their_final_style_without_a_restyle(
         assert [key for key in restyled if key in shown] == []
         for key in shown:  # the class matches the key's state: compact only for the palette
             assert key.has_class("-compact") == key.compact == key.has_class("-command-palette")
+
+
+async def test_a_widget_is_styled_as_it_mounts_not_when_its_constructor_sets_a_class(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    styled: list[DOMNode] = []
+    original = Stylesheet.update_nodes
+
+    def recording(self: Stylesheet, nodes: object, animate: bool = False) -> None:
+        nodes = list(nodes)  # type: ignore[call-overload]
+        styled.extend(nodes)
+        original(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", recording)
+    app = make_app(demo_session(tmp_path / "d.db"), tmp_path / "cfg")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        field = Input(compact=True)  # the constructor sets the `-textual-compact` class
+        assert field not in styled
+        await app.screen.mount(field)
+        await pilot.pause()
+        assert field.styles.height is not None and field.styles.height.value == 1  # compact
+        # Once mounted, a class change restyles it as before.
+        field.compact = False
+        await pilot.pause()
+        assert field in styled
+        assert field.styles.height is not None and field.styles.height.value == 3

@@ -14,6 +14,7 @@ from pdpa_check.cli.output import console, plain
 from pdpa_check.store.db import StoreError
 
 if TYPE_CHECKING:
+    from pdpa_check.exports.document import Report
     from pdpa_check.scoring.result import Plan
 
 
@@ -92,9 +93,6 @@ def plan(
             force=force,
         )
         return
-    from pdpa_check.exports.markdown import render_markdown
-    from pdpa_check.exports.structured import render_json, render_toml
-
     session = ctx.session(show_demo_if_none=True)
     row = (
         session.store.assessment(session.require_org().id, assessment_id) if assessment_id else None
@@ -102,12 +100,23 @@ def plan(
     if row is None and session.current() is None:
         raise StoreError("no assessment yet: start one with `pdpa-check assessment start`", 1)
     report = session.report(redact=redact, row=row)
-    renderers = {
-        "md": lambda r: render_markdown(r, full=full),
-        "toml": render_toml,
-        "json": render_json,
-    }
-    emit(renderers[fmt](report), output_arg, _default_name(report.profile.name, fmt), force=force)
+    emit(
+        _rendered(report, fmt, full=full),
+        output_arg,
+        _default_name(report.profile.name, fmt),
+        force=force,
+    )
+
+
+def _rendered(report: Report, fmt: str, *, full: bool) -> str:
+    """The report in `fmt`; only that format's renderer is loaded."""
+    if fmt == "md":
+        from pdpa_check.exports.markdown import render_markdown
+
+        return render_markdown(report, full=full)
+    from pdpa_check.exports.structured import render_json, render_toml
+
+    return render_toml(report) if fmt == "toml" else render_json(report)
 
 
 def _default_name(org_name: str, suffix: str) -> str:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from pdpa_check.exports.writer import ExportError, write_atomic
 from pdpa_check.support.fsutil import private_mkdir
 
@@ -86,6 +84,8 @@ def save_settings(config_dir: Path, settings: Settings) -> str | None:
                 data.pop(item.name, None)  # back to the default (TOML has no null)
             else:
                 data[item.name] = value
+    import tomli_w  # only saving writes TOML: reading commands never load it
+
     try:
         private_mkdir(config_dir)
         write_atomic(path, tomli_w.dumps(data), force=True)

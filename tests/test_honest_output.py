@@ -387,7 +387,7 @@ def test_the_apps_session_uses_the_stored_copy_and_warns(
         assert session.report(redact=False).bank.id == "my-bank"
         first, _ = session.assessments()
         assert session.assessed(first).bank.id == "my-bank"  # history: every assessment opens
-        assert session.since_last(assessed)  # compared with the one before
+        assert session.since_last(assessed, session.plan_states())  # compared with the one before
         assert session.vendor_file().startswith("# pdpa-check")
     finally:
         session.store.close()

@@ -7,7 +7,7 @@ change is written to the store before the method returns.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -828,13 +828,14 @@ class Session:
     def report(self, *, redact: bool, row: AssessmentRow | None = None) -> Report:
         """The export of `row` (default: current), with what changed since the one before."""
         assessed = self.assessed(row)
+        states = self._states_for(assessed.assessment)
         return make_report(
             self.store,
             assessed,
-            self._states_for(assessed.assessment),
+            states,
             self.today(),
             redact=redact,
-            since_last=self.since_last(assessed),
+            since_last=self.since_last(assessed, states),
             demo=self.demo,
         )
 
@@ -849,14 +850,15 @@ class Session:
         ]
         return earlier[-1] if earlier else None
 
-    def since_last(self, assessed: Assessed) -> list[str]:
-        """Plain sentences on what changed since the previous completed assessment."""
+    def since_last(self, assessed: Assessed, states: Mapping[str, PlanItemState]) -> list[str]:
+        """Plain sentences on what changed since the previous completed assessment; overdue
+        items are counted from `states`, the plan states the report shows."""
         from pdpa_check.services.changes import changes_between, overdue_items, summary
 
         before = self.previous(assessed.assessment)
         if before is None:
             return []
         changes = changes_between(self.assessed(before), assessed)
-        late = overdue_items(assessed, self.plan_states(), self.today())
+        late = overdue_items(assessed, states, self.today())
         unconfirmed = self.unconfirmed(assessed.assessment)
         return summary(changes, overdue=len(late), unconfirmed=unconfirmed)

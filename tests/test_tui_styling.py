@@ -4,6 +4,7 @@ widget is not styled before it mounts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,8 @@ async def test_a_widget_is_styled_as_it_mounts_not_when_its_constructor_sets_a_c
     styled: list[DOMNode] = []
     original = Stylesheet.update_nodes
 
-    def recording(self: Stylesheet, nodes: object, animate: bool = False) -> None:
-        nodes = list(nodes)  # type: ignore[call-overload]
+    def recording(self: Stylesheet, nodes: Iterable[DOMNode], animate: bool = False) -> None:
+        nodes = list(nodes)
         styled.extend(nodes)
         original(self, nodes, animate)
 
